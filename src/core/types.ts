@@ -1,0 +1,131 @@
+/**
+ * The canonical request, response and stream-part types.
+ *
+ * Every inbound API format (OpenAI Chat Completions today, Anthropic Messages next)
+ * converts into these, and every provider adapter converts out of them, so N inbound
+ * formats and M upstream families cost N + M converters instead of N × M.
+ */
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text exactly as the model produced it. */
+  arguments: string;
+}
+
+export interface Message {
+  role: Role;
+  /** Plain text, or parts when the message mixes text and images. */
+  content: string | ContentPart[] | null;
+  name?: string;
+  /** Assistant turns that called tools. */
+  toolCalls?: ToolCall[];
+  /** Tool-result turns: which call this answers. */
+  toolCallId?: string;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters?: Record<string, unknown>;
+  strict?: boolean;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean; description?: string };
+
+export interface ChatRequest {
+  /** What the client asked for: a model name, a route name, or `provider/model`. */
+  model: string;
+  messages: Message[];
+  stream: boolean;
+  /** Ask for a final usage part on streams (OpenAI `stream_options.include_usage`). */
+  includeUsage: boolean;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  user?: string;
+  metadata?: Record<string, string>;
+  n?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  logitBias?: Record<string, number>;
+  logprobs?: boolean;
+  topLogprobs?: number;
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high' | 'none';
+  serviceTier?: string;
+  store?: boolean;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the provider's prompt cache (a subset of inputTokens). */
+  cachedInputTokens?: number;
+  reasoningTokens?: number;
+}
+
+export interface ChatChoice {
+  index: number;
+  text: string | null;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  refusal?: string | null;
+}
+
+export interface ChatResponse {
+  /** The upstream's response id, when it gave one. */
+  id?: string;
+  /** The model name the upstream reported. */
+  model: string;
+  created: number;
+  choices: ChatChoice[];
+  usage?: Usage;
+  systemFingerprint?: string;
+}
+
+/**
+ * A stream is a sequence of these parts. Adapters turn upstream events into parts;
+ * inbound formats turn parts into their own event format.
+ */
+export type StreamPart =
+  | { type: 'start'; id?: string; model: string; created: number }
+  | { type: 'text-delta'; index: number; text: string }
+  | { type: 'refusal-delta'; index: number; text: string }
+  | { type: 'tool-call-start'; index: number; toolIndex: number; id: string; name: string }
+  | { type: 'tool-call-delta'; index: number; toolIndex: number; argumentsDelta: string }
+  | { type: 'finish'; index: number; finishReason: FinishReason }
+  | { type: 'usage'; usage: Usage };
+
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
+  dimensions?: number;
+  encodingFormat: 'float' | 'base64';
+  user?: string;
+}
+
+export interface EmbeddingResponse {
+  model: string;
+  vectors: number[][];
+  usage: { inputTokens: number };
+}
