@@ -1,0 +1,246 @@
+/**
+ * OpenAI Chat Completions responses and stream chunks, both directions:
+ * rendering canonical results for our clients, and reading upstream OpenAI-family
+ * answers into canonical form (lenient: only what we need, unknown fields ignored).
+ */
+import { z } from 'zod';
+import type { ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
+import { GatewayError } from '../../core/errors.js';
+
+// ---------- rendering (canonical → wire) ----------
+
+export function renderUsage(usage: Usage): Record<string, unknown> {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+  };
+}
+
+export function renderChatResponse(response: ChatResponse, id: string, model: string): Record<string, unknown> {
+  return {
+    id,
+    object: 'chat.completion',
+    created: response.created,
+    model,
+    choices: response.choices.map((choice) => ({
+      index: choice.index,
+      message: {
+        role: 'assistant',
+        content: choice.text,
+        refusal: choice.refusal ?? null,
+        ...(choice.toolCalls.length
+          ? { tool_calls: choice.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) }
+          : {}),
+      },
+      logprobs: null,
+      finish_reason: choice.finishReason === 'error' ? 'stop' : choice.finishReason,
+    })),
+    usage: response.usage ? renderUsage(response.usage) : null,
+    ...(response.systemFingerprint ? { system_fingerprint: response.systemFingerprint } : {}),
+  };
+}
+
+/** Turns stream parts into `chat.completion.chunk` objects for one client stream. */
+export class ChunkRenderer {
+  constructor(
+    private readonly id: string,
+    private readonly model: string,
+    private readonly created: number,
+    private readonly includeUsage: boolean,
+  ) {}
+
+  private chunk(choices: unknown[], usage?: Record<string, unknown>): Record<string, unknown> {
+    const chunk: Record<string, unknown> = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
+    if (this.includeUsage) chunk.usage = usage ?? null;
+    return chunk;
+  }
+
+  /** The chunk for one part, or undefined when the part has no client-visible form. */
+  render(part: StreamPart): Record<string, unknown> | undefined {
+    switch (part.type) {
+      case 'start':
+        return this.chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]);
+      case 'text-delta':
+        return this.chunk([{ index: part.index, delta: { content: part.text }, logprobs: null, finish_reason: null }]);
+      case 'refusal-delta':
+        return this.chunk([{ index: part.index, delta: { refusal: part.text }, logprobs: null, finish_reason: null }]);
+      case 'tool-call-start':
+        return this.chunk([
+          {
+            index: part.index,
+            delta: { tool_calls: [{ index: part.toolIndex, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]);
+      case 'tool-call-delta':
+        return this.chunk([
+          { index: part.index, delta: { tool_calls: [{ index: part.toolIndex, function: { arguments: part.argumentsDelta } }] }, logprobs: null, finish_reason: null },
+        ]);
+      case 'finish':
+        return this.chunk([{ index: part.index, delta: {}, logprobs: null, finish_reason: part.finishReason === 'error' ? 'stop' : part.finishReason }]);
+      case 'usage':
+        return this.includeUsage ? this.chunk([], renderUsage(part.usage)) : undefined;
+    }
+  }
+}
+
+// ---------- reading (wire → canonical) ----------
+
+const usageSchema = z
+  .object({
+    prompt_tokens: z.number().nullish(),
+    completion_tokens: z.number().nullish(),
+    prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
+    completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
+  })
+  .nullish();
+
+const toolCallSchema = z.object({
+  id: z.string(),
+  function: z.object({ name: z.string(), arguments: z.string().nullish() }),
+});
+
+const completionSchema = z.object({
+  id: z.string().nullish(),
+  model: z.string().nullish(),
+  created: z.number().nullish(),
+  system_fingerprint: z.string().nullish(),
+  choices: z
+    .array(
+      z.object({
+        index: z.number().nullish(),
+        message: z.object({
+          content: z.string().nullish(),
+          refusal: z.string().nullish(),
+          tool_calls: z.array(toolCallSchema).nullish(),
+        }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: usageSchema,
+});
+
+const chunkSchema = z.object({
+  id: z.string().nullish(),
+  model: z.string().nullish(),
+  created: z.number().nullish(),
+  choices: z
+    .array(
+      z.object({
+        index: z.number().nullish(),
+        delta: z
+          .object({
+            role: z.string().nullish(),
+            content: z.string().nullish(),
+            refusal: z.string().nullish(),
+            tool_calls: z
+              .array(
+                z.object({
+                  index: z.number().nullish(),
+                  id: z.string().nullish(),
+                  function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
+                }),
+              )
+              .nullish(),
+          })
+          .nullish(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+  usage: usageSchema,
+});
+
+export function mapFinishReason(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'length':
+      return 'length';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_calls';
+    case 'content_filter':
+      return 'content_filter';
+    default:
+      return 'stop';
+  }
+}
+
+function readUsage(usage: z.infer<typeof usageSchema>): Usage | undefined {
+  if (!usage || (usage.prompt_tokens == null && usage.completion_tokens == null)) return undefined;
+  const result: Usage = { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 };
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  if (cached) result.cachedInputTokens = cached;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  if (reasoning) result.reasoningTokens = reasoning;
+  return result;
+}
+
+export function parseOpenAIChatResponse(body: unknown, fallbackModel: string): ChatResponse {
+  const parsed = completionSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new GatewayError('upstream_bad_response', `upstream answered with a malformed chat completion (${parsed.error.issues[0]?.message ?? 'unknown shape'})`);
+  }
+  const wire = parsed.data;
+  const response: ChatResponse = {
+    model: wire.model ?? fallbackModel,
+    created: wire.created ?? Math.floor(Date.now() / 1000),
+    choices: wire.choices.map((choice, position) => ({
+      index: choice.index ?? position,
+      text: choice.message.content ?? null,
+      refusal: choice.message.refusal ?? null,
+      toolCalls: (choice.message.tool_calls ?? []).map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments ?? '' })),
+      finishReason: mapFinishReason(choice.finish_reason),
+    })),
+  };
+  if (wire.id) response.id = wire.id;
+  if (wire.system_fingerprint) response.systemFingerprint = wire.system_fingerprint;
+  const usage = readUsage(wire.usage);
+  if (usage) response.usage = usage;
+  return response;
+}
+
+/** Reads upstream chunks of one stream into parts; keeps the per-stream state. */
+export class ChunkReader {
+  private started = false;
+  private readonly toolCallsSeen = new Set<string>();
+
+  constructor(private readonly fallbackModel: string) {}
+
+  read(data: unknown): StreamPart[] {
+    const parsed = chunkSchema.safeParse(data);
+    if (!parsed.success) {
+      throw new GatewayError('upstream_bad_response', `upstream sent a malformed stream chunk (${parsed.error.issues[0]?.message ?? 'unknown shape'})`);
+    }
+    const chunk = parsed.data;
+    const parts: StreamPart[] = [];
+    if (!this.started) {
+      this.started = true;
+      parts.push({ type: 'start', ...(chunk.id ? { id: chunk.id } : {}), model: chunk.model ?? this.fallbackModel, created: chunk.created ?? Math.floor(Date.now() / 1000) });
+    }
+    for (const choice of chunk.choices ?? []) {
+      const index = choice.index ?? 0;
+      const delta = choice.delta;
+      if (delta?.content) parts.push({ type: 'text-delta', index, text: delta.content });
+      if (delta?.refusal) parts.push({ type: 'refusal-delta', index, text: delta.refusal });
+      for (const call of delta?.tool_calls ?? []) {
+        const toolIndex = call.index ?? 0;
+        const key = `${index}:${toolIndex}`;
+        if (!this.toolCallsSeen.has(key)) {
+          this.toolCallsSeen.add(key);
+          parts.push({ type: 'tool-call-start', index, toolIndex, id: call.id ?? `call_${index}_${toolIndex}`, name: call.function?.name ?? '' });
+        }
+        const argumentsDelta = call.function?.arguments;
+        if (argumentsDelta) parts.push({ type: 'tool-call-delta', index, toolIndex, argumentsDelta });
+      }
+      if (choice.finish_reason) parts.push({ type: 'finish', index, finishReason: mapFinishReason(choice.finish_reason) });
+    }
+    const usage = readUsage(chunk.usage);
+    if (usage) parts.push({ type: 'usage', usage });
+    return parts;
+  }
+}

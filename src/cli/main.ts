@@ -1,0 +1,91 @@
+/**
+ * `switchyard <command>`: serve, validate, schema, logs, simulate.
+ * Returns the exit code; bad flags and bad config are CLI errors, never stack traces.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError } from '../config/load.js';
+import { runLogs } from './logs.js';
+import { runSchema } from './schema.js';
+import { runServe } from './serve.js';
+import { runSimulate } from './simulate.js';
+import { runValidate } from './validate.js';
+import { VERSION } from './version.js';
+import { UsageError } from './arguments.js';
+
+interface Command {
+  summary: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number> | number;
+}
+
+const configOption = { config: { type: 'string', short: 'c' } } as const;
+
+const COMMANDS: Record<string, Command> = {
+  serve: {
+    summary: 'run the gateway (default port 4040; simulated providers when no API key is set)',
+    options: { ...configOption, port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'insecure-no-auth': { type: 'boolean' } },
+    run: (values) => runServe(values),
+  },
+  validate: {
+    summary: 'check a config file and print every problem with its path',
+    options: configOption,
+    run: (values) => runValidate(values),
+  },
+  schema: {
+    summary: 'print the config JSON Schema (--markdown: the config reference)',
+    options: { markdown: { type: 'boolean' } },
+    run: (values) => runSchema(values),
+  },
+  logs: {
+    summary: 'print recent requests from the request log',
+    options: { ...configOption, last: { type: 'string', short: 'n' }, json: { type: 'boolean' }, db: { type: 'string' } },
+    run: (values) => runLogs(values),
+  },
+  simulate: {
+    summary: 'run the provider simulator alone (OpenAI wire protocol on loopback)',
+    options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+    run: (values) => runSimulate(values),
+  },
+};
+
+function usage(): string {
+  const lines = [`switchyard ${VERSION} — self-hosted LLM gateway`, '', 'Usage: switchyard <command> [options]', '', 'Commands:'];
+  for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  lines.push('', 'Common options: --config PATH (default ./switchyard.yaml, else built-in defaults)');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === 'version') {
+    console.log(VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`switchyard: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    if (values.help) {
+      console.log(`switchyard ${name}: ${command.summary}`);
+      return 0;
+    }
+    return await command.run(values as Record<string, string | boolean | undefined>, positionals);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`switchyard ${name}: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

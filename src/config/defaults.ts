@@ -1,0 +1,118 @@
+/**
+ * The config used when no switchyard.yaml exists: real providers for every API key found
+ * in the environment (honouring the SDKs' *_BASE_URL variables), or — with no key at all —
+ * the built-in simulator serving the catalog of models teams compare today.
+ */
+import { SIMULATED_CATALOG, type SimulatedModel } from '../simulator/index.js';
+import type { RawConfig } from './schema.js';
+import type { Environment } from './load.js';
+
+type RawProviders = RawConfig['providers'];
+type RawModels = RawConfig['models'];
+
+interface EnvProvider {
+  /** Provider name in the generated config (also the `<provider>/<model>` prefix). */
+  name: string;
+  keyVariables: string[];
+  baseUrlVariable?: string;
+  defaultBaseUrl: string;
+  /** Catalog family served by this provider. */
+  family?: SimulatedModel['family'];
+}
+
+/**
+ * Anthropic and Gemini are reached through their OpenAI-compatible endpoints until their
+ * native adapters land; the model names and prices stay the same.
+ */
+const ENV_PROVIDERS: EnvProvider[] = [
+  { name: 'openai', keyVariables: ['OPENAI_API_KEY'], baseUrlVariable: 'OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1', family: 'openai' },
+  { name: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], baseUrlVariable: 'ANTHROPIC_BASE_URL', defaultBaseUrl: 'https://api.anthropic.com/v1', family: 'anthropic' },
+  {
+    name: 'gemini',
+    keyVariables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+    baseUrlVariable: 'GEMINI_BASE_URL',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
+    family: 'google',
+  },
+  { name: 'deepseek', keyVariables: ['DEEPSEEK_API_KEY'], baseUrlVariable: 'DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com/v1', family: 'deepseek' },
+  { name: 'mistral', keyVariables: ['MISTRAL_API_KEY'], baseUrlVariable: 'MISTRAL_BASE_URL', defaultBaseUrl: 'https://api.mistral.ai/v1' },
+  { name: 'groq', keyVariables: ['GROQ_API_KEY'], baseUrlVariable: 'GROQ_BASE_URL', defaultBaseUrl: 'https://api.groq.com/openai/v1' },
+  { name: 'together', keyVariables: ['TOGETHER_API_KEY'], baseUrlVariable: 'TOGETHER_BASE_URL', defaultBaseUrl: 'https://api.together.xyz/v1' },
+  { name: 'openrouter', keyVariables: ['OPENROUTER_API_KEY'], baseUrlVariable: 'OPENROUTER_BASE_URL', defaultBaseUrl: 'https://openrouter.ai/api/v1' },
+];
+
+/** The model the default `auto` route uses, first available wins. */
+const AUTO_PREFERENCE = ['gpt-5.4-mini', 'claude-sonnet-4.6', 'gemini-3.1-flash', 'deepseek-v4-flash', 'llama-4-maverick'];
+
+export const SIMULATOR_PROVIDER = 'simulator';
+
+export function buildDefaultConfig(env: Environment): RawConfig {
+  const providers: RawProviders = {};
+  const families = new Map<SimulatedModel['family'], string>();
+  for (const provider of ENV_PROVIDERS) {
+    const keyVariable = provider.keyVariables.find((name) => env[name]);
+    if (!keyVariable) continue;
+    const baseUrl = (provider.baseUrlVariable && env[provider.baseUrlVariable]) || provider.defaultBaseUrl;
+    providers[provider.name] =
+      provider.name === 'openai'
+        ? { type: 'openai', base_url: baseUrl, api_key: `env:${keyVariable}` }
+        : { type: 'openai-compatible', base_url: baseUrl, api_key: `env:${keyVariable}` };
+    if (provider.family) families.set(provider.family, provider.name);
+  }
+  if (env.OLLAMA_HOST) {
+    providers.ollama = { type: 'openai-compatible', base_url: ollamaBaseUrl(env.OLLAMA_HOST) };
+    families.set('meta', 'ollama');
+  }
+
+  if (Object.keys(providers).length === 0) return simulatedConfig();
+
+  const models: RawModels = {};
+  for (const model of SIMULATED_CATALOG) {
+    const provider = families.get(model.family);
+    if (provider) models[model.name] = catalogModel(model, provider);
+  }
+  return { providers, models, routes: autoRoute(models) };
+}
+
+function simulatedConfig(): RawConfig {
+  const models: RawModels = {};
+  for (const model of SIMULATED_CATALOG) models[model.name] = catalogModel(model, SIMULATOR_PROVIDER);
+  return {
+    providers: { [SIMULATOR_PROVIDER]: { type: 'simulator' } },
+    models,
+    routes: autoRoute(models),
+  };
+}
+
+function catalogModel(model: SimulatedModel, provider: string): RawModels[string] {
+  return {
+    kind: model.kind,
+    provider,
+    price: {
+      input: model.price.input,
+      output: model.price.output,
+      ...(model.price.cachedInput !== undefined ? { cached_input: model.price.cachedInput } : {}),
+    },
+    context_window: model.contextWindow,
+    max_output_tokens: model.maxOutputTokens,
+    capabilities: {
+      tools: model.capabilities.tools,
+      vision: model.capabilities.vision,
+      json_schema: model.capabilities.jsonSchema,
+      streaming: true,
+    },
+    private: model.private,
+  };
+}
+
+function autoRoute(models: RawModels): RawConfig['routes'] {
+  const target = AUTO_PREFERENCE.find((name) => models[name]) ?? Object.keys(models).find((name) => models[name]?.kind !== 'embedding');
+  return target ? { auto: { model: target, description: 'default route' } } : {};
+}
+
+function ollamaBaseUrl(host: string): string {
+  const withScheme = /^https?:\/\//.test(host) ? host : `http://${host}`;
+  const url = new URL(withScheme);
+  if (!url.port && !/^https?:\/\/[^/]+:\d+/.test(withScheme)) url.port = '11434';
+  return `${url.origin}/v1`;
+}

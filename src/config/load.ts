@@ -1,0 +1,379 @@
+/**
+ * Config loading in two phases, as TensorZero does it:
+ *   1. parse — YAML text → strict schema (every error with its path);
+ *   2. resolve — secrets from the environment, references between providers, models and
+ *      routes (unknown names, route cycles) → the typed GatewayConfig the gateway runs on.
+ * Both phases collect every problem before failing, so `switchyard validate` shows them all.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
+import { buildDefaultConfig } from './defaults.js';
+
+export interface Timeouts {
+  connectMs: number;
+  firstTokenMs: number;
+  idleMs: number;
+  totalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, firstTokenMs: 60_000, idleMs: 30_000, totalMs: 600_000 };
+
+export interface SimulatorSettings {
+  ttftMs?: number;
+  tokensPerSecond?: number;
+  maxAnswerTokens?: number;
+  errorRate?: number;
+  errorStatus?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface ProviderConfig {
+  name: string;
+  type: 'openai' | 'openai-compatible' | 'simulator';
+  /** For simulators this is filled in when the simulator has started. */
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  headers: Record<string, string>;
+  timeouts: Partial<Timeouts>;
+  streamUsage: boolean;
+  simulated: boolean;
+  simulator?: SimulatorSettings;
+}
+
+export interface Deployment {
+  provider: ProviderConfig;
+  upstreamModel: string;
+  weight: number;
+  timeouts: Timeouts;
+}
+
+export interface Price {
+  input: number;
+  output: number;
+  cachedInput?: number;
+  perRequest?: number;
+}
+
+export interface ModelConfig {
+  name: string;
+  kind: 'chat' | 'embedding';
+  deployments: Deployment[];
+  price: Price | undefined;
+  contextWindow: number | undefined;
+  maxOutputTokens: number | undefined;
+  capabilities: { tools: boolean; vision: boolean; jsonSchema: boolean; streaming: boolean };
+  private: boolean;
+}
+
+export interface RouteConfig {
+  name: string;
+  /** The model (or route) named in the config. */
+  target: string;
+  /** The model at the end of the route chain. */
+  model: ModelConfig;
+  description?: string;
+}
+
+export interface GatewayConfig {
+  /** Where this config came from: a file path, or 'built-in defaults'. */
+  source: string;
+  server: {
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    apiKeys: string[];
+    insecureNoAuth: boolean;
+    shutdownGraceMs: number;
+  };
+  store: { sqlitePath: string; logContent: boolean; flushIntervalMs: number };
+  providers: Map<string, ProviderConfig>;
+  models: Map<string, ModelConfig>;
+  routes: Map<string, RouteConfig>;
+  /** True when every provider is the simulator (no real keys configured). */
+  simulatedOnly: boolean;
+  /** Every secret value, so logs and errors can scrub them. */
+  secrets: string[];
+}
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+  constructor(source: string, issues: ConfigIssue[]) {
+    super(`invalid config (${source}):\n${issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export type Environment = Record<string, string | undefined>;
+
+/** Which config to run: --config PATH, else ./switchyard.yaml, else built-in defaults from the environment. */
+export function loadConfig(options: { path?: string; env?: Environment; cwd?: string } = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  if (options.path) return loadConfigFile(resolvePath(cwd, options.path), env);
+  const local = resolvePath(cwd, 'switchyard.yaml');
+  if (existsSync(local)) return loadConfigFile(local, env);
+  return resolveConfig(buildDefaultConfig(env), env, 'built-in defaults');
+}
+
+export function loadConfigFile(path: string, env: Environment): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((error as Error).message);
+    throw new ConfigError(path, [{ path: '', message: reason }]);
+  }
+  return parseConfigText(text, env, path);
+}
+
+export function parseConfigText(text: string, env: Environment, source: string): GatewayConfig {
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => ({ path: linePath(error.linePos?.[0]), message: `YAML: ${error.message.split('\n')[0]}` })),
+    );
+  }
+  const data: unknown = document.toJS() ?? {};
+  return validateAndResolve(data, env, source);
+}
+
+export function validateAndResolve(data: unknown, env: Environment, source: string): GatewayConfig {
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error));
+  return resolveConfig(parsed.data, env, source);
+}
+
+function linePath(position: { line: number; col: number } | undefined): string {
+  return position ? `line ${position.line}, column ${position.col}` : '';
+}
+
+export function zodIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) }));
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+  if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+    return 'type must be one of: openai, openai-compatible, simulator';
+  }
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out ? `.${String(segment)}` : String(segment);
+  }
+  return out;
+}
+
+export function mergeTimeouts(...layers: (Partial<Timeouts> | undefined)[]): Timeouts {
+  const result: Timeouts = { ...DEFAULT_TIMEOUTS };
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer ?? {})) {
+      if (value !== undefined) result[key as keyof Timeouts] = value;
+    }
+  }
+  return result;
+}
+
+function fromRawTimeouts(raw: RawTimeouts | undefined): Partial<Timeouts> {
+  if (!raw) return {};
+  return { connectMs: raw.connect_ms, firstTokenMs: raw.first_token_ms, idleMs: raw.idle_ms, totalMs: raw.total_ms };
+}
+
+function resolveSecret(reference: string | undefined, env: Environment, path: string, issues: ConfigIssue[], secrets: string[]): string | undefined {
+  if (reference === undefined) return undefined;
+  const name = reference.slice('env:'.length);
+  const value = env[name];
+  if (value === undefined || value === '') {
+    issues.push({ path, message: `environment variable ${name} is not set` });
+    return undefined;
+  }
+  secrets.push(value);
+  return value;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
+}
+
+export function resolveConfig(raw: RawConfig, env: Environment, source: string): GatewayConfig {
+  const issues: ConfigIssue[] = [];
+  const secrets: string[] = [];
+
+  const providers = new Map<string, ProviderConfig>();
+  for (const [name, provider] of Object.entries(raw.providers)) {
+    const path = `providers.${name}`;
+    if (provider.type === 'simulator') {
+      const behaviour = provider.behaviour;
+      providers.set(name, {
+        name,
+        type: 'simulator',
+        baseUrl: undefined,
+        apiKey: undefined,
+        headers: {},
+        timeouts: fromRawTimeouts(provider.timeouts),
+        streamUsage: true,
+        simulated: true,
+        simulator: behaviour
+          ? {
+              ttftMs: behaviour.ttft_ms,
+              tokensPerSecond: behaviour.tokens_per_second,
+              maxAnswerTokens: behaviour.max_answer_tokens,
+              errorRate: behaviour.error_rate,
+              errorStatus: behaviour.error_status,
+              retryAfterSeconds: behaviour.retry_after_seconds,
+            }
+          : {},
+      });
+      continue;
+    }
+    const apiKey = resolveSecret(provider.api_key, env, `${path}.api_key`, issues, secrets);
+    const headers: Record<string, string> = { ...(provider.headers ?? {}) };
+    if (provider.type === 'openai') {
+      if (provider.organization) headers['openai-organization'] = provider.organization;
+      if (provider.project) headers['openai-project'] = provider.project;
+    }
+    const baseUrl = provider.type === 'openai' ? (provider.base_url ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1') : provider.base_url;
+    providers.set(name, {
+      name,
+      type: provider.type,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      apiKey,
+      headers,
+      timeouts: fromRawTimeouts(provider.timeouts),
+      streamUsage: provider.type === 'openai' ? true : (provider.stream_usage ?? true),
+      simulated: false,
+    });
+  }
+
+  const models = new Map<string, ModelConfig>();
+  for (const [name, model] of Object.entries(raw.models)) {
+    if (raw.routes?.[name]) issues.push({ path: `models.${name}`, message: `"${name}" is both a model and a route; names must be unique` });
+    const resolved = resolveModel(name, model, providers, issues);
+    if (resolved) models.set(name, resolved);
+  }
+
+  const routes = new Map<string, RouteConfig>();
+  for (const [name, route] of Object.entries(raw.routes ?? {})) {
+    const model = followRoute(name, raw, models, issues);
+    if (model) routes.set(name, { name, target: route.model, model, ...(route.description ? { description: route.description } : {}) });
+  }
+  if (!routes.has('auto') && issues.length === 0) {
+    const firstChat = [...models.values()].find((model) => model.kind === 'chat');
+    if (firstChat) routes.set('auto', { name: 'auto', target: firstChat.name, model: firstChat, description: 'default: the first chat model' });
+  }
+
+  const server = raw.server ?? {};
+  const apiKeys = (server.api_keys ?? [])
+    .map((reference, index) => resolveSecret(reference, env, `server.api_keys[${index}]`, issues, secrets))
+    .filter((value): value is string => value !== undefined);
+  const host = server.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && apiKeys.length === 0 && !server.insecure_no_auth) {
+    issues.push({ path: 'server.host', message: `binding to ${host} (beyond loopback) requires server.api_keys, or insecure_no_auth: true` });
+  }
+
+  if (issues.length > 0) throw new ConfigError(source, issues);
+
+  return {
+    source,
+    server: {
+      host,
+      port: server.port ?? 4040,
+      maxBodyBytes: server.max_body_bytes ?? 32 * 1024 * 1024,
+      apiKeys,
+      insecureNoAuth: server.insecure_no_auth ?? false,
+      shutdownGraceMs: server.shutdown_grace_ms ?? 60_000,
+    },
+    store: {
+      sqlitePath: raw.store?.sqlite?.path ?? './.switchyard/switchyard.db',
+      logContent: raw.store?.log_content ?? true,
+      flushIntervalMs: raw.store?.flush_interval_ms ?? 50,
+    },
+    providers,
+    models,
+    routes,
+    simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
+    secrets,
+  };
+}
+
+function resolveModel(name: string, model: RawModel, providers: Map<string, ProviderConfig>, issues: ConfigIssue[]): ModelConfig | undefined {
+  const path = `models.${name}`;
+  const rawDeployments = model.deployments ?? (model.provider ? [{ provider: model.provider, upstream_model: model.upstream_model }] : []);
+  const deployments: Deployment[] = [];
+  rawDeployments.forEach((deployment, index) => {
+    const provider = providers.get(deployment.provider);
+    const where = model.deployments ? `${path}.deployments[${index}].provider` : `${path}.provider`;
+    if (!provider) {
+      issues.push({ path: where, message: `unknown provider "${deployment.provider}" (known: ${[...providers.keys()].join(', ') || 'none'})` });
+      return;
+    }
+    deployments.push({
+      provider,
+      upstreamModel: deployment.upstream_model ?? name,
+      weight: 'weight' in deployment && typeof deployment.weight === 'number' ? deployment.weight : 1,
+      timeouts: mergeTimeouts(provider.timeouts, fromRawTimeouts(model.timeouts), fromRawTimeouts('timeouts' in deployment ? deployment.timeouts : undefined)),
+    });
+  });
+  if (deployments.length !== rawDeployments.length) return undefined;
+  const capabilities = model.capabilities ?? {};
+  return {
+    name,
+    kind: model.kind ?? 'chat',
+    deployments,
+    price: model.price
+      ? {
+          input: model.price.input,
+          output: model.price.output,
+          ...(model.price.cached_input !== undefined ? { cachedInput: model.price.cached_input } : {}),
+          ...(model.price.per_request !== undefined ? { perRequest: model.price.per_request } : {}),
+        }
+      : undefined,
+    contextWindow: model.context_window,
+    maxOutputTokens: model.max_output_tokens,
+    capabilities: {
+      tools: capabilities.tools ?? true,
+      vision: capabilities.vision ?? true,
+      jsonSchema: capabilities.json_schema ?? true,
+      streaming: capabilities.streaming ?? true,
+    },
+    private: model.private ?? false,
+  };
+}
+
+function followRoute(name: string, raw: RawConfig, models: Map<string, ModelConfig>, issues: ConfigIssue[]): ModelConfig | undefined {
+  const seen: string[] = [name];
+  let target = raw.routes?.[name]?.model;
+  while (target !== undefined) {
+    const model = models.get(target);
+    if (model) return model;
+    if (raw.models[target]) return undefined; // the model itself failed to resolve; its own issue says why
+    const next = raw.routes?.[target];
+    if (!next) {
+      issues.push({ path: `routes.${name}.model`, message: `"${target}" is neither a model nor a route` });
+      return undefined;
+    }
+    if (seen.includes(target)) {
+      issues.push({ path: `routes.${name}.model`, message: `route cycle: ${[...seen, target].join(' → ')}` });
+      return undefined;
+    }
+    seen.push(target);
+    target = next.model;
+  }
+  return undefined;
+}

@@ -1,0 +1,127 @@
+/**
+ * The OpenAI-family adapter: OpenAI itself (newest dialect) and every OpenAI-compatible
+ * server (DeepSeek, Mistral, Groq, Together, OpenRouter, vLLM, Ollama, LM Studio) and,
+ * for now, the simulator, which speaks the same protocol on loopback.
+ */
+import type { ProviderConfig } from '../../config/load.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
+import { GatewayError } from '../../core/errors.js';
+import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-response.js';
+import { toOpenAIChatBody } from '../../api/openai/chat-request.js';
+import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
+import { parseSse } from '../sse.js';
+import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { readBounded, upstreamHttpError } from '../upstream-errors.js';
+import type { CallContext, ProviderAdapter } from '../types.js';
+
+const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
+
+export class OpenAIAdapter implements ProviderAdapter {
+  private readonly dialect: 'openai' | 'compatible';
+
+  constructor(
+    private readonly provider: ProviderConfig,
+    private readonly client: UpstreamClient,
+    private readonly secrets: string[],
+  ) {
+    this.dialect = provider.type === 'openai-compatible' ? 'compatible' : 'openai';
+  }
+
+  private headers(context: CallContext): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...this.provider.headers };
+    if (this.provider.apiKey) headers.authorization = `Bearer ${this.provider.apiKey}`;
+    if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
+    return headers;
+  }
+
+  private baseUrl(): string {
+    if (!this.provider.baseUrl) throw new GatewayError('internal_error', `provider ${this.provider.name} has no base URL (simulator not started?)`);
+    return this.provider.baseUrl;
+  }
+
+  private async post(path: string, body: Record<string, unknown>, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
+    const headers = this.headers(context);
+    if (stream) headers.accept = 'text/event-stream';
+    const response = await this.client.send({
+      url: `${this.baseUrl()}${path}`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      timeouts: context.deployment.timeouts,
+      signal: context.signal,
+    });
+    if (response.status < 200 || response.status >= 300) throw await upstreamHttpError(response, this.provider.name, this.secrets);
+    return response;
+  }
+
+  private async readJson(response: UpstreamResponse, context: CallContext): Promise<unknown> {
+    let text: string;
+    try {
+      text = await readBounded(response.body, MAX_RESPONSE_BODY);
+    } catch (error) {
+      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal });
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+    }
+  }
+
+  async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    const body = toOpenAIChatBody({ ...request, stream: false }, this.outboundOptions(context));
+    const response = await this.post('/chat/completions', body, context, false);
+    return parseOpenAIChatResponse(await this.readJson(response, context), context.deployment.upstreamModel);
+  }
+
+  async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    const body = toOpenAIChatBody({ ...request, stream: true }, this.outboundOptions(context));
+    const response = await this.post('/chat/completions', body, context, true);
+    return this.readStream(response, context);
+  }
+
+  private outboundOptions(context: CallContext) {
+    return { upstreamModel: context.deployment.upstreamModel, dialect: this.dialect, streamUsage: this.provider.streamUsage };
+  }
+
+  private async *readStream(response: UpstreamResponse, context: CallContext): AsyncGenerator<StreamPart> {
+    const reader = new ChunkReader(context.deployment.upstreamModel);
+    let done = false;
+    let finished = false;
+    try {
+      for await (const event of parseSse(response.body)) {
+        if (event.data === '[DONE]') {
+          done = true;
+          break;
+        }
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
+        }
+        const upstreamError = (data as { error?: { message?: unknown } } | null)?.error;
+        if (upstreamError) {
+          const message = typeof upstreamError.message === 'string' ? upstreamError.message : 'unknown error';
+          throw new GatewayError('upstream_error', `provider ${this.provider.name} failed mid-stream: ${message}`);
+        }
+        for (const part of reader.read(data)) {
+          if (part.type === 'finish') finished = true;
+          yield part;
+        }
+      }
+    } catch (error) {
+      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal });
+    } finally {
+      if (!done) response.body.destroy();
+    }
+    if (!done && !finished) {
+      throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before the answer was complete`);
+    }
+  }
+
+  async embed(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse> {
+    const response = await this.post('/embeddings', toOpenAIEmbeddingBody(request, context.deployment.upstreamModel), context, false);
+    return parseOpenAIEmbeddingResponse(await this.readJson(response, context), context.deployment.upstreamModel);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The small spec every upstream family implements. Adapters convert canonical requests
+ * to their wire format and answers back; the shared UpstreamClient does the I/O.
+ */
+import type { Deployment } from '../config/load.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../core/types.js';
+
+export interface CallContext {
+  deployment: Deployment;
+  /** Aborted when the client disconnects; the upstream call is cancelled. */
+  signal: AbortSignal;
+  /** Fault-scripting header for the simulator; never sent to a real provider. */
+  simulatorHeader?: string;
+}
+
+export interface ProviderAdapter {
+  chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
+  /**
+   * Resolves once the upstream accepted the stream (2xx headers), so failures before the
+   * first byte surface as a thrown GatewayError; later failures are thrown by the iterator.
+   * The iterator throws rather than ending cleanly when the upstream stream is truncated.
+   */
+  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>>;
+  embed(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;
+}

@@ -1,0 +1,74 @@
+/** Upstream HTTP error answers → gateway errors. Bodies are read bounded and scrubbed. */
+import { GatewayError, scrubSecrets } from '../core/errors.js';
+import type { UpstreamResponse } from './http-client.js';
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+export async function readBounded(body: UpstreamResponse['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    size += buffer.length;
+    if (size > limit) {
+      chunks.push(buffer.subarray(0, Math.max(0, buffer.length - (size - limit))));
+      body.destroy();
+      break;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function headerValue(headers: UpstreamResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date). */
+export function retryAfterSeconds(headers: UpstreamResponse['headers'], now = Date.now()): number | undefined {
+  const milliseconds = Number(headerValue(headers, 'retry-after-ms'));
+  if (Number.isFinite(milliseconds) && milliseconds >= 0 && headerValue(headers, 'retry-after-ms') !== undefined) return milliseconds / 1000;
+  const value = headerValue(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, (date - now) / 1000) : undefined;
+}
+
+function upstreamMessage(text: string): { message: string | undefined; param: string | undefined } {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown; param?: unknown } | string; message?: unknown };
+    const error = parsed.error;
+    if (typeof error === 'string') return { message: error, param: undefined };
+    const message = typeof error?.message === 'string' ? error.message : typeof parsed.message === 'string' ? parsed.message : undefined;
+    return { message, param: typeof error?.param === 'string' ? error.param : undefined };
+  } catch {
+    return { message: undefined, param: undefined };
+  }
+}
+
+export async function upstreamHttpError(response: UpstreamResponse, provider: string, secrets: string[]): Promise<GatewayError> {
+  const text = await readBounded(response.body, MAX_ERROR_BODY).catch(() => '');
+  const { message, param } = upstreamMessage(text);
+  const detail = scrubSecrets(message ?? (text.trim().slice(0, 200) || 'no error body'), secrets);
+  const status = response.status;
+  const options = { upstreamStatus: status, ...(param ? { param } : {}) };
+  if (status === 400) return new GatewayError('invalid_request', `provider ${provider} rejected the request: ${detail}`, options);
+  if (status === 401 || status === 403) {
+    return new GatewayError('upstream_auth_error', `provider ${provider} rejected the gateway's credentials (HTTP ${status}); check its api_key`, { upstreamStatus: status });
+  }
+  if (status === 404) return new GatewayError('model_not_found', `provider ${provider} does not know this model: ${detail}`, options);
+  if (status === 408) return new GatewayError('upstream_timeout', `provider ${provider} timed out (HTTP 408): ${detail}`, options);
+  if (status === 413) return new GatewayError('invalid_request', `provider ${provider} says the request is too large: ${detail}`, options);
+  if (status === 422) return new GatewayError('unsupported_capability', `provider ${provider} could not process the request: ${detail}`, options);
+  if (status === 429) {
+    const retryAfter = retryAfterSeconds(response.headers);
+    return new GatewayError('upstream_rate_limited', `provider ${provider} is rate limiting (HTTP 429): ${detail}`, {
+      ...options,
+      ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+    });
+  }
+  return new GatewayError('upstream_error', `provider ${provider} failed (HTTP ${status}): ${detail}`, options);
+}

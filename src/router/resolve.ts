@@ -1,0 +1,80 @@
+/**
+ * Resolves what the client named — a route, a model, or `provider/model` — into the model
+ * that will serve the request. Routing strategies (classification, tiers, cost floors)
+ * plug in behind routes; here a route points at one model.
+ */
+import { mergeTimeouts, type Deployment, type GatewayConfig, type ModelConfig } from '../config/load.js';
+import { GatewayError } from '../core/errors.js';
+import { SIMULATED_CATALOG } from '../simulator/index.js';
+
+export interface Resolution {
+  /** The route the client selected, when it named one. */
+  route: string | null;
+  model: ModelConfig;
+  reason: string;
+}
+
+const KNOWN_PRICES = new Map(SIMULATED_CATALOG.map((model) => [model.name, model.price]));
+
+export class ModelResolver {
+  private readonly passthrough = new Map<string, ModelConfig>();
+
+  constructor(private readonly config: GatewayConfig) {}
+
+  resolve(name: string, kind: ModelConfig['kind']): Resolution {
+    const route = this.config.routes.get(name);
+    if (route) return this.checked({ route: name, model: route.model, reason: `route ${name} → ${route.model.name}` }, name, kind);
+    const model = this.config.models.get(name) ?? this.passthroughModel(name, kind);
+    if (model) return this.checked({ route: null, model, reason: `model ${model.name}` }, name, kind);
+    const known = [...this.config.routes.keys(), ...this.config.models.keys()].filter((candidate) => kind === 'chat' || this.config.models.get(candidate)?.kind === kind);
+    throw new GatewayError(
+      'model_not_found',
+      `The model '${name}' does not exist. Known models and routes: ${known.join(', ')}. Use <provider>/<model> to reach a provider's model directly.`,
+      { param: 'model' },
+    );
+  }
+
+  private checked(resolution: Resolution, name: string, kind: ModelConfig['kind']): Resolution {
+    if (resolution.model.kind !== kind) {
+      const what = resolution.model.kind === 'embedding' ? 'an embedding model; use /v1/embeddings' : 'a chat model; use /v1/chat/completions';
+      throw new GatewayError('invalid_request', `'${name}' is ${what}.`, { param: 'model' });
+    }
+    return resolution;
+  }
+
+  /** `openai/gpt-4.1` reaches provider `openai` with model `gpt-4.1`, even when the config does not list it. */
+  private passthroughModel(name: string, kind: ModelConfig['kind']): ModelConfig | undefined {
+    const slash = name.indexOf('/');
+    if (slash <= 0 || slash === name.length - 1) return undefined;
+    const provider = this.config.providers.get(name.slice(0, slash));
+    if (!provider) return undefined;
+    const cached = this.passthrough.get(name);
+    if (cached) return cached;
+    const upstreamModel = name.slice(slash + 1);
+    const model: ModelConfig = {
+      name,
+      kind,
+      deployments: [{ provider, upstreamModel, weight: 1, timeouts: mergeTimeouts(provider.timeouts) }],
+      price: KNOWN_PRICES.get(upstreamModel),
+      contextWindow: undefined,
+      maxOutputTokens: undefined,
+      capabilities: { tools: true, vision: true, jsonSchema: true, streaming: true },
+      private: false,
+    };
+    if (this.passthrough.size < 1000) this.passthrough.set(name, model);
+    return model;
+  }
+}
+
+/** Weighted random choice among a model's deployments. */
+export function pickDeployment(model: ModelConfig, random: () => number = Math.random): Deployment {
+  const deployments = model.deployments;
+  if (deployments.length === 1) return deployments[0] as Deployment;
+  const total = deployments.reduce((sum, deployment) => sum + deployment.weight, 0);
+  let point = random() * total;
+  for (const deployment of deployments) {
+    point -= deployment.weight;
+    if (point < 0) return deployment;
+  }
+  return deployments[deployments.length - 1] as Deployment;
+}

@@ -1,0 +1,117 @@
+/**
+ * One client request/response pair and the helpers every handler uses: bounded body
+ * reading, JSON parsing with clear errors, header and error writing, SSE writes with
+ * back-pressure, and an abort signal that fires when the client goes away.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../core/errors.js';
+import { renderOpenAIError } from '../api/openai/errors.js';
+
+export interface Exchange {
+  id: string;
+  request: IncomingMessage;
+  response: ServerResponse;
+  /** Wall-clock start (ms since epoch) for the log. */
+  createdAt: number;
+  /** Monotonic start (performance.now) for latencies. */
+  startedAt: number;
+  /** Aborted when the client disconnects before the response is complete. */
+  signal: AbortSignal;
+  keyId: string | null;
+  rawBody: string | null;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createExchange(request: IncomingMessage, response: ServerResponse): Exchange {
+  const incomingId = request.headers['x-request-id'];
+  const id = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+  const controller = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  response.setHeader('x-request-id', id);
+  return { id, request, response, createdAt: Date.now(), startedAt: performance.now(), signal: controller.signal, keyId: null, rawBody: null };
+}
+
+export function elapsedMs(exchange: Exchange): number {
+  return Math.round((performance.now() - exchange.startedAt) * 1000) / 1000;
+}
+
+/** Read the whole body, refusing (413) beyond the limit by Content-Length or by counting chunks. */
+export function readBody(exchange: Exchange, limit: number): Promise<string> {
+  const { request } = exchange;
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    return Promise.reject(tooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    request.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    request.once('error', (error) => {
+      if (!failed) reject(new GatewayError('invalid_request', `could not read the request body: ${error.message}`));
+    });
+  });
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError('body_too_large', `The request body is larger than the limit of ${limit} bytes (server.max_body_bytes).`);
+}
+
+export async function readJsonBody(exchange: Exchange, limit: number): Promise<unknown> {
+  const text = await readBody(exchange, limit);
+  exchange.rawBody = text;
+  if (text.trim() === '') throw new GatewayError('invalid_json', 'The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GatewayError('invalid_json', `We could not parse the JSON body of your request: ${(error as Error).message}`);
+  }
+}
+
+export function sendJson(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent || response.destroyed) return;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  response.setHeader('content-type', 'application/json');
+  response.setHeader('content-length', Buffer.byteLength(body));
+  response.statusCode = status;
+  response.end(body);
+}
+
+export function sendError(response: ServerResponse, error: GatewayError): void {
+  const rendered = renderOpenAIError(error);
+  // A body we did not read may still be arriving; close the connection rather than reading it.
+  if (error.code === 'body_too_large') response.setHeader('connection', 'close');
+  sendJson(response, rendered.status, rendered.body, rendered.headers);
+}
+
+/** Write a chunk, waiting for the socket to drain (or close) when its buffer is full. */
+export function writeChunk(response: ServerResponse, text: string): Promise<void> | undefined {
+  if (response.destroyed) return undefined;
+  if (response.write(text)) return undefined;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.once('drain', done);
+    response.once('close', done);
+  });
+}

@@ -1,0 +1,156 @@
+/**
+ * createGateway assembles the request pipeline from explicit dependencies (config,
+ * request log, logger) — no global registries — and returns the HTTP handler together
+ * with drain and close. Path dispatch and authentication live here; each endpoint's
+ * pipeline lives in its handler.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { GatewayConfig } from '../config/load.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { createAdapter, type ProviderAdapter } from '../providers/index.js';
+import { UpstreamClient } from '../providers/http-client.js';
+import { Executor } from '../router/executor.js';
+import { ModelResolver } from '../router/resolve.js';
+import type { RequestLog } from '../store/types.js';
+import { createExchange, sendError, sendJson, type Exchange } from './exchange.js';
+import { handleChatCompletions } from './handlers/chat-completions.js';
+import { handleEmbeddings } from './handlers/embeddings.js';
+import { handleGetModel, handleListModels } from './handlers/models.js';
+import type { Services } from './services.js';
+
+export interface GatewayDependencies {
+  config: GatewayConfig;
+  log: RequestLog;
+  logger: Logger;
+}
+
+export interface Gateway {
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  /** Requests currently being served. */
+  inFlight(): number;
+  /** Stop taking new requests (503) and wait for in-flight ones, up to the deadline. */
+  drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: number }>;
+  /** Release upstream connections. Call after drain. */
+  close(): Promise<void>;
+  readonly services: Services;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export function createGateway(dependencies: GatewayDependencies): Gateway {
+  const { config, log, logger } = dependencies;
+  const client = new UpstreamClient();
+  const adapters = new Map<string, ProviderAdapter>();
+  for (const provider of config.providers.values()) adapters.set(provider.name, createAdapter(provider, client, config.secrets));
+  const services: Services = { config, log, logger, resolver: new ModelResolver(config), executor: new Executor(adapters) };
+  const keyDigests = config.server.apiKeys.map((key, index) => ({ id: `key-${index + 1}`, digest: digest(key) }));
+
+  const active = new Set<Exchange>();
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  const authenticate = (exchange: Exchange): void => {
+    if (keyDigests.length === 0) return;
+    const header = exchange.request.headers.authorization;
+    const presented = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : exchange.request.headers['x-api-key'];
+    if (typeof presented !== 'string' || presented === '') {
+      throw new GatewayError('missing_api_key', 'You did not provide an API key. Send it as Authorization: Bearer <key>.');
+    }
+    const presentedDigest = digest(presented);
+    const match = keyDigests.find((candidate) => timingSafeEqual(candidate.digest, presentedDigest));
+    if (!match) throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
+    exchange.keyId = match.id;
+  };
+
+  const dispatch = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+    if (path === '/health/live') {
+      sendJson(exchange.response, 200, '{"status":"live"}');
+      return;
+    }
+    if (path === '/health/ready') {
+      const body = JSON.stringify({
+        status: draining ? 'draining' : 'ready',
+        simulated: config.simulatedOnly,
+        providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
+        in_flight: active.size,
+      });
+      sendJson(exchange.response, draining ? 503 : 200, body);
+      return;
+    }
+    if (draining) throw new GatewayError('shutting_down', 'The gateway is shutting down; retry on another replica.', { retryAfterSeconds: 1 });
+    const apiPath = path.startsWith('/v1/') ? path.slice(3) : path;
+    const expectMethod = (allowed: string): void => {
+      if (method !== allowed) throw new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed}.`);
+    };
+    switch (apiPath) {
+      case '/chat/completions':
+        expectMethod('POST');
+        authenticate(exchange);
+        return handleChatCompletions(exchange, services);
+      case '/embeddings':
+        expectMethod('POST');
+        authenticate(exchange);
+        return handleEmbeddings(exchange, services);
+      case '/models':
+        expectMethod('GET');
+        authenticate(exchange);
+        return handleListModels(exchange, services);
+    }
+    if (apiPath.startsWith('/models/')) {
+      expectMethod('GET');
+      authenticate(exchange);
+      return handleGetModel(exchange, services, decodeURIComponent(apiPath.slice('/models/'.length)));
+    }
+    throw new GatewayError('not_found', `Unknown endpoint ${method} ${path}.`);
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    const exchange = createExchange(request, response);
+    active.add(exchange);
+    const url = request.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    dispatch(exchange, request.method ?? 'GET', path)
+      .catch((error: unknown) => {
+        const failure = toGatewayError(error);
+        if (failure.status >= 500 && failure.code === 'internal_error') logger.error({ err: error, requestId: exchange.id }, 'request failed');
+        if (!response.headersSent) sendError(response, failure);
+        else if (!response.writableEnded) response.destroy();
+      })
+      .finally(() => {
+        active.delete(exchange);
+        if (draining && active.size === 0) drained?.();
+      });
+  };
+
+  return {
+    handle,
+    services,
+    inFlight: () => active.size,
+    async drain(deadlineMs) {
+      draining = true;
+      if (active.size > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, deadlineMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      const abandoned = active.size;
+      for (const exchange of active) exchange.response.destroy();
+      // Give the handlers of destroyed exchanges a turn to record their rows.
+      if (abandoned > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      log.flush();
+      return { completed: abandoned === 0, abandoned };
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

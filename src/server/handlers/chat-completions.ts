@@ -1,0 +1,209 @@
+/**
+ * POST /v1/chat/completions, top to bottom:
+ * validate → resolve the model → check capabilities → execute (stream or not) → record.
+ * Every request leaves exactly one request row, and every upstream call one attempt row,
+ * whether it succeeded, failed, or the client walked away.
+ */
+import type { ModelConfig } from '../../config/load.js';
+import type { ChatRequest, StreamPart, Usage } from '../../core/types.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
+import { parseOpenAIChatRequest } from '../../api/openai/chat-request.js';
+import { ChunkRenderer, renderChatResponse, renderUsage } from '../../api/openai/chat-response.js';
+import { renderOpenAIStreamError } from '../../api/openai/errors.js';
+import { costOf, formatUsd } from '../../governance/pricing.js';
+import { CallerAbortedError } from '../../providers/http-client.js';
+import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, settleAttempt } from '../../router/executor.js';
+import { pickDeployment, type Resolution } from '../../router/resolve.js';
+import type { AttemptRecord, RequestRecord } from '../../store/types.js';
+import { elapsedMs, readJsonBody, sendError, sendJson, writeChunk, type Exchange } from '../exchange.js';
+import { newRequestRecord, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
+
+export async function handleChatCompletions(exchange: Exchange, services: Services): Promise<void> {
+  const record = newRequestRecord(exchange, 'chat');
+  const attempts: AttemptRecord[] = [];
+  try {
+    const body = await readJsonBody(exchange, services.config.server.maxBodyBytes);
+    if (services.config.store.logContent) record.requestBody = exchange.rawBody;
+    const requestedModel = (body as { model?: unknown } | null)?.model;
+    if (typeof requestedModel === 'string') record.requestedModel = requestedModel;
+    const request = parseOpenAIChatRequest(body);
+    record.stream = request.stream;
+    const resolution = services.resolver.resolve(request.model, 'chat');
+    checkCapabilities(request, resolution.model);
+    record.route = resolution.route;
+    record.model = resolution.model.name;
+    if (request.stream) await streamChat(exchange, services, request, resolution, record, attempts);
+    else await completeChat(exchange, services, request, resolution, record, attempts);
+  } catch (error) {
+    failRequest(exchange, record, error);
+  } finally {
+    totalAttempts(record, attempts);
+    record.latencyMs = elapsedMs(exchange);
+    services.log.record(record, attempts);
+  }
+}
+
+function failRequest(exchange: Exchange, record: RequestRecord, error: unknown): void {
+  if (error instanceof CallerAbortedError || (exchange.signal.aborted && !exchange.response.headersSent)) {
+    record.status = CLIENT_CLOSED_STATUS;
+    record.errorCode = 'client_closed';
+    record.errorMessage = 'the client disconnected before the answer was complete';
+    return;
+  }
+  const gatewayError = toGatewayError(error);
+  record.status = gatewayError.status;
+  record.errorCode = gatewayError.code;
+  record.errorMessage = gatewayError.message;
+  sendError(exchange.response, gatewayError);
+}
+
+export function checkCapabilities(request: ChatRequest, model: ModelConfig): void {
+  const unsupported = (what: string, param: string): GatewayError =>
+    new GatewayError('unsupported_capability', `The model '${model.name}' does not support ${what}.`, { param });
+  if (request.tools?.length && !model.capabilities.tools) throw unsupported('tools', 'tools');
+  if (request.responseFormat?.type === 'json_schema' && !model.capabilities.jsonSchema) throw unsupported('response_format json_schema', 'response_format');
+  if (request.stream && !model.capabilities.streaming) throw unsupported('streaming', 'stream');
+  if (!model.capabilities.vision) {
+    const index = request.messages.findIndex((message) => Array.isArray(message.content) && message.content.some((part) => part.type === 'image'));
+    if (index >= 0) throw unsupported('image inputs', `messages[${index}].content`);
+  }
+}
+
+function responseHeaders(record: RequestRecord, simulated: boolean, attempts: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-switchyard-model': record.model ?? '',
+    'x-switchyard-provider': record.provider ?? '',
+    'x-switchyard-attempts': String(attempts),
+  };
+  if (record.route) headers['x-switchyard-route'] = record.route;
+  if (simulated) headers['x-switchyard-simulated'] = 'true';
+  return headers;
+}
+
+async function completeChat(exchange: Exchange, services: Services, request: ChatRequest, resolution: Resolution, record: RequestRecord, attempts: AttemptRecord[]): Promise<void> {
+  const deployment = pickDeployment(resolution.model);
+  record.provider = deployment.provider.name;
+  record.simulated = deployment.provider.simulated;
+  const context = { requestId: exchange.id, signal: exchange.signal, ...optionalSimHeader(exchange) };
+  const response = await services.executor.complete(request, resolution.model, deployment, context, attempts);
+  const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
+  const last = attempts[attempts.length - 1];
+  const usage: Usage | undefined = response.usage ?? (last ? { inputTokens: last.inputTokens, outputTokens: last.outputTokens } : undefined);
+  const wire = renderChatResponse({ ...response, ...(usage ? { usage } : {}) }, `chatcmpl-${exchange.id}`, response.model);
+  if (wire.usage) (wire.usage as Record<string, unknown>).cost_usd = cost;
+  const text = JSON.stringify(wire);
+  record.status = 200;
+  record.finishReason = response.choices[0]?.finishReason ?? null;
+  record.ttftMs = last ? last.latencyMs : null;
+  if (services.config.store.logContent) record.responseBody = text;
+  sendJson(exchange.response, 200, text, { ...responseHeaders(record, record.simulated, attempts.length), 'x-switchyard-cost-usd': formatUsd(cost) });
+}
+
+function optionalSimHeader(exchange: Exchange): { simulatorHeader?: string } {
+  const header = simulatorHeaderOf(exchange);
+  return header ? { simulatorHeader: header } : {};
+}
+
+/** What a stream has produced so far: for the log, the cost, and usage when the upstream gives none. */
+class StreamTranscript {
+  text = '';
+  readonly toolCalls = new Map<number, { id: string; name: string; arguments: string }>();
+  usage: Usage | undefined;
+  finishReason: string | null = null;
+  firstTokenMs: number | null = null;
+
+  take(part: StreamPart, elapsed: number): void {
+    if (this.firstTokenMs === null && (part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'refusal-delta')) this.firstTokenMs = elapsed;
+    if (part.type === 'text-delta' || part.type === 'refusal-delta') this.text += part.text;
+    else if (part.type === 'tool-call-start') this.toolCalls.set(part.toolIndex, { id: part.id, name: part.name, arguments: '' });
+    else if (part.type === 'tool-call-delta') {
+      const call = this.toolCalls.get(part.toolIndex);
+      if (call) call.arguments += part.argumentsDelta;
+    } else if (part.type === 'finish') this.finishReason = part.finishReason;
+    else if (part.type === 'usage') this.usage = part.usage;
+  }
+
+  outputText(): string {
+    let text = this.text;
+    for (const call of this.toolCalls.values()) text += call.name + call.arguments;
+    return text;
+  }
+
+  toJson(): string {
+    return JSON.stringify({ content: this.text, tool_calls: [...this.toolCalls.values()], finish_reason: this.finishReason });
+  }
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+  trailer: 'x-switchyard-cost-usd',
+};
+
+async function streamChat(exchange: Exchange, services: Services, request: ChatRequest, resolution: Resolution, record: RequestRecord, attempts: AttemptRecord[]): Promise<void> {
+  const deployment = pickDeployment(resolution.model);
+  record.provider = deployment.provider.name;
+  record.simulated = deployment.provider.simulated;
+  const context = { requestId: exchange.id, signal: exchange.signal, ...optionalSimHeader(exchange) };
+  const { parts, attempt } = await services.executor.openStream(request, resolution.model, deployment, context, attempts);
+
+  const response = exchange.response;
+  response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, record.simulated, attempts.length) });
+  const transcript = new StreamTranscript();
+  let renderer: ChunkRenderer | undefined;
+  const renderPart = (part: StreamPart): string | undefined => {
+    if (part.type === 'start') renderer = new ChunkRenderer(`chatcmpl-${exchange.id}`, part.model, part.created, request.includeUsage);
+    renderer ??= new ChunkRenderer(`chatcmpl-${exchange.id}`, resolution.model.name, Math.floor(Date.now() / 1000), request.includeUsage);
+    const chunk = renderer.render(part);
+    return chunk ? `data: ${JSON.stringify(chunk)}\n\n` : undefined;
+  };
+
+  try {
+    for await (const part of parts) {
+      transcript.take(part, elapsedMs(exchange));
+      if (part.type === 'usage') continue; // sent last, with its cost, once the stream is complete
+      const text = renderPart(part);
+      if (text) await writeChunk(response, text);
+    }
+  } catch (error) {
+    const failure = error instanceof CallerAbortedError || exchange.signal.aborted ? new CallerAbortedError() : toGatewayError(error);
+    const usage = transcript.usage ?? estimateUsage(request, transcript.outputText());
+    settleAttempt(attempt, resolution.model, { status: errorStatus(failure), usage, usageSource: transcript.usage ? 'upstream' : 'estimated', error: failure });
+    record.ttftMs = transcript.firstTokenMs;
+    if (services.config.store.logContent) record.responseBody = transcript.toJson();
+    if (failure instanceof CallerAbortedError) {
+      record.status = CLIENT_CLOSED_STATUS;
+      record.errorCode = 'client_closed';
+      record.errorMessage = failure.message;
+      return;
+    }
+    // Never a clean end on a broken stream: an explicit error event, and no [DONE].
+    record.status = failure.status;
+    record.errorCode = failure.code;
+    record.errorMessage = failure.message;
+    await writeChunk(response, `data: ${renderOpenAIStreamError(failure)}\n\n`);
+    response.end();
+    return;
+  }
+
+  const usage = transcript.usage ?? estimateUsage(request, transcript.outputText());
+  settleAttempt(attempt, resolution.model, { status: 200, usage, usageSource: transcript.usage ? 'upstream' : 'estimated' });
+  const cost = costOf(resolution.model.price, usage);
+  if (request.includeUsage && renderer) {
+    const chunk = renderer.render({ type: 'usage', usage });
+    if (chunk) {
+      chunk.usage = { ...renderUsage(usage), cost_usd: cost };
+      await writeChunk(response, `data: ${JSON.stringify(chunk)}\n\n`);
+    }
+  }
+  await writeChunk(response, 'data: [DONE]\n\n');
+  response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
+  response.end();
+  record.status = 200;
+  record.finishReason = transcript.finishReason;
+  record.ttftMs = transcript.firstTokenMs;
+  if (services.config.store.logContent) record.responseBody = transcript.toJson();
+}
+

@@ -1,0 +1,123 @@
+/**
+ * Starts a gateway: simulators for simulated providers (real HTTP servers on loopback),
+ * the request log, the pipeline, and the HTTP server. Used by `switchyard serve` and by
+ * the end-to-end tests alike.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig, ModelConfig, ProviderConfig } from '../config/load.js';
+import { TASK_CATEGORIES, type TaskCategory } from '../core/categories.js';
+import type { Logger } from '../core/logger.js';
+import { SIMULATED_CATALOG, startSimulator, type RunningSimulator, type SimBehaviour, type SimulatedModel } from '../simulator/index.js';
+import { SqliteRequestLog } from '../store/sqlite-request-log.js';
+import type { RequestLog } from '../store/types.js';
+import { createGateway, type Gateway } from './gateway.js';
+
+export interface StartOptions {
+  config: GatewayConfig;
+  logger: Logger;
+  /** Overrides config.server.port / host (tests use port 0). */
+  port?: number;
+  host?: string;
+  /** Use this log instead of opening config.store.sqlitePath. */
+  log?: RequestLog;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  server: Server;
+  gateway: Gateway;
+  log: RequestLog;
+  simulators: RunningSimulator[];
+  /** Graceful stop: refuse new requests, finish in-flight ones (up to the grace period), flush the log. */
+  stop(graceMs?: number): Promise<{ completed: boolean; abandoned: number }>;
+}
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config, logger } = options;
+  const simulators: RunningSimulator[] = [];
+  for (const provider of config.providers.values()) {
+    if (provider.type !== 'simulator') continue;
+    const simulator = await startSimulator({ models: simulatedModelsOf(config, provider), behaviour: behaviourOf(provider) });
+    provider.baseUrl = `${simulator.url}/v1`;
+    simulators.push(simulator);
+  }
+
+  const log = options.log ?? new SqliteRequestLog({ path: config.store.sqlitePath, flushIntervalMs: config.store.flushIntervalMs });
+  const gateway = createGateway({ config, log, logger });
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);
+  const host = options.host ?? config.server.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? config.server.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  let stopping: Promise<{ completed: boolean; abandoned: number }> | undefined;
+  const stop = (graceMs = config.server.shutdownGraceMs) => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const result = await gateway.drain(graceMs);
+      server.closeAllConnections();
+      await closed;
+      await gateway.close();
+      await Promise.all(simulators.map((simulator) => simulator.close()));
+      if (!options.log) log.close();
+      else log.flush();
+      return result;
+    })();
+    return stopping;
+  };
+
+  return { url: `http://${urlHost}:${port}`, port, server, gateway, log, simulators, stop };
+}
+
+function behaviourOf(provider: ProviderConfig): Partial<SimBehaviour> {
+  const settings = provider.simulator ?? {};
+  const behaviour: Partial<SimBehaviour> = {};
+  if (settings.ttftMs !== undefined) behaviour.ttftMs = settings.ttftMs;
+  if (settings.tokensPerSecond !== undefined) behaviour.tokensPerSecond = settings.tokensPerSecond;
+  if (settings.maxAnswerTokens !== undefined) behaviour.maxAnswerTokens = settings.maxAnswerTokens;
+  if (settings.errorRate !== undefined) behaviour.errorRate = settings.errorRate;
+  if (settings.errorStatus !== undefined) behaviour.errorStatus = settings.errorStatus;
+  if (settings.retryAfterSeconds !== undefined) behaviour.retryAfterSeconds = settings.retryAfterSeconds;
+  return behaviour;
+}
+
+/** The simulated models a simulator provider serves: catalog profiles, or a generic one for other names. */
+function simulatedModelsOf(config: GatewayConfig, provider: ProviderConfig): SimulatedModel[] {
+  const served = new Map<string, SimulatedModel>();
+  for (const model of config.models.values()) {
+    for (const deployment of model.deployments) {
+      if (deployment.provider !== provider || served.has(deployment.upstreamModel)) continue;
+      const known = SIMULATED_CATALOG.find((candidate) => candidate.name === deployment.upstreamModel);
+      served.set(deployment.upstreamModel, known ?? genericProfile(deployment.upstreamModel, model));
+    }
+  }
+  // `simulator/<name>` reaches any catalog model even when the config does not list it.
+  for (const model of SIMULATED_CATALOG) if (!served.has(model.name)) served.set(model.name, model);
+  return [...served.values()];
+}
+
+function genericProfile(name: string, model: ModelConfig): SimulatedModel {
+  const quality = Object.fromEntries(TASK_CATEGORIES.map((category) => [category, 0.8])) as Record<TaskCategory, number>;
+  return {
+    name,
+    kind: model.kind,
+    family: 'openai',
+    price: { input: model.price?.input ?? 0, output: model.price?.output ?? 0 },
+    contextWindow: model.contextWindow ?? 128_000,
+    maxOutputTokens: model.maxOutputTokens ?? 16_384,
+    capabilities: { tools: model.capabilities.tools, vision: model.capabilities.vision, jsonSchema: model.capabilities.jsonSchema },
+    private: model.private,
+    quality,
+    behaviour: {},
+    ...(model.kind === 'embedding' ? { dimensions: 1536 } : {}),
+  };
+}

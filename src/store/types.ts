@@ -1,0 +1,61 @@
+/** What the request log keeps: one row per client request, one per upstream attempt. */
+
+export interface AttemptRecord {
+  requestId: string;
+  attempt: number;
+  model: string;
+  provider: string;
+  upstreamModel: string;
+  startedAt: number;
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+  /** Where the token counts came from. */
+  usageSource: 'upstream' | 'estimated' | 'none';
+}
+
+export interface RequestRecord {
+  id: string;
+  createdAt: number;
+  endpoint: 'chat' | 'embeddings';
+  keyId: string | null;
+  route: string | null;
+  requestedModel: string;
+  model: string | null;
+  provider: string | null;
+  stream: boolean;
+  status: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+  finishReason: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+  simulated: boolean;
+  attempts: number;
+  requestBody: string | null;
+  responseBody: string | null;
+}
+
+export interface RequestLogQuery {
+  last?: number;
+}
+
+export interface RequestLog {
+  /** Queue a request and its attempts; written in the next batch, off the request path. */
+  record(request: RequestRecord, attempts: AttemptRecord[]): void;
+  /** Write everything queued now (synchronous). */
+  flush(): void;
+  recent(query: RequestLogQuery): RequestRecord[];
+  attemptsOf(requestId: string): AttemptRecord[];
+  close(): void;
+}

@@ -1,0 +1,122 @@
+/**
+ * The CLI as a user runs it: the built bin (npm test builds first), in child processes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/switchyard.js', import.meta.url));
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/_API_KEY$|^OLLAMA_HOST$|_BASE_URL$/.test(name)));
+
+function run(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: options.cwd ?? tmpdir(), env: { ...cleanEnv, ...options.env }, encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
+}
+
+describe('switchyard validate', () => {
+  it('accepts a good config', () => {
+    const directory = tempDir();
+    writeFileSync(join(directory, 'ok.yaml'), 'providers:\n  sim: { type: simulator }\nmodels:\n  m: { provider: sim }\n');
+    const result = run(['validate', '--config', 'ok.yaml'], { cwd: directory });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/OK — 1 provider\(s\), 1 model\(s\)/);
+  });
+
+  it('prints every problem with its path and exits non-zero', () => {
+    const directory = tempDir();
+    writeFileSync(
+      join(directory, 'bad.yaml'),
+      'providers:\n  sim: { type: simulator }\nmodels:\n  gpt-5.4:\n    provider: sim\n    price: { input: cheap, output: 1 }\n  other: { provider: ghost }\n',
+    );
+    const result = run(['validate', '--config', 'bad.yaml'], { cwd: directory });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('models.gpt-5.4.price.input: expected number, received string');
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('reports a missing file and bad flags as CLI errors', () => {
+    expect(run(['validate', '--config', '/nonexistent.yaml']).stderr).toContain('file not found');
+    const flag = run(['validate', '--colour']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("Unknown option '--colour'");
+    expect(run(['frobnicate']).code).toBe(2);
+  });
+});
+
+describe('switchyard schema', () => {
+  it('prints a JSON Schema', () => {
+    const result = run(['schema']);
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout) as { properties: Record<string, unknown> };
+    expect(schema.properties).toHaveProperty('providers');
+  });
+});
+
+describe('switchyard serve and logs', () => {
+  it('serves on the simulator without keys, drains on SIGTERM with exit 0 and no lost rows', async () => {
+    const directory = tempDir();
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { cwd: directory, env: { ...cleanEnv, SWITCHYARD_LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner: ${stdout}`)), 15_000);
+      child.stdout.on('data', () => {
+        const match = /listening on (http:\/\/[^\s]+)/.exec(stdout);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    expect(stdout).toContain('SIMULATED');
+    const sent = 12;
+    const responses = await Promise.all(
+      Array.from({ length: sent }, (_, index) =>
+        fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-switchyard-sim': 'ttft_ms=0;tps=100000' },
+          body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `request ${index}` }] }),
+        }),
+      ),
+    );
+    expect(responses.every((response) => response.status === 200 && response.headers.get('x-switchyard-simulated') === 'true')).toBe(true);
+    // A slow request still in flight when SIGTERM arrives must finish.
+    const slow = fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-sim': 'ttft_ms=800' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'slow one' }] }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect((await slow).status).toBe(200);
+    expect(exitCode).toBe(0);
+
+    const logs = run(['logs', '--last', '100', '--json'], { cwd: directory });
+    expect(logs.code).toBe(0);
+    const rows = logs.stdout.trim().split('\n').map((line) => JSON.parse(line) as { status: number; costUsd: number; simulated: boolean });
+    expect(rows).toHaveLength(sent + 1);
+    expect(rows.every((row) => row.status === 200 && row.costUsd > 0 && row.simulated)).toBe(true);
+    const table = run(['logs', '--last', '3'], { cwd: directory });
+    expect(table.stdout.split('\n')[0]).toMatch(/^time\s+id\s+status\s+model/);
+  });
+
+  it('refuses to bind beyond loopback without keys', () => {
+    const result = run(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--insecure-no-auth');
+  });
+
+  it('logs without a database says so', () => {
+    const result = run(['logs'], { cwd: tempDir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no request log');
+  });
+});
