@@ -1,0 +1,127 @@
+/**
+ * Protocol-independent answer generation. Deterministic for a given (model, messages,
+ * seed): the same inputs give byte-identical content, tool calls and usage.
+ */
+import type { SimBehaviour, SimulatedModel } from '../types.js';
+import { SeededRandom } from '../random.js';
+import { countTextTokens, truncateToTokens } from '../tokens.js';
+import { findArithmetic, formatNumber, wrongValue } from './arithmetic.js';
+import type { ChatAnswer, ChatInput, FinishReason, SimMessage, SimToolCall } from './chat-input.js';
+import { valueForSchema, type ValueHint } from './json-values.js';
+import { detectCategory } from './task-category.js';
+import { capitalise, joinList, keywordsOf } from './text-features.js';
+import { textAnswer } from './text-answers.js';
+import { buildToolCall, chooseTools } from './tool-calls.js';
+
+type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect'>;
+
+export function generateChat(model: SimulatedModel, input: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
+  const random = SeededRandom.fromText(model.name, JSON.stringify(input.messages), String(input.seed ?? ''));
+  const lastUser = [...input.messages].reverse().find((message) => message.role === 'user');
+  const lastUserText = lastUser?.text ?? '';
+  const category = detectCategory({
+    lastUserText,
+    hasImages: (lastUser?.imageCount ?? 0) > 0,
+    toolsOffered: input.tools.length > 0 && input.toolChoice.mode !== 'none',
+    promptTokens,
+  });
+  const draw = random.next();
+  const correct = behaviour.forceCorrect ?? draw < model.quality[category];
+  const limit = Math.min(input.maxTokens ?? Number.POSITIVE_INFINITY, model.maxOutputTokens > 0 ? model.maxOutputTokens : Number.POSITIVE_INFINITY);
+
+  const tools = chooseTools(input, lastUserText);
+  if (tools.length > 0) {
+    const calls = tools.map((tool) => buildToolCall(tool, lastUserText, correct, random));
+    return toolCallAnswer(calls, category, correct, promptTokens, limit);
+  }
+
+  const content = contentFor(input, lastUserText, category, correct, random, behaviour.maxAnswerTokens);
+  // Structured output is never stopped mid-document by the natural cap; max_tokens still cuts it.
+  const structured = input.responseFormat.type !== 'text';
+  const natural = structured ? { text: content, truncated: false } : truncateToTokens(content, behaviour.maxAnswerTokens);
+  const cut = truncateToTokens(natural.text, limit);
+  const finishReason: FinishReason = natural.truncated || cut.truncated ? 'length' : 'stop';
+  return {
+    category,
+    correct,
+    content: cut.text,
+    toolCalls: [],
+    finishReason,
+    usage: { promptTokens, completionTokens: countTextTokens(cut.text) },
+  };
+}
+
+function contentFor(
+  input: ChatInput,
+  lastUserText: string,
+  category: ChatAnswer['category'],
+  correct: boolean,
+  random: SeededRandom,
+  maxAnswerTokens: number,
+): string {
+  const last = input.messages[input.messages.length - 1];
+  if (last?.role === 'tool') return toolResultAnswer(last, input.messages);
+  const format = input.responseFormat;
+  if (format.type === 'json_schema') {
+    const context = { root: format.schema, random, keywords: keywordsOf(lastUserText), hint: arithmeticHint(lastUserText, correct, random) };
+    return JSON.stringify(valueForSchema(format.schema, context, format.name));
+  }
+  if (format.type === 'json_object') return JSON.stringify(jsonObjectAnswer(lastUserText, correct, random));
+  return textAnswer({ category, text: lastUserText, correct, random, maxAnswerTokens });
+}
+
+function toolCallAnswer(calls: SimToolCall[], category: ChatAnswer['category'], correct: boolean, promptTokens: number, limit: number): ChatAnswer {
+  const tokensOf = (call: SimToolCall): number => countTextTokens(call.name) + countTextTokens(call.arguments);
+  let completionTokens = calls.reduce((sum, call) => sum + tokensOf(call), 0);
+  let finishReason: FinishReason = 'tool_calls';
+  if (completionTokens > limit) {
+    const first = calls[0] as SimToolCall;
+    const budget = Math.max(0, limit - countTextTokens(first.name));
+    calls = [{ ...first, arguments: truncateToTokens(first.arguments, budget).text }];
+    completionTokens = tokensOf(calls[0] as SimToolCall);
+    finishReason = 'length';
+  }
+  return { category, correct, content: null, toolCalls: calls, finishReason, usage: { promptTokens, completionTokens } };
+}
+
+/** A text answer that uses the tool's result. */
+function toolResultAnswer(result: SimMessage, messages: readonly SimMessage[]): string {
+  const call = messages.flatMap((message) => message.toolCalls).find((candidate) => candidate.id === result.toolCallId);
+  const source = call?.name ?? result.name ?? 'tool';
+  let facts: string;
+  try {
+    const parsed: unknown = JSON.parse(result.text);
+    facts = describe(parsed);
+  } catch {
+    facts = result.text.trim().slice(0, 300) || 'no data';
+  }
+  return `According to the ${source} result, ${facts}. Let me know if you need anything else.`;
+}
+
+function describe(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  const entries = Array.isArray(value) ? value.slice(0, 6).map((item, index) => [`item ${index + 1}`, item] as const) : Object.entries(value).slice(0, 6);
+  const parts = entries.map(([key, item]) => `${key.replace(/_/g, ' ')} is ${typeof item === 'object' && item !== null ? JSON.stringify(item) : String(item)}`);
+  return joinList(parts) || 'it returned no data';
+}
+
+function jsonObjectAnswer(text: string, correct: boolean, random: SeededRandom): Record<string, unknown> {
+  const problem = findArithmetic(text);
+  if (problem) return { answer: correct ? problem.value : wrongValue(problem.value, random) };
+  const keywords = keywordsOf(text);
+  return { answer: `${capitalise(joinList(keywords.slice(0, 3)) || 'The request')} is addressed here.`, topics: keywords };
+}
+
+/** Puts the arithmetic result into "answer"/"result"-like fields of a structured output. */
+function arithmeticHint(text: string, correct: boolean, random: SeededRandom): ValueHint | undefined {
+  const problem = findArithmetic(text);
+  if (!problem) return undefined;
+  const value = correct ? problem.value : wrongValue(problem.value, random);
+  return (propertyName, schema) => {
+    if (!/answer|result|value|total|solution/i.test(propertyName)) return undefined;
+    if (schema.type === 'number') return value;
+    if (schema.type === 'integer') return Math.round(value);
+    if (schema.type === 'string') return formatNumber(value);
+    return undefined;
+  };
+}

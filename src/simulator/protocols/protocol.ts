@@ -1,0 +1,31 @@
+/**
+ * A wire protocol the simulator speaks (OpenAI today; Anthropic and Gemini can be added
+ * as sibling files). The server picks the first protocol that handles a URL.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimBehaviour, SimulatedModel } from '../types.js';
+
+export interface SimulatorContext {
+  models: ReadonlyMap<string, SimulatedModel>;
+  /** The server-wide behaviour override (options.behaviour). */
+  behaviour: Partial<SimBehaviour>;
+}
+
+export interface SimExchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  /** Aborts when the client disconnects or the simulator closes. */
+  signal: AbortSignal;
+  /** 1-based sequence number of this request on this simulator. */
+  requestNumber: number;
+  context: SimulatorContext;
+}
+
+export interface SimulatorProtocol {
+  name: string;
+  handles(url: URL, method: string): boolean;
+  handle(exchange: SimExchange): Promise<void>;
+  /** Renders a request no protocol handles (the default protocol only). */
+  notFound?(exchange: SimExchange): void;
+}

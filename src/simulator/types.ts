@@ -1,0 +1,60 @@
+/** Public types of the provider simulator: per-model profiles and the behaviour knobs. */
+import type { TaskCategory } from '../core/categories.js';
+
+export interface SimBehaviour {
+  /** Delay before the first byte of the answer (non-stream: before the response). */
+  ttftMs: number;
+  /** Streaming pace; non-stream responses wait ttft + tokens / tps. */
+  tokensPerSecond: number;
+  /** Cap on the natural answer length; request max_tokens cuts further with finish_reason "length". */
+  maxAnswerTokens: number;
+  /** 0..1 probability of answering with errorStatus instead of an answer. */
+  errorRate: number;
+  errorStatus: number;
+  /** Sent as retry-after on 429/503 errors. */
+  retryAfterSeconds?: number;
+  /** Streaming: destroy the socket after N answer tokens. Non-stream: destroy it before responding. */
+  breakAfterTokens?: number;
+  /** Accept the request and never answer (until the client goes away). */
+  hang?: boolean;
+  /** Override the quality draw: true → correct, false → wrong. */
+  forceCorrect?: boolean;
+}
+
+export interface SimulatedModel {
+  name: string;
+  kind: 'chat' | 'embedding';
+  family: 'openai' | 'anthropic' | 'google' | 'deepseek' | 'meta';
+  /** USD per 1M tokens, list prices. */
+  price: { input: number; output: number; cachedInput?: number };
+  contextWindow: number;
+  maxOutputTokens: number;
+  capabilities: { tools: boolean; vision: boolean; jsonSchema: boolean };
+  /** Self-hosted. */
+  private: boolean;
+  /** Probability of a correct answer per task category. */
+  quality: Record<TaskCategory, number>;
+  /** Typical ttft / tps of this model. */
+  behaviour: Partial<SimBehaviour>;
+  /** Embedding models: vector length. */
+  dimensions?: number;
+}
+
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a random free port). */
+  port?: number;
+  /** Unknown model names get a 404 with code "model_not_found". */
+  models: SimulatedModel[];
+  /** Server-wide override applied over each model's behaviour. */
+  behaviour?: Partial<SimBehaviour>;
+}
+
+export interface RunningSimulator {
+  /** e.g. http://127.0.0.1:PORT (no /v1). */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  stats(): { requests: number };
+}
