@@ -5,9 +5,10 @@
  * (`serve` warms them right after it starts listening), not when a CLI command starts.
  */
 import { createRequire } from 'node:module';
+import type * as GptTokenizer from 'gpt-tokenizer';
 import type { Message } from './types.js';
 
-type Tokenizer = typeof import('gpt-tokenizer');
+type Tokenizer = typeof GptTokenizer;
 
 let tokenizer: Tokenizer | undefined;
 

@@ -18,6 +18,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   const inFlight = new Set<AbortController>();
   let requests = 0;
+  let active = 0;
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     requests += 1;
@@ -36,10 +37,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       DEFAULT_PROTOCOL.notFound?.(exchange);
       return;
     }
-    protocol.handle(exchange).catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
+    active += 1;
+    protocol
+      .handle(exchange)
+      .catch(() => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      })
+      .finally(() => {
+        active -= 1;
+      });
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -63,5 +70,5 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     return closing;
   };
 
-  return { url: `http://${urlHost}:${port}`, port, close, stats: () => ({ requests }) };
+  return { url: `http://${urlHost}:${port}`, port, close, stats: () => ({ requests, active }) };
 }

@@ -56,5 +56,6 @@ export interface RunningSimulator {
   url: string;
   port: number;
   close(): Promise<void>;
-  stats(): { requests: number };
+  /** Requests received, and requests whose handler is still running (pacing, hanging). */
+  stats(): { requests: number; active: number };
 }
