@@ -12,7 +12,7 @@ export function runLogs(values: Record<string, string | boolean | undefined>): n
     console.error(`switchyard logs: no request log at ${path} yet (start the gateway and send a request first)`);
     return 1;
   }
-  const log = new SqliteRequestLog({ path, flushIntervalMs: 1000 });
+  const log = new SqliteRequestLog({ path, flushIntervalMs: 1000, inline: true });
   try {
     const rows = log.recent({ last }).reverse();
     if (values.json) {

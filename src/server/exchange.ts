@@ -4,7 +4,7 @@
  * back-pressure, and an abort signal that fires when the client goes away.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../core/ids.js';
 import { GatewayError } from '../core/errors.js';
 import { renderOpenAIError } from '../api/openai/errors.js';
 
@@ -26,7 +26,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createExchange(request: IncomingMessage, response: ServerResponse): Exchange {
   const incomingId = request.headers['x-request-id'];
-  const id = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+  const id = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : uuidv7();
   const controller = new AbortController();
   response.once('close', () => {
     if (!response.writableFinished) controller.abort();

@@ -44,7 +44,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     simulators.push(simulator);
   }
 
-  const log = options.log ?? new SqliteRequestLog({ path: config.store.sqlitePath, flushIntervalMs: config.store.flushIntervalMs });
+  const log =
+    options.log ??
+    new SqliteRequestLog({
+      path: config.store.sqlitePath,
+      flushIntervalMs: config.store.flushIntervalMs,
+      onWriterError: (message) => logger.error({ path: config.store.sqlitePath }, message),
+    });
   const gateway = createGateway({ config, log, logger });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);
   const host = options.host ?? config.server.host;

@@ -1,158 +1,153 @@
 /**
- * The embedded request log: SQLite in WAL mode. Rows are queued in memory and written in
- * one transaction per batch (every flush interval, or sooner when the batch is large), so
- * a request never waits on disk. flush() runs on shutdown and on fatal errors, so no
- * acknowledged row is lost.
+ * The embedded request log: SQLite in WAL mode, written by a worker thread.
+ *
+ * record() only queues; every flush interval (or sooner when the batch is large) the queue
+ * goes to the writer thread, so neither inserts nor WAL checkpoints touch the request path.
+ * flush() is synchronous: it hands over the queue and blocks (Atomics.wait) until the
+ * writer confirms, which is what shutdown and the fatal-error path need. Should the writer
+ * thread die, the log falls back to writing on the calling thread, so no row is lost.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { batchWriter, openDatabase, type PendingRow } from './sqlite-schema.js';
+import type { WriterMessage, WriterReply } from './sqlite-writer-worker.js';
 import type { AttemptRecord, RequestLog, RequestLogQuery, RequestRecord } from './types.js';
-
-const SCHEMA_VERSION = 1;
-
-const MIGRATIONS: string[] = [
-  `CREATE TABLE requests (
-     id TEXT PRIMARY KEY,
-     created_at INTEGER NOT NULL,
-     endpoint TEXT NOT NULL,
-     key_id TEXT,
-     route TEXT,
-     requested_model TEXT NOT NULL,
-     model TEXT,
-     provider TEXT,
-     stream INTEGER NOT NULL,
-     status INTEGER NOT NULL,
-     error_code TEXT,
-     error_message TEXT,
-     finish_reason TEXT,
-     latency_ms REAL NOT NULL,
-     ttft_ms REAL,
-     input_tokens INTEGER NOT NULL,
-     output_tokens INTEGER NOT NULL,
-     cached_input_tokens INTEGER NOT NULL,
-     cost_usd REAL NOT NULL,
-     simulated INTEGER NOT NULL,
-     attempts INTEGER NOT NULL,
-     request_body TEXT,
-     response_body TEXT
-   );
-   CREATE INDEX requests_created_at ON requests (created_at);
-   CREATE TABLE attempts (
-     request_id TEXT NOT NULL,
-     attempt INTEGER NOT NULL,
-     model TEXT NOT NULL,
-     provider TEXT NOT NULL,
-     upstream_model TEXT NOT NULL,
-     started_at INTEGER NOT NULL,
-     status INTEGER NOT NULL,
-     error_code TEXT,
-     error_message TEXT,
-     latency_ms REAL NOT NULL,
-     ttft_ms REAL,
-     input_tokens INTEGER NOT NULL,
-     output_tokens INTEGER NOT NULL,
-     cached_input_tokens INTEGER NOT NULL,
-     cost_usd REAL NOT NULL,
-     usage_source TEXT NOT NULL,
-     PRIMARY KEY (request_id, attempt)
-   );`,
-];
-
-interface Pending {
-  request: RequestRecord;
-  attempts: AttemptRecord[];
-}
 
 export interface SqliteRequestLogOptions {
   path: string;
   flushIntervalMs: number;
-  /** Write at once when this many requests are queued. */
+  /** Hand over at once when this many requests are queued. */
   maxBatch?: number;
+  /** Write on the calling thread instead of a worker (CLI readers, tests of the fallback). */
+  inline?: boolean;
+  /** Told when the writer thread fails; the log keeps working. */
+  onWriterError?: (message: string) => void;
+}
+
+const FLUSH_WAIT_MS = 10_000;
+
+/** The compiled worker; when running from TypeScript sources (tests), the build's copy. */
+function workerUrl(): URL {
+  const url = new URL('./sqlite-writer-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(url))) return url;
+  const built = new URL(url.href.replace('/src/store/', '/dist/store/'));
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error('the request log writer (dist/store/sqlite-writer-worker.js) is missing: run `npm run build`');
 }
 
 export class SqliteRequestLog implements RequestLog {
-  private readonly database: Database.Database;
-  private readonly insertRequest: Database.Statement;
-  private readonly insertAttempt: Database.Statement;
-  private readonly writeBatch: (batch: Pending[]) => void;
-  private queue: Pending[] = [];
+  private queue: PendingRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly maxBatch: number;
   private closed = false;
+  private worker: Worker | undefined;
+  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
+  private sent = 0;
+  private inlineWrite: ((batch: PendingRow[]) => void) | undefined;
+  private writeDatabase: Database.Database | undefined;
+  private readDatabase: Database.Database | undefined;
 
   constructor(private readonly options: SqliteRequestLogOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.database = new Database(options.path);
-    this.database.pragma('journal_mode = WAL');
-    this.database.pragma('synchronous = NORMAL');
-    this.database.pragma('busy_timeout = 5000');
-    this.migrate();
-    this.maxBatch = options.maxBatch ?? 512;
-    this.insertRequest = this.database.prepare(
-      `INSERT OR REPLACE INTO requests VALUES (@id, @createdAt, @endpoint, @keyId, @route, @requestedModel, @model, @provider, @stream,
-        @status, @errorCode, @errorMessage, @finishReason, @latencyMs, @ttftMs, @inputTokens, @outputTokens, @cachedInputTokens,
-        @costUsd, @simulated, @attempts, @requestBody, @responseBody)`,
-    );
-    this.insertAttempt = this.database.prepare(
-      `INSERT OR REPLACE INTO attempts VALUES (@requestId, @attempt, @model, @provider, @upstreamModel, @startedAt, @status, @errorCode,
-        @errorMessage, @latencyMs, @ttftMs, @inputTokens, @outputTokens, @cachedInputTokens, @costUsd, @usageSource)`,
-    );
-    this.writeBatch = this.database.transaction((batch: Pending[]) => {
-      for (const pending of batch) {
-        this.insertRequest.run({ ...pending.request, stream: pending.request.stream ? 1 : 0, simulated: pending.request.simulated ? 1 : 0 });
-        for (const attempt of pending.attempts) this.insertAttempt.run(attempt);
-      }
+    this.maxBatch = options.maxBatch ?? 256;
+    if (options.inline) {
+      this.useInlineWriter();
+      return;
+    }
+    // Open once here so schema errors surface to the caller, not inside the thread.
+    openDatabase(options.path).close();
+    const worker = new Worker(workerUrl(), { workerData: { path: options.path, written: this.shared } });
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => {
+      if (reply.type === 'failed') options.onWriterError?.(`request log write failed (will retry): ${reply.message}`);
     });
+    worker.on('error', (error) => this.writerLost(error.message));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.writerLost(`writer thread exited with code ${code}`);
+    });
+    this.worker = worker;
   }
 
-  private migrate(): void {
-    const version = this.database.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`the request log ${this.options.path} was written by a newer Switchyard (schema ${version} > ${SCHEMA_VERSION})`);
-    }
-    for (let next = version; next < SCHEMA_VERSION; next++) {
-      this.database.transaction(() => {
-        this.database.exec(MIGRATIONS[next] ?? '');
-        this.database.pragma(`user_version = ${next + 1}`);
-      })();
-    }
+  private useInlineWriter(): void {
+    this.writeDatabase ??= openDatabase(this.options.path);
+    this.inlineWrite ??= batchWriter(this.writeDatabase);
   }
+
+  /** The writer thread is gone: write its unconfirmed batches and everything after on this thread. */
+  private writerLost(reason: string): void {
+    if (!this.worker) return;
+    this.worker = undefined;
+    this.options.onWriterError?.(`request log writer thread failed (${reason}); writing on the main thread from now on`);
+    this.useInlineWriter();
+    const unconfirmed = this.inFlight.splice(0).flatMap((batch) => batch.rows);
+    if (unconfirmed.length > 0) this.inlineWrite?.(unconfirmed);
+  }
+
+  /** Batches handed to the writer and not yet confirmed, kept so a lost writer loses nothing. */
+  private inFlight: { seq: number; rows: PendingRow[] }[] = [];
 
   record(request: RequestRecord, attempts: AttemptRecord[]): void {
     if (this.closed) throw new Error('request log is closed');
     this.queue.push({ request, attempts });
-    if (this.queue.length >= this.maxBatch) {
-      this.flush();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs);
+    if (this.queue.length >= this.maxBatch) this.handOver();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.handOver(), this.options.flushIntervalMs);
       this.timer.unref();
     }
   }
 
-  flush(): void {
+  private handOver(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.queue.length === 0) return;
-    const batch = this.queue;
+    const rows = this.queue;
     this.queue = [];
-    try {
-      this.writeBatch(batch);
-    } catch (error) {
-      // Keep the rows: put them back at the front and let the next flush retry.
-      this.queue = batch.concat(this.queue);
-      throw error;
+    if (!this.worker) {
+      try {
+        this.inlineWrite?.(rows);
+      } catch (error) {
+        this.queue = rows.concat(this.queue);
+        throw error;
+      }
+      return;
     }
+    const written = Atomics.load(this.shared, 0);
+    this.inFlight = this.inFlight.filter((batch) => batch.seq > written);
+    const seq = ++this.sent;
+    this.inFlight.push({ seq, rows });
+    this.worker.postMessage({ type: 'batch', seq, rows } satisfies WriterMessage);
+  }
+
+  /** Write everything queued and wait until it is on disk (synchronous). */
+  flush(): void {
+    this.handOver();
+    if (!this.worker) return;
+    const target = this.sent;
+    const deadline = Date.now() + FLUSH_WAIT_MS;
+    for (;;) {
+      const written = Atomics.load(this.shared, 0);
+      if (written >= target || Atomics.load(this.shared, 1) >= target) break;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`request log writer did not confirm batch ${target} within ${FLUSH_WAIT_MS} ms`);
+      Atomics.wait(this.shared, 0, written, left);
+    }
+    this.inFlight = this.inFlight.filter((batch) => batch.seq > Atomics.load(this.shared, 0));
   }
 
   pending(): number {
     return this.queue.length;
   }
 
+  private reader(): Database.Database {
+    this.readDatabase ??= this.writeDatabase ?? openDatabase(this.options.path);
+    return this.readDatabase;
+  }
+
   recent(query: RequestLogQuery): RequestRecord[] {
-    const rows = this.database
+    const rows = this.reader()
       .prepare(
         `SELECT id, created_at AS createdAt, endpoint, key_id AS keyId, route, requested_model AS requestedModel, model, provider, stream,
            status, error_code AS errorCode, error_message AS errorMessage, finish_reason AS finishReason, latency_ms AS latencyMs,
@@ -165,7 +160,7 @@ export class SqliteRequestLog implements RequestLog {
   }
 
   attemptsOf(requestId: string): AttemptRecord[] {
-    return this.database
+    return this.reader()
       .prepare(
         `SELECT request_id AS requestId, attempt, model, provider, upstream_model AS upstreamModel, started_at AS startedAt, status,
            error_code AS errorCode, error_message AS errorMessage, latency_ms AS latencyMs, ttft_ms AS ttftMs, input_tokens AS inputTokens,
@@ -179,6 +174,10 @@ export class SqliteRequestLog implements RequestLog {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.database.close();
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) worker.postMessage({ type: 'close' } satisfies WriterMessage);
+    if (this.readDatabase !== this.writeDatabase) this.readDatabase?.close();
+    this.writeDatabase?.close();
   }
 }

@@ -22,7 +22,7 @@ describe('OpenAI SDK against the gateway', () => {
     expect(data.choices[0]?.finish_reason).toBe('stop');
     expect(data.usage?.prompt_tokens).toBeGreaterThan(0);
     expect(data.usage?.completion_tokens).toBeGreaterThan(0);
-    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(data.id).toBe(`chatcmpl-${response.headers.get('x-request-id')}`);
     expect(response.headers.get('x-switchyard-model')).toBe('gpt-5.4');
     expect(response.headers.get('x-switchyard-provider')).toBe('sim');

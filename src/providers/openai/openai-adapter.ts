@@ -57,9 +57,10 @@ export class OpenAIAdapter implements ProviderAdapter {
   private async readJson(response: UpstreamResponse, context: CallContext): Promise<unknown> {
     let text: string;
     try {
-      text = await readBounded(response.body, MAX_RESPONSE_BODY);
+      const length = Number(response.headers['content-length']);
+      text = length >= 0 && length <= MAX_RESPONSE_BODY ? await response.body.text() : await readBounded(response.body, MAX_RESPONSE_BODY);
     } catch (error) {
-      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal });
+      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal }, response.signal);
     }
     try {
       return JSON.parse(text);
@@ -111,7 +112,7 @@ export class OpenAIAdapter implements ProviderAdapter {
         }
       }
     } catch (error) {
-      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal });
+      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal }, response.signal);
     } finally {
       if (!done) response.body.destroy();
     }

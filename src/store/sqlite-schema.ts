@@ -1,0 +1,103 @@
+/** The request log's SQLite schema, migrations and batch insert, shared by the writer thread and readers. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AttemptRecord, RequestRecord } from './types.js';
+
+export const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE requests (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     endpoint TEXT NOT NULL,
+     key_id TEXT,
+     route TEXT,
+     requested_model TEXT NOT NULL,
+     model TEXT,
+     provider TEXT,
+     stream INTEGER NOT NULL,
+     status INTEGER NOT NULL,
+     error_code TEXT,
+     error_message TEXT,
+     finish_reason TEXT,
+     latency_ms REAL NOT NULL,
+     ttft_ms REAL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cached_input_tokens INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     simulated INTEGER NOT NULL,
+     attempts INTEGER NOT NULL,
+     request_body TEXT,
+     response_body TEXT
+   );
+   CREATE INDEX requests_created_at ON requests (created_at);
+   CREATE TABLE attempts (
+     request_id TEXT NOT NULL,
+     attempt INTEGER NOT NULL,
+     model TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     upstream_model TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     status INTEGER NOT NULL,
+     error_code TEXT,
+     error_message TEXT,
+     latency_ms REAL NOT NULL,
+     ttft_ms REAL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cached_input_tokens INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     usage_source TEXT NOT NULL,
+     PRIMARY KEY (request_id, attempt)
+   );`,
+];
+
+export interface PendingRow {
+  request: RequestRecord;
+  attempts: AttemptRecord[];
+}
+
+export function openDatabase(path: string, options: { readonly?: boolean } = {}): Database.Database {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  database.pragma('busy_timeout = 5000');
+  if (options.readonly) return database;
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  const version = database.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    database.close();
+    throw new Error(`the request log ${path} was written by a newer Switchyard (schema ${version} > ${SCHEMA_VERSION})`);
+  }
+  for (let next = version; next < SCHEMA_VERSION; next++) {
+    database.transaction(() => {
+      database.exec(MIGRATIONS[next] ?? '');
+      database.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+  return database;
+}
+
+/** A function that writes one batch in one transaction. */
+export function batchWriter(database: Database.Database): (batch: PendingRow[]) => void {
+  const insertRequest = database.prepare(`INSERT OR REPLACE INTO requests VALUES (${Array.from({ length: 23 }, () => '?').join(', ')})`);
+  const insertAttempt = database.prepare(`INSERT OR REPLACE INTO attempts VALUES (${Array.from({ length: 16 }, () => '?').join(', ')})`);
+  return database.transaction((batch: PendingRow[]) => {
+    // Positional parameters in column order: measurably cheaper than named ones.
+    for (const { request: r, attempts } of batch) {
+      insertRequest.run(
+        r.id, r.createdAt, r.endpoint, r.keyId, r.route, r.requestedModel, r.model, r.provider, r.stream ? 1 : 0,
+        r.status, r.errorCode, r.errorMessage, r.finishReason, r.latencyMs, r.ttftMs, r.inputTokens, r.outputTokens, r.cachedInputTokens,
+        r.costUsd, r.simulated ? 1 : 0, r.attempts, r.requestBody, r.responseBody,
+      );
+      for (const a of attempts) {
+        insertAttempt.run(
+          a.requestId, a.attempt, a.model, a.provider, a.upstreamModel, a.startedAt, a.status, a.errorCode,
+          a.errorMessage, a.latencyMs, a.ttftMs, a.inputTokens, a.outputTokens, a.cachedInputTokens, a.costUsd, a.usageSource,
+        );
+      }
+    }
+  });
+}

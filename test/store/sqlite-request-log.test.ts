@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/core/ids.js';
+import { SqliteRequestLog } from '../../src/store/sqlite-request-log.js';
+import type { AttemptRecord, RequestRecord } from '../../src/store/types.js';
+
+function row(id: string): { request: RequestRecord; attempts: AttemptRecord[] } {
+  const request: RequestRecord = {
+    id, createdAt: Date.now(), endpoint: 'chat', keyId: null, route: 'auto', requestedModel: 'auto', model: 'm', provider: 'p', stream: false,
+    status: 200, errorCode: null, errorMessage: null, finishReason: 'stop', latencyMs: 1.5, ttftMs: 1, inputTokens: 10, outputTokens: 5,
+    cachedInputTokens: 0, costUsd: 0.00001, simulated: true, attempts: 1, requestBody: '{"model":"auto"}', responseBody: '{}',
+  };
+  const attempt: AttemptRecord = {
+    requestId: id, attempt: 1, model: 'm', provider: 'p', upstreamModel: 'm', startedAt: Date.now(), status: 200, errorCode: null,
+    errorMessage: null, latencyMs: 1, ttftMs: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.00001, usageSource: 'upstream',
+  };
+  return { request, attempts: [attempt] };
+}
+
+function count(path: string): { requests: number; attempts: number } {
+  const database = new Database(path, { readonly: true });
+  const requests = (database.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
+  const attempts = (database.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
+  database.close();
+  return { requests, attempts };
+}
+
+const tempDb = () => join(mkdtempSync(join(tmpdir(), 'switchyard-log-')), 'log.db');
+
+describe('SqliteRequestLog', () => {
+  it('writes through its writer thread; flush() returns once rows are on disk', () => {
+    const path = tempDb();
+    const log = new SqliteRequestLog({ path, flushIntervalMs: 60_000 });
+    for (let index = 0; index < 1000; index++) {
+      const { request, attempts } = row(uuidv7());
+      log.record(request, attempts);
+    }
+    log.flush();
+    expect(count(path)).toEqual({ requests: 1000, attempts: 1000 });
+    expect(log.recent({ last: 3 })).toHaveLength(3);
+    log.close();
+  });
+
+  it('close() flushes what is queued', () => {
+    const path = tempDb();
+    const log = new SqliteRequestLog({ path, flushIntervalMs: 60_000 });
+    for (let index = 0; index < 10; index++) log.record(row(uuidv7()).request, []);
+    log.close();
+    expect(count(path).requests).toBe(10);
+    expect(() => log.record(row('late').request, [])).toThrow(/closed/);
+  });
+
+  it('loses nothing when the writer thread dies: unconfirmed and later rows are written inline', async () => {
+    const path = tempDb();
+    const errors: string[] = [];
+    const log = new SqliteRequestLog({ path, flushIntervalMs: 60_000, onWriterError: (message) => errors.push(message) });
+    for (let index = 0; index < 50; index++) log.record(row(uuidv7()).request, []);
+    log.flush();
+    const worker = (log as unknown as { worker: Worker }).worker;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await worker.terminate();
+    await exited;
+    for (let index = 0; index < 50; index++) log.record(row(uuidv7()).request, []);
+    log.flush();
+    expect(count(path).requests).toBe(100);
+    expect(errors.join('\n')).toMatch(/writing on the main thread/);
+    log.close();
+  });
+
+  it('refuses a log written by a newer schema', () => {
+    const path = tempDb();
+    new SqliteRequestLog({ path, flushIntervalMs: 10, inline: true }).close();
+    const database = new Database(path);
+    database.pragma('user_version = 99');
+    database.close();
+    expect(() => new SqliteRequestLog({ path, flushIntervalMs: 10 })).toThrow(/newer Switchyard/);
+  });
+});
