@@ -84,15 +84,21 @@ export class Executor {
     return adapter;
   }
 
-  async complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, attempts: AttemptRecord[]): Promise<ChatResponse> {
+  /**
+   * Runs one upstream call as one attempt record; `settle` records a success, and a
+   * failure is recorded here with its status and cause, then rethrown.
+   */
+  private async attempt<T>(
+    model: ModelConfig,
+    deployment: Deployment,
+    context: ExecutionContext,
+    attempts: AttemptRecord[],
+    call: (adapter: ProviderAdapter, attempt: AttemptRecord) => Promise<T>,
+  ): Promise<T> {
     const attempt = startAttempt(context.requestId, attempts.length + 1, model, deployment);
     attempts.push(attempt);
     try {
-      const response = await this.adapterFor(deployment).chat(request, this.callContext(deployment, context));
-      const usage = response.usage;
-      const outputText = usage ? '' : response.choices.map((choice) => (choice.text ?? '') + choice.toolCalls.map((call) => call.name + call.arguments).join('')).join('');
-      settleAttempt(attempt, model, usage ? { status: 200, usage, usageSource: 'upstream' } : { status: 200, usage: estimateUsage(request, outputText), usageSource: 'estimated' });
-      return response;
+      return await call(this.adapterFor(deployment), attempt);
     } catch (error) {
       const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
       settleAttempt(attempt, model, { status: errorStatus(failure), usageSource: 'none', error: failure });
@@ -100,39 +106,37 @@ export class Executor {
     }
   }
 
+  complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, attempts: AttemptRecord[]): Promise<ChatResponse> {
+    return this.attempt(model, deployment, context, attempts, async (adapter, attempt) => {
+      const response = await adapter.chat(request, this.callContext(deployment, context));
+      const usage = response.usage;
+      const outputText = usage ? '' : response.choices.map((choice) => (choice.text ?? '') + choice.toolCalls.map((call) => call.name + call.arguments).join('')).join('');
+      settleAttempt(attempt, model, usage ? { status: 200, usage, usageSource: 'upstream' } : { status: 200, usage: estimateUsage(request, outputText), usageSource: 'estimated' });
+      return response;
+    });
+  }
+
   /** Opens the upstream stream; the caller settles the returned attempt when the stream ends. */
-  async openStream(
+  openStream(
     request: ChatRequest,
     model: ModelConfig,
     deployment: Deployment,
     context: ExecutionContext,
     attempts: AttemptRecord[],
   ): Promise<{ parts: AsyncIterable<StreamPart>; attempt: AttemptRecord }> {
-    const attempt = startAttempt(context.requestId, attempts.length + 1, model, deployment);
-    attempts.push(attempt);
-    try {
-      const parts = await this.adapterFor(deployment).chatStream(request, this.callContext(deployment, context));
-      return { parts, attempt };
-    } catch (error) {
-      const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
-      settleAttempt(attempt, model, { status: errorStatus(failure), usageSource: 'none', error: failure });
-      throw failure;
-    }
+    return this.attempt(model, deployment, context, attempts, async (adapter, attempt) => ({
+      parts: await adapter.chatStream(request, this.callContext(deployment, context)),
+      attempt,
+    }));
   }
 
-  async embed(request: EmbeddingRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, attempts: AttemptRecord[]): Promise<EmbeddingResponse> {
-    const attempt = startAttempt(context.requestId, attempts.length + 1, model, deployment);
-    attempts.push(attempt);
-    try {
-      const response = await this.adapterFor(deployment).embed(request, this.callContext(deployment, context));
+  embed(request: EmbeddingRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, attempts: AttemptRecord[]): Promise<EmbeddingResponse> {
+    return this.attempt(model, deployment, context, attempts, async (adapter, attempt) => {
+      const response = await adapter.embed(request, this.callContext(deployment, context));
       const inputTokens = response.usage.inputTokens || request.input.reduce((sum, text) => sum + countTokens(text), 0);
       settleAttempt(attempt, model, { status: 200, usage: { inputTokens, outputTokens: 0 }, usageSource: response.usage.inputTokens ? 'upstream' : 'estimated' });
       return response;
-    } catch (error) {
-      const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
-      settleAttempt(attempt, model, { status: errorStatus(failure), usageSource: 'none', error: failure });
-      throw failure;
-    }
+    });
   }
 
   private callContext(deployment: Deployment, context: ExecutionContext) {

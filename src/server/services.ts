@@ -1,10 +1,13 @@
 /** The explicit dependencies every handler gets; built once in createGateway. */
 import type { GatewayConfig } from '../config/load.js';
+import { toGatewayError } from '../core/errors.js';
+import { CallerAbortedError } from '../providers/http-client.js';
+import { CLIENT_CLOSED_STATUS } from '../router/executor.js';
 import type { Logger } from '../core/logger.js';
 import type { ModelResolver } from '../router/resolve.js';
 import type { Executor } from '../router/executor.js';
 import type { RequestLog, RequestRecord } from '../store/types.js';
-import type { Exchange } from './exchange.js';
+import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
 export interface Services {
   config: GatewayConfig;
@@ -60,4 +63,28 @@ export function totalAttempts(record: RequestRecord, attempts: { inputTokens: nu
 export function simulatorHeaderOf(exchange: Exchange): string | undefined {
   const value = exchange.request.headers['x-switchyard-sim'];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Read the JSON body of an API request, keeping it (and the model the client named) for the log. */
+export async function readApiBody(exchange: Exchange, services: Services, record: RequestRecord): Promise<unknown> {
+  const body = await readJsonBody(exchange, services.config.server.maxBodyBytes);
+  if (services.config.store.logContent) record.requestBody = exchange.rawBody;
+  const requestedModel = (body as { model?: unknown } | null)?.model;
+  if (typeof requestedModel === 'string') record.requestedModel = requestedModel;
+  return body;
+}
+
+/** Record why a request failed and, unless the client is already gone, answer with the error. */
+export function failRequest(exchange: Exchange, record: RequestRecord, error: unknown): void {
+  if (error instanceof CallerAbortedError || (exchange.signal.aborted && !exchange.response.headersSent)) {
+    record.status = CLIENT_CLOSED_STATUS;
+    record.errorCode = 'client_closed';
+    record.errorMessage = 'the client disconnected before the answer was complete';
+    return;
+  }
+  const failure = toGatewayError(error);
+  record.status = failure.status;
+  record.errorCode = failure.code;
+  record.errorMessage = failure.message;
+  sendError(exchange.response, failure);
 }

@@ -15,18 +15,14 @@ import { CallerAbortedError } from '../../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, settleAttempt } from '../../router/executor.js';
 import { pickDeployment, type Resolution } from '../../router/resolve.js';
 import type { AttemptRecord, RequestRecord } from '../../store/types.js';
-import { elapsedMs, readJsonBody, sendError, sendJson, writeChunk, type Exchange } from '../exchange.js';
-import { newRequestRecord, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
+import { elapsedMs, sendJson, writeChunk, type Exchange } from '../exchange.js';
+import { failRequest, newRequestRecord, readApiBody, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
 
 export async function handleChatCompletions(exchange: Exchange, services: Services): Promise<void> {
   const record = newRequestRecord(exchange, 'chat');
   const attempts: AttemptRecord[] = [];
   try {
-    const body = await readJsonBody(exchange, services.config.server.maxBodyBytes);
-    if (services.config.store.logContent) record.requestBody = exchange.rawBody;
-    const requestedModel = (body as { model?: unknown } | null)?.model;
-    if (typeof requestedModel === 'string') record.requestedModel = requestedModel;
-    const request = parseOpenAIChatRequest(body);
+    const request = parseOpenAIChatRequest(await readApiBody(exchange, services, record));
     record.stream = request.stream;
     const resolution = services.resolver.resolve(request.model, 'chat');
     checkCapabilities(request, resolution.model);
@@ -41,20 +37,6 @@ export async function handleChatCompletions(exchange: Exchange, services: Servic
     record.latencyMs = elapsedMs(exchange);
     services.log.record(record, attempts);
   }
-}
-
-function failRequest(exchange: Exchange, record: RequestRecord, error: unknown): void {
-  if (error instanceof CallerAbortedError || (exchange.signal.aborted && !exchange.response.headersSent)) {
-    record.status = CLIENT_CLOSED_STATUS;
-    record.errorCode = 'client_closed';
-    record.errorMessage = 'the client disconnected before the answer was complete';
-    return;
-  }
-  const gatewayError = toGatewayError(error);
-  record.status = gatewayError.status;
-  record.errorCode = gatewayError.code;
-  record.errorMessage = gatewayError.message;
-  sendError(exchange.response, gatewayError);
 }
 
 export function checkCapabilities(request: ChatRequest, model: ModelConfig): void {

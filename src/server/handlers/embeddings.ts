@@ -1,23 +1,16 @@
 /** POST /v1/embeddings: validate → resolve → execute → record. */
-import { toGatewayError } from '../../core/errors.js';
 import { parseOpenAIEmbeddingRequest, renderEmbeddingResponse } from '../../api/openai/embeddings.js';
 import { formatUsd } from '../../governance/pricing.js';
-import { CLIENT_CLOSED_STATUS } from '../../router/executor.js';
-import { CallerAbortedError } from '../../providers/http-client.js';
 import { pickDeployment } from '../../router/resolve.js';
 import type { AttemptRecord } from '../../store/types.js';
-import { elapsedMs, readJsonBody, sendError, sendJson, type Exchange } from '../exchange.js';
-import { newRequestRecord, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
+import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
+import { failRequest, newRequestRecord, readApiBody, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
 
 export async function handleEmbeddings(exchange: Exchange, services: Services): Promise<void> {
   const record = newRequestRecord(exchange, 'embeddings');
   const attempts: AttemptRecord[] = [];
   try {
-    const body = await readJsonBody(exchange, services.config.server.maxBodyBytes);
-    if (services.config.store.logContent) record.requestBody = exchange.rawBody;
-    const requestedModel = (body as { model?: unknown } | null)?.model;
-    if (typeof requestedModel === 'string') record.requestedModel = requestedModel;
-    const request = parseOpenAIEmbeddingRequest(body);
+    const request = parseOpenAIEmbeddingRequest(await readApiBody(exchange, services, record));
     const resolution = services.resolver.resolve(request.model, 'embedding');
     const deployment = pickDeployment(resolution.model);
     record.route = resolution.route;
@@ -42,16 +35,7 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
     if (deployment.provider.simulated) headers['x-switchyard-simulated'] = 'true';
     sendJson(exchange.response, 200, text, headers);
   } catch (error) {
-    if (error instanceof CallerAbortedError) {
-      record.status = CLIENT_CLOSED_STATUS;
-      record.errorCode = 'client_closed';
-    } else {
-      const failure = toGatewayError(error);
-      record.status = failure.status;
-      record.errorCode = failure.code;
-      record.errorMessage = failure.message;
-      sendError(exchange.response, failure);
-    }
+    failRequest(exchange, record, error);
   } finally {
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(exchange);
