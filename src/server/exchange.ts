@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { uuidv7 } from '../core/ids.js';
 import { GatewayError } from '../core/errors.js';
 import { renderOpenAIError } from '../api/openai/errors.js';
+import type { RenderedError } from '../api/inbound-format.js';
 
 export interface Exchange {
   id: string;
@@ -94,8 +95,9 @@ export function sendJson(response: ServerResponse, status: number, body: string,
   response.end(body);
 }
 
-export function sendError(response: ServerResponse, error: GatewayError): void {
-  const rendered = renderOpenAIError(error);
+/** Answer with an error in the client's API format (OpenAI's unless told otherwise). */
+export function sendError(response: ServerResponse, error: GatewayError, render: (error: GatewayError) => RenderedError = renderOpenAIError): void {
+  const rendered = render(error);
   // A body we did not read may still be arriving; close the connection rather than reading it.
   if (error.code === 'body_too_large') response.setHeader('connection', 'close');
   sendJson(response, rendered.status, rendered.body, rendered.headers);

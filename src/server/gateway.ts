@@ -15,7 +15,8 @@ import { Executor } from '../router/executor.js';
 import { ModelResolver } from '../router/resolve.js';
 import type { RequestLog } from '../store/types.js';
 import { createExchange, sendError, sendJson, type Exchange } from './exchange.js';
-import { handleChatCompletions } from './handlers/chat-completions.js';
+import { openAIChatFormat } from '../api/openai/chat-format.js';
+import { handleChat } from './handlers/chat.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleGetModel, handleListModels } from './handlers/models.js';
 import type { Services } from './services.js';
@@ -90,7 +91,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       case '/chat/completions':
         expectMethod('POST');
         authenticate(exchange);
-        return handleChatCompletions(exchange, services);
+        return handleChat(exchange, services, openAIChatFormat);
       case '/embeddings':
         expectMethod('POST');
         authenticate(exchange);

@@ -1,4 +1,5 @@
 /** The explicit dependencies every handler gets; built once in createGateway. */
+import type { InboundChatFormat } from '../api/inbound-format.js';
 import type { GatewayConfig } from '../config/load.js';
 import { toGatewayError } from '../core/errors.js';
 import { CallerAbortedError } from '../providers/http-client.js';
@@ -75,7 +76,7 @@ export async function readApiBody(exchange: Exchange, services: Services, record
 }
 
 /** Record why a request failed and, unless the client is already gone, answer with the error. */
-export function failRequest(exchange: Exchange, record: RequestRecord, error: unknown): void {
+export function failRequest(exchange: Exchange, record: RequestRecord, error: unknown, format?: InboundChatFormat): void {
   if (error instanceof CallerAbortedError || (exchange.signal.aborted && !exchange.response.headersSent)) {
     record.status = CLIENT_CLOSED_STATUS;
     record.errorCode = 'client_closed';
@@ -86,5 +87,5 @@ export function failRequest(exchange: Exchange, record: RequestRecord, error: un
   record.status = failure.status;
   record.errorCode = failure.code;
   record.errorMessage = failure.message;
-  sendError(exchange.response, failure);
+  sendError(exchange.response, failure, format?.renderError);
 }

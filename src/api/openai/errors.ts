@@ -1,11 +1,6 @@
 /** The one place a GatewayError becomes an OpenAI-format error body. */
 import type { GatewayError } from '../../core/errors.js';
-
-export interface RenderedError {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+import type { RenderedError } from '../inbound-format.js';
 
 export function renderOpenAIError(error: GatewayError): RenderedError {
   const headers: Record<string, string> = { 'content-type': 'application/json' };

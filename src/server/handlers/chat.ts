@@ -1,15 +1,15 @@
 /**
- * POST /v1/chat/completions, top to bottom:
- * validate → resolve the model → check capabilities → execute (stream or not) → record.
+ * The chat pipeline behind every chat API format (OpenAI /v1/chat/completions, Anthropic
+ * /v1/messages), top to bottom:
+ * parse (format) → resolve the model → check capabilities → execute (stream or not) →
+ * render (format) → record.
  * Every request leaves exactly one request row, and every upstream call one attempt row,
  * whether it succeeded, failed, or the client walked away.
  */
+import type { InboundChatFormat, StreamRenderer } from '../../api/inbound-format.js';
 import type { ModelConfig } from '../../config/load.js';
 import type { ChatRequest, StreamPart, Usage } from '../../core/types.js';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
-import { parseOpenAIChatRequest } from '../../api/openai/chat-request.js';
-import { ChunkRenderer, renderChatResponse, renderUsage } from '../../api/openai/chat-response.js';
-import { renderOpenAIStreamError } from '../../api/openai/errors.js';
 import { costOf, formatUsd } from '../../governance/pricing.js';
 import { CallerAbortedError } from '../../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, settleAttempt } from '../../router/executor.js';
@@ -18,20 +18,20 @@ import type { AttemptRecord, RequestRecord } from '../../store/types.js';
 import { elapsedMs, sendJson, writeChunk, type Exchange } from '../exchange.js';
 import { failRequest, newRequestRecord, readApiBody, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
 
-export async function handleChatCompletions(exchange: Exchange, services: Services): Promise<void> {
+export async function handleChat(exchange: Exchange, services: Services, format: InboundChatFormat): Promise<void> {
   const record = newRequestRecord(exchange, 'chat');
   const attempts: AttemptRecord[] = [];
   try {
-    const request = parseOpenAIChatRequest(await readApiBody(exchange, services, record));
+    const request = format.parseRequest(await readApiBody(exchange, services, record));
     record.stream = request.stream;
     const resolution = services.resolver.resolve(request.model, 'chat');
     checkCapabilities(request, resolution.model);
     record.route = resolution.route;
     record.model = resolution.model.name;
-    if (request.stream) await streamChat(exchange, services, request, resolution, record, attempts);
-    else await completeChat(exchange, services, request, resolution, record, attempts);
+    if (request.stream) await streamChat(exchange, services, format, request, resolution, record, attempts);
+    else await completeChat(exchange, services, format, request, resolution, record, attempts);
   } catch (error) {
-    failRequest(exchange, record, error);
+    failRequest(exchange, record, error, format);
   } finally {
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(exchange);
@@ -51,39 +51,44 @@ export function checkCapabilities(request: ChatRequest, model: ModelConfig): voi
   }
 }
 
-function responseHeaders(record: RequestRecord, simulated: boolean, attempts: number): Record<string, string> {
+function responseHeaders(record: RequestRecord, attempts: number): Record<string, string> {
   const headers: Record<string, string> = {
     'x-switchyard-model': record.model ?? '',
     'x-switchyard-provider': record.provider ?? '',
     'x-switchyard-attempts': String(attempts),
   };
   if (record.route) headers['x-switchyard-route'] = record.route;
-  if (simulated) headers['x-switchyard-simulated'] = 'true';
+  if (record.simulated) headers['x-switchyard-simulated'] = 'true';
   return headers;
 }
 
-async function completeChat(exchange: Exchange, services: Services, request: ChatRequest, resolution: Resolution, record: RequestRecord, attempts: AttemptRecord[]): Promise<void> {
+function executionContext(exchange: Exchange) {
+  const simulatorHeader = simulatorHeaderOf(exchange);
+  return { requestId: exchange.id, signal: exchange.signal, ...(simulatorHeader ? { simulatorHeader } : {}) };
+}
+
+async function completeChat(
+  exchange: Exchange,
+  services: Services,
+  format: InboundChatFormat,
+  request: ChatRequest,
+  resolution: Resolution,
+  record: RequestRecord,
+  attempts: AttemptRecord[],
+): Promise<void> {
   const deployment = pickDeployment(resolution.model);
   record.provider = deployment.provider.name;
   record.simulated = deployment.provider.simulated;
-  const context = { requestId: exchange.id, signal: exchange.signal, ...optionalSimHeader(exchange) };
-  const response = await services.executor.complete(request, resolution.model, deployment, context, attempts);
+  const response = await services.executor.complete(request, resolution.model, deployment, executionContext(exchange), attempts);
   const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
   const last = attempts[attempts.length - 1];
   const usage: Usage | undefined = response.usage ?? (last ? { inputTokens: last.inputTokens, outputTokens: last.outputTokens } : undefined);
-  const wire = renderChatResponse({ ...response, ...(usage ? { usage } : {}) }, `chatcmpl-${exchange.id}`, response.model);
-  if (wire.usage) (wire.usage as Record<string, unknown>).cost_usd = cost;
-  const text = JSON.stringify(wire);
+  const text = format.renderResponse(response, { requestId: exchange.id, usage, costUsd: cost });
   record.status = 200;
   record.finishReason = response.choices[0]?.finishReason ?? null;
   record.ttftMs = last ? last.latencyMs : null;
   if (services.config.store.logContent) record.responseBody = text;
-  sendJson(exchange.response, 200, text, { ...responseHeaders(record, record.simulated, attempts.length), 'x-switchyard-cost-usd': formatUsd(cost) });
-}
-
-function optionalSimHeader(exchange: Exchange): { simulatorHeader?: string } {
-  const header = simulatorHeaderOf(exchange);
-  return header ? { simulatorHeader: header } : {};
+  sendJson(exchange.response, 200, text, { ...responseHeaders(record, attempts.length), 'x-switchyard-cost-usd': formatUsd(cost) });
 }
 
 /** What a stream has produced so far: for the log, the cost, and usage when the upstream gives none. */
@@ -124,29 +129,30 @@ const SSE_HEADERS = {
   trailer: 'x-switchyard-cost-usd',
 };
 
-async function streamChat(exchange: Exchange, services: Services, request: ChatRequest, resolution: Resolution, record: RequestRecord, attempts: AttemptRecord[]): Promise<void> {
+async function streamChat(
+  exchange: Exchange,
+  services: Services,
+  format: InboundChatFormat,
+  request: ChatRequest,
+  resolution: Resolution,
+  record: RequestRecord,
+  attempts: AttemptRecord[],
+): Promise<void> {
   const deployment = pickDeployment(resolution.model);
   record.provider = deployment.provider.name;
   record.simulated = deployment.provider.simulated;
-  const context = { requestId: exchange.id, signal: exchange.signal, ...optionalSimHeader(exchange) };
-  const { parts, attempt } = await services.executor.openStream(request, resolution.model, deployment, context, attempts);
+  const { parts, attempt } = await services.executor.openStream(request, resolution.model, deployment, executionContext(exchange), attempts);
 
   const response = exchange.response;
-  response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, record.simulated, attempts.length) });
+  response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, attempts.length) });
   const transcript = new StreamTranscript();
-  let renderer: ChunkRenderer | undefined;
-  const renderPart = (part: StreamPart): string | undefined => {
-    if (part.type === 'start') renderer = new ChunkRenderer(`chatcmpl-${exchange.id}`, part.model, part.created, request.includeUsage);
-    renderer ??= new ChunkRenderer(`chatcmpl-${exchange.id}`, resolution.model.name, Math.floor(Date.now() / 1000), request.includeUsage);
-    const chunk = renderer.render(part);
-    return chunk ? `data: ${JSON.stringify(chunk)}\n\n` : undefined;
-  };
+  const renderer: StreamRenderer = format.createStreamRenderer({ requestId: exchange.id, request, fallbackModel: resolution.model.name });
+  const logContent = services.config.store.logContent;
 
   try {
     for await (const part of parts) {
       transcript.take(part, elapsedMs(exchange));
-      if (part.type === 'usage') continue; // sent last, with its cost, once the stream is complete
-      const text = renderPart(part);
+      const text = renderer.part(part);
       if (text) await writeChunk(response, text);
     }
   } catch (error) {
@@ -154,18 +160,18 @@ async function streamChat(exchange: Exchange, services: Services, request: ChatR
     const usage = transcript.usage ?? estimateUsage(request, transcript.outputText());
     settleAttempt(attempt, resolution.model, { status: errorStatus(failure), usage, usageSource: transcript.usage ? 'upstream' : 'estimated', error: failure });
     record.ttftMs = transcript.firstTokenMs;
-    if (services.config.store.logContent) record.responseBody = transcript.toJson();
+    if (logContent) record.responseBody = transcript.toJson();
     if (failure instanceof CallerAbortedError) {
       record.status = CLIENT_CLOSED_STATUS;
       record.errorCode = 'client_closed';
       record.errorMessage = failure.message;
       return;
     }
-    // Never a clean end on a broken stream: an explicit error event, and no [DONE].
+    // Never a clean end on a broken stream: an explicit error event, and no end marker.
     record.status = failure.status;
     record.errorCode = failure.code;
     record.errorMessage = failure.message;
-    await writeChunk(response, `data: ${renderOpenAIStreamError(failure)}\n\n`);
+    await writeChunk(response, renderer.error(failure));
     response.end();
     return;
   }
@@ -173,19 +179,11 @@ async function streamChat(exchange: Exchange, services: Services, request: ChatR
   const usage = transcript.usage ?? estimateUsage(request, transcript.outputText());
   settleAttempt(attempt, resolution.model, { status: 200, usage, usageSource: transcript.usage ? 'upstream' : 'estimated' });
   const cost = costOf(resolution.model.price, usage);
-  if (request.includeUsage && renderer) {
-    const chunk = renderer.render({ type: 'usage', usage });
-    if (chunk) {
-      chunk.usage = { ...renderUsage(usage), cost_usd: cost };
-      await writeChunk(response, `data: ${JSON.stringify(chunk)}\n\n`);
-    }
-  }
-  await writeChunk(response, 'data: [DONE]\n\n');
+  await writeChunk(response, renderer.finish(usage, cost));
   response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
   response.end();
   record.status = 200;
   record.finishReason = transcript.finishReason;
   record.ttftMs = transcript.firstTokenMs;
-  if (services.config.store.logContent) record.responseBody = transcript.toJson();
+  if (logContent) record.responseBody = transcript.toJson();
 }
-
