@@ -72,6 +72,8 @@ export interface ChatRequest {
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high' | 'none';
   serviceTier?: string;
   store?: boolean;
+  /** Settings the inbound format accepted but could not carry; sent back as x-switchyard-warnings. */
+  warnings?: string[];
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';

@@ -15,6 +15,8 @@ import { Executor } from '../router/executor.js';
 import { ModelResolver } from '../router/resolve.js';
 import type { RequestLog } from '../store/types.js';
 import { createExchange, sendError, sendJson, type Exchange } from './exchange.js';
+import { anthropicMessagesFormat } from '../api/anthropic/messages-format.js';
+import { renderAnthropicError } from '../api/anthropic/errors.js';
 import { openAIChatFormat } from '../api/openai/chat-format.js';
 import { handleChat } from './handlers/chat.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
@@ -92,6 +94,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         expectMethod('POST');
         authenticate(exchange);
         return handleChat(exchange, services, openAIChatFormat);
+      case '/messages':
+        expectMethod('POST');
+        authenticate(exchange);
+        return handleChat(exchange, services, anthropicMessagesFormat);
       case '/embeddings':
         expectMethod('POST');
         authenticate(exchange);
@@ -119,7 +125,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       .catch((error: unknown) => {
         const failure = toGatewayError(error);
         if (failure.status >= 500 && failure.code === 'internal_error') logger.error({ err: error, requestId: exchange.id }, 'request failed');
-        if (!response.headersSent) sendError(response, failure);
+        // Errors before a handler took over answer in the format of the API the path belongs to.
+        if (!response.headersSent) sendError(response, failure, path.endsWith('/messages') || path.includes('/messages/') ? renderAnthropicError : undefined);
         else if (!response.writableEnded) response.destroy();
       })
       .finally(() => {

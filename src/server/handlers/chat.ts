@@ -51,7 +51,7 @@ export function checkCapabilities(request: ChatRequest, model: ModelConfig): voi
   }
 }
 
-function responseHeaders(record: RequestRecord, attempts: number): Record<string, string> {
+function responseHeaders(record: RequestRecord, attempts: number, request: ChatRequest): Record<string, string> {
   const headers: Record<string, string> = {
     'x-switchyard-model': record.model ?? '',
     'x-switchyard-provider': record.provider ?? '',
@@ -59,6 +59,7 @@ function responseHeaders(record: RequestRecord, attempts: number): Record<string
   };
   if (record.route) headers['x-switchyard-route'] = record.route;
   if (record.simulated) headers['x-switchyard-simulated'] = 'true';
+  if (request.warnings?.length) headers['x-switchyard-warnings'] = request.warnings.join('; ');
   return headers;
 }
 
@@ -88,7 +89,7 @@ async function completeChat(
   record.finishReason = response.choices[0]?.finishReason ?? null;
   record.ttftMs = last ? last.latencyMs : null;
   if (services.config.store.logContent) record.responseBody = text;
-  sendJson(exchange.response, 200, text, { ...responseHeaders(record, attempts.length), 'x-switchyard-cost-usd': formatUsd(cost) });
+  sendJson(exchange.response, 200, text, { ...responseHeaders(record, attempts.length, request), 'x-switchyard-cost-usd': formatUsd(cost) });
 }
 
 /** What a stream has produced so far: for the log, the cost, and usage when the upstream gives none. */
@@ -144,7 +145,7 @@ async function streamChat(
   const { parts, attempt } = await services.executor.openStream(request, resolution.model, deployment, executionContext(exchange), attempts);
 
   const response = exchange.response;
-  response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, attempts.length) });
+  response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, attempts.length, request) });
   const transcript = new StreamTranscript();
   const renderer: StreamRenderer = format.createStreamRenderer({ requestId: exchange.id, request, fallbackModel: resolution.model.name });
   const logContent = services.config.store.logContent;

@@ -1,0 +1,143 @@
+/**
+ * Canonical results → Anthropic Messages responses and stream events
+ * (message_start, content_block_start/delta/stop, message_delta, message_stop, ping).
+ */
+import type { ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
+import type { ResponseContext, StreamRenderer } from '../inbound-format.js';
+import type { GatewayError } from '../../core/errors.js';
+import { renderAnthropicStreamError } from './errors.js';
+
+export function anthropicStopReason(reason: FinishReason | null): string | null {
+  switch (reason) {
+    case 'stop':
+      return 'end_turn';
+    case 'length':
+      return 'max_tokens';
+    case 'tool_calls':
+      return 'tool_use';
+    case 'content_filter':
+      return 'refusal';
+    case 'error':
+    case null:
+      return reason === null ? null : 'end_turn';
+  }
+}
+
+/** Anthropic counts cached input separately from input_tokens. */
+export function anthropicUsage(usage: Usage | undefined, costUsd?: number): Record<string, number> {
+  const cached = usage?.cachedInputTokens ?? 0;
+  const result: Record<string, number> = {
+    input_tokens: (usage?.inputTokens ?? 0) - cached,
+    output_tokens: usage?.outputTokens ?? 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cached,
+  };
+  if (costUsd !== undefined) result.cost_usd = costUsd;
+  return result;
+}
+
+export function messageId(requestId: string): string {
+  return `msg_${requestId.replace(/-/g, '')}`;
+}
+
+function toolInput(argumentsText: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(argumentsText === '' ? '{}' : argumentsText);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+  } catch {
+    // The model produced arguments that are not JSON; keep them rather than lose them.
+    return { _raw: argumentsText };
+  }
+}
+
+export function renderAnthropicMessage(response: ChatResponse, context: ResponseContext): string {
+  const choice = response.choices[0];
+  const content: Record<string, unknown>[] = [];
+  const text = (choice?.text ?? '') + (choice?.refusal ?? '');
+  if (text !== '') content.push({ type: 'text', text });
+  for (const call of choice?.toolCalls ?? []) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
+  return JSON.stringify({
+    id: messageId(context.requestId),
+    type: 'message',
+    role: 'assistant',
+    model: response.model,
+    content,
+    stop_reason: anthropicStopReason(choice?.finishReason ?? 'stop'),
+    stop_sequence: null,
+    usage: anthropicUsage(context.usage, context.costUsd),
+  });
+}
+
+const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+
+export class AnthropicStreamRenderer implements StreamRenderer {
+  private started = false;
+  private blockIndex = -1;
+  private openBlock: 'text' | 'tool' | null = null;
+  private readonly toolBlocks = new Map<number, number>();
+  private stopReason: FinishReason | null = null;
+
+  constructor(
+    private readonly requestId: string,
+    private readonly fallbackModel: string,
+  ) {}
+
+  private start(model: string): string {
+    this.started = true;
+    const message = { id: messageId(this.requestId), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(undefined) };
+    return event('message_start', { type: 'message_start', message }) + event('ping', { type: 'ping' });
+  }
+
+  private closeBlock(): string {
+    if (this.openBlock === null) return '';
+    this.openBlock = null;
+    return event('content_block_stop', { type: 'content_block_stop', index: this.blockIndex });
+  }
+
+  part(part: StreamPart): string | undefined {
+    let out = this.started || part.type === 'start' ? '' : this.start(this.fallbackModel);
+    switch (part.type) {
+      case 'start':
+        return this.started ? undefined : this.start(part.model);
+      case 'text-delta':
+      case 'refusal-delta':
+        if (part.text === '') return out || undefined;
+        if (this.openBlock !== 'text') {
+          out += this.closeBlock();
+          this.blockIndex++;
+          this.openBlock = 'text';
+          out += event('content_block_start', { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'text', text: '' } });
+        }
+        return out + event('content_block_delta', { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'text_delta', text: part.text } });
+      case 'tool-call-start':
+        out += this.closeBlock();
+        this.blockIndex++;
+        this.openBlock = 'tool';
+        this.toolBlocks.set(part.toolIndex, this.blockIndex);
+        return out + event('content_block_start', { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'tool_use', id: part.id, name: part.name, input: {} } });
+      case 'tool-call-delta': {
+        const index = this.toolBlocks.get(part.toolIndex) ?? this.blockIndex;
+        return out + event('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part.argumentsDelta } });
+      }
+      case 'finish':
+        this.stopReason = part.finishReason;
+        return out + this.closeBlock() || undefined;
+      case 'usage':
+        return out || undefined;
+    }
+  }
+
+  finish(usage: Usage, costUsd: number): string {
+    const opening = this.started ? '' : this.start(this.fallbackModel);
+    return (
+      opening +
+      this.closeBlock() +
+      event('message_delta', { type: 'message_delta', delta: { stop_reason: anthropicStopReason(this.stopReason ?? 'stop'), stop_sequence: null }, usage: anthropicUsage(usage, costUsd) }) +
+      event('message_stop', { type: 'message_stop' })
+    );
+  }
+
+  error(error: GatewayError): string {
+    return renderAnthropicStreamError(error);
+  }
+}
