@@ -95,9 +95,9 @@ describe('Anthropic SDK against /v1/messages', () => {
   });
 
   it('reports settings it could not carry in x-switchyard-warnings', async () => {
-    const { response } = await client.messages
-      .create({ model: 'gpt-5.4', max_tokens: 50, top_k: 5, messages: [{ role: 'user', content: 'hi' }] })
-      .withResponse();
+    // top_k is part of the Messages API, though this SDK's types no longer list it.
+    const params = { model: 'gpt-5.4', max_tokens: 50, top_k: 5, messages: [{ role: 'user', content: 'hi' }] } as Anthropic.MessageCreateParamsNonStreaming;
+    const { response } = await client.messages.create(params).withResponse();
     expect(response.headers.get('x-switchyard-warnings')).toContain('top_k');
   });
 
