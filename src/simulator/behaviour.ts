@@ -49,13 +49,16 @@ const HEADER_KEYS: Record<string, KeyParser> = {
   break_after: (key, value) => ({ breakAfterTokens: numberIn(key, value, 0, Number.MAX_SAFE_INTEGER, true) }),
   hang: (key, value) => ({ hang: flag(key, value) }),
   correct: (key, value) => ({ forceCorrect: flag(key, value) }),
+  safety: (key, value) => ({ safetyBlock: flag(key, value) }),
 };
 
 const KNOWN_KEYS = Object.keys(HEADER_KEYS).join(', ');
 
 /**
  * Parses the `x-switchyard-sim` header: JSON (`{"ttft_ms":10,"break_after":5}`) or
- * `key=value;key=value`. Throws SimHeaderError naming the bad key.
+ * `key=value;key=value`. Throws SimHeaderError naming the bad key. Keys: ttft_ms, tps,
+ * answer_tokens, error_rate, error_status, retry_after, break_after, hang, correct and
+ * safety (1 → the answer is blocked by a simulated safety filter, on every protocol).
  */
 export function parseSimHeader(value: string | undefined): Partial<SimBehaviour> {
   const text = value?.trim() ?? '';

@@ -4,11 +4,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { anthropicProtocol } from './protocols/anthropic.js';
+import { geminiProtocol } from './protocols/gemini.js';
 import { openaiProtocol } from './protocols/openai.js';
 import type { SimExchange, SimulatorContext, SimulatorProtocol } from './protocols/protocol.js';
 import type { RunningSimulator, SimulatorOptions } from './types.js';
 
-const PROTOCOLS: readonly SimulatorProtocol[] = [openaiProtocol];
+/**
+ * First match wins: Anthropic's /v1/messages before OpenAI's /v1/ prefix; Gemini owns
+ * /v1beta/.
+ */
+const PROTOCOLS: readonly SimulatorProtocol[] = [anthropicProtocol, geminiProtocol, openaiProtocol];
 const DEFAULT_PROTOCOL = openaiProtocol;
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {

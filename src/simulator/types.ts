@@ -19,6 +19,11 @@ export interface SimBehaviour {
   hang?: boolean;
   /** Override the quality draw: true → correct, false → wrong. */
   forceCorrect?: boolean;
+  /**
+   * Answer as if a safety filter blocked the output: no content, OpenAI finish_reason
+   * "content_filter", Anthropic stop_reason "refusal", Gemini finishReason "SAFETY".
+   */
+  safetyBlock?: boolean;
 }
 
 export interface SimulatedModel {

@@ -21,6 +21,12 @@ describe('parseSimHeader', () => {
     expect(parseSimHeader('{"ttft_ms":10,"break_after":5,"correct":true}')).toEqual({ ttftMs: 10, breakAfterTokens: 5, forceCorrect: true });
   });
 
+  it('reads the safety block flag', () => {
+    expect(parseSimHeader('safety=1')).toEqual({ safetyBlock: true });
+    expect(parseSimHeader('{"safety":false}')).toEqual({ safetyBlock: false });
+    expect(() => parseSimHeader('safety=maybe')).toThrow(/safety must be 1\/0/);
+  });
+
   it('treats a missing or empty header as no override', () => {
     expect(parseSimHeader(undefined)).toEqual({});
     expect(parseSimHeader('  ')).toEqual({});

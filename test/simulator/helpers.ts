@@ -52,3 +52,21 @@ export async function readRawStream(response: Response): Promise<RawStream> {
   const events = payloads.filter((payload) => payload !== '[DONE]').map((payload) => JSON.parse(payload) as Record<string, unknown>);
   return { events, done, broken };
 }
+
+/** The whole body as text; `broken` when the socket was cut before the response ended. */
+export async function readBodyText(response: Response): Promise<{ text: string; broken: boolean }> {
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error('no body');
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    return { text, broken: true };
+  }
+  return { text, broken: false };
+}

@@ -1,6 +1,7 @@
 /**
- * Protocol-independent chat request and answer. Each protocol (OpenAI today; Anthropic
- * and Gemini later) converts its wire format to ChatInput and renders ChatAnswer.
+ * Protocol-independent chat request and answer. Each protocol (OpenAI, Anthropic, Gemini)
+ * converts its wire format to ChatInput and renders ChatAnswer, so the same conversation
+ * gets the same answer whichever protocol asks.
  */
 import type { TaskCategory } from '../../core/categories.js';
 
@@ -43,9 +44,12 @@ export interface ChatInput {
   /** The request's max_tokens / max_completion_tokens. */
   maxTokens?: number;
   seed?: number;
+  /** Text answers end before the first of these (OpenAI stop, Anthropic stop_sequences, Gemini stopSequences). */
+  stopSequences?: string[];
 }
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls';
+/** content_filter: the simulated safety filter (behaviour.safetyBlock) withheld the answer. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
 export interface ChatAnswer {
   category: TaskCategory;
@@ -54,5 +58,7 @@ export interface ChatAnswer {
   content: string | null;
   toolCalls: SimToolCall[];
   finishReason: FinishReason;
+  /** The stop sequence that ended the answer (finishReason "stop"). */
+  stopSequence?: string;
   usage: { promptTokens: number; completionTokens: number };
 }

@@ -13,7 +13,7 @@ import { capitalise, joinList, keywordsOf } from './text-features.js';
 import { textAnswer } from './text-answers.js';
 import { buildToolCall, chooseTools } from './tool-calls.js';
 
-type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect'>;
+type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect' | 'safetyBlock'>;
 
 export function generateChat(model: SimulatedModel, input: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
   const random = SeededRandom.fromText(model.name, JSON.stringify(input.messages), String(input.seed ?? ''));
@@ -28,6 +28,9 @@ export function generateChat(model: SimulatedModel, input: ChatInput, behaviour:
   const draw = random.next();
   const correct = behaviour.forceCorrect ?? draw < model.quality[category];
   const limit = Math.min(input.maxTokens ?? Number.POSITIVE_INFINITY, model.maxOutputTokens > 0 ? model.maxOutputTokens : Number.POSITIVE_INFINITY);
+  if (behaviour.safetyBlock) {
+    return { category, correct, content: null, toolCalls: [], finishReason: 'content_filter', usage: { promptTokens, completionTokens: 0 } };
+  }
 
   const tools = chooseTools(input, lastUserText);
   if (tools.length > 0) {
@@ -39,9 +42,10 @@ export function generateChat(model: SimulatedModel, input: ChatInput, behaviour:
   // Structured output is never stopped mid-document by the natural cap; max_tokens still cuts it.
   const structured = input.responseFormat.type !== 'text';
   const natural = structured ? { text: content, truncated: false } : truncateToTokens(content, behaviour.maxAnswerTokens);
-  const cut = truncateToTokens(natural.text, limit);
-  const finishReason: FinishReason = natural.truncated || cut.truncated ? 'length' : 'stop';
-  return {
+  const stopped = cutAtStopSequence(natural.text, input.stopSequences ?? []);
+  const cut = truncateToTokens(stopped.text, limit);
+  const finishReason: FinishReason = cut.truncated || (natural.truncated && !stopped.sequence) ? 'length' : 'stop';
+  const answer: ChatAnswer = {
     category,
     correct,
     content: cut.text,
@@ -49,6 +53,19 @@ export function generateChat(model: SimulatedModel, input: ChatInput, behaviour:
     finishReason,
     usage: { promptTokens, completionTokens: countTextTokens(cut.text) },
   };
+  if (stopped.sequence !== undefined && !cut.truncated) answer.stopSequence = stopped.sequence;
+  return answer;
+}
+
+/** The text up to the earliest stop sequence, and which sequence matched. */
+function cutAtStopSequence(text: string, sequences: readonly string[]): { text: string; sequence?: string } {
+  let earliest: { index: number; sequence: string } | undefined;
+  for (const sequence of sequences) {
+    if (sequence.length === 0) continue;
+    const index = text.indexOf(sequence);
+    if (index >= 0 && (!earliest || index < earliest.index)) earliest = { index, sequence };
+  }
+  return earliest ? { text: text.slice(0, earliest.index), sequence: earliest.sequence } : { text };
 }
 
 function contentFor(

@@ -58,6 +58,7 @@ export const chatCompletionRequest = z.looseObject({
   tool_choice: toolChoice.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormat.nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
 });
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequest>;
@@ -91,6 +92,7 @@ export function toChatInput(request: ChatCompletionRequest): ChatInput {
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens !== undefined && maxTokens !== null) input.maxTokens = maxTokens;
   if (request.seed !== undefined && request.seed !== null) input.seed = request.seed;
+  if (request.stop !== undefined && request.stop !== null) input.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   return input;
 }
 

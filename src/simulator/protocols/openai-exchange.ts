@@ -3,12 +3,11 @@
  * resolve the behaviour (with the x-switchyard-sim header), inject faults, render errors.
  */
 import type { z } from 'zod';
-import { SIM_HEADER, SimHeaderError, mergeBehaviours, parseSimHeader } from '../behaviour.js';
-import { drawsError, retryAfterFor } from '../faults.js';
+import { SIM_HEADER, SimHeaderError } from '../behaviour.js';
 import { BodyTooLargeError, readBody, sendJson } from '../http-io.js';
-import { untilAborted } from '../pacing.js';
 import type { SimBehaviour, SimulatedModel } from '../types.js';
 import { paramOf } from './openai-api.js';
+import { injectFaults as injectSharedFaults, resolveBehaviour, retryAfterHeader } from './exchange.js';
 import { errorBody, simulatedErrorBody, type OpenAIErrorBody } from './openai-render.js';
 import type { SimExchange } from './protocol.js';
 
@@ -75,10 +74,8 @@ export function modelFor(exchange: SimExchange, name: string, kind: SimulatedMod
 }
 
 export function behaviourFor(exchange: SimExchange, model: SimulatedModel): SimBehaviour {
-  const header = exchange.request.headers[SIM_HEADER];
   try {
-    const perRequest = parseSimHeader(Array.isArray(header) ? header.join(';') : header);
-    return mergeBehaviours(model.behaviour, exchange.context.behaviour, perRequest);
+    return resolveBehaviour(exchange, model);
   } catch (error) {
     if (error instanceof SimHeaderError) throw new OpenAIRequestError(400, error.message, 'invalid_request_error', SIM_HEADER, 'invalid_sim_header');
     throw error;
@@ -89,16 +86,10 @@ export function behaviourFor(exchange: SimExchange, model: SimulatedModel): SimB
  * Hangs (until the client goes away) or answers with the drawn error. Returns true when
  * the request has been dealt with.
  */
-export async function injectFaults(exchange: SimExchange, behaviour: SimBehaviour, raw: string): Promise<boolean> {
-  if (behaviour.hang) {
-    await untilAborted(exchange.signal);
-    return true;
-  }
-  if (!drawsError(behaviour, raw, exchange.requestNumber)) return false;
-  const retryAfter = retryAfterFor(behaviour);
-  const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfter)) };
-  sendJson(exchange.response, behaviour.errorStatus, simulatedErrorBody(behaviour.errorStatus), headers);
-  return true;
+export function injectFaults(exchange: SimExchange, behaviour: SimBehaviour, raw: string): Promise<boolean> {
+  return injectSharedFaults(exchange, behaviour, raw, (status, retryAfter) => {
+    sendJson(exchange.response, status, simulatedErrorBody(status), retryAfterHeader(retryAfter));
+  });
 }
 
 export function requestId(exchange: SimExchange): string {

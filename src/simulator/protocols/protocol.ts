@@ -1,6 +1,6 @@
 /**
- * A wire protocol the simulator speaks (OpenAI today; Anthropic and Gemini can be added
- * as sibling files). The server picks the first protocol that handles a URL.
+ * A wire protocol the simulator speaks (OpenAI, Anthropic, Gemini: sibling files). The
+ * server picks the first protocol that handles a URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimBehaviour, SimulatedModel } from '../types.js';
