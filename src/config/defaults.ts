@@ -14,26 +14,18 @@ interface EnvProvider {
   /** Provider name in the generated config (also the `<provider>/<model>` prefix). */
   name: string;
   keyVariables: string[];
+  /** For OpenAI-protocol providers; native providers resolve their *_BASE_URL in the loader. */
   baseUrlVariable?: string;
-  defaultBaseUrl: string;
+  defaultBaseUrl?: string;
   /** Catalog family served by this provider. */
   family?: SimulatedModel['family'];
 }
 
-/**
- * Anthropic and Gemini are reached through their OpenAI-compatible endpoints until their
- * native adapters land; the model names and prices stay the same.
- */
+/** OpenAI, Anthropic and Gemini get their native adapters; the rest speak the OpenAI protocol. */
 const ENV_PROVIDERS: EnvProvider[] = [
   { name: 'openai', keyVariables: ['OPENAI_API_KEY'], baseUrlVariable: 'OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1', family: 'openai' },
-  { name: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], baseUrlVariable: 'ANTHROPIC_BASE_URL', defaultBaseUrl: 'https://api.anthropic.com/v1', family: 'anthropic' },
-  {
-    name: 'gemini',
-    keyVariables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-    baseUrlVariable: 'GEMINI_BASE_URL',
-    defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
-    family: 'google',
-  },
+  { name: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], family: 'anthropic' },
+  { name: 'gemini', keyVariables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], family: 'google' },
   { name: 'deepseek', keyVariables: ['DEEPSEEK_API_KEY'], baseUrlVariable: 'DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com/v1', family: 'deepseek' },
   { name: 'mistral', keyVariables: ['MISTRAL_API_KEY'], baseUrlVariable: 'MISTRAL_BASE_URL', defaultBaseUrl: 'https://api.mistral.ai/v1' },
   { name: 'groq', keyVariables: ['GROQ_API_KEY'], baseUrlVariable: 'GROQ_BASE_URL', defaultBaseUrl: 'https://api.groq.com/openai/v1' },
@@ -46,17 +38,28 @@ const AUTO_PREFERENCE = ['gpt-5.4-mini', 'claude-sonnet-4.6', 'gemini-3.1-flash'
 
 export const SIMULATOR_PROVIDER = 'simulator';
 
+/** Simulated models are served over their family's own protocol, so every adapter runs end to end. */
+const SIMULATOR_BY_FAMILY: Record<SimulatedModel['family'], { name: string; protocol: 'openai' | 'anthropic' | 'gemini' }> = {
+  openai: { name: SIMULATOR_PROVIDER, protocol: 'openai' },
+  deepseek: { name: SIMULATOR_PROVIDER, protocol: 'openai' },
+  meta: { name: SIMULATOR_PROVIDER, protocol: 'openai' },
+  anthropic: { name: 'simulator-anthropic', protocol: 'anthropic' },
+  google: { name: 'simulator-gemini', protocol: 'gemini' },
+};
+
 export function buildDefaultConfig(env: Environment): RawConfig {
   const providers: RawProviders = {};
   const families = new Map<SimulatedModel['family'], string>();
   for (const provider of ENV_PROVIDERS) {
     const keyVariable = provider.keyVariables.find((name) => env[name]);
     if (!keyVariable) continue;
-    const baseUrl = (provider.baseUrlVariable && env[provider.baseUrlVariable]) || provider.defaultBaseUrl;
-    providers[provider.name] =
-      provider.name === 'openai'
-        ? { type: 'openai', base_url: baseUrl, api_key: `env:${keyVariable}` }
-        : { type: 'openai-compatible', base_url: baseUrl, api_key: `env:${keyVariable}` };
+    const apiKey = `env:${keyVariable}` as const;
+    if (provider.name === 'openai' || provider.name === 'anthropic' || provider.name === 'gemini') {
+      providers[provider.name] = { type: provider.name, api_key: apiKey };
+    } else {
+      const baseUrl = (provider.baseUrlVariable && env[provider.baseUrlVariable]) || provider.defaultBaseUrl || '';
+      providers[provider.name] = { type: 'openai-compatible', base_url: baseUrl, api_key: apiKey };
+    }
     if (provider.family) families.set(provider.family, provider.name);
   }
   if (env.OLLAMA_HOST) {
@@ -76,12 +79,14 @@ export function buildDefaultConfig(env: Environment): RawConfig {
 
 function simulatedConfig(): RawConfig {
   const models: RawModels = {};
-  for (const model of SIMULATED_CATALOG) models[model.name] = catalogModel(model, SIMULATOR_PROVIDER);
-  return {
-    providers: { [SIMULATOR_PROVIDER]: { type: 'simulator' } },
-    models,
-    routes: autoRoute(models),
-  };
+  const providers: RawProviders = {};
+  for (const model of SIMULATED_CATALOG) {
+    // Gemini serves no embeddings model in the catalog; embeddings stay on the OpenAI protocol.
+    const simulator = model.kind === 'embedding' ? SIMULATOR_BY_FAMILY.openai : SIMULATOR_BY_FAMILY[model.family];
+    providers[simulator.name] = { type: 'simulator', protocol: simulator.protocol };
+    models[model.name] = catalogModel(model, simulator.name);
+  }
+  return { providers, models, routes: autoRoute(models) };
 }
 
 function catalogModel(model: SimulatedModel, provider: string): RawModels[string] {

@@ -30,9 +30,14 @@ export interface SimulatorSettings {
   retryAfterSeconds?: number;
 }
 
+/** The wire protocol an adapter speaks. */
+export type Protocol = 'openai' | 'anthropic' | 'gemini';
+
 export interface ProviderConfig {
   name: string;
-  type: 'openai' | 'openai-compatible' | 'simulator';
+  type: 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'simulator';
+  /** Which adapter talks to it: openai-compatible and simulators default to openai. */
+  protocol: Protocol;
   /** For simulators this is filled in when the simulator has started. */
   baseUrl: string | undefined;
   apiKey: string | undefined;
@@ -164,7 +169,7 @@ export function zodIssues(error: z.ZodError): ConfigIssue[] {
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return 'type must be one of: openai, openai-compatible, simulator';
+    return 'type must be one of: openai, openai-compatible, anthropic, gemini, simulator';
   }
   return issue.message.replace(/^Invalid input: /, '');
 }
@@ -205,6 +210,14 @@ function resolveSecret(reference: string | undefined, env: Environment, path: st
   return value;
 }
 
+/** ANTHROPIC_BASE_URL follows the SDK: an origin without /v1 (the SDK appends /v1/messages). */
+function anthropicBaseUrl(env: Environment): string {
+  const configured = env.ANTHROPIC_BASE_URL;
+  if (!configured) return 'https://api.anthropic.com/v1';
+  const trimmed = configured.replace(/\/+$/, '');
+  return trimmed.endsWith('/v1') ? trimmed : `${trimmed}/v1`;
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function isLoopbackHost(host: string): boolean {
@@ -223,6 +236,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       providers.set(name, {
         name,
         type: 'simulator',
+        protocol: provider.protocol ?? 'openai',
         baseUrl: undefined,
         apiKey: undefined,
         headers: {},
@@ -248,15 +262,23 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       if (provider.organization) headers['openai-organization'] = provider.organization;
       if (provider.project) headers['openai-project'] = provider.project;
     }
-    const baseUrl = provider.type === 'openai' ? (provider.base_url ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1') : provider.base_url;
+    const baseUrl =
+      provider.type === 'openai'
+        ? (provider.base_url ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1')
+        : provider.type === 'anthropic'
+          ? (provider.base_url ?? anthropicBaseUrl(env))
+          : provider.type === 'gemini'
+            ? (provider.base_url ?? env.GEMINI_BASE_URL ?? 'https://generativelanguage.googleapis.com/v1beta')
+            : provider.base_url;
     providers.set(name, {
       name,
       type: provider.type,
+      protocol: provider.type === 'anthropic' || provider.type === 'gemini' ? provider.type : 'openai',
       baseUrl: baseUrl.replace(/\/+$/, ''),
       apiKey,
       headers,
       timeouts: fromRawTimeouts(provider.timeouts),
-      streamUsage: provider.type === 'openai' ? true : (provider.stream_usage ?? true),
+      streamUsage: provider.type === 'openai-compatible' ? (provider.stream_usage ?? true) : true,
       simulated: false,
     });
   }

@@ -59,7 +59,26 @@ const providerSchema = z.discriminatedUnion('type', [
     .describe('Any server speaking the OpenAI Chat Completions protocol: DeepSeek, Mistral, Groq, Together, OpenRouter, vLLM, Ollama, LM Studio.'),
   z
     .strictObject({
+      type: z.literal('anthropic'),
+      base_url: z.url().optional().describe('Default https://api.anthropic.com/v1 (or ANTHROPIC_BASE_URL).'),
+      api_key: secretReference.optional(),
+      headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent upstream (e.g. anthropic-beta).'),
+      timeouts: timeoutsSchema.optional(),
+    })
+    .describe('Anthropic, over the Messages API.'),
+  z
+    .strictObject({
+      type: z.literal('gemini'),
+      base_url: z.url().optional().describe('Default https://generativelanguage.googleapis.com/v1beta (or GEMINI_BASE_URL).'),
+      api_key: secretReference.optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      timeouts: timeoutsSchema.optional(),
+    })
+    .describe('Google Gemini, over generateContent / streamGenerateContent.'),
+  z
+    .strictObject({
       type: z.literal('simulator'),
+      protocol: z.enum(['openai', 'anthropic', 'gemini']).optional().describe('Wire protocol the gateway speaks to this simulator (default openai).'),
       behaviour: simBehaviourSchema.optional(),
       timeouts: timeoutsSchema.optional(),
     })

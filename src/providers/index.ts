@@ -1,15 +1,19 @@
-/** Builds the adapter for each configured provider. */
+/** Builds the adapter for each configured provider, by the wire protocol it speaks. */
 import type { ProviderConfig } from '../config/load.js';
 import type { UpstreamClient } from './http-client.js';
+import { AnthropicAdapter } from './anthropic/anthropic-adapter.js';
+import { GeminiAdapter } from './gemini/gemini-adapter.js';
 import { OpenAIAdapter } from './openai/openai-adapter.js';
 import type { ProviderAdapter } from './types.js';
 
 export function createAdapter(provider: ProviderConfig, client: UpstreamClient, secrets: string[]): ProviderAdapter {
-  switch (provider.type) {
+  switch (provider.protocol) {
     case 'openai':
-    case 'openai-compatible':
-    case 'simulator':
       return new OpenAIAdapter(provider, client, secrets);
+    case 'anthropic':
+      return new AnthropicAdapter(provider, client, secrets);
+    case 'gemini':
+      return new GeminiAdapter(provider, client, secrets);
   }
 }
 

@@ -22,4 +22,10 @@ export interface ProviderAdapter {
    */
   chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>>;
   embed(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;
+  /**
+   * What this upstream cannot express. Settings that can be dropped harmlessly come back
+   * as warnings (sent to the client in x-switchyard-warnings); settings whose result would
+   * be wrong without them make this throw a 400 GatewayError naming the param.
+   */
+  unsupported?(request: ChatRequest): string[];
 }

@@ -49,7 +49,16 @@ function upstreamMessage(text: string): { message: string | undefined; param: st
   }
 }
 
-export async function upstreamHttpError(response: UpstreamResponse, provider: string, secrets: string[]): Promise<GatewayError> {
+/**
+ * @param retryAfterFromBody reads a retry delay a family puts in its error body
+ *   (Gemini's google.rpc.RetryInfo) when no Retry-After header came.
+ */
+export async function upstreamHttpError(
+  response: UpstreamResponse,
+  provider: string,
+  secrets: string[],
+  retryAfterFromBody?: (body: unknown) => number | undefined,
+): Promise<GatewayError> {
   const text = await readBounded(response.body, MAX_ERROR_BODY).catch(() => '');
   const { message, param } = upstreamMessage(text);
   const detail = scrubSecrets(message ?? (text.trim().slice(0, 200) || 'no error body'), secrets);
@@ -64,11 +73,19 @@ export async function upstreamHttpError(response: UpstreamResponse, provider: st
   if (status === 413) return new GatewayError('invalid_request', `provider ${provider} says the request is too large: ${detail}`, options);
   if (status === 422) return new GatewayError('unsupported_capability', `provider ${provider} could not process the request: ${detail}`, options);
   if (status === 429) {
-    const retryAfter = retryAfterSeconds(response.headers);
+    const retryAfter = retryAfterSeconds(response.headers) ?? (retryAfterFromBody ? parseQuietly(text, retryAfterFromBody) : undefined);
     return new GatewayError('upstream_rate_limited', `provider ${provider} is rate limiting (HTTP 429): ${detail}`, {
       ...options,
       ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
   return new GatewayError('upstream_error', `provider ${provider} failed (HTTP ${status}): ${detail}`, options);
+}
+
+function parseQuietly(text: string, read: (body: unknown) => number | undefined): number | undefined {
+  try {
+    return read(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }

@@ -75,6 +75,13 @@ export function errorStatus(error: unknown): number {
   return toGatewayError(error).status;
 }
 
+/** Ask the adapter what it cannot carry: warnings join the request's, hard errors throw. */
+function noteUnsupported(adapter: ProviderAdapter, request: ChatRequest): void {
+  const warnings = adapter.unsupported?.(request) ?? [];
+  if (warnings.length === 0) return;
+  request.warnings = [...new Set([...(request.warnings ?? []), ...warnings])];
+}
+
 export class Executor {
   constructor(private readonly adapters: Map<string, ProviderAdapter>) {}
 
@@ -95,10 +102,11 @@ export class Executor {
     attempts: AttemptRecord[],
     call: (adapter: ProviderAdapter, attempt: AttemptRecord) => Promise<T>,
   ): Promise<T> {
+    const adapter = this.adapterFor(deployment);
     const attempt = startAttempt(context.requestId, attempts.length + 1, model, deployment);
     attempts.push(attempt);
     try {
-      return await call(this.adapterFor(deployment), attempt);
+      return await call(adapter, attempt);
     } catch (error) {
       const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
       settleAttempt(attempt, model, { status: errorStatus(failure), usageSource: 'none', error: failure });
@@ -107,6 +115,8 @@ export class Executor {
   }
 
   complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, attempts: AttemptRecord[]): Promise<ChatResponse> {
+    // Checked before the attempt starts: a request the upstream cannot express is no upstream call.
+    noteUnsupported(this.adapterFor(deployment), request);
     return this.attempt(model, deployment, context, attempts, async (adapter, attempt) => {
       const response = await adapter.chat(request, this.callContext(deployment, context));
       const usage = response.usage;
@@ -124,10 +134,10 @@ export class Executor {
     context: ExecutionContext,
     attempts: AttemptRecord[],
   ): Promise<{ parts: AsyncIterable<StreamPart>; attempt: AttemptRecord }> {
-    return this.attempt(model, deployment, context, attempts, async (adapter, attempt) => ({
-      parts: await adapter.chatStream(request, this.callContext(deployment, context)),
-      attempt,
-    }));
+    noteUnsupported(this.adapterFor(deployment), request);
+    return this.attempt(model, deployment, context, attempts, async (adapter, attempt) => {
+      return { parts: await adapter.chatStream(request, this.callContext(deployment, context)), attempt };
+    });
   }
 
   embed(request: EmbeddingRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, attempts: AttemptRecord[]): Promise<EmbeddingResponse> {

@@ -40,7 +40,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   for (const provider of config.providers.values()) {
     if (provider.type !== 'simulator') continue;
     const simulator = await startSimulator({ models: simulatedModelsOf(config, provider), behaviour: behaviourOf(provider) });
-    provider.baseUrl = `${simulator.url}/v1`;
+    provider.baseUrl = `${simulator.url}${provider.protocol === 'gemini' ? '/v1beta' : '/v1'}`;
+    // Like the real APIs, the simulator wants a key; any value will do.
+    provider.apiKey ??= 'simulated-key';
     simulators.push(simulator);
   }
 

@@ -104,7 +104,7 @@ routes:
   });
 
   it('reports an unknown provider type, bad YAML, and a model that is also a route', () => {
-    expect(issuesOf('providers:\n  x: { type: azure }\nmodels: {}\n')).toEqual(['providers.x.type: type must be one of: openai, openai-compatible, simulator']);
+    expect(issuesOf('providers:\n  x: { type: azure }\nmodels: {}\n')).toEqual(['providers.x.type: type must be one of: openai, openai-compatible, anthropic, gemini, simulator']);
     expect(issuesOf('providers: [unclosed\n')[0]).toMatch(/^line \d+, column \d+: YAML:/);
     expect(issuesOf('providers:\n  s: { type: simulator }\nmodels:\n  m: { provider: s }\nroutes:\n  m: { model: m }\n')).toContain(
       'models.m: "m" is both a model and a route; names must be unique',
@@ -132,6 +132,20 @@ describe('built-in defaults', () => {
     expect(config.models.get('llama-4-maverick')?.private).toBe(true);
     expect(config.models.get('text-embedding-3-small')?.kind).toBe('embedding');
     expect(config.routes.get('auto')?.model.name).toBe('gpt-5.4-mini');
+    // Each family is simulated over its own wire protocol.
+    expect(config.models.get('claude-opus-4.6')?.deployments[0]?.provider.protocol).toBe('anthropic');
+    expect(config.models.get('gemini-3.1-pro')?.deployments[0]?.provider.protocol).toBe('gemini');
+    expect(config.models.get('gpt-5.4')?.deployments[0]?.provider.protocol).toBe('openai');
+    expect(config.models.get('text-embedding-3-small')?.deployments[0]?.provider.protocol).toBe('openai');
+  });
+
+  it('uses the native Anthropic and Gemini protocols for their keys, honouring the SDK base URLs', () => {
+    const config = loadConfig({ env: { ANTHROPIC_API_KEY: 'sk-ant-123456', GOOGLE_API_KEY: 'AIza-123456', ANTHROPIC_BASE_URL: 'http://127.0.0.1:7000' }, cwd: '/nonexistent' });
+    expect(config.providers.get('anthropic')).toMatchObject({ type: 'anthropic', protocol: 'anthropic', baseUrl: 'http://127.0.0.1:7000/v1', apiKey: 'sk-ant-123456' });
+    expect(config.providers.get('gemini')).toMatchObject({ type: 'gemini', protocol: 'gemini', baseUrl: 'https://generativelanguage.googleapis.com/v1beta' });
+    expect(config.models.get('claude-sonnet-4.6')?.deployments[0]?.provider.name).toBe('anthropic');
+    expect(config.models.get('gemini-3.1-flash')?.deployments[0]?.provider.name).toBe('gemini');
+    expect(config.routes.get('auto')?.model.name).toBe('claude-sonnet-4.6');
   });
 
   it('configures real providers from keys, honouring *_BASE_URL', () => {

@@ -10,7 +10,7 @@ const server = new FixtureServer();
 const client = new UpstreamClient();
 
 function provider(type: ProviderConfig['type']): ProviderConfig {
-  return { name: 'upstream', type, baseUrl: `${server.url}/v1`, apiKey: 'sk-test-secret-key-123456', headers: {}, timeouts: {}, streamUsage: true, simulated: false };
+  return { name: 'upstream', type, protocol: 'openai', baseUrl: `${server.url}/v1`, apiKey: 'sk-test-secret-key-123456', headers: {}, timeouts: {}, streamUsage: true, simulated: false };
 }
 
 function deployment(config: ProviderConfig): Deployment {

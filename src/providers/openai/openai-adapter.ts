@@ -121,6 +121,14 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
   }
 
+  unsupported(request: ChatRequest): string[] {
+    if (this.dialect === 'openai') return [];
+    const warnings: string[] = [];
+    if (request.metadata) warnings.push(`metadata dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);
+    if (request.store !== undefined) warnings.push(`store dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);
+    return warnings;
+  }
+
   async embed(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse> {
     const response = await this.post('/embeddings', toOpenAIEmbeddingBody(request, context.deployment.upstreamModel), context, false);
     return parseOpenAIEmbeddingResponse(await this.readJson(response, context), context.deployment.upstreamModel);

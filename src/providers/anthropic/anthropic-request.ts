@@ -1,0 +1,138 @@
+/**
+ * Canonical ChatRequest → Anthropic Messages request body.
+ * Anthropic wants the system prompt apart, strictly alternating user/assistant turns,
+ * tool results as user turns, and max_tokens always. JSON output uses the documented
+ * technique: one forced tool whose input schema is the wanted shape.
+ */
+import type { ChatRequest, ContentPart, Message, ToolChoice } from '../../core/types.js';
+import { GatewayError } from '../../core/errors.js';
+
+type Block = Record<string, unknown>;
+interface Turn {
+  role: 'user' | 'assistant';
+  content: Block[];
+}
+
+/** max_tokens when the client sets none: a generous share of the model family's output limit. */
+export function defaultMaxTokens(model: string): number {
+  if (/opus/.test(model)) return 32_000;
+  if (/sonnet/.test(model)) return 64_000;
+  if (/haiku/.test(model)) return 8_192;
+  return 4_096;
+}
+
+/** The name of the forced tool that carries json_schema output, when there is one. */
+export function jsonToolName(request: ChatRequest): string | undefined {
+  return request.responseFormat?.type === 'json_schema' ? request.responseFormat.name : undefined;
+}
+
+function imageBlock(part: Extract<ContentPart, { type: 'image' }>): Block {
+  const data = /^data:([^;,]+);base64,(.*)$/s.exec(part.url);
+  if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } };
+  return { type: 'image', source: { type: 'url', url: part.url } };
+}
+
+function contentBlocks(content: Message['content']): Block[] {
+  if (content === null) return [];
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  return content.map((part) => (part.type === 'text' ? { type: 'text', text: part.text } : imageBlock(part)));
+}
+
+function toolInput(argumentsText: string, index: number): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(argumentsText === '' ? '{}' : argumentsText);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new GatewayError('invalid_request', 'Tool call arguments must be a JSON object to be sent to an Anthropic model.', { param: `messages[${index}].tool_calls` });
+}
+
+function turnsOf(messages: Message[]): Turn[] {
+  const turns: Turn[] = [];
+  const push = (role: Turn['role'], blocks: Block[]): void => {
+    if (blocks.length === 0) return;
+    const last = turns[turns.length - 1];
+    if (last && last.role === role) last.content.push(...blocks);
+    else turns.push({ role, content: blocks });
+  };
+  messages.forEach((message, index) => {
+    if (message.role === 'system' || message.role === 'developer') return;
+    if (message.role === 'user') push('user', contentBlocks(message.content));
+    else if (message.role === 'tool') {
+      const text = typeof message.content === 'string' ? message.content : contentBlocks(message.content).map((block) => String(block.text ?? '')).join('');
+      push('user', [{ type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: text }]);
+    } else {
+      const blocks = contentBlocks(message.content);
+      for (const call of message.toolCalls ?? []) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments, index) });
+      push('assistant', blocks);
+    }
+  });
+  return turns;
+}
+
+function systemOf(request: ChatRequest): string | undefined {
+  const parts = request.messages
+    .filter((message) => message.role === 'system' || message.role === 'developer')
+    .map((message) => (typeof message.content === 'string' ? message.content : contentBlocks(message.content).map((block) => String(block.text ?? '')).join('\n')));
+  if (request.responseFormat?.type === 'json_object') parts.push('Respond with a single JSON object and nothing else.');
+  return parts.length ? parts.join('\n\n') : undefined;
+}
+
+function toolChoiceOf(choice: ToolChoice, parallel: boolean | undefined): Block {
+  const base: Block = typeof choice === 'object' ? { type: 'tool', name: choice.name } : { type: choice === 'required' ? 'any' : choice };
+  if (parallel === false && base.type !== 'none') base.disable_parallel_tool_use = true;
+  return base;
+}
+
+export function toAnthropicBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: upstreamModel,
+    max_tokens: request.maxTokens ?? defaultMaxTokens(upstreamModel),
+    messages: turnsOf(request.messages),
+  };
+  const system = systemOf(request);
+  if (system !== undefined) body.system = system;
+  const tools: Block[] = (request.tools ?? []).map((tool) => ({
+    name: tool.name,
+    ...(tool.description !== undefined ? { description: tool.description } : {}),
+    input_schema: tool.parameters ?? { type: 'object', properties: {} },
+  }));
+  const jsonTool = jsonToolName(request);
+  if (jsonTool && request.responseFormat?.type === 'json_schema') {
+    tools.push({ name: jsonTool, description: request.responseFormat.description ?? 'Answer with this JSON shape.', input_schema: request.responseFormat.schema });
+    body.tool_choice = { type: 'tool', name: jsonTool };
+  } else if (request.toolChoice !== undefined) {
+    body.tool_choice = toolChoiceOf(request.toolChoice, request.parallelToolCalls);
+  } else if (request.parallelToolCalls === false && tools.length) {
+    body.tool_choice = { type: 'auto', disable_parallel_tool_use: true };
+  }
+  if (tools.length) body.tools = tools;
+  if (request.stop?.length) body.stop_sequences = request.stop;
+  if (request.temperature !== undefined) body.temperature = Math.min(request.temperature, 1);
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
+  if (request.stream) body.stream = true;
+  return body;
+}
+
+/** What Anthropic cannot express: harmless drops are warnings; wrong results are 400s. */
+export function anthropicUnsupported(request: ChatRequest): string[] {
+  if (request.n !== undefined && request.n > 1) throw new GatewayError('invalid_request', 'Anthropic models return one choice; n > 1 is not supported.', { param: 'n' });
+  if (request.logprobs || request.topLogprobs) throw new GatewayError('invalid_request', 'Anthropic models do not return logprobs.', { param: 'logprobs' });
+  const warnings: string[] = [];
+  const dropped = (name: string, present: boolean): void => {
+    if (present) warnings.push(`${name} dropped: not supported by Anthropic`);
+  };
+  dropped('seed', request.seed !== undefined);
+  dropped('presence_penalty', request.presencePenalty !== undefined);
+  dropped('frequency_penalty', request.frequencyPenalty !== undefined);
+  dropped('logit_bias', request.logitBias !== undefined);
+  dropped('metadata', request.metadata !== undefined);
+  dropped('store', request.store !== undefined);
+  dropped('service_tier', request.serviceTier !== undefined);
+  dropped('reasoning_effort', request.reasoningEffort !== undefined);
+  if (request.temperature !== undefined && request.temperature > 1) warnings.push(`temperature ${request.temperature} lowered to 1, Anthropic's maximum`);
+  if (request.responseFormat?.type === 'json_schema' && request.tools?.length) warnings.push('tools ignored for this call: json_schema output forces its own tool');
+  return warnings;
+}

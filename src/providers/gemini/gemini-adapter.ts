@@ -1,0 +1,115 @@
+/** The Gemini adapter: generateContent, streamGenerateContent?alt=sse and batchEmbedContents. */
+import type { ProviderConfig } from '../../config/load.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
+import { GatewayError } from '../../core/errors.js';
+import { parseSse } from '../sse.js';
+import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { readBounded, upstreamHttpError } from '../upstream-errors.js';
+import type { CallContext, ProviderAdapter } from '../types.js';
+import { geminiUnsupported, toGeminiBody } from './gemini-request.js';
+import { GeminiChunkReader, parseGeminiResponse, retryDelayOf } from './gemini-response.js';
+
+const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
+
+export class GeminiAdapter implements ProviderAdapter {
+  constructor(
+    private readonly provider: ProviderConfig,
+    private readonly client: UpstreamClient,
+    private readonly secrets: string[],
+  ) {}
+
+  unsupported(request: ChatRequest): string[] {
+    return geminiUnsupported(request);
+  }
+
+  /** POST {base}/models/{model}:{method}; the key goes in a header, never in the URL. */
+  private async post(method: string, body: Record<string, unknown>, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
+    if (!this.provider.baseUrl) throw new GatewayError('internal_error', `provider ${this.provider.name} has no base URL (simulator not started?)`);
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...this.provider.headers };
+    if (this.provider.apiKey) headers['x-goog-api-key'] = this.provider.apiKey;
+    if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
+    const model = encodeURIComponent(context.deployment.upstreamModel);
+    const response = await this.client.send({
+      url: `${this.provider.baseUrl}/models/${model}:${method}`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      timeouts: context.deployment.timeouts,
+      signal: context.signal,
+    });
+    if (response.status < 200 || response.status >= 300) throw await upstreamHttpError(response, this.provider.name, this.secrets, retryDelayOf);
+    return response;
+  }
+
+  private failure(error: unknown, context: CallContext, response: UpstreamResponse): Error {
+    return translateError(error, { url: this.provider.baseUrl ?? '', timeouts: context.deployment.timeouts, signal: context.signal }, response.signal);
+  }
+
+  private async json(response: UpstreamResponse, context: CallContext): Promise<unknown> {
+    let text: string;
+    try {
+      text = await readBounded(response.body, MAX_RESPONSE_BODY);
+    } catch (error) {
+      throw this.failure(error, context, response);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+    }
+  }
+
+  async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    const response = await this.post('generateContent', toGeminiBody(request), context, false);
+    return parseGeminiResponse(await this.json(response, context), context.deployment.upstreamModel, this.provider.name);
+  }
+
+  async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    const response = await this.post('streamGenerateContent?alt=sse', toGeminiBody(request), context, true);
+    return this.readStream(response, context);
+  }
+
+  private async *readStream(response: UpstreamResponse, context: CallContext): AsyncGenerator<StreamPart> {
+    const reader = new GeminiChunkReader(context.deployment.upstreamModel, this.provider.name);
+    try {
+      for await (const event of parseSse(response.body)) {
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
+        }
+        if ((data as { error?: unknown } | null)?.error) {
+          const message = (data as { error: { message?: unknown } }).error.message;
+          throw new GatewayError('upstream_error', `provider ${this.provider.name} failed mid-stream: ${typeof message === 'string' ? message : 'unknown error'}`);
+        }
+        yield* reader.read(data);
+      }
+    } catch (error) {
+      response.body.destroy();
+      throw this.failure(error, context, response);
+    }
+    // Gemini streams have no [DONE]: only a finish reason says the answer is whole.
+    if (!reader.complete) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before a finish reason`);
+    yield* reader.finalUsage();
+  }
+
+  async embed(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse> {
+    const model = `models/${context.deployment.upstreamModel}`;
+    const body = {
+      requests: request.input.map((text) => ({
+        model,
+        content: { parts: [{ text }] },
+        ...(request.dimensions !== undefined ? { outputDimensionality: request.dimensions } : {}),
+      })),
+    };
+    const response = await this.post('batchEmbedContents', body, context, false);
+    const parsed = (await this.json(response, context)) as { embeddings?: { values?: unknown }[] };
+    const vectors = parsed.embeddings?.map((embedding) => embedding.values);
+    if (!vectors || vectors.length !== request.input.length || !vectors.every((vector) => Array.isArray(vector) && vector.every((value) => typeof value === 'number'))) {
+      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered with malformed embeddings`);
+    }
+    // Gemini reports no token usage for embeddings; the executor counts the input.
+    return { model: context.deployment.upstreamModel, vectors: vectors as number[][], usage: { inputTokens: 0 } };
+  }
+}
