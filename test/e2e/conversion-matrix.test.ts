@@ -15,6 +15,12 @@ ${['openai', 'anthropic', 'gemini']
   .join('\n')}
 models:
 ${['openai', 'anthropic', 'gemini'].map((protocol) => `  via-${protocol}:\n    provider: sim-${protocol}\n    upstream_model: gpt-5.4\n    price: { input: 1, output: 2 }`).join('\n')}
+  claude-sonnet-4.6:
+    provider: sim-anthropic
+    price: { input: 3, output: 15 }
+  gemini-3.1-pro:
+    provider: sim-gemini
+    price: { input: 2, output: 12 }
 `;
 
 interface Outcome {
@@ -159,5 +165,19 @@ describe.each(Object.keys(INBOUND) as (keyof typeof INBOUND)[])('%s in', (inboun
       expect(typeof value.name, out).toBe('string');
       expect(Number.isInteger(value.born), out).toBe(true);
     }
+  });
+});
+
+describe('the OpenAI SDK against Claude and Gemini models', () => {
+  it.each(['claude-sonnet-4.6', 'gemini-3.1-pro'])('%s answers plain, streamed and tool-calling requests', async (model) => {
+    const { data, response } = await gateway.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'What is 6 * 7?' }] }).withResponse();
+    expect(data.choices[0]?.message.content).toMatch(/\d/);
+    expect(response.headers.get('x-switchyard-model')).toBe(model);
+    expect(Number(response.headers.get('x-switchyard-cost-usd'))).toBeGreaterThan(0);
+    const streamed = await viaOpenAI(model, { turns: [{ role: 'user', text: 'Describe a sunrise.' }] }, true);
+    expect(streamed.text.length).toBeGreaterThan(10);
+    expect(streamed.finish).toBe('stop');
+    const called = await viaOpenAI(model, { turns: [toolQuestion], tools: true }, false);
+    expect(called.toolCalls[0]?.name).toBe('get_weather');
   });
 });

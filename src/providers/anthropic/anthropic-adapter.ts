@@ -1,6 +1,6 @@
 /** The Anthropic adapter: the Messages API, streaming and not. Anthropic has no embeddings. */
 import type { ProviderConfig } from '../../config/load.js';
-import type { ChatRequest, ChatResponse, EmbeddingResponse, StreamPart } from '../../core/types.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { parseSse } from '../sse.js';
 import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
@@ -92,7 +92,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (!reader.complete) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before message_stop`);
   }
 
-  embed(): Promise<EmbeddingResponse> {
+  embed(_request: EmbeddingRequest, _context: CallContext): Promise<EmbeddingResponse> {
     return Promise.reject(new GatewayError('unsupported_capability', `provider ${this.provider.name} (Anthropic) has no embeddings API.`, { param: 'model' }));
   }
 }

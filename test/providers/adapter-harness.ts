@@ -1,0 +1,20 @@
+/** Shared set-up for adapter tests: a fixture server and a provider/deployment pointing at it. */
+import { DEFAULT_TIMEOUTS, type Deployment, type ProviderConfig } from '../../src/config/load.js';
+import type { StreamPart } from '../../src/core/types.js';
+import type { FixtureServer } from '../helpers/fixture-server.js';
+
+export const SECRET = 'sk-test-secret-key-123456';
+
+export function providerFor(server: FixtureServer, type: ProviderConfig['type'], protocol: ProviderConfig['protocol'], path: string): ProviderConfig {
+  return { name: 'upstream', type, protocol, baseUrl: `${server.url}${path}`, apiKey: SECRET, headers: {}, timeouts: {}, streamUsage: true, simulated: false };
+}
+
+export function deploymentFor(provider: ProviderConfig, upstreamModel: string): Deployment {
+  return { provider, upstreamModel, weight: 1, timeouts: { ...DEFAULT_TIMEOUTS, firstTokenMs: 2000, idleMs: 2000 } };
+}
+
+export async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const out: StreamPart[] = [];
+  for await (const part of parts) out.push(part);
+  return out;
+}
