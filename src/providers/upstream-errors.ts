@@ -3,6 +3,7 @@ import { GatewayError, scrubSecrets } from '../core/errors.js';
 import type { UpstreamResponse } from './http-client.js';
 
 const MAX_ERROR_BODY = 64 * 1024;
+const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
 export async function readBounded(body: UpstreamResponse['body'], limit: number): Promise<string> {
   const chunks: Buffer[] = [];
@@ -87,5 +88,24 @@ function parseQuietly(text: string, read: (body: unknown) => number | undefined)
     return read(JSON.parse(text));
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Read a 2xx JSON answer: bounded, sized bodies read in one go, read failures translated
+ * by the caller (timeouts, resets), and a body that is not JSON a clean 502 quoting its start.
+ */
+export async function readUpstreamJson(response: UpstreamResponse, provider: string, translate: (error: unknown) => Error): Promise<unknown> {
+  let text: string;
+  try {
+    const length = Number(response.headers['content-length']);
+    text = length >= 0 && length <= MAX_RESPONSE_BODY ? await response.body.text() : await readBounded(response.body, MAX_RESPONSE_BODY);
+  } catch (error) {
+    throw translate(error);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('upstream_bad_response', `provider ${provider} answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
   }
 }

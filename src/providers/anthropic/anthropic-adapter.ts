@@ -4,13 +4,12 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, St
 import { GatewayError } from '../../core/errors.js';
 import { parseSse } from '../sse.js';
 import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
-import { readBounded, upstreamHttpError } from '../upstream-errors.js';
+import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { anthropicUnsupported, jsonToolName, toAnthropicBody } from './anthropic-request.js';
 import { AnthropicEventReader, parseAnthropicMessage } from './anthropic-response.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
-const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
 export class AnthropicAdapter implements ProviderAdapter {
   constructor(
@@ -51,18 +50,7 @@ export class AnthropicAdapter implements ProviderAdapter {
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
     const response = await this.post(request, context, false);
-    let text: string;
-    try {
-      text = await readBounded(response.body, MAX_RESPONSE_BODY);
-    } catch (error) {
-      throw this.failure(error, context, response);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
-    }
+    const body = await readUpstreamJson(response, this.provider.name, (error) => this.failure(error, context, response));
     return parseAnthropicMessage(body, context.deployment.upstreamModel, jsonToolName(request));
   }
 

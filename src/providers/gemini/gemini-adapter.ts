@@ -4,12 +4,11 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, St
 import { GatewayError } from '../../core/errors.js';
 import { parseSse } from '../sse.js';
 import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
-import { readBounded, upstreamHttpError } from '../upstream-errors.js';
+import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { geminiUnsupported, toGeminiBody } from './gemini-request.js';
 import { GeminiChunkReader, parseGeminiResponse, retryDelayOf } from './gemini-response.js';
 
-const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
 export class GeminiAdapter implements ProviderAdapter {
   constructor(
@@ -45,18 +44,8 @@ export class GeminiAdapter implements ProviderAdapter {
     return translateError(error, { url: this.provider.baseUrl ?? '', timeouts: context.deployment.timeouts, signal: context.signal }, response.signal);
   }
 
-  private async json(response: UpstreamResponse, context: CallContext): Promise<unknown> {
-    let text: string;
-    try {
-      text = await readBounded(response.body, MAX_RESPONSE_BODY);
-    } catch (error) {
-      throw this.failure(error, context, response);
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
-    }
+  private json(response: UpstreamResponse, context: CallContext): Promise<unknown> {
+    return readUpstreamJson(response, this.provider.name, (error) => this.failure(error, context, response));
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {

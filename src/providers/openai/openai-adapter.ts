@@ -11,10 +11,9 @@ import { toOpenAIChatBody } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { parseSse } from '../sse.js';
 import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
-import { readBounded, upstreamHttpError } from '../upstream-errors.js';
+import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 
-const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
 export class OpenAIAdapter implements ProviderAdapter {
   private readonly dialect: 'openai' | 'compatible';
@@ -54,19 +53,10 @@ export class OpenAIAdapter implements ProviderAdapter {
     return response;
   }
 
-  private async readJson(response: UpstreamResponse, context: CallContext): Promise<unknown> {
-    let text: string;
-    try {
-      const length = Number(response.headers['content-length']);
-      text = length >= 0 && length <= MAX_RESPONSE_BODY ? await response.body.text() : await readBounded(response.body, MAX_RESPONSE_BODY);
-    } catch (error) {
-      throw translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal }, response.signal);
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered with a body that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
-    }
+  private readJson(response: UpstreamResponse, context: CallContext): Promise<unknown> {
+    return readUpstreamJson(response, this.provider.name, (error) =>
+      translateError(error, { url: this.baseUrl(), timeouts: context.deployment.timeouts, signal: context.signal }, response.signal),
+    );
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
