@@ -22,7 +22,7 @@ export function runLogs(values: Record<string, string | boolean | undefined>): n
     const header = ['time', 'id', 'status', 'model', 'provider', 'route', 'stream', 'ms', 'ttft', 'in', 'out', 'cost_usd', 'error'];
     const table = rows.map((row) => [
       new Date(row.createdAt).toISOString().replace('T', ' ').slice(0, 23),
-      row.id.slice(0, 8),
+      row.id,
       String(row.status),
       row.model ?? row.requestedModel,
       row.provider ?? '-',
