@@ -1,7 +1,9 @@
 /** Shared set-up for adapter tests: a fixture server and a provider/deployment pointing at it. */
 import { DEFAULT_TIMEOUTS, type Deployment, type ProviderConfig } from '../../src/config/load.js';
 import type { StreamPart } from '../../src/core/types.js';
-import type { FixtureServer } from '../helpers/fixture-server.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { UpstreamClient } from '../../src/providers/http-client.js';
+import { FixtureServer } from '../helpers/fixture-server.js';
 
 export const SECRET = 'sk-test-secret-key-123456';
 
@@ -17,4 +19,21 @@ export async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamP
   const out: StreamPart[] = [];
   for await (const part of parts) out.push(part);
   return out;
+}
+
+/** A fixture server and an upstream client for one test file: started once, reset before each test. */
+export function useFixtureServer(): { server: FixtureServer; client: UpstreamClient } {
+  const server = new FixtureServer();
+  const client = new UpstreamClient();
+  beforeAll(async () => {
+    await server.start();
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+  beforeEach(() => {
+    server.received = [];
+  });
+  return { server, client };
 }

@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/core/types.js';
-import { UpstreamClient } from '../../src/providers/http-client.js';
 import { AnthropicAdapter } from '../../src/providers/anthropic/anthropic-adapter.js';
-import { FixtureServer } from '../helpers/fixture-server.js';
-import { collect, deploymentFor, providerFor, SECRET } from './adapter-harness.js';
+import { collect, deploymentFor, providerFor, SECRET, useFixtureServer } from './adapter-harness.js';
 
-const server = new FixtureServer();
-const client = new UpstreamClient();
+const { server, client } = useFixtureServer();
 
 function call() {
   const provider = providerFor(server, 'anthropic', 'anthropic', '/v1');
@@ -34,16 +31,6 @@ const conversation: ChatRequest = {
   user: 'user-7',
 };
 
-beforeAll(async () => {
-  await server.start();
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-beforeEach(() => {
-  server.received = [];
-});
 
 describe('Anthropic adapter: outbound requests', () => {
   it('sends the Messages API shape: system apart, merged turns, tool results as user turns', async () => {

@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../src/core/types.js';
-import { UpstreamClient } from '../../src/providers/http-client.js';
 import { GeminiAdapter } from '../../src/providers/gemini/gemini-adapter.js';
-import { FixtureServer } from '../helpers/fixture-server.js';
-import { collect, deploymentFor, providerFor, SECRET } from './adapter-harness.js';
+import { collect, deploymentFor, providerFor, SECRET, useFixtureServer } from './adapter-harness.js';
 
-const server = new FixtureServer();
-const client = new UpstreamClient();
+const { server, client } = useFixtureServer();
 
 function call() {
   const provider = providerFor(server, 'gemini', 'gemini', '/v1beta');
@@ -31,16 +28,6 @@ const conversation: ChatRequest = {
   seed: 3,
 };
 
-beforeAll(async () => {
-  await server.start();
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-beforeEach(() => {
-  server.received = [];
-});
 
 describe('Gemini adapter: outbound requests', () => {
   it('sends generateContent with systemInstruction, model role, function responses by name and a cleaned schema', async () => {

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, type Deployment, type ProviderConfig } from '../../src/config/load.js';
+import { describe, expect, it } from 'vitest';
+import type { ProviderConfig } from '../../src/config/load.js';
 import { GatewayError } from '../../src/core/errors.js';
 import type { ChatRequest, StreamPart } from '../../src/core/types.js';
-import { UpstreamClient } from '../../src/providers/http-client.js';
 import { OpenAIAdapter } from '../../src/providers/openai/openai-adapter.js';
-import { FixtureServer } from '../helpers/fixture-server.js';
+import { collect, deploymentFor, providerFor, SECRET, useFixtureServer } from './adapter-harness.js';
 
-const server = new FixtureServer();
-const client = new UpstreamClient();
-
-function provider(type: ProviderConfig['type']): ProviderConfig {
-  return { name: 'upstream', type, protocol: 'openai', baseUrl: `${server.url}/v1`, apiKey: 'sk-test-secret-key-123456', headers: {}, timeouts: {}, streamUsage: true, simulated: false };
-}
-
-function deployment(config: ProviderConfig): Deployment {
-  return { provider: config, upstreamModel: 'gpt-4.1', weight: 1, timeouts: { ...DEFAULT_TIMEOUTS, firstTokenMs: 2000, idleMs: 2000 } };
-}
+const { server, client } = useFixtureServer();
 
 function call(type: ProviderConfig['type'] = 'openai') {
-  const config = provider(type);
-  return { adapter: new OpenAIAdapter(config, client, [config.apiKey ?? '']), context: { deployment: deployment(config), signal: new AbortController().signal } };
+  const provider = providerFor(server, type, 'openai', '/v1');
+  return { adapter: new OpenAIAdapter(provider, client, [SECRET]), context: { deployment: deploymentFor(provider, 'gpt-4.1'), signal: new AbortController().signal } };
 }
 
 const conversation: ChatRequest = {
@@ -43,22 +33,7 @@ const conversation: ChatRequest = {
   metadata: { team: 'search' },
 };
 
-async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
 
-beforeAll(async () => {
-  await server.start();
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-beforeEach(() => {
-  server.received = [];
-});
 
 describe('OpenAI adapter: outbound requests', () => {
   it('sends the OpenAI dialect with the upstream model name, bearer key and max_completion_tokens', async () => {
@@ -230,9 +205,9 @@ describe('OpenAI adapter: upstream errors', () => {
   });
 
   it('maps a refused connection to a 502 connection error', async () => {
-    const config = { ...provider('openai'), baseUrl: 'http://127.0.0.1:1/v1' };
+    const config = { ...providerFor(server, 'openai', 'openai', '/v1'), baseUrl: 'http://127.0.0.1:1/v1' };
     const adapter = new OpenAIAdapter(config, client, []);
-    await expect(adapter.chat(conversation, { deployment: deployment(config), signal: new AbortController().signal })).rejects.toMatchObject({
+    await expect(adapter.chat(conversation, { deployment: deploymentFor(config, 'gpt-4.1'), signal: new AbortController().signal })).rejects.toMatchObject({
       status: 502,
       code: 'upstream_connection_error',
     });
