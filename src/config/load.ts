@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
+import { configSchema, FAILURE_CLASSES, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
 import { buildDefaultConfig } from './defaults.js';
 
 export interface Timeouts {
@@ -62,10 +62,23 @@ export interface Price {
   perRequest?: number;
 }
 
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+export interface RetryPolicy {
+  attempts: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  on: FailureClass[];
+}
+
 export interface ModelConfig {
   name: string;
   kind: 'chat' | 'embedding';
   deployments: Deployment[];
+  /** Models tried in order when this one fails with a `fallbackOn` failure (resolved after all models). */
+  fallbacks: ModelConfig[];
+  fallbackOn: FailureClass[];
+  retry: RetryPolicy;
   price: Price | undefined;
   contextWindow: number | undefined;
   maxOutputTokens: number | undefined;
@@ -290,6 +303,8 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     if (resolved) models.set(name, resolved);
   }
 
+  resolveFallbacks(raw, models, issues);
+
   const routes = new Map<string, RouteConfig>();
   for (const [name, route] of Object.entries(raw.routes ?? {})) {
     const model = followRoute(name, raw, models, issues);
@@ -375,7 +390,35 @@ function resolveModel(name: string, model: RawModel, providers: Map<string, Prov
       streaming: capabilities.streaming ?? true,
     },
     private: model.private ?? false,
+    fallbacks: [],
+    fallbackOn: model.fallback_on ?? [...FAILURE_CLASSES],
+    retry: {
+      attempts: model.retry?.attempts ?? 0,
+      initialBackoffMs: model.retry?.initial_backoff_ms ?? 250,
+      maxBackoffMs: model.retry?.max_backoff_ms ?? 8000,
+      on: model.retry?.on ?? [...FAILURE_CLASSES],
+    },
   };
+}
+
+/** Second pass, once every model exists: fallbacks refer to other models of the same kind. */
+function resolveFallbacks(raw: RawConfig, models: Map<string, ModelConfig>, issues: ConfigIssue[]): void {
+  for (const [name, rawModel] of Object.entries(raw.models)) {
+    const model = models.get(name);
+    if (!model) continue;
+    (rawModel.fallbacks ?? []).forEach((target, index) => {
+      const path = `models.${name}.fallbacks[${index}]`;
+      const fallback = models.get(target);
+      if (target === name) issues.push({ path, message: 'a model cannot be its own fallback' });
+      else if (!fallback) issues.push({ path, message: raw.models[target] ? `"${target}" failed to resolve (see its own errors)` : `unknown model "${target}"` });
+      else if (fallback.kind !== model.kind) issues.push({ path, message: `"${target}" is a ${fallback.kind} model; ${name} is a ${model.kind} model` });
+      else if (model.fallbacks.includes(fallback)) issues.push({ path, message: `"${target}" is listed twice` });
+      else model.fallbacks.push(fallback);
+    });
+    if (rawModel.retry?.initial_backoff_ms && rawModel.retry.max_backoff_ms && rawModel.retry.initial_backoff_ms > rawModel.retry.max_backoff_ms) {
+      issues.push({ path: `models.${name}.retry.initial_backoff_ms`, message: 'must not exceed max_backoff_ms' });
+    }
+  }
 }
 
 function followRoute(name: string, raw: RawConfig, models: Map<string, ModelConfig>, issues: ConfigIssue[]): ModelConfig | undefined {

@@ -85,6 +85,22 @@ const providerSchema = z.discriminatedUnion('type', [
     .describe('The built-in simulator: a loopback HTTP server speaking the provider wire protocol, started with the gateway.'),
 ]);
 
+export const FAILURE_CLASSES = ['rate_limit', 'server_error', 'timeout', 'connection'] as const;
+
+const failureClasses = z
+  .array(z.enum(FAILURE_CLASSES))
+  .min(1)
+  .describe('Which failures count: rate_limit (429), server_error (5xx, 529 overloaded, malformed answers), timeout, connection.');
+
+const retrySchema = z
+  .strictObject({
+    attempts: z.number().int().min(0).max(10).optional().describe('Retries after the first call on the same model (default 0).'),
+    initial_backoff_ms: z.number().int().positive().optional().describe('Base of the exponential backoff (default 250); full jitter.'),
+    max_backoff_ms: z.number().int().positive().optional().describe('Longest single wait (default 8000); a longer Retry-After skips to the next fallback.'),
+    on: failureClasses.optional().describe('Failures that are retried (default all four).'),
+  })
+  .describe('Retries with exponential backoff and full jitter, honouring Retry-After / retry-after-ms.');
+
 const priceSchema = z
   .strictObject({
     input: z.number().nonnegative().describe('USD per million input tokens.'),
@@ -119,6 +135,9 @@ const modelSchema = z
     max_output_tokens: z.number().int().positive().optional(),
     capabilities: capabilitiesSchema.optional().describe('Default: all true.'),
     private: z.boolean().optional().describe('Self-hosted: the only kind private data may reach.'),
+    fallbacks: z.array(z.string().min(1)).optional().describe('Models tried in order when this one fails with a fallback_on failure.'),
+    fallback_on: failureClasses.optional().describe('Failures that move on to the next fallback (default all four). Client errors (400, 401, 404, 422) never do.'),
+    retry: retrySchema.optional(),
     timeouts: timeoutsSchema.optional(),
   })
   .superRefine((model, context) => {

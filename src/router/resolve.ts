@@ -60,6 +60,9 @@ export class ModelResolver {
       maxOutputTokens: undefined,
       capabilities: { tools: true, vision: true, jsonSchema: true, streaming: true },
       private: false,
+      fallbacks: [],
+      fallbackOn: [],
+      retry: { attempts: 0, initialBackoffMs: 250, maxBackoffMs: 8000, on: [] },
     };
     if (this.passthrough.size < 1000) this.passthrough.set(name, model);
     return model;

@@ -7,13 +7,14 @@
  * whether it succeeded, failed, or the client walked away.
  */
 import type { InboundChatFormat, StreamRenderer } from '../../api/inbound-format.js';
-import type { ModelConfig } from '../../config/load.js';
+import type { Deployment, ModelConfig } from '../../config/load.js';
 import type { ChatRequest, StreamPart, Usage } from '../../core/types.js';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
-import { costOf, formatUsd } from '../../governance/pricing.js';
+import { formatUsd } from '../../governance/pricing.js';
 import { CallerAbortedError } from '../../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, settleAttempt } from '../../router/executor.js';
-import { pickDeployment, type Resolution } from '../../router/resolve.js';
+import type { Resolution } from '../../router/resolve.js';
+import { withFailover } from '../../resilience/failover.js';
 import type { AttemptRecord, RequestRecord } from '../../store/types.js';
 import { elapsedMs, sendJson, writeChunk, type Exchange } from '../exchange.js';
 import { failRequest, newRequestRecord, readApiBody, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
@@ -51,6 +52,36 @@ export function checkCapabilities(request: ChatRequest, model: ModelConfig): voi
   }
 }
 
+/** Whether a fallback model can take this request at all. */
+function canServe(request: ChatRequest, model: ModelConfig): boolean {
+  try {
+    checkCapabilities(request, model);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Run one upstream call per attempt through retries and fallbacks; the record follows the model being tried. */
+function runWithFailover<T>(
+  exchange: Exchange,
+  request: ChatRequest,
+  resolution: Resolution,
+  record: RequestRecord,
+  call: (model: ModelConfig, deployment: Deployment) => Promise<T>,
+) {
+  return withFailover(
+    resolution.model,
+    (model, deployment) => {
+      record.model = model.name;
+      record.provider = deployment.provider.name;
+      record.simulated = deployment.provider.simulated;
+      return call(model, deployment);
+    },
+    { signal: exchange.signal, canServe: (model) => canServe(request, model) },
+  );
+}
+
 function responseHeaders(record: RequestRecord, attempts: number, request: ChatRequest): Record<string, string> {
   const headers: Record<string, string> = {
     'x-switchyard-model': record.model ?? '',
@@ -77,10 +108,10 @@ async function completeChat(
   record: RequestRecord,
   attempts: AttemptRecord[],
 ): Promise<void> {
-  const deployment = pickDeployment(resolution.model);
-  record.provider = deployment.provider.name;
-  record.simulated = deployment.provider.simulated;
-  const response = await services.executor.complete(request, resolution.model, deployment, executionContext(exchange), attempts);
+  const context = executionContext(exchange);
+  const { value: response } = await runWithFailover(exchange, request, resolution, record, (model, deployment) =>
+    services.executor.complete(request, model, deployment, context, attempts),
+  );
   const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
   const last = attempts[attempts.length - 1];
   const usage: Usage | undefined = response.usage ?? (last ? { inputTokens: last.inputTokens, outputTokens: last.outputTokens } : undefined);
@@ -139,15 +170,18 @@ async function streamChat(
   record: RequestRecord,
   attempts: AttemptRecord[],
 ): Promise<void> {
-  const deployment = pickDeployment(resolution.model);
-  record.provider = deployment.provider.name;
-  record.simulated = deployment.provider.simulated;
-  const { parts, attempt } = await services.executor.openStream(request, resolution.model, deployment, executionContext(exchange), attempts);
+  const context = executionContext(exchange);
+  // Failover happens only before the first byte reaches the client.
+  const served = await runWithFailover(exchange, request, resolution, record, (model, deployment) =>
+    services.executor.openStream(request, model, deployment, context, attempts),
+  );
+  const { parts, attempt } = served.value;
+  const model = served.model;
 
   const response = exchange.response;
   response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, attempts.length, request) });
   const transcript = new StreamTranscript();
-  const renderer: StreamRenderer = format.createStreamRenderer({ requestId: exchange.id, request, fallbackModel: resolution.model.name });
+  const renderer: StreamRenderer = format.createStreamRenderer({ requestId: exchange.id, request, fallbackModel: model.name });
   const logContent = services.config.store.logContent;
 
   try {
@@ -159,7 +193,7 @@ async function streamChat(
   } catch (error) {
     const failure = error instanceof CallerAbortedError || exchange.signal.aborted ? new CallerAbortedError() : toGatewayError(error);
     const usage = transcript.usage ?? estimateUsage(request, transcript.outputText());
-    settleAttempt(attempt, resolution.model, { status: errorStatus(failure), usage, usageSource: transcript.usage ? 'upstream' : 'estimated', error: failure });
+    settleAttempt(attempt, model, { status: errorStatus(failure), usage, usageSource: transcript.usage ? 'upstream' : 'estimated', error: failure });
     record.ttftMs = transcript.firstTokenMs;
     if (logContent) record.responseBody = transcript.toJson();
     if (failure instanceof CallerAbortedError) {
@@ -178,8 +212,8 @@ async function streamChat(
   }
 
   const usage = transcript.usage ?? estimateUsage(request, transcript.outputText());
-  settleAttempt(attempt, resolution.model, { status: 200, usage, usageSource: transcript.usage ? 'upstream' : 'estimated' });
-  const cost = costOf(resolution.model.price, usage);
+  settleAttempt(attempt, model, { status: 200, usage, usageSource: transcript.usage ? 'upstream' : 'estimated' });
+  const cost = attempts.reduce((sum, each) => sum + each.costUsd, 0);
   await writeChunk(response, renderer.finish(usage, cost));
   response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
   response.end();

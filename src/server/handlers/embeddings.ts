@@ -1,7 +1,7 @@
 /** POST /v1/embeddings: validate → resolve → execute → record. */
 import { parseOpenAIEmbeddingRequest, renderEmbeddingResponse } from '../../api/openai/embeddings.js';
 import { formatUsd } from '../../governance/pricing.js';
-import { pickDeployment } from '../../router/resolve.js';
+import { withFailover } from '../../resilience/failover.js';
 import type { AttemptRecord } from '../../store/types.js';
 import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
 import { failRequest, newRequestRecord, readApiBody, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
@@ -12,21 +12,26 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
   try {
     const request = parseOpenAIEmbeddingRequest(await readApiBody(exchange, services, record));
     const resolution = services.resolver.resolve(request.model, 'embedding');
-    const deployment = pickDeployment(resolution.model);
     record.route = resolution.route;
-    record.model = resolution.model.name;
-    record.provider = deployment.provider.name;
-    record.simulated = deployment.provider.simulated;
     const simulatorHeader = simulatorHeaderOf(exchange);
     const context = { requestId: exchange.id, signal: exchange.signal, ...(simulatorHeader ? { simulatorHeader } : {}) };
-    const response = await services.executor.embed(request, resolution.model, deployment, context, attempts);
+    const { value: response, model, deployment } = await withFailover(
+      resolution.model,
+      (candidate, candidateDeployment) => {
+        record.model = candidate.name;
+        record.provider = candidateDeployment.provider.name;
+        record.simulated = candidateDeployment.provider.simulated;
+        return services.executor.embed(request, candidate, candidateDeployment, context, attempts);
+      },
+      { signal: exchange.signal },
+    );
     const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
     const inputTokens = attempts[attempts.length - 1]?.inputTokens ?? response.usage.inputTokens;
     const text = JSON.stringify(renderEmbeddingResponse({ ...response, usage: { inputTokens } }, response.model, request.encodingFormat));
     record.status = 200;
     if (services.config.store.logContent) record.responseBody = `{"vectors":${response.vectors.length},"dimensions":${response.vectors[0]?.length ?? 0}}`;
     const headers: Record<string, string> = {
-      'x-switchyard-model': resolution.model.name,
+      'x-switchyard-model': model.name,
       'x-switchyard-provider': deployment.provider.name,
       'x-switchyard-cost-usd': formatUsd(cost),
       'x-switchyard-attempts': String(attempts.length),
