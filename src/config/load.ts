@@ -110,6 +110,7 @@ export interface GatewayConfig {
   providers: Map<string, ProviderConfig>;
   models: Map<string, ModelConfig>;
   routes: Map<string, RouteConfig>;
+  resilience: { circuitBreaker: { enabled: boolean; failures: number; cooldownMs: number } };
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
   /** Every secret value, so logs and errors can scrub them. */
@@ -344,6 +345,13 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     providers,
     models,
     routes,
+    resilience: {
+      circuitBreaker: {
+        enabled: raw.resilience?.circuit_breaker?.enabled ?? true,
+        failures: raw.resilience?.circuit_breaker?.failures ?? 5,
+        cooldownMs: raw.resilience?.circuit_breaker?.cooldown_ms ?? 30_000,
+      },
+    },
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };

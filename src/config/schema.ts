@@ -186,6 +186,18 @@ export const configSchema = z
     providers: z.record(z.string().min(1), providerSchema).describe('Upstream providers by name.'),
     models: z.record(z.string().min(1), modelSchema).describe('Models clients can name, each with its deployments.'),
     routes: z.record(z.string().min(1), routeSchema).optional().describe('Named routes; `auto` is the default route.'),
+    resilience: z
+      .strictObject({
+        circuit_breaker: z
+          .strictObject({
+            enabled: z.boolean().optional().describe('Default true.'),
+            failures: z.number().int().positive().optional().describe('Consecutive server errors, timeouts or connection failures that open a circuit (default 5).'),
+            cooldown_ms: z.number().int().positive().optional().describe('How long an open circuit gets no traffic before one probe (default 30000).'),
+          })
+          .optional()
+          .describe('Circuit breakers per deployment.'),
+      })
+      .optional(),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

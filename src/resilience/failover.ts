@@ -10,6 +10,7 @@ import type { Deployment, FailureClass, ModelConfig, RetryPolicy } from '../conf
 import { GatewayError } from '../core/errors.js';
 import { CallerAbortedError } from '../providers/http-client.js';
 import { pickDeployment } from '../router/resolve.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
 
 export function failureClass(error: unknown): FailureClass | undefined {
   if (!(error instanceof GatewayError)) return undefined;
@@ -62,6 +63,17 @@ export interface FailoverOptions {
   /** Whether a fallback model can serve this request at all (capabilities). */
   canServe?: (model: ModelConfig) => boolean;
   random?: () => number;
+  /** Deployments with an open circuit get no traffic. */
+  breakers?: CircuitBreakers;
+}
+
+/** A weighted pick among the deployments whose circuit lets a call through, or undefined when none does. */
+function acquireDeployment(model: ModelConfig, random: () => number, breakers: CircuitBreakers | undefined): Deployment | undefined {
+  if (!breakers) return pickDeployment(model, random);
+  const open = model.deployments.filter((deployment) => breakers.available(deployment));
+  if (open.length === 0) return undefined;
+  const deployment = pickDeployment({ ...model, deployments: open }, random);
+  return breakers.tryAcquire(deployment) ? deployment : undefined;
 }
 
 export interface Served<T> {
@@ -76,11 +88,19 @@ export async function withFailover<T>(primary: ModelConfig, call: (model: ModelC
   let lastError: unknown;
   for (const model of chain) {
     for (let retry = 0; ; retry++) {
-      const deployment = pickDeployment(model, random);
+      const deployment = acquireDeployment(model, random, options.breakers);
+      if (!deployment) {
+        lastError = new GatewayError('upstream_error', `every deployment of ${model.name} is paused by its circuit breaker after repeated failures`);
+        break;
+      }
       try {
-        return { value: await call(model, deployment), model, deployment };
+        const value = await call(model, deployment);
+        options.breakers?.succeeded(deployment);
+        return { value, model, deployment };
       } catch (error) {
         const kind = failureClass(error);
+        if (error instanceof CallerAbortedError) options.breakers?.released(deployment);
+        else options.breakers?.failed(deployment, kind);
         if (kind === undefined || options.signal.aborted) throw error;
         lastError = error;
         if (retry >= model.retry.attempts || !model.retry.on.includes(kind)) break;

@@ -11,6 +11,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { createAdapter, type ProviderAdapter } from '../providers/index.js';
 import { UpstreamClient } from '../providers/http-client.js';
+import { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import { Executor } from '../router/executor.js';
 import { ModelResolver } from '../router/resolve.js';
 import type { RequestLog } from '../store/types.js';
@@ -49,7 +50,9 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const client = new UpstreamClient();
   const adapters = new Map<string, ProviderAdapter>();
   for (const provider of config.providers.values()) adapters.set(provider.name, createAdapter(provider, client, config.secrets));
-  const services: Services = { config, log, logger, resolver: new ModelResolver(config), executor: new Executor(adapters) };
+  const breakerPolicy = config.resilience.circuitBreaker;
+  const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
+  const services: Services = { config, log, logger, breakers, resolver: new ModelResolver(config), executor: new Executor(adapters) };
   const keyDigests = config.server.apiKeys.map((key, index) => ({ id: `key-${index + 1}`, digest: digest(key) }));
 
   const active = new Set<Exchange>();
@@ -80,6 +83,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         simulated: config.simulatedOnly,
         providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
         in_flight: active.size,
+        open_circuits: breakers?.snapshot() ?? [],
       });
       sendJson(exchange.response, draining ? 503 : 200, body);
       return;

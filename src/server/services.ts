@@ -1,6 +1,7 @@
 /** The explicit dependencies every handler gets; built once in createGateway. */
 import type { InboundChatFormat } from '../api/inbound-format.js';
 import type { GatewayConfig } from '../config/load.js';
+import type { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import { toGatewayError } from '../core/errors.js';
 import { CallerAbortedError } from '../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS } from '../router/executor.js';
@@ -12,6 +13,8 @@ import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
 export interface Services {
   config: GatewayConfig;
+  /** Undefined when circuit breakers are disabled in the config. */
+  breakers: CircuitBreakers | undefined;
   log: RequestLog;
   resolver: ModelResolver;
   executor: Executor;

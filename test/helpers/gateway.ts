@@ -7,7 +7,10 @@ import { parseConfigText } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startGateway, type RunningGateway } from '../../src/server/start.js';
 
+/** Breakers off: these tests script bursts of upstream errors that would otherwise open circuits. */
 export const FAST_SIMULATOR_CONFIG = `
+resilience:
+  circuit_breaker: { enabled: false }
 providers:
   sim:
     type: simulator

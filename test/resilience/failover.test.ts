@@ -52,6 +52,8 @@ describe('fallback config', () => {
 
 const FAST = 'behaviour: { ttft_ms: 0, tokens_per_second: 100000 }';
 const CONFIG = `
+resilience:
+  circuit_breaker: { enabled: false }
 providers:
   good: { type: simulator, ${FAST} }
   broken: { type: simulator, behaviour: { ttft_ms: 0, error_rate: 1, error_status: 500 } }

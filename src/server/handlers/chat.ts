@@ -64,6 +64,7 @@ function canServe(request: ChatRequest, model: ModelConfig): boolean {
 
 /** Run one upstream call per attempt through retries and fallbacks; the record follows the model being tried. */
 function runWithFailover<T>(
+  services: Services,
   exchange: Exchange,
   request: ChatRequest,
   resolution: Resolution,
@@ -78,7 +79,7 @@ function runWithFailover<T>(
       record.simulated = deployment.provider.simulated;
       return call(model, deployment);
     },
-    { signal: exchange.signal, canServe: (model) => canServe(request, model) },
+    { signal: exchange.signal, canServe: (model) => canServe(request, model), ...(services.breakers ? { breakers: services.breakers } : {}) },
   );
 }
 
@@ -109,7 +110,7 @@ async function completeChat(
   attempts: AttemptRecord[],
 ): Promise<void> {
   const context = executionContext(exchange);
-  const { value: response } = await runWithFailover(exchange, request, resolution, record, (model, deployment) =>
+  const { value: response } = await runWithFailover(services, exchange, request, resolution, record, (model, deployment) =>
     services.executor.complete(request, model, deployment, context, attempts),
   );
   const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
@@ -172,7 +173,7 @@ async function streamChat(
 ): Promise<void> {
   const context = executionContext(exchange);
   // Failover happens only before the first byte reaches the client.
-  const served = await runWithFailover(exchange, request, resolution, record, (model, deployment) =>
+  const served = await runWithFailover(services, exchange, request, resolution, record, (model, deployment) =>
     services.executor.openStream(request, model, deployment, context, attempts),
   );
   const { parts, attempt } = served.value;

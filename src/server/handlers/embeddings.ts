@@ -23,7 +23,7 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
         record.simulated = candidateDeployment.provider.simulated;
         return services.executor.embed(request, candidate, candidateDeployment, context, attempts);
       },
-      { signal: exchange.signal },
+      { signal: exchange.signal, ...(services.breakers ? { breakers: services.breakers } : {}) },
     );
     const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
     const inputTokens = attempts[attempts.length - 1]?.inputTokens ?? response.usage.inputTokens;

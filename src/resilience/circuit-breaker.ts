@@ -1,0 +1,106 @@
+/**
+ * Circuit breakers per deployment (provider + upstream model). After `failures`
+ * consecutive server errors, timeouts or connection failures the circuit opens: the
+ * deployment gets no traffic for `cooldownMs`. Then it is half-open: exactly one probe
+ * request goes through; success closes the circuit, failure opens it again. Rate limits
+ * and client errors do not count: they say nothing about the deployment being down.
+ */
+import type { Deployment, FailureClass } from '../config/load.js';
+
+export interface BreakerPolicy {
+  failures: number;
+  cooldownMs: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+interface Circuit {
+  state: BreakerState;
+  consecutiveFailures: number;
+  openedAt: number;
+  probeInFlight: boolean;
+}
+
+const COUNTED: ReadonlySet<FailureClass> = new Set(['server_error', 'timeout', 'connection']);
+
+export function deploymentKey(deployment: Deployment): string {
+  return `${deployment.provider.name}/${deployment.upstreamModel}`;
+}
+
+export class CircuitBreakers {
+  private readonly circuits = new Map<string, Circuit>();
+
+  constructor(
+    private readonly policy: BreakerPolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private circuit(key: string): Circuit {
+    let circuit = this.circuits.get(key);
+    if (!circuit) {
+      circuit = { state: 'closed', consecutiveFailures: 0, openedAt: 0, probeInFlight: false };
+      this.circuits.set(key, circuit);
+    }
+    return circuit;
+  }
+
+  /** Could a call go to this deployment now (without claiming anything)? */
+  available(deployment: Deployment): boolean {
+    const circuit = this.circuits.get(deploymentKey(deployment));
+    if (!circuit || circuit.state === 'closed') return true;
+    if (circuit.probeInFlight) return false;
+    return circuit.state === 'half-open' || this.now() - circuit.openedAt >= this.policy.cooldownMs;
+  }
+
+  /** The caller went away mid-call: free the probe without judging the deployment. */
+  released(deployment: Deployment): void {
+    const circuit = this.circuits.get(deploymentKey(deployment));
+    if (circuit) circuit.probeInFlight = false;
+  }
+
+  /** May a call go to this deployment now? Claims the half-open probe when it is granted. */
+  tryAcquire(deployment: Deployment): boolean {
+    const circuit = this.circuit(deploymentKey(deployment));
+    if (circuit.state === 'closed') return true;
+    if (circuit.state === 'open' && this.now() - circuit.openedAt >= this.policy.cooldownMs) circuit.state = 'half-open';
+    if (circuit.state === 'half-open' && !circuit.probeInFlight) {
+      circuit.probeInFlight = true;
+      return true;
+    }
+    return false;
+  }
+
+  succeeded(deployment: Deployment): void {
+    const circuit = this.circuit(deploymentKey(deployment));
+    circuit.state = 'closed';
+    circuit.consecutiveFailures = 0;
+    circuit.probeInFlight = false;
+  }
+
+  /** A failure of the given class (undefined: not the deployment's fault, e.g. a client error). */
+  failed(deployment: Deployment, kind: FailureClass | undefined): void {
+    const circuit = this.circuit(deploymentKey(deployment));
+    const wasProbe = circuit.probeInFlight;
+    circuit.probeInFlight = false;
+    if (kind === undefined || !COUNTED.has(kind)) {
+      // The deployment answered (a rate limit, a client error): it is up.
+      if (wasProbe) {
+        circuit.state = 'closed';
+        circuit.consecutiveFailures = 0;
+      }
+      return;
+    }
+    circuit.consecutiveFailures++;
+    if (circuit.state === 'half-open' || circuit.consecutiveFailures >= this.policy.failures) {
+      circuit.state = 'open';
+      circuit.openedAt = this.now();
+    }
+  }
+
+  /** Every circuit that is not closed, for /health/ready and metrics. */
+  snapshot(): { deployment: string; state: BreakerState; consecutiveFailures: number }[] {
+    return [...this.circuits.entries()]
+      .filter(([, circuit]) => circuit.state !== 'closed')
+      .map(([deployment, circuit]) => ({ deployment, state: circuit.state, consecutiveFailures: circuit.consecutiveFailures }));
+  }
+}
