@@ -29,6 +29,14 @@ export function deploymentKey(deployment: Deployment): string {
 
 export class CircuitBreakers {
   private readonly circuits = new Map<string, Circuit>();
+  /** How many circuits are open or half-open. */
+  private notClosed = 0;
+
+  private setState(circuit: Circuit, state: BreakerState): void {
+    if (circuit.state === 'closed' && state !== 'closed') this.notClosed++;
+    else if (circuit.state !== 'closed' && state === 'closed') this.notClosed--;
+    circuit.state = state;
+  }
 
   constructor(
     private readonly policy: BreakerPolicy,
@@ -42,6 +50,11 @@ export class CircuitBreakers {
       this.circuits.set(key, circuit);
     }
     return circuit;
+  }
+
+  /** True while some circuit is open or half-open (the request path skips all breaker work otherwise). */
+  anyOpen(): boolean {
+    return this.notClosed > 0;
   }
 
   /** Could a call go to this deployment now (without claiming anything)? */
@@ -60,9 +73,9 @@ export class CircuitBreakers {
 
   /** May a call go to this deployment now? Claims the half-open probe when it is granted. */
   tryAcquire(deployment: Deployment): boolean {
-    const circuit = this.circuit(deploymentKey(deployment));
-    if (circuit.state === 'closed') return true;
-    if (circuit.state === 'open' && this.now() - circuit.openedAt >= this.policy.cooldownMs) circuit.state = 'half-open';
+    const circuit = this.circuits.get(deploymentKey(deployment));
+    if (!circuit || circuit.state === 'closed') return true;
+    if (circuit.state === 'open' && this.now() - circuit.openedAt >= this.policy.cooldownMs) this.setState(circuit, 'half-open');
     if (circuit.state === 'half-open' && !circuit.probeInFlight) {
       circuit.probeInFlight = true;
       return true;
@@ -71,8 +84,9 @@ export class CircuitBreakers {
   }
 
   succeeded(deployment: Deployment): void {
-    const circuit = this.circuit(deploymentKey(deployment));
-    circuit.state = 'closed';
+    const circuit = this.circuits.get(deploymentKey(deployment));
+    if (!circuit) return;
+    this.setState(circuit, 'closed');
     circuit.consecutiveFailures = 0;
     circuit.probeInFlight = false;
   }
@@ -85,14 +99,14 @@ export class CircuitBreakers {
     if (kind === undefined || !COUNTED.has(kind)) {
       // The deployment answered (a rate limit, a client error): it is up.
       if (wasProbe) {
-        circuit.state = 'closed';
+        this.setState(circuit, 'closed');
         circuit.consecutiveFailures = 0;
       }
       return;
     }
     circuit.consecutiveFailures++;
     if (circuit.state === 'half-open' || circuit.consecutiveFailures >= this.policy.failures) {
-      circuit.state = 'open';
+      this.setState(circuit, 'open');
       circuit.openedAt = this.now();
     }
   }
