@@ -1,84 +1,138 @@
 /**
  * `switchyard classifier train|eval|predict`: (re)train the local task classifier from a
- * JSONL file of {text, category}, measure it on held-out data, or classify one prompt.
- *   train --data FILE [--out FILE] [--holdout 0.2] [--split random|group] [--seed N] [--json]
- *   eval --data FILE [--model FILE] [--json]
- *   predict "text" [--model FILE]
+ * JSONL file of {"text", "category"} lines, measure a model on labelled data, or classify
+ * one prompt.
+ *   train --data FILE.jsonl [--out FILE] [--holdout 0.2] [--split random|group] [--seed N] [--json]
+ *   eval --data FILE.jsonl [--model FILE] [--json]
+ *   predict "text" [--model FILE] [--json]
+ * Bad data is reported as FILE:LINE: problem, without a stack trace (exit code 1).
  */
 import { fileURLToPath } from 'node:url';
 import { TASK_CATEGORIES } from '../core/categories.js';
-import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified, type Evaluation } from '../router/classifier/dataset.js';
-import { SHIPPED_MODEL, TaskClassifier } from '../router/classifier/task-classifier.js';
+import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified, type Evaluation, type LabelledPrompt, type Split } from '../router/classifier/dataset.js';
+import { BUCKETS, HEAD_CHARS, TAIL_CHARS } from '../router/classifier/features.js';
+import { DEFAULT_TRAINING } from '../router/classifier/linear-model.js';
+import { ModelFileError, SHIPPED_MODEL, TaskClassifier } from '../router/classifier/task-classifier.js';
 import { UsageError } from './arguments.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
-function report(label: string, result: Evaluation): string {
-  const lines = [`${label}: accuracy ${(result.accuracy * 100).toFixed(1)} % on ${result.total} prompts`];
-  lines.push(`  ${'category'.padEnd(14)} precision  recall  support`);
+const SHORT_NAMES: Record<string, string> = { summarization: 'summ', extraction: 'extr', translation: 'trans', creative: 'creat', tool_use: 'tool', long_context: 'long', vision: 'vis' };
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(1)} %`;
+}
+
+/** Accuracy, precision and recall per category, and the confusion matrix (rows: actual, columns: predicted). */
+export function formatEvaluation(label: string, result: Evaluation): string {
+  const lines = [`${label}: accuracy ${percent(result.accuracy)} on ${result.total} prompts`, '', `  ${'category'.padEnd(14)} precision    recall  support`];
   for (const category of TASK_CATEGORIES) {
     const entry = result.perCategory[category];
-    if (!entry || entry.support === 0) continue;
-    lines.push(`  ${category.padEnd(14)} ${(entry.precision * 100).toFixed(1).padStart(8)} % ${(entry.recall * 100).toFixed(1).padStart(6)} % ${String(entry.support).padStart(7)}`);
+    if (entry.support === 0 && entry.precision === 0) continue;
+    lines.push(`  ${category.padEnd(14)} ${percent(entry.precision).padStart(9)} ${percent(entry.recall).padStart(9)} ${String(entry.support).padStart(8)}`);
   }
-  const confused = TASK_CATEGORIES.flatMap((actual) =>
-    TASK_CATEGORIES.filter((predicted) => predicted !== actual && (result.confusion[actual]?.[predicted] ?? 0) > 0).map((predicted) => ({ actual, predicted, count: result.confusion[actual]?.[predicted] ?? 0 })),
-  ).sort((a, b) => b.count - a.count);
-  if (confused.length > 0) lines.push(`  most confused: ${confused.slice(0, 6).map((entry) => `${entry.actual}→${entry.predicted} ×${entry.count}`).join(', ')}`);
+  const names = TASK_CATEGORIES.map((category) => SHORT_NAMES[category] ?? category);
+  const width = Math.max(5, ...names.map((name) => name.length)) + 1;
+  lines.push('', `  confusion (rows: actual, columns: predicted)`, `  ${''.padEnd(14)}${names.map((name) => name.padStart(width)).join('')}`);
+  for (const actual of TASK_CATEGORIES) {
+    const row = result.confusion[actual];
+    if (TASK_CATEGORIES.every((predicted) => row[predicted] === 0)) continue;
+    lines.push(`  ${actual.padEnd(14)}${TASK_CATEGORIES.map((predicted) => String(row[predicted]).padStart(width)).join('')}`);
+  }
   return lines.join('\n');
 }
 
-function number(value: string | boolean | undefined, name: string, fallback: number, check: (value: number) => boolean): number {
+function numberOption(value: string | boolean | undefined, name: string, fallback: number, valid: (parsed: number) => boolean, expected: string): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (typeof value !== 'string' || !check(parsed)) throw new UsageError(`--${name}: invalid value "${String(value)}"`);
+  if (typeof value !== 'string' || value.trim() === '' || !valid(parsed)) throw new UsageError(`--${name} must be ${expected}, got "${String(value)}"`);
   return parsed;
 }
 
-export function runClassifier(values: Values, positionals: string[]): number {
+function modelPath(values: Values): string | undefined {
+  if (values.model === undefined) return undefined;
+  if (typeof values.model !== 'string' || values.model === '') throw new UsageError('--model needs a file path');
+  return values.model;
+}
+
+function dataPath(values: Values, subcommand: string): string {
+  if (typeof values.data !== 'string' || values.data === '') throw new UsageError(`classifier ${subcommand} needs --data FILE.jsonl`);
+  return values.data;
+}
+
+function train(values: Values): number {
+  const data = dataPath(values, 'train');
+  const seed = numberOption(values.seed, 'seed', DEFAULT_TRAINING.seed, (parsed) => Number.isInteger(parsed) && parsed >= 0, 'a non-negative integer');
+  const holdout = numberOption(values.holdout, 'holdout', 0.2, (parsed) => parsed >= 0 && parsed < 1, 'a fraction from 0 (train on everything) to below 1');
+  const split = values.split ?? 'random';
+  if (split !== 'random' && split !== 'group') throw new UsageError(`--split must be random or group, got "${String(split)}"`);
+  const out = typeof values.out === 'string' && values.out !== '' ? values.out : fileURLToPath(SHIPPED_MODEL);
+
+  const rows = readDataset(data);
+  const parts: Split = holdout === 0 ? { train: rows, test: [] } : split === 'group' ? splitByGroup(rows, holdout, seed) : splitStratified(rows, holdout, seed);
+  if (parts.train.length === 0) throw new DatasetError(`${data}: nothing left to train on after holding out ${percent(holdout)}`);
+  const classifier = TaskClassifier.train(parts.train, { seed });
+  const heldOut = parts.test.length > 0 ? evaluate(parts.test, (text) => classifier.classify({ text }).category) : undefined;
+  classifier.save(out, {
+    data,
+    examples: parts.train.length,
+    split,
+    holdout,
+    seed,
+    heldOutAccuracy: heldOut ? Number(heldOut.accuracy.toFixed(4)) : null,
+    training: { ...DEFAULT_TRAINING, seed },
+    features: { buckets: BUCKETS, headChars: HEAD_CHARS, tailChars: TAIL_CHARS },
+  });
+  if (values.json) {
+    console.log(JSON.stringify({ model: out, trained: parts.train.length, heldOut: heldOut ?? null }));
+    return 0;
+  }
+  console.log(`trained on ${parts.train.length} prompts of ${data} (seed ${seed}) → ${out}`);
+  if (heldOut) console.log(`\n${formatEvaluation(`held out (${split} split, ${percent(holdout)})`, heldOut)}`);
+  else console.log('no held-out data (--holdout 0): accuracy not measured');
+  return 0;
+}
+
+function evaluateModel(values: Values): number {
+  const data = dataPath(values, 'eval');
+  const classifier = TaskClassifier.load(modelPath(values));
+  const rows: LabelledPrompt[] = readDataset(data);
+  const result = evaluate(rows, (text) => classifier.classify({ text }).category);
+  console.log(values.json ? JSON.stringify(result) : formatEvaluation(data, result));
+  return 0;
+}
+
+function predict(values: Values, words: string[]): number {
+  const text = words.join(' ');
+  if (text.trim() === '') throw new UsageError('classifier predict needs the text to classify, e.g. switchyard classifier predict "Translate this into German"');
+  const classifier = TaskClassifier.load(modelPath(values));
+  const result = classifier.classify({ text });
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return 0;
+  }
+  const ranked = Object.entries(result.scores).sort((a, b) => b[1] - a[1]);
+  console.log(`${result.category} (confidence ${result.confidence.toFixed(3)})`);
+  for (const [category, score] of ranked.slice(1, 4)) console.log(`  ${category.padEnd(14)} ${score.toFixed(3)}`);
+  return 0;
+}
+
+export async function runClassifier(values: Values, positionals: string[]): Promise<number> {
   const [subcommand, ...rest] = positionals;
+  if (subcommand !== 'predict' && rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   try {
     switch (subcommand) {
-      case 'train': {
-        if (typeof values.data !== 'string') throw new UsageError('classifier train needs --data FILE.jsonl');
-        const rows = readDataset(values.data);
-        const seed = number(values.seed, 'seed', 7, Number.isInteger);
-        const holdout = number(values.holdout, 'holdout', 0.2, (value) => value >= 0 && value < 1);
-        const splitKind = typeof values.split === 'string' ? values.split : 'random';
-        if (splitKind !== 'random' && splitKind !== 'group') throw new UsageError('--split must be random or group');
-        const split = holdout === 0 ? { train: rows, test: [] } : splitKind === 'group' ? splitByGroup(rows, Math.round(1 / holdout), seed) : splitStratified(rows, holdout, seed);
-        const classifier = TaskClassifier.train(split.train, { seed });
-        const out = typeof values.out === 'string' ? values.out : fileURLToPath(SHIPPED_MODEL);
-        const heldOut = split.test.length > 0 ? evaluate(split.test, (text) => classifier.classify({ text }).category) : undefined;
-        classifier.save(out, { data: values.data, examples: split.train.length, split: splitKind, holdout, seed, heldOutAccuracy: heldOut?.accuracy ?? null });
-        if (values.json) console.log(JSON.stringify({ model: out, trained: split.train.length, heldOut }));
-        else {
-          console.log(`trained on ${split.train.length} prompts → ${out}`);
-          if (heldOut) console.log(report(`held-out (${splitKind} split, ${Math.round(holdout * 100)} %)`, heldOut));
-        }
-        return 0;
-      }
-      case 'eval': {
-        if (typeof values.data !== 'string') throw new UsageError('classifier eval needs --data FILE.jsonl');
-        const classifier = TaskClassifier.load(typeof values.model === 'string' ? values.model : undefined);
-        const result = evaluate(readDataset(values.data), (text) => classifier.classify({ text }).category);
-        console.log(values.json ? JSON.stringify(result) : report(values.data, result));
-        return 0;
-      }
-      case 'predict': {
-        const text = rest.join(' ').trim();
-        if (!text) throw new UsageError('classifier predict needs the text to classify');
-        const classifier = TaskClassifier.load(typeof values.model === 'string' ? values.model : undefined);
-        const scores = Object.entries(classifier.scoresOf(text)).sort((a, b) => b[1] - a[1]);
-        if (values.json) console.log(JSON.stringify({ category: scores[0]?.[0], scores: Object.fromEntries(scores) }));
-        else for (const [category, score] of scores.slice(0, 3)) console.log(`${category.padEnd(14)} ${score.toFixed(3)}`);
-        return 0;
-      }
+      case 'train':
+        return train(values);
+      case 'eval':
+        return evaluateModel(values);
+      case 'predict':
+        return predict(values, rest);
       default:
         throw new UsageError(subcommand ? `unknown subcommand "${subcommand}" (known: train, eval, predict)` : 'usage: switchyard classifier train|eval|predict');
     }
   } catch (error) {
-    if (error instanceof DatasetError) {
+    if (error instanceof DatasetError || error instanceof ModelFileError) {
       console.error(`switchyard classifier: ${error.message}`);
       return 1;
     }

@@ -1,118 +1,237 @@
 /**
- * The shipped task classifier and its training: deterministic, round-trips through its
- * file, reports bad data by line, and holds its measured accuracy on held-out data — a
- * random split, whole template groups it never saw, and hand-written prompts.
+ * The local task classifier: its data, features, training and file format, the shipped
+ * model's accuracy on data it was not fitted to, and `switchyard classifier`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified } from '../../src/router/classifier/dataset.js';
-import { FeatureExtractor, HEAD_CHARS, TAIL_CHARS } from '../../src/router/classifier/features.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../../src/cli/arguments.js';
+import { runClassifier } from '../../src/cli/classifier.js';
+import { TASK_CATEGORIES } from '../../src/core/categories.js';
+import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified, type LabelledPrompt } from '../../src/router/classifier/dataset.js';
+import { FeatureExtractor, HEAD_CHARS, MAX_FEATURES, TAIL_CHARS } from '../../src/router/classifier/features.js';
 import { TaskClassifier } from '../../src/router/classifier/task-classifier.js';
 
 const DATA = fileURLToPath(new URL('../../data/task-prompts.jsonl', import.meta.url));
 const WILD = fileURLToPath(new URL('../../data/task-prompts-wild.jsonl', import.meta.url));
+const SHIPPED = fileURLToPath(new URL('../../models/task-classifier.json', import.meta.url));
 const rows = readDataset(DATA);
+const wild = readDataset(WILD);
+
+function temporaryFile(name: string, content?: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'switchyard-classifier-')), name);
+  if (content !== undefined) writeFileSync(path, content);
+  return path;
+}
+
+function countBy(prompts: readonly LabelledPrompt[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const prompt of prompts) counts.set(prompt.category, (counts.get(prompt.category) ?? 0) + 1);
+  return counts;
+}
+
+/** A small, fixed training sample: the first 40 prompts of each category. */
+const sample = TASK_CATEGORIES.flatMap((category) => rows.filter((row) => row.category === category).slice(0, 40));
 
 describe('task classifier data', () => {
-  it('has several hundred prompts per category', () => {
-    const counts = new Map<string, number>();
-    for (const row of rows) counts.set(row.category, (counts.get(row.category) ?? 0) + 1);
-    expect(counts.size).toBe(10);
+  it('has at least 300 prompts in every category, and a hand-written set of at least 200 with about 20 per category', () => {
+    const counts = countBy(rows);
+    expect([...counts.keys()].sort()).toEqual([...TASK_CATEGORIES].sort());
     for (const count of counts.values()) expect(count).toBeGreaterThanOrEqual(300);
+    expect(wild.length).toBeGreaterThanOrEqual(200);
+    for (const category of TASK_CATEGORIES) expect(countBy(wild).get(category) ?? 0).toBeGreaterThanOrEqual(18);
   });
 
-  it('reports bad lines with their numbers', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'switchyard-classifier-'));
-    const path = join(directory, 'bad.jsonl');
-    writeFileSync(path, '{"text": "ok", "category": "code"}\nnot json\n{"text": "", "category": "code"}\n{"text": "x", "category": "poetry"}\n');
-    expect(() => readDataset(path)).toThrow(DatasetError);
+  it('keeps the hand-written prompts out of the training data', () => {
+    const training = new Set(rows.map((row) => row.text.trim().toLowerCase()));
+    expect(wild.filter((row) => training.has(row.text.trim().toLowerCase()))).toEqual([]);
+  });
+
+  it('reports every bad line with its number and what is wrong with it', () => {
+    const path = temporaryFile(
+      'bad.jsonl',
+      ['{"text": "ok", "category": "code"}', 'not json', '{"text": "", "category": "code"}', '{"category": "code"}', '{"text": "x", "category": "poetry"}', '[1, 2]', '', '{"text": "fine", "category": "qa"}'].join('\n'),
+    );
+    let message = '';
     try {
       readDataset(path);
     } catch (error) {
-      expect((error as Error).message).toContain('bad.jsonl:2: not valid JSON');
-      expect((error as Error).message).toContain('bad.jsonl:3: "text" must be a non-empty string');
-      expect((error as Error).message).toMatch(/bad\.jsonl:4: "category" must be one of code, .* got "poetry"/);
+      expect(error).toBeInstanceOf(DatasetError);
+      message = (error as Error).message;
     }
+    expect(message).toContain('bad.jsonl:2: not valid JSON');
+    expect(message).toContain('bad.jsonl:3: "text" is empty');
+    expect(message).toContain('bad.jsonl:4: "text" must be a string, it is missing');
+    expect(message).toMatch(/bad\.jsonl:5: "category" must be one of code, math, .*; got "poetry"/);
+    expect(message).toContain('bad.jsonl:6: expected a JSON object');
+    expect(message).not.toContain('bad.jsonl:1:');
+    expect(message).not.toContain('bad.jsonl:8:');
+    expect(() => readDataset(temporaryFile('missing.jsonl'))).toThrow(/missing\.jsonl: file not found/);
+  });
+
+  it('splits each category the same way for the same seed, and differently for another', () => {
+    const first = splitStratified(rows, 0.2, 7);
+    expect(splitStratified(rows, 0.2, 7).test.map((row) => row.text)).toEqual(first.test.map((row) => row.text));
+    expect(splitStratified(rows, 0.2, 8).test.map((row) => row.text)).not.toEqual(first.test.map((row) => row.text));
+    expect(first.train.length + first.test.length).toBe(rows.length);
+    for (const [category, count] of countBy(first.test)) expect(count).toBe(Math.round((countBy(rows).get(category) ?? 0) * 0.2));
+    const byGroup = splitByGroup(rows, 0.2, 1);
+    const trainGroups = new Set(byGroup.train.map((row) => row.group));
+    expect(byGroup.test.length).toBeGreaterThan(0);
+    expect(byGroup.test.some((row) => trainGroups.has(row.group))).toBe(false);
   });
 });
 
 describe('features', () => {
-  it('read only the head and tail of a long text: its middle does not change the features', () => {
-    const extractor = new FeatureExtractor();
-    const head = 'Please summarise the following report for the board. '.repeat(40);
-    const tail = ' Keep it under a page and list the risks first.'.repeat(20);
-    expect(head.length).toBeGreaterThan(HEAD_CHARS);
-    expect(tail.length).toBeGreaterThan(TAIL_CHARS);
-    const count = extractor.extract(`${head}${'alpha beta gamma '.repeat(500)}${tail}`);
-    const first = [...extractor.indices.slice(0, count)];
-    expect(extractor.extract(`${head}${'completely different middle text '.repeat(300)}${tail}`)).toBe(count);
-    expect([...extractor.indices.slice(0, count)]).toEqual(first);
-    expect(extractor.extract(`Short text about ${'x'}`)).toBeLessThan(count);
+  const extractor = new FeatureExtractor();
+  const features = (text: string) => [...extractor.indices.slice(0, extractor.extract(text))];
+
+  it('are the same for the same text, and lower-case ASCII', () => {
+    expect(features('Translate THIS into German')).toEqual(features('translate this into german'));
+    expect(features('Translate this into German')).not.toEqual(features('Summarize this into German'));
   });
 
-  it('handle scripts without spaces', () => {
-    const extractor = new FeatureExtractor();
-    expect(extractor.extract('请把这段话翻译成英文')).toBeGreaterThan(10);
+  it('read the head and the tail of a long text only, but see its whole length', () => {
+    const head = 'Please summarise the following report for the board. '.repeat(20);
+    const tail = ' Keep it under a page and list the risks first.'.repeat(10);
+    expect(head.length).toBeGreaterThan(HEAD_CHARS);
+    expect(tail.length).toBeGreaterThan(TAIL_CHARS);
+    const middle = 'alpha beta gamma delta '.repeat(400);
+    const other = 'completely different words here '.repeat(400).slice(0, middle.length);
+    expect(other.length).toBe(middle.length);
+    expect(features(`${head}${middle}${tail}`)).toEqual(features(`${head}${other}${tail}`));
+    // The length is a feature: a much longer middle changes the features.
+    expect(features(`${head}${middle}${middle}${middle}${middle}${tail}`)).not.toEqual(features(`${head}${middle}${tail}`));
+  });
+
+  it('give scripts without spaces character features', () => {
+    expect(extractor.extract('请把这段话翻译成英文')).toBeGreaterThan(15);
+    expect(extractor.extract('この写真に何が写っていますか')).toBeGreaterThan(20);
+  });
+
+  it('never overrun their buffer', () => {
+    for (const text of ['a '.repeat(5000), 'a中'.repeat(5000), '中'.repeat(9000), 'x'.repeat(20000), '1+2 '.repeat(3000), '']) {
+      expect(extractor.extract(text)).toBeLessThanOrEqual(MAX_FEATURES);
+    }
   });
 });
 
-describe('training', () => {
-  it('is deterministic for a seed and survives save → load with the same answers', () => {
-    const sample = splitStratified(rows, 0.9, 3).train;
+describe('training and the model file', () => {
+  it('is deterministic for a seed, and the seed matters', () => {
     const first = TaskClassifier.train(sample, { seed: 5, epochs: 3 });
     const second = TaskClassifier.train(sample, { seed: 5, epochs: 3 });
+    const other = TaskClassifier.train(sample, { seed: 6, epochs: 3 });
     expect(Buffer.from(first.model.weights.buffer).equals(Buffer.from(second.model.weights.buffer))).toBe(true);
-    const path = join(mkdtempSync(join(tmpdir(), 'switchyard-classifier-')), 'model.json');
+    expect(Buffer.from(first.model.weights.buffer).equals(Buffer.from(other.model.weights.buffer))).toBe(false);
+    const path = temporaryFile('a.json');
+    const again = temporaryFile('b.json');
     first.save(path);
+    second.save(again);
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(again, 'utf8'));
+  });
+
+  it('survives save → load with identical scores', () => {
+    const trained = TaskClassifier.train(sample, { seed: 3, epochs: 4 });
+    const path = temporaryFile('model.json');
+    trained.save(path, { note: 'test' });
     const loaded = TaskClassifier.load(path);
-    for (const text of ['Write a haiku about rain', 'What is 12 * 7?', 'Translate hello into French']) {
-      expect(loaded.classify({ text }).category).toBe(first.classify({ text }).category);
-    }
+    for (const row of wild) expect(loaded.classify({ text: row.text })).toEqual(trained.classify({ text: row.text }));
+  });
+
+  it('classifies into probabilities that sum to one, the winner being the most probable', () => {
+    const result = TaskClassifier.load().classify({ text: 'Write a haiku about the sea', hasImages: false, hasTools: false, promptTokens: 12 });
+    const values = Object.values(result.scores);
+    expect(Object.keys(result.scores).sort()).toEqual([...TASK_CATEGORIES].sort());
+    expect(values.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 9);
+    expect(result.confidence).toBe(Math.max(...values));
+    expect(result.scores[result.category]).toBe(result.confidence);
+  });
+
+  it('refuses a damaged or missing model file, naming it', () => {
+    const data = JSON.parse(readFileSync(SHIPPED, 'utf8')) as { weights: string };
+    const truncated = temporaryFile('truncated.json', JSON.stringify({ ...data, weights: data.weights.slice(0, 1000) }));
+    expect(() => TaskClassifier.load(truncated)).toThrow(/truncated\.json: the model file is damaged/);
+    expect(() => TaskClassifier.load(temporaryFile('absent.json'))).toThrow(/cannot load the task classifier model .*absent\.json/);
   });
 });
 
 describe('the shipped model', () => {
   const shipped = TaskClassifier.load();
   const predict = (text: string) => shipped.classify({ text }).category;
+  const trainedOn = (JSON.parse(readFileSync(SHIPPED, 'utf8')) as { trainedOn: { seed: number; holdout: number; split: string; examples: number } }).trainedOn;
 
-  it('was trained without the held-out random split, and reaches ≥ 90 % on it', () => {
-    const meta = (JSON.parse(readFileSync(new URL('../../models/task-classifier.json', import.meta.url), 'utf8')) as { trainedOn: { seed: number; holdout: number; split: string } }).trainedOn;
-    expect(meta.split).toBe('random');
-    const { test } = splitStratified(rows, meta.holdout, meta.seed);
+  it('was trained without its held-out split and reaches ≥ 90 % on it', () => {
+    expect(trainedOn.split).toBe('random');
+    const { train, test } = splitStratified(rows, trainedOn.holdout, trainedOn.seed);
+    expect(trainedOn.examples).toBe(train.length);
     expect(evaluate(test, predict).accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('generalises to hand-written prompts it never saw (measured 80 %; floor 70 %)', () => {
-    expect(evaluate(readDataset(WILD), predict).accuracy).toBeGreaterThanOrEqual(0.7);
+  // Measured 92.7 % (204 of 220) for the shipped model (90.5–94.5 % for data generated with
+  // other seeds); the floor is about 5 points below.
+  it('reaches ≥ 88 % on the hand-written prompts it was never trained on', () => {
+    const result = evaluate(wild, predict);
+    expect(result.accuracy).toBeGreaterThanOrEqual(0.88);
+    for (const category of TASK_CATEGORIES) expect(result.perCategory[category].recall).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('a model trained without whole template groups classifies those groups at ≥ 70 % (measured 79 %)', () => {
-    const { train, test } = splitByGroup(rows, 5, 7);
+  // Whole generator recipes held out: phrasings the model never saw. Measured 74.3 % for this
+  // split (74.3–80.5 % over split seeds 1–3).
+  it('trained without whole recipes, classifies their prompts at ≥ 69 %', () => {
+    const { train, test } = splitByGroup(rows, 0.2, 1);
     const model = TaskClassifier.train(train, { seed: 7 });
-    expect(evaluate(test, (text) => model.classify({ text }).category).accuracy).toBeGreaterThanOrEqual(0.7);
+    expect(evaluate(test, (text) => model.classify({ text }).category).accuracy).toBeGreaterThanOrEqual(0.69);
   });
 });
 
 describe('switchyard classifier', () => {
-  const bin = fileURLToPath(new URL('../../bin/switchyard.js', import.meta.url));
-  const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  afterEach(() => vi.restoreAllMocks());
 
-  it('trains from a JSONL file and predicts with the new model', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'switchyard-classifier-'));
-    const data = join(directory, 'small.jsonl');
-    writeFileSync(data, splitStratified(rows, 0.8, 1).train.map((row) => JSON.stringify(row)).join('\n'));
-    const out = join(directory, 'model.json');
-    const trained = run(['classifier', 'train', '--data', data, '--out', out, '--holdout', '0.25', '--json']);
-    expect(trained.status).toBe(0);
-    expect((JSON.parse(trained.stdout) as { heldOut: { accuracy: number } }).heldOut.accuracy).toBeGreaterThan(0.5);
-    const predicted = run(['classifier', 'predict', '--model', out, '--json', 'Translate good morning into Spanish']);
-    expect(JSON.parse(predicted.stdout)).toMatchObject({ category: 'translation' });
-    const bad = run(['classifier', 'train', '--data', join(directory, 'missing.jsonl')]);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('file not found');
+  function capture(): { out: string[]; errors: string[] } {
+    const captured = { out: [] as string[], errors: [] as string[] };
+    vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void captured.out.push(parts.join(' ')));
+    vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void captured.errors.push(parts.join(' ')));
+    return captured;
+  }
+
+  it('trains on a JSONL file, reports held-out figures, and predict loads the model it wrote', async () => {
+    const data = temporaryFile('small.jsonl', sample.map((row) => JSON.stringify({ text: row.text, category: row.category })).join('\n'));
+    const out = join(data, '..', 'model.json');
+    const captured = capture();
+    expect(await runClassifier({ data, out, holdout: '0.25', seed: '3' }, ['train'])).toBe(0);
+    const report = captured.out.join('\n');
+    expect(report).toMatch(/held out \(random split, 25\.0 %\): accuracy \d+\.\d % on 100 prompts/);
+    expect(report).toContain('confusion (rows: actual, columns: predicted)');
+    expect(report).toMatch(/translation\s+\d+\.\d %\s+\d+\.\d %\s+10/);
+
+    captured.out.length = 0;
+    expect(await runClassifier({ model: out, json: true }, ['predict', 'Translate', '"good morning"', 'into Spanish'])).toBe(0);
+    const predicted = JSON.parse(captured.out[0] ?? '{}') as { category: string; confidence: number };
+    expect(predicted.category).toBe(TaskClassifier.load(out).classify({ text: 'Translate "good morning" into Spanish' }).category);
+    expect(predicted.confidence).toBeGreaterThan(0);
+
+    captured.out.length = 0;
+    expect(await runClassifier({ model: out, data: WILD, json: true }, ['eval'])).toBe(0);
+    expect((JSON.parse(captured.out[0] ?? '{}') as { total: number }).total).toBe(wild.length);
+  });
+
+  it('prints bad data as FILE:LINE without a stack trace and exits 1', async () => {
+    const data = temporaryFile('broken.jsonl', '{"text": "fine", "category": "qa"}\n{"text": "oops", "category": "qna"}\n');
+    const captured = capture();
+    expect(await runClassifier({ data, out: join(data, '..', 'never.json') }, ['train'])).toBe(1);
+    expect(captured.errors.join('\n')).toMatch(/^switchyard classifier: .*broken\.jsonl:2: "category" must be one of/);
+    expect(captured.errors.join('\n')).not.toMatch(/\n\s+at /);
+    expect(await runClassifier({ model: temporaryFile('nothing.json') }, ['predict', 'hello'])).toBe(1);
+  });
+
+  it('rejects bad flags and subcommands as usage errors', async () => {
+    await expect(runClassifier({}, ['train'])).rejects.toThrow(UsageError);
+    await expect(runClassifier({ data: DATA, holdout: '1.5' }, ['train'])).rejects.toThrow(/--holdout must be/);
+    await expect(runClassifier({ data: DATA, seed: 'abc' }, ['train'])).rejects.toThrow(/--seed must be/);
+    await expect(runClassifier({ data: DATA, split: 'sideways' }, ['train'])).rejects.toThrow(/--split must be/);
+    await expect(runClassifier({}, ['predict'])).rejects.toThrow(/needs the text/);
+    await expect(runClassifier({}, ['fit'])).rejects.toThrow(/unknown subcommand "fit"/);
   });
 });

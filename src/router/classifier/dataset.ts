@@ -1,8 +1,8 @@
 /**
- * Labelled prompts for the task classifier: JSONL reading with errors that name the line,
- * seeded splits (stratified by category; or by template group, which measures phrasings
- * the model never saw), and accuracy with per-category precision / recall and a confusion
- * matrix.
+ * Labelled prompts for the task classifier: JSONL reading with errors that name the line
+ * and what is wrong with it, seeded splits (stratified by category; or by generator recipe,
+ * which measures phrasings the model never saw), and accuracy with per-category precision
+ * and recall and a confusion matrix.
  */
 import { readFileSync } from 'node:fs';
 import { isTaskCategory, TASK_CATEGORIES, type TaskCategory } from '../../core/categories.js';
@@ -10,52 +10,76 @@ import { isTaskCategory, TASK_CATEGORIES, type TaskCategory } from '../../core/c
 export interface LabelledPrompt {
   text: string;
   category: TaskCategory;
-  /** Template group, when the generator wrote one. */
+  /** The generator recipe ("category/name") that wrote it, when known. */
   group?: string;
 }
 
 export class DatasetError extends Error {}
 
-export function readDataset(path: string): LabelledPrompt[] {
-  let text: string;
+const MAX_REPORTED = 20;
+
+function describe(value: unknown): string {
+  return value === undefined ? 'it is missing' : `got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
+}
+
+/** The problem with one parsed line, or the prompt it holds. */
+function parseLine(line: string): LabelledPrompt | string {
+  let value: unknown;
   try {
-    text = readFileSync(path, 'utf8');
+    value = JSON.parse(line);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object with "text" and "category"';
+  const row = value as Record<string, unknown>;
+  if (typeof row.text !== 'string') return `"text" must be a string, ${describe(row.text)}`;
+  if (row.text.trim() === '') return '"text" is empty';
+  if (typeof row.category !== 'string' || !isTaskCategory(row.category)) return `"category" must be one of ${TASK_CATEGORIES.join(', ')}; ${describe(row.category)}`;
+  return { text: row.text, category: row.category, ...(typeof row.group === 'string' ? { group: row.group } : {}) };
+}
+
+/** Reads a JSONL file of {"text", "category"} lines; every bad line is reported as FILE:LINE: problem. */
+export function readDataset(path: string): LabelledPrompt[] {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
   } catch (error) {
     throw new DatasetError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
   }
   const problems: string[] = [];
   const rows: LabelledPrompt[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = `${path}:${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push(`${where}: not valid JSON`);
-      return;
-    }
-    const row = value as { text?: unknown; category?: unknown; group?: unknown };
-    if (typeof row !== 'object' || row === null) problems.push(`${where}: expected an object with text and category`);
-    else if (typeof row.text !== 'string' || row.text.trim() === '') problems.push(`${where}: "text" must be a non-empty string`);
-    else if (typeof row.category !== 'string' || !isTaskCategory(row.category)) problems.push(`${where}: "category" must be one of ${TASK_CATEGORIES.join(', ')}, got ${JSON.stringify(row.category)}`);
-    else rows.push({ text: row.text, category: row.category, ...(typeof row.group === 'string' ? { group: row.group } : {}) });
-  });
-  if (problems.length > 0) throw new DatasetError(problems.slice(0, 20).join('\n') + (problems.length > 20 ? `\n… and ${problems.length - 20} more` : ''));
+  const lines = content.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    if (line.trim() === '') continue;
+    const parsed = parseLine(line);
+    if (typeof parsed === 'string') problems.push(`${path}:${index + 1}: ${parsed}`);
+    else rows.push(parsed);
+  }
+  if (problems.length > 0) throw new DatasetError(problems.slice(0, MAX_REPORTED).join('\n') + (problems.length > MAX_REPORTED ? `\n… and ${problems.length - MAX_REPORTED} more bad lines` : ''));
   if (rows.length === 0) throw new DatasetError(`${path}: no examples`);
   return rows;
 }
 
+/** A small seeded generator (mulberry32), independent of Math.random. */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
   };
 }
 
-/** A stratified split: `holdout` of each category held out, chosen by the seed. */
-export function splitStratified(rows: readonly LabelledPrompt[], holdout: number, seed: number): { train: LabelledPrompt[]; test: LabelledPrompt[] } {
+export interface Split {
+  train: LabelledPrompt[];
+  test: LabelledPrompt[];
+}
+
+/** Holds out `holdout` (0..1) of each category, chosen by the seed; the rest is for training. */
+export function splitStratified(rows: readonly LabelledPrompt[], holdout: number, seed: number): Split {
   const random = seeded(seed);
   const train: LabelledPrompt[] = [];
   const test: LabelledPrompt[] = [];
@@ -68,42 +92,46 @@ export function splitStratified(rows: readonly LabelledPrompt[], holdout: number
   return { train, test };
 }
 
-/** Hold out whole template groups (every `every`-th group of each category, offset by the seed). */
-export function splitByGroup(rows: readonly LabelledPrompt[], every: number, seed: number): { train: LabelledPrompt[]; test: LabelledPrompt[] } {
+/**
+ * Holds out whole generator recipes: about `holdout` of each category's groups, chosen by the
+ * seed, so the held-out prompts use phrasings the model never saw. Rows without a group train.
+ */
+export function splitByGroup(rows: readonly LabelledPrompt[], holdout: number, seed: number): Split {
+  const random = seeded(seed);
+  const heldOut = new Set<string>();
+  for (const category of TASK_CATEGORIES) {
+    const groups = [...new Set(rows.filter((row) => row.category === category && row.group).map((row) => row.group as string))].sort();
+    const keyed = groups.map((group) => ({ group, key: random() })).sort((a, b) => a.key - b.key);
+    for (const { group } of keyed.slice(0, Math.round(groups.length * holdout))) heldOut.add(group);
+  }
   const train: LabelledPrompt[] = [];
   const test: LabelledPrompt[] = [];
-  for (const row of rows) {
-    const group = Number(row.group?.split('/')[1] ?? Number.NaN);
-    if (Number.isFinite(group) && (group + seed) % every === 0) test.push(row);
-    else train.push(row);
-  }
+  for (const row of rows) (row.group && heldOut.has(row.group) ? test : train).push(row);
   return { train, test };
 }
 
 export interface Evaluation {
   accuracy: number;
   total: number;
-  perCategory: Record<string, { precision: number; recall: number; support: number }>;
+  perCategory: Record<TaskCategory, { precision: number; recall: number; support: number }>;
   /** confusion[actual][predicted] */
-  confusion: Record<string, Record<string, number>>;
+  confusion: Record<TaskCategory, Record<TaskCategory, number>>;
 }
 
-export function evaluate(rows: readonly LabelledPrompt[], predict: (text: string) => string): Evaluation {
-  const confusion: Record<string, Record<string, number>> = {};
-  for (const actual of TASK_CATEGORIES) confusion[actual] = Object.fromEntries(TASK_CATEGORIES.map((category) => [category, 0]));
+export function evaluate(rows: readonly LabelledPrompt[], predict: (text: string) => TaskCategory): Evaluation {
+  const confusion = Object.fromEntries(TASK_CATEGORIES.map((actual) => [actual, Object.fromEntries(TASK_CATEGORIES.map((category) => [category, 0]))])) as Evaluation['confusion'];
   let correct = 0;
   for (const row of rows) {
     const predicted = predict(row.text);
-    const line = confusion[row.category] as Record<string, number>;
-    line[predicted] = (line[predicted] ?? 0) + 1;
+    confusion[row.category][predicted]++;
     if (predicted === row.category) correct++;
   }
-  const perCategory: Evaluation['perCategory'] = {};
+  const perCategory = {} as Evaluation['perCategory'];
   for (const category of TASK_CATEGORIES) {
-    const truePositive = confusion[category]?.[category] ?? 0;
-    const support = Object.values(confusion[category] ?? {}).reduce((sum, value) => sum + value, 0);
-    const predicted = TASK_CATEGORIES.reduce((sum, actual) => sum + (confusion[actual]?.[category] ?? 0), 0);
-    perCategory[category] = { precision: predicted > 0 ? truePositive / predicted : 0, recall: support > 0 ? truePositive / support : 0, support };
+    const truePositive = confusion[category][category];
+    const support = TASK_CATEGORIES.reduce((sum, predicted) => sum + confusion[category][predicted], 0);
+    const predictedAs = TASK_CATEGORIES.reduce((sum, actual) => sum + confusion[actual][category], 0);
+    perCategory[category] = { precision: predictedAs > 0 ? truePositive / predictedAs : 0, recall: support > 0 ? truePositive / support : 0, support };
   }
   return { accuracy: rows.length > 0 ? correct / rows.length : 0, total: rows.length, perCategory, confusion };
 }

@@ -1,10 +1,13 @@
 /**
- * A multinomial logistic-regression (softmax) model over hashed sparse binary features:
- * training with AdaGrad and L2 on seeded shuffles, prediction with a 1/sqrt(n) feature
- * scale so short and long prompts score on one footing, and a compact file format (weights
- * quantised to int8, base64). Deterministic for a given seed and data.
+ * A multinomial logistic-regression (softmax) model over hashed sparse binary features and
+ * a few shape features: trained with AdaGrad and L2 on seeded shuffles (deterministic for a
+ * seed and data), served from int8 weights. Sparse features are scaled by 1/sqrt(n), so a
+ * short and a long prompt score on one footing; shape features are not scaled.
+ *
+ * The file format keeps only the rows of the weight table that training touched and that
+ * survive quantisation (a bitmap says which), as base64.
  */
-import { BUCKETS } from './features.js';
+import { FEATURE_ROWS } from './features.js';
 
 export interface TrainingOptions {
   epochs?: number;
@@ -13,19 +16,32 @@ export interface TrainingOptions {
   seed?: number;
 }
 
+/** One training example: its feature indices (sparse first) and its class index. */
+export interface TrainingExample {
+  indices: Int32Array;
+  sparseCount: number;
+  label: number;
+}
+
 export interface SerializedModel {
   format: 'switchyard-task-classifier';
-  version: 1;
-  buckets: number;
+  version: 2;
+  /** Rows of the weight table (hashed buckets + shape slots) this model was built for. */
+  rows: number;
   classes: string[];
-  /** Quantised weights (int8, bucket-major: [bucket * classes + class]), base64. */
+  /** Which rows are stored: a bitmap, one bit per row, base64. */
+  stored: string;
+  /** int8 weights of the stored rows, row-major ([row][class]), base64. */
   weights: string;
+  /** Multiply an int8 weight by this to get the trained weight. */
   scale: number;
   bias: number[];
   trainedOn?: Record<string, unknown>;
 }
 
-function seededRandom(seed: number): () => number {
+export const DEFAULT_TRAINING: Required<TrainingOptions> = { epochs: 10, learningRate: 0.4, l2: 3e-4, seed: 7 };
+
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -36,84 +52,125 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/** Int8 weights are packed three to a double (16 bits apart), so a feature costs four loads instead of ten. */
+const LANES = 3;
+const LANE = 65_536;
+/** Features summed before the packed lanes are unpacked: 256 × 127 stays below 2^15, so lanes cannot spill. */
+const CHUNK = 256;
+
+/** Adds the three signed 16-bit lanes of an exact integer sum to lanes[at..at+2]. */
+function unpack(sum: number, lanes: Float64Array, at: number): void {
+  const high = Math.round(sum / (LANE * LANE));
+  const rest = sum - high * LANE * LANE;
+  const middle = Math.round(rest / LANE);
+  lanes[at] = (lanes[at] as number) + (rest - middle * LANE);
+  lanes[at + 1] = (lanes[at + 1] as number) + middle;
+  lanes[at + 2] = (lanes[at + 2] as number) + high;
+}
+
 export class LinearModel {
+  /** Class probabilities of the last prediction (reused between calls). */
   readonly scores: Float64Array;
-  /**
-   * Serving weights: int8, one 10-byte row per feature bucket, so a lookup touches one
-   * cache line and the whole table (640 KiB) stays in cache; `scale` turns sums back.
-   */
   private quantised: Int8Array | undefined;
+  private packed: Float64Array | undefined;
+  private readonly packedWidth: number;
   private scale = 1;
-  private readonly sums: Int32Array;
+  private readonly lanes: Float64Array;
 
   constructor(
     readonly classes: readonly string[],
-    readonly weights: Float32Array = new Float32Array(BUCKETS * classes.length),
+    /** Float weights, row-major: [row * classes + class]. */
+    readonly weights: Float32Array = new Float32Array(FEATURE_ROWS * classes.length),
     readonly bias: Float32Array = new Float32Array(classes.length),
   ) {
     this.scores = new Float64Array(classes.length);
-    this.sums = new Int32Array(classes.length);
+    this.packedWidth = Math.ceil(classes.length / LANES);
+    this.lanes = new Float64Array(this.packedWidth * LANES);
   }
 
-  /** Switch prediction to int8 weights (what the shipped file holds); training keeps floats. */
+  /** Serve from int8 weights (what a model file holds, in [-127, 127]); training keeps floats. */
   useQuantised(quantised: Int8Array, scale: number): void {
     this.quantised = quantised;
     this.scale = scale;
-  }
-
-  /** Softmax probabilities into this.scores (reused); returns the index of the best class. */
-  predict(indices: Int32Array, count: number): number {
-    const classes = this.classes.length;
-    const scores = this.scores;
-    const quantised = this.quantised;
-    if (quantised && classes === 10) {
-      // Ten categories: ten local accumulators, no stores in the inner loop.
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0, s9 = 0;
-      for (let feature = 0; feature < count; feature++) {
-        const base = (indices[feature] as number) * 10;
-        s0 += quantised[base] as number;
-        s1 += quantised[base + 1] as number;
-        s2 += quantised[base + 2] as number;
-        s3 += quantised[base + 3] as number;
-        s4 += quantised[base + 4] as number;
-        s5 += quantised[base + 5] as number;
-        s6 += quantised[base + 6] as number;
-        s7 += quantised[base + 7] as number;
-        s8 += quantised[base + 8] as number;
-        s9 += quantised[base + 9] as number;
-      }
-      const scale = this.scale;
-      scores[0] = s0 * scale;
-      scores[1] = s1 * scale;
-      scores[2] = s2 * scale;
-      scores[3] = s3 * scale;
-      scores[4] = s4 * scale;
-      scores[5] = s5 * scale;
-      scores[6] = s6 * scale;
-      scores[7] = s7 * scale;
-      scores[8] = s8 * scale;
-      scores[9] = s9 * scale;
-    } else if (quantised) {
-      const sums = this.sums;
-      sums.fill(0);
-      for (let feature = 0; feature < count; feature++) {
-        const base = (indices[feature] as number) * classes;
-        for (let k = 0; k < classes; k++) sums[k] = (sums[k] as number) + (quantised[base + k] as number);
-      }
-      for (let k = 0; k < classes; k++) scores[k] = (sums[k] as number) * this.scale;
-    } else {
-      for (let k = 0; k < classes; k++) scores[k] = 0;
-      const weights = this.weights;
-      for (let feature = 0; feature < count; feature++) {
-        const base = (indices[feature] as number) * classes;
-        for (let k = 0; k < classes; k++) scores[k] = (scores[k] as number) + (weights[base + k] as number);
+    const k = this.classes.length;
+    const width = this.packedWidth;
+    if (width !== 4) {
+      this.packed = undefined;
+      return;
+    }
+    const rows = quantised.length / k;
+    const packed = new Float64Array(rows * width);
+    for (let row = 0; row < rows; row++) {
+      for (let word = 0; word < width; word++) {
+        let value = 0;
+        for (let lane = LANES - 1; lane >= 0; lane--) {
+          const c = word * LANES + lane;
+          value = value * LANE + (c < k ? (quantised[row * k + c] as number) : 0);
+        }
+        packed[row * width + word] = value;
       }
     }
-    const norm = count > 0 ? 1 / Math.sqrt(count) : 0;
+    this.packed = packed;
+  }
+
+  /** Softmax probabilities into this.scores; returns the index of the best class. */
+  predict(indices: Int32Array, sparseCount: number, count: number): number {
+    const scores = this.scores;
+    const k = scores.length;
+    if (this.packed) {
+      const norm = sparseCount > 0 ? 1 / Math.sqrt(sparseCount) : 0;
+      const lanes = this.lanes;
+      this.sumPacked(this.packed, indices, 0, sparseCount);
+      for (let c = 0; c < k; c++) scores[c] = (lanes[c] as number) * norm * this.scale;
+      this.sumPacked(this.packed, indices, sparseCount, count);
+      for (let c = 0; c < k; c++) scores[c] = (scores[c] as number) + (lanes[c] as number) * this.scale;
+    } else this.sumFloat(indices, sparseCount, count);
+    return this.softmax();
+  }
+
+  /** Sums the packed rows of features [from, to) into this.lanes (four doubles per row: classes 0-2, 3-5, 6-8, 9-11). */
+  private sumPacked(packed: Float64Array, indices: Int32Array, from: number, to: number): void {
+    const lanes = this.lanes;
+    lanes.fill(0);
+    for (let start = from; start < to; start += CHUNK) {
+      const end = Math.min(to, start + CHUNK);
+      let a = 0, b = 0, c = 0, d = 0;
+      for (let feature = start; feature < end; feature++) {
+        const base = (indices[feature] as number) << 2;
+        a += packed[base] as number;
+        b += packed[base + 1] as number;
+        c += packed[base + 2] as number;
+        d += packed[base + 3] as number;
+      }
+      unpack(a, lanes, 0);
+      unpack(b, lanes, 3);
+      unpack(c, lanes, 6);
+      unpack(d, lanes, 9);
+    }
+  }
+
+  private sumFloat(indices: Int32Array, sparseCount: number, count: number): void {
+    const k = this.classes.length;
+    const scores = this.scores;
+    const quantised = this.quantised;
+    const weights = quantised ?? this.weights;
+    const unit = quantised ? this.scale : 1;
+    const norm = sparseCount > 0 ? 1 / Math.sqrt(sparseCount) : 0;
+    scores.fill(0);
+    for (let feature = 0; feature < count; feature++) {
+      const base = (indices[feature] as number) * k;
+      const factor = (feature < sparseCount ? norm : 1) * unit;
+      for (let c = 0; c < k; c++) scores[c] = (scores[c] as number) + (weights[base + c] as number) * factor;
+    }
+  }
+
+  private softmax(): number {
+    const scores = this.scores;
+    const classes = scores.length;
     let best = 0;
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < classes; k++) {
-      const score = (scores[k] as number) * norm + (this.bias[k] as number);
+      const score = (scores[k] as number) + (this.bias[k] as number);
       scores[k] = score;
       if (score > max) {
         max = score;
@@ -130,14 +187,14 @@ export class LinearModel {
     return best;
   }
 
-  static train(examples: readonly { indices: Int32Array; label: number }[], classes: readonly string[], options: TrainingOptions = {}): LinearModel {
-    const epochs = options.epochs ?? 12;
-    const rate = options.learningRate ?? 0.5;
-    const l2 = options.l2 ?? 1e-6;
-    const random = seededRandom(options.seed ?? 1);
+  /** AdaGrad on the softmax loss with L2, `epochs` seeded shuffles of the examples. */
+  static train(examples: readonly TrainingExample[], classes: readonly string[], options: TrainingOptions = {}): LinearModel {
+    const { epochs, learningRate, l2, seed } = { ...DEFAULT_TRAINING, ...options };
+    const random = seededRandom(seed);
     const model = new LinearModel(classes);
     const k = classes.length;
-    const squared = new Float32Array(model.weights.length);
+    const weights = model.weights;
+    const squared = new Float32Array(weights.length);
     const biasSquared = new Float32Array(k);
     const order = examples.map((_, index) => index);
     const gradient = new Float64Array(k);
@@ -147,41 +204,63 @@ export class LinearModel {
         [order[index], order[other]] = [order[other] as number, order[index] as number];
       }
       for (const position of order) {
-        const example = examples[position] as { indices: Int32Array; label: number };
-        model.predict(example.indices, example.indices.length);
+        const example = examples[position] as TrainingExample;
+        const { indices, sparseCount } = example;
+        model.predict(indices, sparseCount, indices.length);
         for (let c = 0; c < k; c++) gradient[c] = (model.scores[c] as number) - (c === example.label ? 1 : 0);
-        const norm = example.indices.length > 0 ? 1 / Math.sqrt(example.indices.length) : 0;
-        for (const feature of example.indices) {
-          const base = feature * k;
+        const norm = sparseCount > 0 ? 1 / Math.sqrt(sparseCount) : 0;
+        for (let feature = 0; feature < indices.length; feature++) {
+          const base = (indices[feature] as number) * k;
+          const scale = feature < sparseCount ? norm : 1;
           for (let c = 0; c < k; c++) {
             const at = base + c;
-            const step = (gradient[c] as number) * norm + l2 * (model.weights[at] as number);
+            const step = (gradient[c] as number) * scale + l2 * (weights[at] as number);
             squared[at] = (squared[at] as number) + step * step;
-            model.weights[at] = (model.weights[at] as number) - (rate * step) / Math.sqrt((squared[at] as number) + 1e-8);
+            weights[at] = (weights[at] as number) - (learningRate * step) / Math.sqrt((squared[at] as number) + 1e-8);
           }
         }
         for (let c = 0; c < k; c++) {
           const step = gradient[c] as number;
           biasSquared[c] = (biasSquared[c] as number) + step * step;
-          model.bias[c] = (model.bias[c] as number) - (rate * step) / Math.sqrt((biasSquared[c] as number) + 1e-8);
+          model.bias[c] = (model.bias[c] as number) - (learningRate * step) / Math.sqrt((biasSquared[c] as number) + 1e-8);
         }
       }
     }
     return model;
   }
 
-  serialize(trainedOn?: Record<string, unknown>): SerializedModel {
+  /** Int8 weights in [-127, 127]: the scale maps the largest weight to 127. */
+  quantise(): { quantised: Int8Array; scale: number } {
     let max = 0;
     for (const weight of this.weights) max = Math.max(max, Math.abs(weight));
     const scale = max > 0 ? max / 127 : 1;
     const quantised = new Int8Array(this.weights.length);
     for (let index = 0; index < this.weights.length; index++) quantised[index] = Math.round((this.weights[index] as number) / scale);
+    return { quantised, scale };
+  }
+
+  serialize(trainedOn?: Record<string, unknown>): SerializedModel {
+    const k = this.classes.length;
+    const { quantised, scale } = this.quantise();
+    const rows = this.weights.length / k;
+    const stored = new Uint8Array(Math.ceil(rows / 8));
+    const kept: number[] = [];
+    for (let row = 0; row < rows; row++) {
+      let used = false;
+      for (let c = 0; c < k && !used; c++) used = quantised[row * k + c] !== 0;
+      if (!used) continue;
+      stored[row >> 3] = (stored[row >> 3] as number) | (1 << (row & 7));
+      kept.push(row);
+    }
+    const weights = new Int8Array(kept.length * k);
+    kept.forEach((row, position) => weights.set(quantised.subarray(row * k, row * k + k), position * k));
     return {
       format: 'switchyard-task-classifier',
-      version: 1,
-      buckets: BUCKETS,
+      version: 2,
+      rows,
       classes: [...this.classes],
-      weights: Buffer.from(quantised.buffer).toString('base64'),
+      stored: Buffer.from(stored).toString('base64'),
+      weights: Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength).toString('base64'),
       scale,
       bias: [...this.bias],
       ...(trainedOn ? { trainedOn } : {}),
@@ -189,15 +268,26 @@ export class LinearModel {
   }
 
   static deserialize(data: SerializedModel): LinearModel {
-    if (data.format !== 'switchyard-task-classifier' || data.version !== 1) throw new Error('not a Switchyard task classifier model (format/version mismatch)');
-    if (data.buckets !== BUCKETS) throw new Error(`model has ${data.buckets} feature buckets; this build uses ${BUCKETS}`);
-    const bytes = Buffer.from(data.weights, 'base64');
-    if (bytes.length !== BUCKETS * data.classes.length) throw new Error('model weights are truncated');
-    const quantised = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (data.format !== 'switchyard-task-classifier' || data.version !== 2) throw new Error('not a Switchyard task classifier model (format or version mismatch)');
+    if (data.rows !== FEATURE_ROWS) throw new Error(`the model has ${data.rows} feature rows; this build uses ${FEATURE_ROWS}`);
+    const k = data.classes.length;
+    if (!Array.isArray(data.bias) || data.bias.length !== k || !(data.scale > 0)) throw new Error('the model file is damaged (bias or scale)');
+    const stored = Buffer.from(data.stored, 'base64');
+    const packed = Buffer.from(data.weights, 'base64');
+    if (stored.length !== Math.ceil(data.rows / 8)) throw new Error('the model file is damaged (row bitmap)');
+    const quantised = new Int8Array(data.rows * k);
+    let position = 0;
+    for (let row = 0; row < data.rows; row++) {
+      if (((stored[row >> 3] as number) & (1 << (row & 7))) === 0) continue;
+      if ((position + 1) * k > packed.length) throw new Error('the model file is damaged (weights are truncated)');
+      for (let c = 0; c < k; c++) quantised[row * k + c] = (packed[position * k + c] as number) << 24 >> 24;
+      position++;
+    }
+    if (position * k !== packed.length) throw new Error('the model file is damaged (weights do not match the row bitmap)');
     const weights = new Float32Array(quantised.length);
     for (let index = 0; index < quantised.length; index++) weights[index] = (quantised[index] as number) * data.scale;
     const model = new LinearModel(data.classes, weights, Float32Array.from(data.bias));
-    model.useQuantised(Int8Array.from(quantised), data.scale);
+    model.useQuantised(quantised, data.scale);
     return model;
   }
 }
