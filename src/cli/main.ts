@@ -13,6 +13,7 @@ import { runSchema } from './schema.js';
 import { runServe } from './serve.js';
 import { runSimulate } from './simulate.js';
 import { runValidate } from './validate.js';
+import { evalCommand } from './eval.js';
 import { VERSION } from './version.js';
 import { UsageError } from './arguments.js';
 
@@ -98,6 +99,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: (values, positionals) => runRoute(values, positionals),
   },
+  eval: evalCommand,
   simulate: {
     summary: 'run the provider simulator alone (OpenAI wire protocol on loopback)',
     options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },

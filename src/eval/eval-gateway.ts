@@ -1,0 +1,24 @@
+/**
+ * The gateway an evaluation runs through: started in-process on a free loopback port
+ * from the same config `serve` uses, so calls take the real adapters, routing, fallbacks
+ * and pricing, and stopped (log flushed) when the run ends.
+ */
+import type { GatewayConfig } from '../config/load.js';
+import { createLogger, silentLogger } from '../core/logger.js';
+import { startGateway, type RunningGateway } from '../server/start.js';
+
+/** The key evaluation calls present: SWITCHYARD_API_KEY, else the config's first static key. */
+export function evaluationApiKey(config: GatewayConfig, env: Record<string, string | undefined> = process.env): string {
+  return env.SWITCHYARD_API_KEY ?? config.server.apiKeys[0] ?? 'unused-on-loopback';
+}
+
+export async function startEvalGateway(config: GatewayConfig): Promise<RunningGateway> {
+  // Quiet unless asked: the gateway logs every request, and the run prints its own progress.
+  const logger = process.env.SWITCHYARD_LOG_LEVEL ? createLogger({ destination: process.stderr }) : silentLogger();
+  return startGateway({ config, logger, port: 0, host: '127.0.0.1' });
+}
+
+/** Whether the judge can be asked for JSON through response_format. */
+export function supportsStructuredOutput(name: string, config: GatewayConfig): boolean {
+  return config.models.get(name)?.capabilities.jsonSchema ?? false;
+}
