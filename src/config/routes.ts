@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { TaskCategory } from '../core/categories.js';
+import { compileUserPattern } from '../core/regex.js';
 import { fromRawTimeouts, type ConfigIssue, type ModelConfig, type Timeouts } from './load.js';
 import type { RawConfig } from './schema.js';
 
@@ -174,7 +175,7 @@ function resolveClassify(route: RawRoute, path: string, chatModel: (name: string
     name: rule.name,
     category: rule.category,
     ...(rule.keywords ? { regex: keywordRegex(rule.keywords) } : {}),
-    ...(rule.pattern ? { regex: new RegExp(rule.pattern, 'iu') } : {}),
+    ...(rule.pattern ? { regex: compileUserPattern(rule.pattern) } : {}),
     ...(rule.when ? { when: rule.when } : {}),
   }));
   const llmModel = raw.llm ? chatModel(raw.llm.model, `${path}.classify.llm.model`) : undefined;

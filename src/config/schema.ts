@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { TASK_CATEGORIES } from '../core/categories.js';
+import { compileUserPattern } from '../core/regex.js';
 
 const secretReference = z
   .string()
@@ -221,7 +222,7 @@ const ruleSchema = z
     if (given !== 1) context.addIssue({ code: 'custom', message: 'give exactly one of keywords, pattern or when', path: [] });
     if (rule.pattern) {
       try {
-        new RegExp(rule.pattern, 'iu');
+        compileUserPattern(rule.pattern);
       } catch (error) {
         context.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}`, path: ['pattern'] });
       }

@@ -33,6 +33,18 @@ const REASONING =
   /\b(prove|proof|derive|step[- ]by[- ]step|reason(?:ing)? about|trade-?offs?|optimi[sz]e|architect(?:ure)?|design (?:a|an|the)|analy[sz]e|compare and contrast|edge cases?|complexity|concurren(?:t|cy)|race condition|distributed|formal(?:ly)?|rigorous(?:ly)?|why does|root cause|debug|refactor|migrate|scalab(?:le|ility)|security|threat model|theorem|lemma|integral|derivative|probability|optimal)\b/gi;
 const CONSTRAINTS = /\b(must|must not|should not|without|at most|at least|exactly|no more than|ensure|make sure|only use|do not use|constraints?)\b/gi;
 
+/**
+ * The estimate reads the first 2,500 and last 1,000 characters of the last user message
+ * (plus its length): what is asked sits at the ends of a long prompt, and scanning a whole
+ * 100k-token document for these words would cost more than the rest of the decision.
+ */
+export const DIFFICULTY_HEAD_CHARS = 2500;
+export const DIFFICULTY_TAIL_CHARS = 1000;
+
+function window(text: string): string {
+  return text.length <= DIFFICULTY_HEAD_CHARS + DIFFICULTY_TAIL_CHARS ? text : `${text.slice(0, DIFFICULTY_HEAD_CHARS)}\n${text.slice(-DIFFICULTY_TAIL_CHARS)}`;
+}
+
 function count(pattern: RegExp, text: string): number {
   pattern.lastIndex = 0;
   let matches = 0;
@@ -41,7 +53,7 @@ function count(pattern: RegExp, text: string): number {
 }
 
 export function estimateDifficulty(signals: RoutingSignals, category: TaskCategory, thresholds: { standardFrom: number; hardFrom: number }): DifficultyEstimate {
-  const text = signals.lastUserText;
+  const text = window(signals.lastUserText);
   const factors: Record<string, number> = { category: CATEGORY_BASE[category] };
   const tokens = signals.estimatedTokens;
   if (tokens > 150) factors.length = Math.min(0.2, Math.log10(tokens / 150) * 0.12);
