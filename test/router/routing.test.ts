@@ -7,6 +7,9 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigText, type ConfigError } from '../../src/config/load.js';
+import { ModelResolver } from '../../src/router/resolve.js';
+import { Router } from '../../src/router/router.js';
+import { readSignals } from '../../src/router/signals.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const RULES = `classify:
@@ -47,6 +50,13 @@ models:
     context_window: 200000
     latency_p95_ms: 1500
     quality: { code: 0.96, math: 0.97, qa: 0.98, default: 0.95 }
+  no-tools:
+    provider: sim
+    upstream_model: gemini-3.1-flash
+    price: { input: 0.3, output: 2.5 }
+    context_window: 1000000
+    capabilities: { tools: false }
+    quality: { default: 0.85 }
   private-llama:
     provider: sim
     upstream_model: llama-4-maverick
@@ -97,6 +107,10 @@ routes:
     strategy: table
     ${CANDIDATES}
     table: { translation: mid, code: frontier, default: cheap }
+  matrix:
+    strategy: table
+    candidates: [cheap, mid, frontier, private-llama, no-tools]
+    table: { code: frontier, long_context: mid, vision: frontier, tool_use: no-tools, default: cheap }
   canary:
     experiment:
       sticky: user
@@ -255,6 +269,60 @@ describe('filters', () => {
   });
 });
 
+describe('each kind of request reaches the right model (local classifier + structural rules + filters)', () => {
+  const tool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+
+  it('a code prompt goes to the table\'s code model', async () => {
+    const routed = await ask('matrix', 'Write a TypeScript function that parses an ISO 8601 date and returns the weekday, with unit tests.');
+    expect(routed.model).toBe('frontier');
+    expect(routed.reason).toMatch(/^category=code\(0\.\d\d\) table->frontier$/);
+  });
+
+  it('a private prompt reaches only the private model', async () => {
+    const routed = await ask('matrix', 'Write a TypeScript function that parses an ISO 8601 date.', { headers: { 'x-switchyard-private': 'true' } });
+    expect(routed.model).toBe('private-llama');
+    expect(routed.reason).toContain('filtered=private');
+  });
+
+  it('a 150k-token prompt goes to a model whose window holds it', async () => {
+    const paragraph = 'The audit covers every invoice, purchase order and contract signed by the regional offices during the fiscal year. ';
+    const document = paragraph.repeat(Math.ceil(150_000 / 20));
+    const routed = await ask('matrix', `${document}\nList the three largest risks in this audit.`);
+    expect(routed.model).toBe('mid');
+    expect(routed.reason).toMatch(/category=long_context\(rule:long-prompt\) table->mid/);
+    const decision = storedDecision(routed.id) as { prompt_tokens?: number; candidates: { model: string; removedBy?: string }[] } | undefined;
+    expect(decision?.prompt_tokens).toBeGreaterThan(150_000);
+    const removed = Object.fromEntries((decision?.candidates ?? []).map((candidate) => [candidate.model, candidate.removedBy]));
+    expect(removed).toMatchObject({ cheap: 'context', 'private-llama': 'context' });
+    expect(removed.mid).toBeUndefined();
+  });
+
+  it('an image prompt goes to a vision model', async () => {
+    const { response } = await gateway.client.chat.completions
+      .create({
+        model: 'matrix',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'What breed is this dog?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }],
+      })
+      .withResponse();
+    expect(response.headers.get('x-switchyard-model')).toBe('frontier');
+    expect(response.headers.get('x-switchyard-reason')).toContain('category=vision(rule:has-images) table->frontier');
+  });
+
+  it('a prompt with tools never reaches a model without tool support', async () => {
+    const { data, response } = await gateway.client.chat.completions
+      .create({ model: 'matrix', tools: [tool], messages: [{ role: 'user', content: 'What is the weather in Lisbon right now?' }] })
+      .withResponse();
+    const reason = response.headers.get('x-switchyard-reason') ?? '';
+    expect(reason).toContain('category=tool_use(rule:offers-tools)');
+    // The table names no-tools for tool use, but the capability filter removed it first.
+    expect(reason).toContain('filtered=capabilities');
+    expect(response.headers.get('x-switchyard-model')).not.toBe('no-tools');
+    const call = data.choices[0]?.message.tool_calls?.[0];
+    if (call?.type !== 'function') throw new Error('expected a function call');
+    expect(call.function.name).toBe('get_weather');
+  });
+});
+
 describe('POST /v1/feedback', () => {
   const feedback = (body: unknown) =>
     fetch(`${gateway.running.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -305,6 +373,23 @@ describe('experiments', () => {
     expect(storedDecision(tagged.id)).toMatchObject({ variant: 'candidate', strategy: 'experiment' });
     const metrics = await (await fetch(`${gateway.running.url}/metrics`)).text();
     expect(metrics).toMatch(/switchyard_route_decisions_total\{route="canary",strategy="experiment",category="",variant="candidate",model="frontier",status="200"\} \d+/);
+  });
+});
+
+describe('experiment split over 10,000 decisions', () => {
+  it('stays within ±2 % of each weight, and every user keeps their variant', async () => {
+    const config = parseConfigText(CONFIG, {}, 'experiment.yaml');
+    const router = new Router(config, new ModelResolver(config), { localClassifier: () => undefined, latencyP95: () => undefined });
+    const decide = async (user: string) => {
+      const request = { model: 'canary', messages: [{ role: 'user' as const, content: 'Say hello.' }], stream: false, includeUsage: false, user };
+      return (await router.decide(request, readSignals(request, {}))).model.name;
+    };
+    const first = new Map<string, string>();
+    for (let index = 0; index < 10_000; index++) first.set(`user-${index}`, await decide(`user-${index}`));
+    const share = [...first.values()].filter((model) => model === 'frontier').length / first.size;
+    expect(share).toBeGreaterThanOrEqual(0.03);
+    expect(share).toBeLessThanOrEqual(0.07);
+    for (let index = 0; index < 10_000; index += 97) expect(await decide(`user-${index}`)).toBe(first.get(`user-${index}`));
   });
 });
 
