@@ -14,6 +14,7 @@ import { runServe } from './serve.js';
 import { runSimulate } from './simulate.js';
 import { runValidate } from './validate.js';
 import { evalCommand } from './eval.js';
+import { runGuard } from './guard.js';
 import { VERSION } from './version.js';
 import { UsageError } from './arguments.js';
 
@@ -100,6 +101,11 @@ const COMMANDS: Record<string, Command> = {
     run: (values, positionals) => runRoute(values, positionals),
   },
   eval: evalCommand,
+  guard: {
+    summary: 'guard scan --input FILE.jsonl [--guards injection,pii,secrets] [--json]: run the guard detectors over prompts',
+    options: { input: { type: 'string' }, guards: { type: 'string' }, json: { type: 'boolean' } },
+    run: (values, positionals) => runGuard(values, positionals),
+  },
   simulate: {
     summary: 'run the provider simulator alone (OpenAI wire protocol on loopback)',
     options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },

@@ -1,0 +1,212 @@
+/**
+ * Phone numbers. A regex with one character class finds runs of digits, spaces, dots,
+ * dashes and parentheses (linear, no nested quantifiers); the run is cut into digit groups
+ * and the longest slice of groups with a phone's shape is kept:
+ *   - international: "+" and a country code, 8-15 digits in all ("+44 20 7946 0958",
+ *     "+1 (415) 555-2671", "+49 30 901820", "+14155552671", "+44 (0)20 7946 0958");
+ *   - North American: (415) 555-2671, 415-555-2671, 415.555.2671, 1-415-555-2671, with the
+ *     area code and the exchange starting 2-9;
+ *   - international with the "00" exit code: "0049 30 901820";
+ *   - national with a trunk 0: "020 7946 0958", "06 12 34 56 78", "030 901820", 9-12 digits
+ *     in at least two groups, or 10-11 digits in one group right after a phone word
+ *     ("call me on 0612345678").
+ * Not phones: a plain run of digits without separators (order and account numbers), dates
+ * (2023-10-12, 12.10.2023), ZIP+4 codes, IP addresses, version numbers, and numbers right
+ * after "order", "invoice", "ticket", "#"… unless the text says phone, call, tel, fax….
+ */
+import type { Finding } from './types.js';
+
+const PHONE_WORDS = /\b(?:phone|tel|telephone|call|calling|mobile|cell|fax|whatsapp|sms|text me|reach|contact|dial|ring|hotline|landline)\b/i;
+const REFERENCE_BEFORE = /(?:\b(?:order|invoice|inv|ref|reference|ticket|tracking|account|acct|case|po|sku|serial|isbn|issn|id|part|model|batch|lot|policy|claim|receipt|transaction|confirmation|booking|item)\b|#|№)\s*(?:no\.?|number|nr\.?|num\.?)?\s*[:#.]?\s*$/i;
+
+interface Group {
+  start: number;
+  end: number;
+  /** Digits of the group (no separators). */
+  length: number;
+  parenthesised: boolean;
+  /** The separator before this group: ' ', '-', '.', '' (none) or '(' after a separator. */
+  separator: string;
+}
+
+const groups: Group[] = [];
+
+/** Cuts a run into digit groups; returns how many there are. */
+function splitGroups(text: string, start: number, end: number): number {
+  let count = 0;
+  let index = start;
+  let separator = '';
+  while (index < end) {
+    const code = text.charCodeAt(index);
+    const parenthesised = code === 40; /* ( */
+    const digitsStart = parenthesised ? index + 1 : index;
+    let cursor = digitsStart;
+    while (cursor < end && isDigit(text.charCodeAt(cursor))) cursor++;
+    if (cursor === digitsStart) break;
+    if (parenthesised) {
+      if (text.charCodeAt(cursor) !== 41 /* ) */) break;
+    }
+    const group = groups[count] ?? { start: 0, end: 0, length: 0, parenthesised: false, separator: '' };
+    group.start = index;
+    group.end = parenthesised ? cursor + 1 : cursor;
+    group.length = cursor - digitsStart;
+    group.parenthesised = parenthesised;
+    group.separator = separator;
+    groups[count++] = group;
+    index = group.end;
+    // One separator (a space may follow a dot or a dash, "+44 (0) 20"), then the next group.
+    separator = '';
+    while (index < end && separator.length < 2) {
+      const next = text.charCodeAt(index);
+      if (next === 32 || next === 45 || next === 46) separator += text[index];
+      else break;
+      index++;
+    }
+    if (separator.length === 2 && separator !== '- ' && separator !== '. ' && separator !== ' -') break;
+  }
+  return count;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function digitAt(text: string, group: Group, offset: number): number {
+  return text.charCodeAt(group.start + (group.parenthesised ? 1 : 0) + offset) - 48;
+}
+
+/** The score of groups [first, last] as a phone number, 0 when they are not one. */
+function phoneScore(text: string, first: number, last: number, plus: boolean): number {
+  let digits = 0;
+  let trunkInBrackets = 0;
+  for (let index = first; index <= last; index++) {
+    const group = groups[index] as Group;
+    digits += group.length;
+    if (group.parenthesised && group.length === 1 && digitAt(text, group, 0) === 0) trunkInBrackets++;
+  }
+  const count = last - first + 1;
+  const head = groups[first] as Group;
+  if (plus) {
+    const national = digits - trunkInBrackets;
+    if (national < 8 || national > 15 || count > 7) return 0;
+    if (count === 1) return national >= 10 ? 0.85 : 0;
+    if (head.parenthesised || head.length > 3 || digitAt(text, head, 0) === 0) return 0;
+    for (let index = first + 1; index <= last; index++) if ((groups[index] as Group).length > 8) return 0;
+    return 0.9;
+  }
+  // North American: [1] (NXX) NXX XXXX or [1-]NXX-NXX-XXXX with one kind of separator.
+  let nanp = first;
+  if (count === 4 && head.length === 1 && digitAt(text, head, 0) === 1 && !head.parenthesised) nanp = first + 1;
+  if (last - nanp === 2) {
+    const area = groups[nanp] as Group;
+    const exchange = groups[nanp + 1] as Group;
+    const line = groups[nanp + 2] as Group;
+    if (area.length === 3 && exchange.length === 3 && line.length === 4 && digitAt(text, area, 0) >= 2 && digitAt(text, exchange, 0) >= 2) {
+      const sameSeparator = exchange.separator === line.separator || (area.parenthesised && line.separator === '-');
+      if (area.parenthesised || (sameSeparator && exchange.separator !== '')) return 0.85;
+    }
+  }
+  // International with the "00" exit code instead of "+": "0049 30 901820", "0044 20 7946 0958".
+  if (count >= 2 && head.length >= 3 && head.length <= 5 && !head.parenthesised && digitAt(text, head, 0) === 0 && digitAt(text, head, 1) === 0 && digitAt(text, head, 2) !== 0) {
+    const national = digits - 2 - trunkInBrackets;
+    if (national < 8 || national > 15) return 0;
+    for (let index = first + 1; index <= last; index++) if ((groups[index] as Group).length > 8) return 0;
+    return 0.8;
+  }
+  // A national number written without separators ("0612345678") is a phone only where the
+  // text says so (phoneWordBefore); elsewhere it is as likely an account or order number.
+  if (count === 1 && !head.parenthesised && digits >= 10 && digits <= 11 && digitAt(text, head, 0) === 0 && digitAt(text, head, 1) !== 0) return phoneWordBefore(text, head.start) ? 0.6 : 0;
+  // National with a trunk prefix 0.
+  if (count < 2 || digits < 9 || digits > 12) return 0;
+  if (head.length < 2 || head.length > 5 || digitAt(text, head, 0) !== 0 || digitAt(text, head, 1) === 0) return 0;
+  for (let index = first + 1; index <= last; index++) {
+    const group = groups[index] as Group;
+    if (group.length < 2 || group.length > 8 || group.parenthesised) return 0;
+  }
+  // ZIP+4 (02134-1234) and dates written with a leading zero (01.02.2023) are not phones.
+  if (count === 2 && head.length === 5 && (groups[last] as Group).length === 4) return 0;
+  const separator = (groups[first + 1] as Group).separator;
+  for (let index = first + 2; index <= last; index++) if ((groups[index] as Group).separator !== separator) return 0;
+  return 0.7;
+}
+
+/**
+ * Whether groups [first, last] continue a longer evenly separated sequence of the run, like
+ * "0532 0130 01" inside "3704 0044 0532 0130 01" (an IBAN with a wrong checksum).
+ */
+function partOfLongerSequence(first: number, last: number, count: number): boolean {
+  if (last === first) return false;
+  const inner = (groups[last] as Group).separator;
+  if (last + 1 < count && (groups[last + 1] as Group).separator === inner) return true;
+  const head = groups[first] as Group;
+  return first > 0 && !head.parenthesised && head.separator === (groups[first + 1] as Group).separator;
+}
+
+/** Whether a phone word ("call", "mobile", "tel"…) comes at most 48 characters before `start`. */
+function phoneWordBefore(text: string, start: number): boolean {
+  return PHONE_WORDS.test(text.slice(Math.max(0, start - 48), start));
+}
+
+function contextAllows(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 32), start);
+  if (!REFERENCE_BEFORE.test(before)) return true;
+  return PHONE_WORDS.test(before);
+}
+
+/** The longest slice of groups, from `first` on, that is a phone: its last group and score. */
+function longestPhone(text: string, first: number, count: number, plus: boolean): { last: number; score: number } | undefined {
+  const head = groups[first] as Group;
+  const trunk = head.length >= 2 && digitAt(text, head, 0) === 0;
+  // Cheap shapes first: North American numbers are [1] NXX NXX XXXX, national ones start with 0.
+  let longest = first;
+  if (plus || trunk) {
+    let digits = head.length;
+    while (longest + 1 < count && longest - first < 7 && digits + (groups[longest + 1] as Group).length <= 16) {
+      digits += (groups[longest + 1] as Group).length;
+      longest++;
+    }
+  } else if (head.length === 3) longest = Math.min(count - 1, first + 2);
+  else if (head.length === 1 && digitAt(text, head, 0) === 1) longest = Math.min(count - 1, first + 3);
+  else return undefined;
+  for (let last = longest; last >= first; last--) {
+    const score = phoneScore(text, first, last, plus);
+    if (score > 0) return { last, score };
+  }
+  return undefined;
+}
+
+/** Phones in the run of digits and separators text[runStart, runEnd), which ends with a digit. */
+export function scanPhoneRun(text: string, runStart: number, runEnd: number, findings: Finding[]): void {
+  const previous = runStart > 0 ? text.charCodeAt(runStart - 1) : 32;
+  if (previous === 43 /* + */ || previous === 40 /* ( */) runStart--;
+  const plus = text.charCodeAt(runStart) === 43;
+  const count = splitGroups(text, plus ? runStart + 1 : runStart, runEnd);
+  // Glued to a word, a decimal point, a path or a reference sign, the first group starts no phone.
+  const gluedStart = runStart > 0 && /[\w./#@+-]/.test(text[runStart - 1] as string);
+  let first = 0;
+  if (gluedStart) first = nextSpaced(1, count);
+  while (first < count) {
+    const startsWithPlus = plus && first === 0;
+    const phone = longestPhone(text, first, count, startsWithPlus);
+    if (!phone) {
+      first = nextSpaced(first + 1, count);
+      continue;
+    }
+    const { last, score } = phone;
+    const start = startsWithPlus ? runStart : (groups[first] as Group).start;
+    const end = (groups[last] as Group).end;
+    // Continued by "-12" or ".5", or glued to a letter: part of something else.
+    const continued = last + 1 < count ? (groups[last + 1] as Group).separator !== ' ' : /[\w@]/.test(text[end] ?? ' ');
+    if (!continued && !partOfLongerSequence(first, last, count) && contextAllows(text, start)) {
+      findings.push({ guard: 'pii', type: 'phone', rule: startsWithPlus ? 'phone.international' : score >= 0.85 ? 'phone.nanp' : 'phone.national', start, end, score });
+    }
+    first = nextSpaced(last + 1, count);
+  }
+}
+
+/** The first group from `from` on that follows a space: "2023-415-555-2671" has no phone in it. */
+function nextSpaced(from: number, count: number): number {
+  let index = from;
+  while (index < count && (groups[index] as Group).separator !== ' ') index++;
+  return index;
+}

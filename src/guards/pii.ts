@@ -1,0 +1,250 @@
+/**
+ * The PII detector: e-mail addresses, phone numbers, payment cards, IBANs, US Social
+ * Security numbers and IP addresses, each validated beyond its shape (Luhn and issuer
+ * prefixes, IBAN mod-97 and the country's length, SSN number rules, octet ranges).
+ *
+ * Not covered: personal names and street addresses. Telling "Jordan" the person from
+ * Jordan the country, or "12 Station Road" from a line of a recipe, needs a named-entity
+ * model and gazetteers; a regex would either miss most of them or flag ordinary prose.
+ *
+ * Every pattern is either a literal search (indexOf '@') or a regex whose repetitions are
+ * bounded or over one character class, so scanning is linear in the text's length.
+ */
+import { ibanChecksumValid, IBAN_LENGTHS, luhnValid, plausibleCardPrefix, ssnValid } from './checksums.js';
+import { scanIpv4, scanIpv6 } from './ip-address.js';
+import { scanPhoneRun } from './phone.js';
+import type { Detector, Finding, PiiType } from './types.js';
+
+export const PII_TYPES: readonly PiiType[] = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'];
+
+// ---------------------------------------------------------------- e-mail
+
+/** 1: allowed in the local part; 2: allowed in the domain; 3: both. */
+const EMAIL_CHARS = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  const character = String.fromCharCode(code);
+  const alphanumeric = /[A-Za-z0-9]/.test(character);
+  if (alphanumeric || '._%+-'.includes(character)) EMAIL_CHARS[code] = (EMAIL_CHARS[code] ?? 0) | 1;
+  if (alphanumeric || '.-'.includes(character)) EMAIL_CHARS[code] = (EMAIL_CHARS[code] ?? 0) | 2;
+}
+const IMAGE_SUFFIX = /^(?:png|jpe?g|gif|svg|webp|avif|ico)$/i;
+
+function emailChar(code: number, kind: 1 | 2): boolean {
+  return code < 128 && ((EMAIL_CHARS[code] as number) & kind) !== 0;
+}
+
+/** The domain's end if `text[start, end)` is a domain name with a TLD of letters, else -1. */
+function domainEnd(text: string, start: number, end: number): number {
+  while (end > start && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--;
+  let labelStart = start;
+  let labels = 0;
+  for (let index = start; index <= end; index++) {
+    if (index < end && text.charCodeAt(index) !== 46) continue;
+    const length = index - labelStart;
+    if (length === 0 || length > 63 || text.charCodeAt(labelStart) === 45 || text.charCodeAt(index - 1) === 45) return -1;
+    labels++;
+    labelStart = index + 1;
+  }
+  let lastDot = end - 1;
+  while (lastDot >= start && text.charCodeAt(lastDot) !== 46) lastDot--;
+  if (labels < 2 || lastDot < start) return -1;
+  const tld = text.slice(lastDot + 1, end);
+  if (tld.length < 2 || !/^[A-Za-z]+$/.test(tld) || IMAGE_SUFFIX.test(tld)) return -1;
+  return end;
+}
+
+function scanEmails(text: string, findings: Finding[]): void {
+  let at = text.indexOf('@');
+  while (at !== -1) {
+    let start = at;
+    while (start > 0 && at - start < 64 && emailChar(text.charCodeAt(start - 1), 1)) start--;
+    while (start < at && text.charCodeAt(start) === 46) start++;
+    let end = at + 1;
+    while (end < text.length && end - at <= 253 && emailChar(text.charCodeAt(end), 2)) end++;
+    const tooLong = start > 0 && emailChar(text.charCodeAt(start - 1), 1);
+    let domain = start < at && !tooLong && text.charCodeAt(at - 1) !== 46 ? domainEnd(text, at + 1, end) : -1;
+    // "git@github.com:org/repo" is an SSH remote; "a..b@x.com" is not an address.
+    if (domain !== -1 && ((text.charCodeAt(domain) === 58 && domain + 1 < text.length && text.charCodeAt(domain + 1) > 32) || text.slice(start, at).includes('..'))) domain = -1;
+    if (domain !== -1) {
+      findings.push({ guard: 'pii', type: 'email', rule: 'email', start, end: domain, score: 0.99 });
+      at = text.indexOf('@', domain);
+    } else at = text.indexOf('@', at + 1);
+  }
+}
+
+// ---------------------------------------------------------------- payment cards
+
+/** 13 to 19 digits, single spaces or dashes between them; the grouping is checked below. */
+const CARD = /(?<![\w.,+-])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)/g;
+
+/** Whether digit groups look like a printed card: 4-4-4-4(-3), 4-6-5 (Amex) or 4-6-4 (Diners). */
+function cardGrouping(lengths: number[]): boolean {
+  if (lengths.length === 1) return true;
+  if (lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4)) return true;
+  for (let index = 0; index < lengths.length - 1; index++) if (lengths[index] !== 4) return false;
+  const last = lengths[lengths.length - 1] as number;
+  return last >= 1 && last <= 4;
+}
+
+/** Cards in `window` (a slice of the text starting at `offset`). */
+function scanCards(window: string, offset: number, findings: Finding[]): void {
+  CARD.lastIndex = 0;
+  for (let match = CARD.exec(window); match; match = CARD.exec(window)) {
+    const value = match[0];
+    const separator = value.match(/[ -]/)?.[0];
+    const parts = separator ? value.split(separator) : [value];
+    if (parts.some((part) => part === '' || /[ -]/.test(part))) continue;
+    // The longest run of leading groups that is a valid card: "4111 1111 1111 1111 12/26".
+    for (let count = parts.length; count >= 1; count--) {
+      const groups = parts.slice(0, count);
+      const digits = groups.join('');
+      if (digits.length < 13 || digits.length > 19) continue;
+      if (!cardGrouping(groups.map((group) => group.length)) || !plausibleCardPrefix(digits) || !luhnValid(digits)) continue;
+      const start = offset + match.index;
+      findings.push({ guard: 'pii', type: 'credit_card', rule: 'credit_card', start, end: start + digits.length + (count - 1), score: 0.95 });
+      break;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- IBAN
+
+function isIbanChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+}
+
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+/**
+ * The IBAN starting at `start` (two capitals and two digits), written compact or in groups
+ * of four: its end, or -1. An IBAN-shaped value with a wrong checksum is a mistyped IBAN,
+ * not a card or a phone number: its end is returned as a negative number, -(end + 2).
+ */
+function ibanAt(text: string, start: number, findings: Finding[]): number {
+  if (start > 0 && isWordChar(text.charCodeAt(start - 1))) return -1;
+  const length = IBAN_LENGTHS[text.slice(start, start + 2)];
+  if (length === undefined) return -1;
+  let index = start + 4;
+  const grouped = text.charCodeAt(index) === 32;
+  let collected = 4;
+  while (collected < length) {
+    if (grouped && collected % 4 === 0) {
+      if (text.charCodeAt(index) !== 32) return -1;
+      index++;
+    }
+    if (!isIbanChar(text.charCodeAt(index))) return -1;
+    collected++;
+    index++;
+  }
+  if (index < text.length && isWordChar(text.charCodeAt(index))) return -1;
+  const compact = grouped ? text.slice(start, index).replaceAll(' ', '') : text.slice(start, index);
+  if (!ibanChecksumValid(compact)) return -(index + 2);
+  findings.push({ guard: 'pii', type: 'iban', rule: 'iban', start, end: index, score: 0.97 });
+  return index;
+}
+
+// ---------------------------------------------------------------- US SSN
+
+const SSN = /(?<![\w.+-])(\d{3})-(\d{2})-(\d{4})(?![\w-]|[.,]\d)/g;
+/** Without dashes an SSN is only a nine-digit number: it counts right after the words. */
+const SSN_UNDASHED = /^(\d{3})( ?)(\d{2})\2(\d{4})(?!\w|[.,-]\d)/;
+const SSN_LABEL = /\b(?:ssn|social security(?: number| no\.?| #)?)(?:\s+(?:is|was|reads))?\W{0,12}$/i;
+
+/**
+ * A label right before a 3-2-4 number that names another kind of number ("order 512-15-4849",
+ * "tracking no. …", "score was …", "call …"): then it is not an SSN, unless the SSN words
+ * are there too.
+ */
+const OTHER_NUMBER_BEFORE = /(?:\b(?:order|invoice|inv|ref|reference|ticket|tracking|case|po|sku|serial|isbn|part|model|batch|lot|policy|claim|receipt|transaction|confirmation|booking|item|score|scored|result|results|phone|tel|fax|call|mobile|cell|routing|account|acct|member|patient|record|file|docket|license|licence|permit|flight|room|seat|code|pin)\b[^\n\d]{0,16}|#|№)\s*$/i;
+const SSN_WORDS = /\b(?:ssn|social security|taxpayer|tin|itin)\b/i;
+
+function scanSsns(window: string, offset: number, text: string, runStart: number, findings: Finding[]): void {
+  if (window.indexOf('-') !== -1) {
+    SSN.lastIndex = 0;
+    for (let match = SSN.exec(window); match; match = SSN.exec(window)) {
+      if (!ssnValid(match[1] as string, match[2] as string, match[3] as string)) continue;
+      const start = offset + match.index;
+      const before = text.slice(Math.max(0, start - 40), start);
+      if (OTHER_NUMBER_BEFORE.test(before) && !SSN_WORDS.test(before)) continue;
+      findings.push({ guard: 'pii', type: 'us_ssn', rule: 'us_ssn', start, end: start + match[0].length, score: 0.9 });
+    }
+  }
+  const undashed = SSN_UNDASHED.exec(text.slice(runStart, runStart + 14));
+  if (undashed && ssnValid(undashed[1] as string, undashed[3] as string, undashed[4] as string) && SSN_LABEL.test(text.slice(Math.max(0, runStart - 40), runStart))) {
+    findings.push({ guard: 'pii', type: 'us_ssn', rule: 'us_ssn.labelled', start: runStart, end: runStart + undashed[0].length, score: 0.95 });
+  }
+}
+
+// ---------------------------------------------------------------- number runs
+
+/**
+ * One pass finds where every number-shaped value can be: two capitals and two digits (an
+ * IBAN's start) or a digit followed by at least six digits, spaces, dots, dashes or
+ * parentheses. Cards, SSNs, IPv4 addresses and phones are then looked for in that run only.
+ */
+const CANDIDATE = /[A-Z]{2}\d\d|\d[\d ().-]{6,}/g;
+const FOUR_DIGITS = /\d{4}/;
+
+function scanRun(text: string, start: number, end: number, types: ReadonlySet<PiiType>, findings: Finding[]): void {
+  while (end > start && !isDigitCode(text.charCodeAt(end - 1))) end--;
+  // One character of context on the left and two on the right, for the patterns' boundaries.
+  const offset = Math.max(0, start - 1);
+  const window = text.slice(offset, end + 2);
+  // A card is one run of 13-19 digits or groups of four (4-6-5 for Amex): some four digits in a row.
+  if (types.has('credit_card') && end - start >= 13 && FOUR_DIGITS.test(window)) scanCards(window, offset, findings);
+  if (types.has('us_ssn') && end - start >= 9) scanSsns(window, offset, text, start, findings);
+  if (types.has('ip_address') && window.indexOf('.') !== -1) scanIpv4(window, offset, text, findings);
+  if (types.has('phone')) scanPhoneRun(text, start, end, findings);
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+// ---------------------------------------------------------------- the detector
+
+/** When two findings overlap, the one of the earlier type in this list stays. */
+const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, phone: 5 };
+
+/** Drops findings that overlap a finding of a stronger type (or an equal one found first). */
+export function resolveOverlaps(findings: Finding[], priority: Record<string, number>): Finding[] {
+  if (findings.length < 2) return findings;
+  const ranked = [...findings].sort((left, right) => (priority[left.type] ?? 99) - (priority[right.type] ?? 99) || right.end - right.start - (left.end - left.start) || left.start - right.start);
+  const kept: Finding[] = [];
+  for (const finding of ranked) {
+    if (!kept.some((other) => finding.start < other.end && other.start < finding.end)) kept.push(finding);
+  }
+  return kept.sort((left, right) => left.start - right.start);
+}
+
+export interface PiiOptions {
+  /** Types to look for; all by default. */
+  types?: readonly PiiType[];
+}
+
+export class PiiDetector implements Detector {
+  readonly name = 'pii' as const;
+  private readonly types: ReadonlySet<PiiType>;
+
+  constructor(options: PiiOptions = {}) {
+    this.types = new Set(options.types ?? PII_TYPES);
+  }
+
+  scan(text: string): Finding[] {
+    const findings: Finding[] = [];
+    const types = this.types;
+    if (types.has('email') && text.indexOf('@') !== -1) scanEmails(text, findings);
+    CANDIDATE.lastIndex = 0;
+    for (let match = CANDIDATE.exec(text); match; match = CANDIDATE.exec(text)) {
+      if (!isDigitCode(match[0].charCodeAt(0))) {
+        const end = types.has('iban') ? ibanAt(text, match.index, findings) : -1;
+        // Not an IBAN: read the digits after the letters as a run of their own.
+        CANDIDATE.lastIndex = end === -1 ? match.index + 2 : end < 0 ? -end - 2 : end;
+      } else scanRun(text, match.index, match.index + match[0].length, types, findings);
+    }
+    if (types.has('ip_address')) scanIpv6(text, findings);
+    return resolveOverlaps(findings, PRIORITY);
+  }
+}
