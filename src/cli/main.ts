@@ -7,6 +7,7 @@ import { ConfigError } from '../config/load.js';
 import { runLogs } from './logs.js';
 import { runRoute } from './route.js';
 import { runClassifier } from './classifier.js';
+import { runRouter } from './router.js';
 import { runBudgets, runKeys } from './keys.js';
 import { runSpend } from './spend.js';
 import { runSchema } from './schema.js';
@@ -87,6 +88,24 @@ const COMMANDS: Record<string, Command> = {
     summary: 'classifier train|eval|predict: the local task classifier the router uses',
     options: { data: { type: 'string' }, out: { type: 'string' }, holdout: { type: 'string' }, split: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } },
     run: (values, positionals) => runClassifier(values, positionals),
+  },
+  router: {
+    summary: 'router train|eval|calibrate: the learned strong/weak router (pre-call, or --cascade on the weak answer)',
+    options: {
+      data: { type: 'string' },
+      strong: { type: 'string' },
+      weak: { type: 'string' },
+      out: { type: 'string' },
+      cascade: { type: 'boolean' },
+      seed: { type: 'string' },
+      router: { type: 'string' },
+      json: { type: 'boolean' },
+      'strong-fraction': { type: 'string' },
+      quality: { type: 'string' },
+      'weak-cost': { type: 'string' },
+      verifier: { type: 'string' },
+    },
+    run: (values, positionals) => runRouter(values, positionals),
   },
   route: {
     summary: 'route explain "<prompt>": show the routing decision for a prompt without calling a model',

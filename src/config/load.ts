@@ -15,6 +15,7 @@ import { buildDefaultConfig } from './defaults.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from './routes.js';
 import type { TaskCategory } from '../core/categories.js';
 import type { KeyPolicy } from '../router/signals.js';
+import { resolveEvalSettings, type EvalSettings } from '../eval/schedule-config.js';
 
 export interface Timeouts {
   connectMs: number;
@@ -139,6 +140,8 @@ export interface GatewayConfig {
   models: Map<string, ModelConfig>;
   routes: Map<string, RouteConfig>;
   resilience: { circuitBreaker: { enabled: boolean; failures: number; cooldownMs: number }; streamRecovery: StreamRecovery };
+  /** Scheduled evaluation runs (`eval.schedules`). */
+  eval: EvalSettings;
   governance: { webhookUrl: string | undefined; errorRate: { threshold: number; windowMs: number; minRequests: number } | undefined };
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
@@ -376,6 +379,8 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     issues.push({ path: 'server.host', message: `binding to ${host} (beyond loopback) requires server.api_keys, or insecure_no_auth: true` });
   }
 
+  const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
+
   if (issues.length > 0) throw new ConfigError(source, issues);
 
   return {
@@ -412,6 +417,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
         ? { threshold: raw.governance.alerts.error_rate.threshold, windowMs: raw.governance.alerts.error_rate.window_ms ?? 300_000, minRequests: raw.governance.alerts.error_rate.min_requests ?? 20 }
         : undefined,
     },
+    eval: evalSettings,
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };

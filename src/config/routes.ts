@@ -8,11 +8,12 @@ import { existsSync } from 'node:fs';
 import type { TaskCategory } from '../core/categories.js';
 import { compileUserPattern } from '../core/regex.js';
 import { fromRawTimeouts, type ConfigIssue, type ModelConfig, type Timeouts } from './load.js';
+import { resolveLearned, type LearnedPolicy } from '../router/learned/route-policy.js';
 import type { RawConfig } from './schema.js';
 
 type RawRoute = NonNullable<RawConfig['routes']>[string];
 
-export type RoutingStrategy = 'fixed' | 'table' | 'tiered' | 'cheapest' | 'weighted' | 'experiment';
+export type RoutingStrategy = 'fixed' | 'table' | 'tiered' | 'cheapest' | 'weighted' | 'learned' | 'cascade' | 'experiment';
 export type Difficulty = 'simple' | 'standard' | 'hard';
 
 export interface ClassifyRule {
@@ -64,6 +65,8 @@ export interface RouteConfig {
   fallbacks: ModelConfig[];
   /** Over the model's and provider's timeouts for this route's calls. */
   timeouts: Partial<Timeouts>;
+  /** learned and cascade: the loaded router and its two models. */
+  learned?: LearnedPolicy;
 }
 
 export const DEFAULT_WEIGHTS = { quality: 0.6, cost: 0.25, latency: 0.15, safety: 0 };
@@ -152,6 +155,15 @@ export function resolveRoutes(raw: RawConfig, models: Map<string, ModelConfig>, 
         }
       });
       resolved.experiment = { sticky: route.experiment.sticky ?? 'user', variants };
+    }
+    if ((strategy === 'learned' || strategy === 'cascade') && route.learned) {
+      const learned = resolveLearned(strategy, route.learned, `${path}.learned`, chatModel, issues);
+      if (learned) {
+        resolved.learned = learned;
+        // The two models are the candidates (the filters still apply to them).
+        resolved.candidates = [learned.strong, learned.weak];
+      }
+      if (route.candidates) issues.push({ path: `${path}.candidates`, message: `strategy ${strategy} chooses between learned.strong and learned.weak; leave out candidates` });
     }
     if (strategy === 'fixed' && route.model) {
       resolved.target = route.model;

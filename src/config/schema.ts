@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { TASK_CATEGORIES } from '../core/categories.js';
 import { compileUserPattern } from '../core/regex.js';
+import { evalConfigSchema } from '../eval/schedule-config.js';
 
 const secretReference = z
   .string()
@@ -249,13 +250,30 @@ const classifySchema = z
   })
   .describe('How a request gets its task category: rules first, then the local classifier, optionally an LLM.');
 
+const learnedSchema = z
+  .strictObject({
+    router_file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The trained router (`switchyard router train`, relative to the working directory). Default: the shipped models/router-gsm8k.json (learned) or models/router-gsm8k-cascade.json (cascade). Its mode must match the strategy: a pre-call file for learned, a --cascade file for cascade.'),
+    strong: z.string().min(1).describe('The strong (expensive) model: a chat model of this config.'),
+    weak: z.string().min(1).describe('The weak (cheap) model: a chat model of this config.'),
+    threshold: z
+      .number()
+      .finite()
+      .optional()
+      .describe("learned: call the strong model when the prompt's score ≥ threshold; cascade: escalate when the weak answer's score ≥ threshold. Default: the file's (set by training or `switchyard router calibrate`)."),
+  })
+  .describe('learned and cascade: the trained router and the two models it chooses between.');
+
 const routeSchema = z
   .strictObject({
     description: z.string().optional(),
     strategy: z
-      .enum(['fixed', 'table', 'tiered', 'cheapest', 'weighted'])
+      .enum(['fixed', 'table', 'tiered', 'cheapest', 'weighted', 'learned', 'cascade'])
       .optional()
-      .describe('fixed: always `model`; table: category → model; tiered: difficulty → tier; cheapest: the cheapest model per correct answer whose quality clears the floor; weighted: best weighted score. Default: fixed when `model` is given, else cheapest.'),
+      .describe('fixed: always `model`; table: category → model; tiered: difficulty → tier; cheapest: the cheapest model per correct answer whose quality clears the floor; weighted: best weighted score; learned: a trained strong/weak router scores the prompt before any call; cascade: the weak model answers first and a trained verifier keeps its answer or escalates to the strong model. Default: fixed when `model` is given, else cheapest.'),
     model: z.string().min(1).optional().describe('fixed: the model (or another route) this route sends requests to.'),
     candidates: modelList.optional().describe('Models this route may choose from (default: every chat model).'),
     classify: classifySchema.optional(),
@@ -310,15 +328,18 @@ const routeSchema = z
       .describe('Split traffic between variants (e.g. 95 / 5 canary); each variant is a model or another route.'),
     fallbacks: z.array(z.string().min(1)).optional().describe('Models tried, in order, after the chosen model and its own fallbacks have failed.'),
     timeouts: timeoutsSchema.optional().describe("Timeouts for this route's upstream calls, over the model's and provider's."),
+    learned: learnedSchema.optional(),
   })
   .superRefine((route, context) => {
     const strategy = route.strategy ?? (route.model ? 'fixed' : route.experiment ? 'experiment' : 'cheapest');
-    const need = (key: 'model' | 'table' | 'tiers', why: string): void => {
+    const need = (key: 'model' | 'table' | 'tiers' | 'learned', why: string): void => {
       if (route[key] === undefined) context.addIssue({ code: 'custom', message: `strategy ${strategy} needs ${key} (${why})`, path: [key] });
     };
     if (strategy === 'fixed') need('model', 'the model to send requests to');
     if (strategy === 'table') need('table', 'category → model');
     if (strategy === 'tiered') need('tiers', 'simple / standard / hard models');
+    if (strategy === 'learned' || strategy === 'cascade') need('learned', 'the router file and its strong and weak models');
+    else if (route.learned) context.addIssue({ code: 'custom', message: `learned is for strategies learned and cascade, not ${strategy}`, path: ['learned'] });
     if (route.model && strategy !== 'fixed') context.addIssue({ code: 'custom', message: `model is for strategy fixed; strategy ${strategy} chooses among candidates`, path: ['model'] });
     const difficulty = route.difficulty;
     if (difficulty?.standard_from !== undefined && difficulty.hard_from !== undefined && difficulty.standard_from >= difficulty.hard_from) {
@@ -398,6 +419,7 @@ export const configSchema = z
         stream_recovery: streamRecovery.optional().describe('Default for every model (default continue).'),
       })
       .optional(),
+    eval: evalConfigSchema.optional(),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

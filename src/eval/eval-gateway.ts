@@ -15,7 +15,8 @@ export function evaluationApiKey(config: GatewayConfig, env: Record<string, stri
 export async function startEvalGateway(config: GatewayConfig): Promise<RunningGateway> {
   // Quiet unless asked: the gateway logs every request, and the run prints its own progress.
   const logger = process.env.SWITCHYARD_LOG_LEVEL ? createLogger({ destination: process.stderr }) : silentLogger();
-  return startGateway({ config, logger, port: 0, host: '127.0.0.1' });
+  // The config's eval.schedules belong to `serve`, not to this gateway.
+  return startGateway({ config, logger, port: 0, host: '127.0.0.1', schedules: false });
 }
 
 /** Whether the judge can be asked for JSON through response_format. */

@@ -67,6 +67,9 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteSummar
     while (next < batch.length && !options.signal?.aborted) {
       const item = batch[next++] as WorkItem;
       const row = await evaluateItem(item, options, now);
+      // A call that failed because the run was being stopped (the gateway draining, the
+      // connection closed) is not stored: the resume makes it again.
+      if (options.signal?.aborted && row.scoreStatus === 'error') continue;
       store.saveResult(row);
       executed += 1;
       progress?.tick({ error: row.scoreStatus === 'error' });

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 import { openDatabase } from '../store/sqlite-schema.js';
 
 export interface AlertEvent {
-  type: 'budget_threshold' | 'error_rate';
+  type: 'budget_threshold' | 'error_rate' | 'eval_regression';
   /** Stable id of what is alerted on, e.g. `budget_ab12:0.8`. */
   alert: string;
   periodStart: number;

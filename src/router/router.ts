@@ -11,6 +11,7 @@ import type { GatewayConfig, ModelConfig, Timeouts } from '../config/load.js';
 import type { ExperimentVariant, RouteConfig } from '../config/routes.js';
 import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
+import type { CascadePlan } from './cascade.js';
 import { classifyRequest, type AskModel, type CategoryDecision, type LocalClassifier } from './classify.js';
 import { estimateDifficulty, type DifficultyEstimate } from './difficulty.js';
 import { applyFilters, hardFilter, type FilterName } from './filters.js';
@@ -41,6 +42,8 @@ export interface RouteDecision {
   promptTokens?: number;
   trimmedTurns?: number;
   note?: string;
+  /** cascade: `model` (the weak one) answers first; the chat pipeline verifies and may escalate. */
+  cascade?: CascadePlan;
 }
 
 export interface RouterOptions {
@@ -159,6 +162,7 @@ export class Router {
       ...(filtered.promptTokens !== undefined ? { promptTokens: filtered.promptTokens } : {}),
       ...(filtered.trimmedTurns !== undefined ? { trimmedTurns: filtered.trimmedTurns } : {}),
       ...(filtered.note ? { note: filtered.note } : {}),
+      ...(choice.cascade ? { cascade: choice.cascade } : {}),
     };
   }
 

@@ -41,6 +41,11 @@ export interface GatewayDependencies {
   logger: Logger;
   /** Replaces the shipped task classifier (tests). */
   localClassifier?: RouterOptions['localClassifier'];
+  /**
+   * In-process callers (scheduled evaluation runs): secret → key id. Their requests are
+   * logged under that key id and belong to no user's key or team (no key or team budget).
+   */
+  internalKeys?: ReadonlyMap<string, string>;
 }
 
 /** The best p95 time to first token the gateway has observed across a model's deployments. */
@@ -97,6 +102,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const governance = new Governance(config, () => log.flush(), logger);
   const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, executor: new Executor(adapters, load) };
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
+  const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
   const adminDigest = config.server.adminKey !== undefined ? digest(config.server.adminKey) : undefined;
 
   const active = new Set<Exchange>();
@@ -109,6 +115,12 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
    */
   const authenticate = (exchange: Exchange): void => {
     const presented = presentedKey(exchange);
+    const internal = presented !== undefined ? internalDigests.find((candidate) => timingSafeEqual(candidate.digest, digest(presented))) : undefined;
+    if (internal) {
+      exchange.keyId = internal.keyId;
+      exchange.keyPolicy = { id: internal.keyId, private: false };
+      return;
+    }
     if (presented?.startsWith(KEY_PREFIX)) {
       const key = governance.authenticateVirtualKey(presented);
       exchange.keyId = key.id;

@@ -3,6 +3,7 @@
  * the request log, the pipeline, and the HTTP server. Used by `switchyard serve` and by
  * the end-to-end tests alike.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ModelConfig, ProviderConfig } from '../config/load.js';
@@ -12,6 +13,7 @@ import { SIMULATED_CATALOG, startSimulator, type RunningSimulator, type SimBehav
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
 import type { RequestLog } from '../store/types.js';
 import { createGateway, type Gateway } from './gateway.js';
+import { EvalScheduler, evalKeyId } from '../eval/scheduler.js';
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -21,6 +23,8 @@ export interface StartOptions {
   host?: string;
   /** Use this log instead of opening config.store.sqlitePath. */
   log?: RequestLog;
+  /** Run config eval.schedules in this process (default true; `eval run`'s own gateway: false). */
+  schedules?: boolean;
 }
 
 export interface RunningGateway {
@@ -30,6 +34,8 @@ export interface RunningGateway {
   gateway: Gateway;
   log: RequestLog;
   simulators: RunningSimulator[];
+  /** Scheduled evaluation runs (config eval.schedules), when there are any. */
+  scheduler: EvalScheduler | undefined;
   /** Graceful stop: refuse new requests, finish in-flight ones (up to the grace period), flush the log. */
   stop(graceMs?: number): Promise<{ completed: boolean; abandoned: number }>;
 }
@@ -53,7 +59,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       flushIntervalMs: config.store.flushIntervalMs,
       onWriterError: (message) => logger.error({ path: config.store.sqlitePath }, message),
     });
-  const gateway = createGateway({ config, log, logger });
+  const schedules = options.schedules !== false ? config.eval.schedules : [];
+  // Scheduled eval runs call this gateway with in-process keys (key id eval:<schedule>).
+  const evalKeys = new Map(schedules.map((schedule) => [schedule.name, `sy-internal-${randomBytes(24).toString('hex')}`]));
+  const gateway = createGateway({ config, log, logger, internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])) });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);
   const host = options.host ?? config.server.host;
   await new Promise<void>((resolve, reject) => {
@@ -65,6 +74,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `http://${urlHost}:${port}`;
+  const scheduler =
+    schedules.length > 0
+      ? new EvalScheduler({ config, baseUrl: url, keyFor: (name) => evalKeys.get(name) ?? '', alerts: gateway.services.governance.alerts, logger })
+      : undefined;
+  scheduler?.start();
 
   let stopping: Promise<{ completed: boolean; abandoned: number }> | undefined;
   const stop = (graceMs = config.server.shutdownGraceMs) => {
@@ -72,7 +87,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Keep listening while draining, so a new request gets a clear 503 (with
       // connection: close) rather than a refused connection; idle keep-alive sockets go now.
       server.closeIdleConnections();
+      // Scheduled eval runs stop first: no new calls; the ones in flight drain with the rest.
+      const schedulerStopped = scheduler?.stop(graceMs);
       const result = await gateway.drain(graceMs);
+      await schedulerStopped;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -85,7 +103,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     return stopping;
   };
 
-  return { url: `http://${urlHost}:${port}`, port, server, gateway, log, simulators, stop };
+  return { url, port, server, gateway, log, simulators, scheduler, stop };
 }
 
 function behaviourOf(provider: ProviderConfig): Partial<SimBehaviour> {

@@ -2,6 +2,7 @@
 import type { RoutingStrategy as StrategyName } from '../../config/routes.js';
 import { cheapestStrategy } from './cheapest.js';
 import { fixedStrategy } from './fixed.js';
+import { cascadeStrategy, learnedStrategy } from './learned.js';
 import { tableStrategy } from './table.js';
 import { tieredStrategy } from './tiered.js';
 import type { RoutingStrategy } from './types.js';
@@ -13,6 +14,8 @@ export const STRATEGIES: Record<Exclude<StrategyName, 'experiment'>, RoutingStra
   tiered: tieredStrategy,
   cheapest: cheapestStrategy,
   weighted: weightedStrategy,
+  learned: learnedStrategy,
+  cascade: cascadeStrategy,
 };
 
 export type { RoutingStrategy, StrategyChoice, StrategyInput, ModelFigures, ScoredCandidate } from './types.js';

@@ -3,6 +3,7 @@ import type { ModelConfig } from '../../config/load.js';
 import type { RouteConfig } from '../../config/routes.js';
 import type { TaskCategory } from '../../core/categories.js';
 import type { ChatRequest } from '../../core/types.js';
+import type { CascadePlan } from '../cascade.js';
 import type { DifficultyEstimate } from '../difficulty.js';
 import type { RoutingSignals } from '../signals.js';
 
@@ -42,6 +43,8 @@ export interface StrategyChoice {
   /** The short part of x-switchyard-reason after the category, e.g. `table->claude-opus-4.6`. */
   reason: string;
   scores?: ScoredCandidate[];
+  /** cascade: `model` is the weak model answering first; the chat pipeline verifies its answer and may escalate. */
+  cascade?: CascadePlan;
 }
 
 export interface RoutingStrategy {

@@ -17,6 +17,7 @@ import { ContentFilteredError, withFailover, type AttemptCall, type Served } fro
 import type { AttemptRecord, RequestRecord } from '../../store/types.js';
 import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
 import { failRequest, newRequestRecord, readApiBody, recordRequest, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
+import { runCascade } from './chat-cascade.js';
 import { streamChat } from './chat-stream.js';
 import { reasonHeader, routeRequest } from './route-request.js';
 import type { Permit } from '../../governance/governance.js';
@@ -34,8 +35,12 @@ export async function handleChat(exchange: Exchange, services: Services, format:
     permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
       exchange.response.setHeader(name, value),
     );
-    if (request.stream) await streamChat(exchange, services, format, request, resolution, record, attempts);
-    else await completeChat(exchange, services, format, request, resolution, record, attempts);
+    // A cascade route: the weak model answers first; undefined when its answer was kept and
+    // sent (by chat-cascade.ts, which renders it like completeChat / streamChat do).
+    const serving = resolution.cascade ? await runCascade(exchange, services, format, request, resolution, record, attempts) : resolution;
+    if (!serving) return;
+    if (request.stream) await streamChat(exchange, services, format, request, serving, record, attempts);
+    else await completeChat(exchange, services, format, request, serving, record, attempts);
   } catch (error) {
     failRequest(exchange, record, error, format);
   } finally {

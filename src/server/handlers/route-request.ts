@@ -31,6 +31,7 @@ export function decisionDetails(decision: RouteDecision): Record<string, unknown
     ...(decision.promptTokens !== undefined ? { prompt_tokens: decision.promptTokens } : {}),
     ...(decision.trimmedTurns !== undefined ? { trimmed_turns: decision.trimmedTurns } : {}),
     ...(decision.note ? { note: decision.note } : {}),
+    ...(decision.cascade ? { cascade: { weak: decision.cascade.weak.name, strong: decision.cascade.strong.name, threshold: decision.cascade.threshold } } : {}),
   };
 }
 
