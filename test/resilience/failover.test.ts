@@ -48,6 +48,14 @@ describe('fallback config', () => {
     const text = 'providers:\n  s: { type: simulator }\nmodels:\n  a: { provider: s, retry: { attempts: -1, initial_backoff_ms: 0 } }\n';
     expect(() => parseConfigText(text, {}, 't')).toThrow(/models\.a\.retry\.attempts: Too small[\s\S]*models\.a\.retry\.initial_backoff_ms/);
   });
+  it('rejects negative and zero timeouts with paths', () => {
+    const text = 'providers:\n  s: { type: simulator, timeouts: { connect_ms: -5 } }\nmodels:\n  a: { provider: s, timeouts: { first_token_ms: 0 } }\n';
+    expect(() => parseConfigText(text, {}, 't')).toThrow(/providers\.s\.timeouts\.connect_ms: Too small[\s\S]*models\.a\.timeouts\.first_token_ms: Too small/);
+  });
+  it('accepts mutual fallbacks: a chain is the primary and its own list, not followed transitively, so it cannot loop', () => {
+    const text = 'providers:\n  s: { type: simulator }\nmodels:\n  a: { provider: s, fallbacks: [b] }\n  b: { provider: s, fallbacks: [a] }\n';
+    expect(() => parseConfigText(text, {}, 't')).not.toThrow();
+  });
 });
 
 const FAST = 'behaviour: { ttft_ms: 0, tokens_per_second: 100000 }';
