@@ -11,6 +11,7 @@
  */
 import { BUCKETS, FEATURES_PER_TOKEN, FeatureExtractor } from './injection-features.js';
 import { InjectionModel, sigmoid } from './injection-model.js';
+import { seededRandom } from '../core/random.js';
 
 export interface InjectionExample {
   text: string;
@@ -46,17 +47,6 @@ export const DEFAULT_INJECTION_TRAINING: Required<Omit<InjectionTrainingOptions,
 interface WindowExample {
   buckets: Int32Array;
   label: 0 | 1;
-}
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function windowBuckets(extractor: FeatureExtractor, first: number, end: number): Int32Array {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runRouter } from '../../src/cli/router.js';
 import { toJsonl, type OutcomeLine } from '../../src/eval/export-outcomes.js';
-import { seededRandom } from '../../src/router/learned/linear-scorer.js';
+import { seededRandom } from '../../src/core/random.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

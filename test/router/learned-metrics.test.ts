@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { operatingPoint, thresholdForQuality, thresholdForStrongFraction } from '../../src/router/learned/calibration.js';
-import { seededRandom } from '../../src/router/learned/linear-scorer.js';
+import { seededRandom } from '../../src/core/random.js';
 import {
   accuracyAt,
   areaUnderCurve,

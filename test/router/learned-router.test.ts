@@ -14,7 +14,7 @@ import { CascadeVerifier } from '../../src/router/learned/cascade-verifier.js';
 import { kFoldAssignment, splitByFold } from '../../src/router/learned/cross-validation.js';
 import { parseRoutingData, readRoutingData, RoutingDataError, type RoutingExample } from '../../src/router/learned/dataset.js';
 import { LearnedRouter } from '../../src/router/learned/learned-router.js';
-import { seededRandom } from '../../src/router/learned/linear-scorer.js';
+import { seededRandom } from '../../src/core/random.js';
 import { evaluateRouting } from '../../src/router/learned/metrics.js';
 import { parseRouterFile } from '../../src/router/learned/model-file.js';
 

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isTaskCategory, TASK_CATEGORIES, type TaskCategory } from '../../core/categories.js';
+import { seededRandom } from '../../core/random.js';
 
 export interface LabelledPrompt {
   text: string;
@@ -61,18 +62,6 @@ export function readDataset(path: string): LabelledPrompt[] {
   return rows;
 }
 
-/** A small seeded generator (mulberry32), independent of Math.random. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Split {
   train: LabelledPrompt[];
   test: LabelledPrompt[];
@@ -80,7 +69,7 @@ export interface Split {
 
 /** Holds out `holdout` (0..1) of each category, chosen by the seed; the rest is for training. */
 export function splitStratified(rows: readonly LabelledPrompt[], holdout: number, seed: number): Split {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const train: LabelledPrompt[] = [];
   const test: LabelledPrompt[] = [];
   for (const category of TASK_CATEGORIES) {
@@ -97,7 +86,7 @@ export function splitStratified(rows: readonly LabelledPrompt[], holdout: number
  * seed, so the held-out prompts use phrasings the model never saw. Rows without a group train.
  */
 export function splitByGroup(rows: readonly LabelledPrompt[], holdout: number, seed: number): Split {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const heldOut = new Set<string>();
   for (const category of TASK_CATEGORIES) {
     const groups = [...new Set(rows.filter((row) => row.category === category && row.group).map((row) => row.group as string))].sort();

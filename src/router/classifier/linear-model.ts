@@ -8,6 +8,7 @@
  * survive quantisation (a bitmap says which), as base64.
  */
 import { FEATURE_ROWS } from './features.js';
+import { seededRandom } from '../../core/random.js';
 
 export interface TrainingOptions {
   epochs?: number;
@@ -40,17 +41,6 @@ export interface SerializedModel {
 }
 
 export const DEFAULT_TRAINING: Required<TrainingOptions> = { epochs: 10, learningRate: 0.4, l2: 3e-4, seed: 7 };
-
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Int8 weights are packed three to a double (16 bits apart), so a feature costs four loads instead of ten. */
 const LANES = 3;

@@ -3,7 +3,7 @@
  * and k folds of whole groups (MMLU subjects), so a router is scored on subjects it was
  * never trained on. Plus mean ± standard deviation for reports.
  */
-import { seededRandom } from './linear-scorer.js';
+import { seededRandom } from '../../core/random.js';
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const random = seededRandom(seed);

@@ -7,6 +7,7 @@
  * weights as base64 Float32), which loads back to bit-identical scores.
  */
 import type { ExtractedFeatures } from './prompt-features.js';
+import { seededRandom } from '../../core/random.js';
 
 export interface LinearScorerOptions {
   /** Hashed feature buckets (a power of two). */
@@ -37,18 +38,6 @@ export interface SerializedLinearScorer {
 }
 
 const CLIP = 6;
-
-/** A small seeded generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sigmoid(value: number): number {
   return 1 / (1 + Math.exp(-value));
