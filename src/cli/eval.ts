@@ -7,10 +7,9 @@ import { writeFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { loadConfig, type GatewayConfig } from '../config/load.js';
 import { compareReports, renderComparison } from '../eval/compare.js';
-import { evaluationApiKey, startEvalGateway, supportsStructuredOutput } from '../eval/eval-gateway.js';
+import { evaluationApiKey, runScorer, startEvalGateway } from '../eval/eval-gateway.js';
 import { outcomeLines, toJsonl } from '../eval/export-outcomes.js';
 import { GatewayClient } from '../eval/gateway-client.js';
-import { ModelScorer } from '../eval/judge/remote-scorer.js';
 import { createProgress } from '../eval/progress.js';
 import { buildReport, type RunReport } from '../eval/report/aggregate.js';
 import { renderHtml } from '../eval/report/html.js';
@@ -167,14 +166,7 @@ async function evalRun(values: Values): Promise<number> {
     let summary;
     try {
       const client = new GatewayClient(gateway.url, evaluationApiKey(config));
-      const judge = run.options.judge;
-      const scorer = new ModelScorer({
-        client,
-        store,
-        structuredJudge: judge !== undefined && supportsStructuredOutput(judge, config),
-        ...(judge ? { judge } : {}),
-        ...(run.options.embeddingModel ? { embeddingModel: run.options.embeddingModel } : {}),
-      });
+      const scorer = runScorer(run, client, store, config);
       const limit = integerOption(values, 'limit', 1);
       summary = await executeRun({
         store,

@@ -6,6 +6,9 @@
 import type { GatewayConfig } from '../config/load.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { startGateway, type RunningGateway } from '../server/start.js';
+import type { GatewayClient } from './gateway-client.js';
+import { ModelScorer } from './judge/remote-scorer.js';
+import type { EvalStore, StoredRun } from './store.js';
 
 /** The key evaluation calls present: SWITCHYARD_API_KEY, else the config's first static key. */
 export function evaluationApiKey(config: GatewayConfig, env: Record<string, string | undefined> = process.env): string {
@@ -22,4 +25,16 @@ export async function startEvalGateway(config: GatewayConfig): Promise<RunningGa
 /** Whether the judge can be asked for JSON through response_format. */
 export function supportsStructuredOutput(name: string, config: GatewayConfig): boolean {
   return config.models.get(name)?.capabilities.jsonSchema ?? false;
+}
+
+/** The scorer for a run's model-backed scorers (judge, embedding), through `client`. */
+export function runScorer(run: StoredRun, client: GatewayClient, store: EvalStore, config: GatewayConfig): ModelScorer {
+  const judge = run.options.judge;
+  return new ModelScorer({
+    client,
+    store,
+    structuredJudge: judge !== undefined && supportsStructuredOutput(judge, config),
+    ...(judge ? { judge } : {}),
+    ...(run.options.embeddingModel ? { embeddingModel: run.options.embeddingModel } : {}),
+  });
 }

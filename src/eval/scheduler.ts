@@ -15,9 +15,8 @@ import type { Logger } from '../core/logger.js';
 import type { AlertNotifier } from '../governance/alerts.js';
 import { compareReports, type ComparisonRow } from './compare.js';
 import { nextFire } from './cron.js';
-import { supportsStructuredOutput } from './eval-gateway.js';
+import { runScorer } from './eval-gateway.js';
 import { GatewayClient } from './gateway-client.js';
-import { ModelScorer } from './judge/remote-scorer.js';
 import { buildReport } from './report/aggregate.js';
 import { prepareRun } from './run-setup.js';
 import { executeRun } from './runner.js';
@@ -165,6 +164,11 @@ export class EvalScheduler {
     this.armed.set(schedule.name, { handle: this.timers.set(wake, Math.min(MAX_TIMER_MS, Math.max(0, at - this.now()))), at });
   }
 
+  /** Resolves when the schedule's current run (if any) has ended, however it ended. */
+  async idle(name: string): Promise<void> {
+    await this.running.get(name)?.promise;
+  }
+
   /** Run a schedule now (a firing, or a test); skipped while its previous run is still going. */
   trigger(name: string): Promise<ScheduledRunOutcome> {
     const schedule = this.schedules.get(name);
@@ -213,14 +217,7 @@ export class EvalScheduler {
     const { run } = prepared;
     logger.info({ schedule: schedule.name, run: run.id, name: run.name, resumed: prepared.resumed, cases: run.cases.length, targets: run.targets.map((target) => target.name) }, 'scheduled eval run started');
     const client = new GatewayClient(this.options.baseUrl, this.options.keyFor(schedule.name));
-    const judge = run.options.judge;
-    const scorer = new ModelScorer({
-      client,
-      store,
-      structuredJudge: judge !== undefined && supportsStructuredOutput(judge, config),
-      ...(judge ? { judge } : {}),
-      ...(run.options.embeddingModel ? { embeddingModel: run.options.embeddingModel } : {}),
-    });
+    const scorer = runScorer(run, client, store, config);
     const summary = await executeRun({ store, client, run, scorer, concurrency: schedule.concurrency, signal, now: this.now });
     const base = { schedule: schedule.name, runId: run.id, runName: run.name, resumed: prepared.resumed, executed: summary.executed };
     if (summary.remaining > 0) {

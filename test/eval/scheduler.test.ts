@@ -273,10 +273,11 @@ describe('scheduled runs inside the server', () => {
     // Finish the run the previous test left interrupted (the server resumes it at start).
     const first = await start('gpt-5.4');
     const scheduler = first.gateway.scheduler as EvalScheduler;
+    // The server resumes the unfinished run at start-up: let it end, then run afresh.
+    await scheduler.idle('nightly');
     const resumedOrFresh = await scheduler.trigger('nightly');
-    // Either the start-up resume is still going (skipped) or this call did it.
-    if (resumedOrFresh.status === 'skipped') await new Promise((resolve) => setTimeout(resolve, 50));
-    const baseline = await scheduler.trigger('nightly').then(async (outcome) => (outcome.status === 'skipped' ? new Promise<typeof outcome>((resolve) => setTimeout(() => resolve(scheduler.trigger('nightly')), 500)) : outcome));
+    expect(resumedOrFresh.status).toBe('complete');
+    const baseline = resumedOrFresh.resumed ? await scheduler.trigger('nightly') : resumedOrFresh;
     expect(baseline.status).toBe('complete');
     expect(baseline.alerted).toBe(false);
     await first.gateway.stop(1000);
@@ -354,12 +355,10 @@ describe('scheduled runs inside the server', () => {
       // The next server start resumes it: exactly the missing calls are made.
       const callsBefore = keyIdsInLog(dbPath).get('eval:nightly') ?? 0;
       const restarted = await start('gpt-5.4');
-      const resumed = await (restarted.gateway.scheduler as EvalScheduler).trigger('nightly').then(async (result) => {
-        if (result.status !== 'skipped') return result;
-        // The start-up resume is under way: wait for it.
-        for (let attempt = 0; attempt < 500 && restarted.gateway.scheduler?.isRunning('nightly'); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
-        return undefined;
-      });
+      // The start-up resume (or, if it has not begun, this trigger) finishes the run.
+      const restartedScheduler = restarted.gateway.scheduler as EvalScheduler;
+      await restartedScheduler.idle('nightly');
+      const resumed = store.findRun(interrupted?.id ?? '')?.status === 'complete' ? undefined : await restartedScheduler.trigger('nightly');
       if (resumed) expect(resumed.resumed).toBe(true);
       await restarted.gateway.stop(1000);
       const done = store.findRun(interrupted?.id ?? '');
