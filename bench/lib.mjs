@@ -15,7 +15,7 @@ const PROMPT =
 
 /** The chat request every load generator sends (about 300 characters of prompt). */
 export function chatBody(stream = false) {
-  const body = { model: 'gpt-bench', messages: [{ role: 'user', content: PROMPT }], max_tokens: 64 };
+  const body = { model: 'auto', messages: [{ role: 'user', content: PROMPT }], max_tokens: 64 };
   if (stream) Object.assign(body, { stream: true, stream_options: { include_usage: true } });
   return JSON.stringify(body);
 }

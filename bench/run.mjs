@@ -45,9 +45,15 @@ const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 // ---- targets: each returns { url, headers, version?, stop } or throws why it is unavailable
 
+// Switchyard runs with its features on, as PRODUCT.md's bar asks: a routed request (the
+// local task classifier, then a table), a virtual key with a key budget and a global budget
+// (reserved before and settled after every call), and the request log with content.
+const ADMIN_KEY = 'sy-bench-admin-key-not-secret';
+const SWITCHYARD_FEATURES = 'routing on (`model: auto`: the local task classifier, then a category table over two models), a virtual key with a key budget and a global budget (reserved before and settled after every call), and the request log with bodies';
 const switchyardConfig = (mockPort) => `server:
   host: 127.0.0.1
   port: 4040
+  admin_key: env:SWITCHYARD_BENCH_ADMIN_KEY
 store:
   sqlite:
     path: bench/.tmp/bench.db
@@ -61,10 +67,34 @@ models:
     provider: mock
     price: { input: 1, output: 2 }
     context_window: 128000
+  gpt-bench-large:
+    provider: mock
+    upstream_model: gpt-bench
+    price: { input: 5, output: 10 }
+    context_window: 128000
 routes:
   auto:
-    model: gpt-bench
+    strategy: table
+    candidates: [gpt-bench, gpt-bench-large]
+    table:
+      code: gpt-bench-large
+      math: gpt-bench-large
+      default: gpt-bench
 `;
+
+/** A virtual key with a day budget, and a global budget: every request reserves and settles both. */
+async function benchKey(origin) {
+  const admin = async (path, body) => {
+    const res = await request(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) });
+    const json = await res.body.json();
+    if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const key = await admin('/admin/keys', { name: 'bench' });
+  await admin('/admin/budgets', { scope: 'key', scope_id: key.id, period: 'day', limit_usd: 1_000_000 });
+  await admin('/admin/budgets', { scope: 'global', period: 'month', limit_usd: 1_000_000 });
+  return key.key;
+}
 
 // Portkey 1.x asks for @hono/node-server ^1.3.3, but from 1.14 on that server hands Portkey
 // the upstream fetch Response's immutable headers and every streamed request fails with
@@ -111,11 +141,13 @@ const starters = {
       name: 'switchyard',
       cwd: root,
       args: [path.join(root, 'bin/switchyard.js'), 'serve', '--config', config, '--port', String(port)],
+      env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY },
       readyUrl: `http://${HOST}:${port}/health/ready`,
       readyStatus: 200,
     });
     const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers: {}, version, stop: proc.stop };
+    const key = await benchKey(`http://${HOST}:${port}`);
+    return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers: { authorization: `Bearer ${key}` }, version, stop: proc.stop };
   },
 
   portkey: async (mock) => {
@@ -240,6 +272,8 @@ function markdown(report) {
     `Each figure: ${settings.duration} s after a ${settings.warmup} s warm-up, every process on 127.0.0.1. Mock upstream answers at once ` +
       `(delay ${settings.mockDelayMs} ms). "direct" calls the mock itself; "added" = target minus direct at the same rate, same run. ` +
       'Load generator, mock and target share the machine, so compare figures within one run only.',
+    '',
+    `Switchyard runs with ${SWITCHYARD_FEATURES}.`,
     '',
     ...Object.entries(results)
       .filter(([, r]) => r.status !== 'ok')
