@@ -16,6 +16,7 @@ import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from 
 import type { TaskCategory } from '../core/categories.js';
 import type { KeyPolicy } from '../router/signals.js';
 import { resolveEvalSettings, type EvalSettings } from '../eval/schedule-config.js';
+import { compileGuardPolicy, type GuardPolicy } from '../guards/policy.js';
 
 export interface Timeouts {
   connectMs: number;
@@ -143,10 +144,19 @@ export interface GatewayConfig {
   /** Scheduled evaluation runs (`eval.schedules`). */
   eval: EvalSettings;
   governance: { webhookUrl: string | undefined; errorRate: { threshold: number; windowMs: number; minRequests: number } | undefined };
+  /** Guard policies; undefined when the config has no `guards` section (no guard runs at all). */
+  guards: GuardSettings | undefined;
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
   /** Every secret value, so logs and errors can scrub them. */
   secrets: string[];
+}
+
+export interface GuardSettings {
+  policies: Map<string, GuardPolicy>;
+  /** Route name → the policy it names (routes without one get `defaultPolicy`). */
+  routePolicies: Map<string, string>;
+  defaultPolicy: string | undefined;
 }
 
 export interface ConfigIssue {
@@ -369,6 +379,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     keyPolicies.push({
       id: entry.name,
       private: entry.private ?? false,
+      ...(entry.guards ? { guards: entry.guards } : {}),
       ...(entry.allow_models ? { allowModels: new Set(entry.allow_models) } : {}),
       ...(entry.deny_models ? { denyModels: new Set(entry.deny_models) } : {}),
     });
@@ -378,6 +389,8 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
   if (!isLoopbackHost(host) && apiKeys.length === 0 && !adminKey && !server.insecure_no_auth) {
     issues.push({ path: 'server.host', message: `binding to ${host} (beyond loopback) requires server.api_keys, or insecure_no_auth: true` });
   }
+
+  const guards = resolveGuards(raw, issues);
 
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
@@ -418,6 +431,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
         : undefined,
     },
     eval: evalSettings,
+    guards,
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };
@@ -508,6 +522,27 @@ function resolveFallbacks(raw: RawConfig, models: Map<string, ModelConfig>, issu
       issues.push({ path: `models.${name}.retry.initial_backoff_ms`, message: 'must not exceed max_backoff_ms' });
     }
   }
+}
+
+/** Guard policies compiled, and every reference to one (guards.default, routes, keys) checked. */
+function resolveGuards(raw: RawConfig, issues: ConfigIssue[]): GuardSettings | undefined {
+  const policies = new Map<string, GuardPolicy>();
+  for (const [name, policy] of Object.entries(raw.guards?.policies ?? {})) policies.set(name, compileGuardPolicy(name, policy));
+  const known = policies.size > 0 ? `known: ${[...policies.keys()].join(', ')}` : 'no guards.policies are defined';
+  const check = (name: string | undefined, path: string): void => {
+    if (name !== undefined && !policies.has(name)) issues.push({ path, message: `unknown guard policy "${name}" (${known})` });
+  };
+  check(raw.guards?.default, 'guards.default');
+  const routePolicies = new Map<string, string>();
+  for (const [name, route] of Object.entries(raw.routes ?? {})) {
+    check(route.guards, `routes.${name}.guards`);
+    if (route.guards) routePolicies.set(name, route.guards);
+  }
+  (raw.server?.api_keys ?? []).forEach((entry, index) => {
+    if (typeof entry !== 'string') check(entry.guards, `server.api_keys[${index}].guards`);
+  });
+  if (!raw.guards) return undefined;
+  return { policies, routePolicies, defaultPolicy: raw.guards.default };
 }
 
 /** A route that always sends requests to one model. */

@@ -267,6 +267,117 @@ const learnedSchema = z
   })
   .describe('learned and cascade: the trained router and the two models it chooses between.');
 
+// ---------------------------------------------------------------- guards
+
+const PII_TYPE_NAMES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'] as const;
+const SCAN_ROLES = ['user', 'tool', 'system', 'assistant'] as const;
+const policyName = z.string().min(1).describe('The name of a policy under guards.policies.');
+
+/** Actions of the answer phases: route-private there is an error that says why. */
+function answerAction() {
+  return z.enum(['block', 'redact', 'flag'], {
+    error: (issue) => (issue.input === 'route-private' ? 'route-private is a request-phase action (the answer has already been produced); use block, redact or flag' : undefined),
+  });
+}
+
+/** A deny rule: whole-word keywords and/or regular expressions; `actions` are the ones its phase allows. */
+function denyRuleSchema<Action extends string>(actions: readonly [Action, ...Action[]]) {
+  return z
+    .strictObject({
+      name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').describe('Named in the verdict and the error message (never the matched text).'),
+      keywords: z.array(z.string().min(1)).min(1).optional().describe('Case-insensitive whole words or phrases; any one matches.'),
+      patterns: z.array(z.string().min(1)).min(1).optional().describe('Regular expressions (JavaScript syntax, case-insensitive); any one matches.'),
+      action: z
+        .enum(actions, { error: (issue) => (issue.input === 'route-private' ? 'route-private is a request-phase action; use block or flag' : undefined) })
+        .describe(`What a match does: ${actions.join(', ')}.`),
+    })
+    .superRefine((rule, context) => {
+      if (!rule.keywords && !rule.patterns) context.addIssue({ code: 'custom', message: 'give keywords, patterns or both', path: [] });
+      (rule.patterns ?? []).forEach((pattern, index) => {
+        try {
+          compileUserPattern(pattern);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}`, path: ['patterns', index] });
+        }
+      });
+    });
+}
+
+const requestGuardsSchema = z
+  .strictObject({
+    injection: z
+      .strictObject({
+        action: z.enum(['block', 'flag']).optional().describe('block (default): 400 guardrail_violation; flag: record the verdict only.'),
+        threshold: z.number().min(0).max(1).optional().describe('Score from which a finding counts (0..1, default 0.5).'),
+        scan: z
+          .array(z.enum(SCAN_ROLES))
+          .min(1)
+          .optional()
+          .describe('Message roles scanned (default [user, tool]); tool covers indirect injection in tool results and retrieved content; system includes developer.'),
+      })
+      .optional()
+      .describe('Prompt-injection and jailbreak detection.'),
+    pii: z
+      .strictObject({
+        action: z.enum(['block', 'redact', 'route-private', 'flag']).describe('block: 400; redact: typed placeholders ([EMAIL_1]) before the provider sees the text; route-private: only private models may serve; flag: record only.'),
+        types: z.array(z.enum(PII_TYPE_NAMES)).min(1).optional().describe('PII types looked for (default all).'),
+        restore: z.boolean().optional().describe('redact: put the values back where the answer repeats a placeholder (default false).'),
+      })
+      .optional()
+      .describe('PII in any message (every role).'),
+    secrets: z
+      .strictObject({
+        action: z.enum(['block', 'redact', 'route-private', 'flag']).describe('As for pii.'),
+        restore: z.boolean().optional().describe('redact: put the values back in the answer (default false).'),
+      })
+      .optional()
+      .describe('API keys, tokens, private keys and passwords in any message.'),
+    deny: z.array(denyRuleSchema(['block', 'route-private', 'flag'])).optional().describe('Deny rules on user and tool messages.'),
+    allow: z
+      .strictObject({ tools: z.array(z.string().min(1)).describe('Tool names a request may offer; a request offering any other tool is blocked.') })
+      .optional()
+      .describe('Allow-lists.'),
+  })
+  .describe('Phase 1: checks on the request, before routing and before any upstream call.');
+
+const responseGuardsSchema = z
+  .strictObject({
+    pii: z
+      .strictObject({
+        action: answerAction().describe('block: 502 (a stream ends with an error event); redact: placeholders in the answer; flag: record only.'),
+        types: z.array(z.enum(PII_TYPE_NAMES)).min(1).optional().describe('PII types looked for (default all).'),
+      })
+      .optional()
+      .describe('PII in the answer text.'),
+    secrets: z
+      .strictObject({ action: answerAction().describe('As for pii.') })
+      .optional()
+      .describe('Secrets in the answer text.'),
+    deny: z.array(denyRuleSchema(['block', 'flag'])).optional().describe('Deny rules on the answer text.'),
+    json_schema: z
+      .strictObject({
+        on_invalid: z.enum(['retry', 'error']).describe('retry: one more upstream call, then 502; error: 502 at once.'),
+      })
+      .optional()
+      .describe('Validate non-streamed answers to requests with response_format json_schema against that schema.'),
+    hold_back: z.number().int().min(16).max(65_536).optional().describe('Streams: characters held back so a value split across chunks is seen whole (default 256).'),
+  })
+  .describe('Phases 2 and 3: checks on the answer, non-streamed and streamed.');
+
+const guardPolicySchema = z
+  .strictObject({
+    request: requestGuardsSchema.optional(),
+    response: responseGuardsSchema.optional(),
+  })
+  .describe('A named guard policy: what to check before the request leaves and in the answer.');
+
+const guardsSchema = z
+  .strictObject({
+    policies: z.record(z.string().min(1), guardPolicySchema).describe('Guard policies by name; routes, keys and `default` refer to them.'),
+    default: policyName.optional().describe('The policy for requests whose route names none (no guards when absent).'),
+  })
+  .describe('Guardrails in the request path. A key policy (server.api_keys[].guards, or a virtual key\'s metadata.guards) and a route policy both apply; the strictest action per finding wins (block > redact > route-private > flag).');
+
 const routeSchema = z
   .strictObject({
     description: z.string().optional(),
@@ -329,6 +440,7 @@ const routeSchema = z
     fallbacks: z.array(z.string().min(1)).optional().describe('Models tried, in order, after the chosen model and its own fallbacks have failed.'),
     timeouts: timeoutsSchema.optional().describe("Timeouts for this route's upstream calls, over the model's and provider's."),
     learned: learnedSchema.optional(),
+    guards: policyName.optional().describe('Guard policy for requests to this route (default: guards.default).'),
   })
   .superRefine((route, context) => {
     const strategy = route.strategy ?? (route.model ? 'fixed' : route.experiment ? 'experiment' : 'cheapest');
@@ -366,6 +478,7 @@ export const configSchema = z
                   allow_models: z.array(z.string().min(1)).optional().describe('Only these models may serve this key (routes choose among them).'),
                   deny_models: z.array(z.string().min(1)).optional().describe('These models never serve this key.'),
                   private: z.boolean().optional().describe('Everything this key sends is private data: only private models serve it.'),
+                  guards: policyName.optional().describe('Guard policy for this key, applied together with the route\'s.'),
                 })
                 .describe('A key with a policy.'),
             ]),
@@ -420,6 +533,7 @@ export const configSchema = z
       })
       .optional(),
     eval: evalConfigSchema.optional(),
+    guards: guardsSchema.optional(),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 
@@ -427,3 +541,5 @@ export type RawConfig = z.infer<typeof configSchema>;
 export type RawProvider = z.infer<typeof providerSchema>;
 export type RawModel = z.infer<typeof modelSchema>;
 export type RawTimeouts = z.infer<typeof timeoutsSchema>;
+export type RawGuardPolicy = z.infer<typeof guardPolicySchema>;
+export type RawDenyRule = NonNullable<NonNullable<RawGuardPolicy['request']>['deny']>[number];

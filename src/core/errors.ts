@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'unsupported_capability'
   | 'context_length_exceeded'
   | 'content_filtered'
+  | 'guardrail_violation'
   | 'no_eligible_model'
   | 'rate_limited'
   | 'budget_exceeded'
@@ -59,6 +60,8 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   unsupported_capability: { status: 422, type: 'invalid_request_error', retryable: false },
   context_length_exceeded: { status: 400, type: 'invalid_request_error', retryable: false },
   content_filtered: { status: 400, type: 'invalid_request_error', retryable: false },
+  /** 400 for a request a guard blocked; a blocked answer overrides the status with 502. */
+  guardrail_violation: { status: 400, type: 'guardrail_violation', retryable: false },
   no_eligible_model: { status: 422, type: 'invalid_request_error', retryable: false },
   rate_limited: { status: 429, type: 'rate_limit_error', retryable: true },
   budget_exceeded: { status: 429, type: 'insufficient_quota', retryable: false },

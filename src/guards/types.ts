@@ -26,8 +26,11 @@ export type SecretType =
 
 export type InjectionType = 'injection' | 'jailbreak';
 
+/** Who produced a finding: a detector, or a deny rule or allow-list of a guard policy (see pipeline.ts). */
+export type FindingSource = GuardName | 'deny' | 'allow';
+
 export interface Finding {
-  guard: GuardName;
+  guard: FindingSource;
   /** What was found: a PiiType, a SecretType or an InjectionType. */
   type: string;
   /** The stable name of the rule or pattern that fired, e.g. "email", "override.en", "classifier". */
@@ -41,7 +44,7 @@ export interface Finding {
 }
 
 export interface Detector {
-  readonly name: GuardName;
+  readonly name: FindingSource;
   scan(text: string): Finding[];
 }
 

@@ -20,6 +20,7 @@ export class GatewayMetrics {
   private readonly cost: Counter<'model'>;
   private readonly hedges: Counter<'winner'>;
   private readonly seams: Counter<'method'>;
+  private readonly guardVerdicts: Counter<'guard' | 'type' | 'action' | 'phase'>;
   private readonly decisions: Counter<'route' | 'strategy' | 'category' | 'variant' | 'model' | 'status'>;
 
   constructor(sources: { breakers: CircuitBreakers | undefined; load: DeploymentLoad }) {
@@ -41,6 +42,12 @@ export class GatewayMetrics {
     this.tokens = new Counter({ name: 'switchyard_tokens_total', help: 'Tokens of every upstream call, by model and direction (input, output).', labelNames: ['model', 'direction'], registers });
     this.cost = new Counter({ name: 'switchyard_cost_usd_total', help: 'Cost of every upstream call in USD, by model.', labelNames: ['model'], registers });
     this.hedges = new Counter({ name: 'switchyard_hedges_total', help: 'Hedged requests by which side answered first (primary, backup, none).', labelNames: ['winner'], registers });
+    this.guardVerdicts = new Counter({
+      name: 'switchyard_guard_verdicts_total',
+      help: 'Guard verdicts (findings grouped per request by guard, type, rule and action), by guard, type, action and phase (request, response, stream).',
+      labelNames: ['guard', 'type', 'action', 'phase'],
+      registers,
+    });
     this.seams = new Counter({ name: 'switchyard_stream_recoveries_total', help: 'Streams continued on a backup after breaking mid-answer, by method (prefill, instruction).', labelNames: ['method'], registers });
 
     this.decisions = new Counter({
@@ -117,6 +124,7 @@ export class GatewayMetrics {
     if (!details) return;
     for (const hedge of details.hedges ?? []) this.hedges.inc({ winner: hedge.winner });
     for (const seam of details.seams ?? []) this.seams.inc({ method: seam.method });
+    for (const verdict of details.guards ?? []) this.guardVerdicts.inc({ guard: verdict.guard, type: verdict.type, action: verdict.action, phase: verdict.phase });
     const decision = details.decision;
     if (decision) {
       const category = (decision.category as { category?: string } | undefined)?.category ?? '';

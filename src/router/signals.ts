@@ -15,6 +15,8 @@ export interface KeyPolicy {
   denyModels?: ReadonlySet<string>;
   /** Everything this key sends counts as private data. */
   private: boolean;
+  /** The guard policy of this key (server.api_keys[].guards). */
+  guards?: string;
 }
 
 export interface RoutingSignals {
@@ -62,7 +64,11 @@ function numberHint(raw: string | undefined, where: string, min: number, max: nu
   return value;
 }
 
-export function readSignals(request: ChatRequest, headers: IncomingHttpHeaders, key?: KeyPolicy): RoutingSignals {
+/**
+ * The request's signals. `guardPrivate` is set when a guard verdict (route-private) makes the
+ * request private, e.g. "guard:pii"; it is read before the router decides.
+ */
+export function readSignals(request: ChatRequest, headers: IncomingHttpHeaders, key?: KeyPolicy, guardPrivate?: string): RoutingSignals {
   let lastUserText = '';
   let hasImages = false;
   let characters = 0;
@@ -84,6 +90,7 @@ export function readSignals(request: ChatRequest, headers: IncomingHttpHeaders, 
   if (truthy(header(headers, 'x-switchyard-private'))) Object.assign(signals, { private: true, privateSource: 'header x-switchyard-private' });
   else if (truthy(metadata.private)) Object.assign(signals, { private: true, privateSource: 'metadata.private' });
   else if (key?.private) Object.assign(signals, { private: true, privateSource: `key ${key.id}` });
+  else if (guardPrivate) Object.assign(signals, { private: true, privateSource: guardPrivate });
 
   const budgetHeader = header(headers, 'x-switchyard-latency-budget-ms');
   const budget =

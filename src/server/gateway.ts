@@ -19,6 +19,7 @@ import { createAdapter, type ProviderAdapter } from '../providers/index.js';
 import { UpstreamClient } from '../providers/http-client.js';
 import { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import { DeploymentLoad } from '../resilience/load-balancer.js';
+import { GuardSet } from '../guards/pipeline.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { Executor } from '../router/executor.js';
 import { ModelResolver } from '../router/resolve.js';
@@ -100,7 +101,12 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     quality: (model, category) => qualityEstimates.quality(model, category),
   });
   const governance = new Governance(config, () => log.flush(), logger);
-  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, executor: new Executor(adapters, load) };
+  const guards = config.guards
+    ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy, (name) =>
+        logger.warn(`a virtual key names guard policy "${name}", which the config does not define; the default policy applies to it`),
+      )
+    : undefined;
+  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, executor: new Executor(adapters, load) };
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
   const adminDigest = config.server.adminKey !== undefined ? digest(config.server.adminKey) : undefined;

@@ -12,6 +12,7 @@ import type { QualityEstimates } from '../router/quality-estimates.js';
 import type { Governance } from '../governance/governance.js';
 import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { GuardSet } from '../guards/pipeline.js';
 import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
 import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
@@ -27,6 +28,8 @@ export interface Services {
   router: Router;
   qualityEstimates: QualityEstimates;
   governance: Governance;
+  /** Undefined when the config has no guards: the request path then never looks at guards. */
+  guards: GuardSet | undefined;
 }
 
 /** The end of every request: its row (and its attempts' rows) in the log, and its metrics. */

@@ -55,7 +55,21 @@ export interface RequestDetails {
   decision?: Record<string, unknown>;
   hedges?: { afterMs: number; primary: string; backup: string; winner: string }[];
   seams?: { atChar: number; atToken: number; fromAttempt: number; toAttempt: number; fromModel: string; toModel: string; cause: string; method: string }[];
-  guards?: Record<string, unknown>[];
+  guards?: GuardVerdict[];
+}
+
+/** One guard verdict: what was found and what was done, with where (never the value). */
+export interface GuardVerdict {
+  /** injection, pii, secrets, deny (deny rules), allow (the tools allow-list) or json_schema. */
+  guard: string;
+  type: string;
+  rule: string;
+  /** The highest score among the spans. */
+  score: number;
+  phase: 'request' | 'response' | 'stream';
+  action: 'block' | 'redact' | 'route-private' | 'flag';
+  /** UTF-16 offsets; message_index is the message (request) or the choice (answer); for the tools allow-list, message_index is -1 and start the tool's position. */
+  spans: { start: number; end: number; message_index: number }[];
 }
 
 export interface RequestLogQuery {

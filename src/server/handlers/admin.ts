@@ -108,6 +108,11 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           const unknown = (names ?? []).filter((name) => !known.has(name));
           if (unknown.length > 0) throw new GatewayError('invalid_request', `${field}: unknown ${field === 'allowed_models' ? 'model' : 'route'}(s) ${unknown.join(', ')}`, { param: field });
         }
+        // A virtual key's guard policy (metadata.guards) must exist: checked here, not discovered per request.
+        const policy = body.metadata?.guards;
+        if (policy !== undefined && !services.config.guards?.policies.has(policy)) {
+          throw new GatewayError('invalid_request', `metadata.guards: unknown guard policy '${policy}' (known: ${[...(services.config.guards?.policies.keys() ?? [])].join(', ') || 'none'})`, { param: 'metadata' });
+        }
         const expiresAt = body.expires_at ? Date.parse(body.expires_at) : body.expires_in_days ? Date.now() + body.expires_in_days * 86_400_000 : null;
         const { key, secret } = governance.keys.create({
           name: body.name,

@@ -19,6 +19,8 @@ import { elapsedMs, sendJson, writeChunk, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
 import { executionContext, responseHeaders, runWithFailover } from './chat.js';
 import { SSE_HEADERS } from './chat-stream.js';
+import type { GuardRun } from '../../guards/pipeline.js';
+import { checkAnswer, jsonSchemaProblem } from '../../guards/response.js';
 
 /**
  * Runs the weak call and decides. Returns undefined when the weak answer was kept and sent;
@@ -32,6 +34,7 @@ export async function runCascade(
   decision: RouteDecision,
   record: RequestRecord,
   attempts: AttemptRecord[],
+  guards?: GuardRun,
 ): Promise<RouteDecision | undefined> {
   const plan = decision.cascade as CascadePlan;
   const context = executionContext(exchange);
@@ -64,6 +67,15 @@ export async function runCascade(
   stored.reason = verdict.escalate ? `${reason}->${plan.strong.name}` : reason;
 
   if (verdict.escalate || !response) return { ...decision, model: plan.strong, reason: `${reason}->${plan.strong.name}` };
+  if (guards?.response?.jsonSchema && jsonSchemaProblem(request, response)) {
+    // A kept answer that fails the requested schema is not kept: the strong model answers (and is checked in turn).
+    guards.note({ guard: 'json_schema', type: 'invalid', rule: 'json_schema', score: 1, phase: 'response', action: 'flag', spans: [] });
+    const escalated = `${reason} json_schema invalid->${plan.strong.name}`;
+    stored.reason = escalated;
+    return { ...decision, model: plan.strong, reason: escalated };
+  }
+  // The same answer guards as any other answer (scanned whole: it is complete), before anything is sent.
+  if (guards) response = checkAnswer(guards, response);
   const kept = { ...decision, reason };
   if (request.stream) await streamKept(exchange, services, format, request, kept, response, record, attempts);
   else sendKept(exchange, services, format, request, kept, response, record, attempts);

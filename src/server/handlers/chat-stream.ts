@@ -4,11 +4,13 @@
  * client has seen part of the answer, either continue it on a backup (a seam, recorded)
  * or end the client stream with an explicit error event — never a clean end on a cut.
  * Each upstream call is settled as its own attempt with the tokens it produced.
+ * With guards, text deltas pass through a StreamGuard (hold-back scan, redact or block,
+ * restore); a blocked answer ends with an error event like a broken stream, never recovered.
  */
 import type { InboundChatFormat, StreamRenderer } from '../../api/inbound-format.js';
 import type { Deployment, ModelConfig } from '../../config/load.js';
 import type { ChatRequest, StreamPart, Usage } from '../../core/types.js';
-import { toGatewayError, type GatewayError } from '../../core/errors.js';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { formatUsd } from '../../governance/pricing.js';
 import { abortReason, CallerAbortedError } from '../../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, type AttemptControl, type OpenedStream } from '../../router/executor.js';
@@ -19,6 +21,8 @@ import { elapsedMs, writeChunk, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
 import { ContentFilteredError } from '../../resilience/failover.js';
 import { canServe, executionContext, responseHeaders, runWithFailover, servedOrRefusal } from './chat.js';
+import type { GuardRun } from '../../guards/pipeline.js';
+import { StreamGuard } from '../../guards/response.js';
 
 /** At most this many seams per response: a backup that keeps breaking is not recovery. */
 const MAX_SEAMS = 3;
@@ -86,6 +90,7 @@ export async function streamChat(
   resolution: Resolution,
   record: RequestRecord,
   attempts: AttemptRecord[],
+  guards?: GuardRun,
 ): Promise<void> {
   const context = executionContext(exchange);
   const open = (call: ChatRequest, model: ModelConfig, deployment: Deployment, control: AttemptControl): Promise<OpenedStream> =>
@@ -126,6 +131,7 @@ export async function streamChat(
   let outputTokens = 0;
   let upstreamUsage: Usage | undefined;
 
+  const streamGuard = guards && (guards.response || guards.restoreMap.size > 0) ? new StreamGuard(guards) : undefined;
   let current = served.value;
   let heldWhitespace = '';
   for (;;) {
@@ -134,6 +140,10 @@ export async function streamChat(
       own.take(part);
       if (part.type === 'usage') return; // summed over seams, sent once at the end
       if (part.type === 'start' && seams.length > 0) return; // one response, one start
+      if (streamGuard) for (const each of streamGuard.filter(part)) await send(each);
+      else await send(part);
+    };
+    const send = async (part: StreamPart): Promise<void> => {
       if (part.type === 'text-delta' && heldWhitespace) {
         // The prefill left out trailing whitespace the client already has; do not send it twice.
         const text = part.text.replace(/^\s+/, '');
@@ -153,7 +163,21 @@ export async function streamChat(
         if (next.done) break;
         await relay(next.value);
       }
+      if (streamGuard) for (const part of streamGuard.end()) await send(part);
     } catch (error) {
+      if (error instanceof GatewayError && error.code === 'guardrail_violation') {
+        // The upstream answered; a guard stopped the answer. No recovery: a backup would be judged the same way.
+        void current.rest.return?.();
+        settleStream(services, current, request, own);
+        record.ttftMs = client.firstTokenMs;
+        if (logContent) record.responseBody = client.toJson();
+        record.status = error.status;
+        record.errorCode = error.code;
+        record.errorMessage = error.message;
+        await writeChunk(response, renderer.error(error));
+        response.end();
+        return;
+      }
       const failure = error instanceof CallerAbortedError || exchange.signal.aborted ? abortReason(exchange.signal) : toGatewayError(error);
       const usage = settleStream(services, current, request, own, failure);
       record.ttftMs = client.firstTokenMs;
@@ -207,7 +231,8 @@ export async function streamChat(
     const fallbacks = [...new Set([...model.fallbacks, ...resolution.model.fallbacks, ...resolution.fallbacks])].filter((candidate) => candidate !== model);
     const continuation = await openContinuation({
       request,
-      partial: client.text,
+      // What the client has, with restored values back as placeholders: the backup sees what the first model saw.
+      partial: streamGuard ? streamGuard.unrestore(client.text) : client.text,
       outputTokensSoFar: outputTokens,
       model,
       deployment: broken.deployment,
@@ -238,6 +263,7 @@ export async function streamChat(
     record.model = next.model.name;
     record.provider = next.deployment.provider.name;
     heldWhitespace = continuation.plan.heldWhitespace;
+    streamGuard?.reset();
     return next;
   }
 }

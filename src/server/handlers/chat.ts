@@ -1,14 +1,14 @@
 /**
  * The chat pipeline behind every chat API format (OpenAI /v1/chat/completions, Anthropic
  * /v1/messages), top to bottom:
- * parse (format) → resolve the model → check capabilities → execute (stream or not) →
- * render (format) → record.
+ * parse (format) → guards (request) → resolve the model → check capabilities → execute
+ * (stream or not) → guards (answer) → render (format) → record.
  * Every request leaves exactly one request row, and every upstream call one attempt row,
  * whether it succeeded, failed, or the client walked away.
  */
 import type { InboundChatFormat } from '../../api/inbound-format.js';
 import type { ModelConfig } from '../../config/load.js';
-import type { ChatRequest, Usage } from '../../core/types.js';
+import type { ChatRequest, ChatResponse, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { formatUsd } from '../../governance/pricing.js';
 import type { ExecutionContext } from '../../router/executor.js';
@@ -21,29 +21,47 @@ import { runCascade } from './chat-cascade.js';
 import { streamChat } from './chat-stream.js';
 import { reasonHeader, routeRequest } from './route-request.js';
 import type { Permit } from '../../governance/governance.js';
+import { GuardRun, guardBlocked } from '../../guards/pipeline.js';
+import { checkAnswer, jsonSchemaProblem } from '../../guards/response.js';
 
 export async function handleChat(exchange: Exchange, services: Services, format: InboundChatFormat): Promise<void> {
   const record = newRequestRecord(exchange, 'chat');
   const attempts: AttemptRecord[] = [];
   let permit: Permit | undefined;
+  let guards: GuardRun | undefined;
   try {
-    const request = format.parseRequest(await readApiBody(exchange, services, record));
+    let request = format.parseRequest(await readApiBody(exchange, services, record));
     record.stream = request.stream;
     checkKeyRoutes(exchange, services, request.model);
-    const resolution = await routeRequest(exchange, services, request, record, attempts);
+    // Guards (request phase), before routing: one lookup and nothing else when no policy applies.
+    const applied = services.guards?.resolve(exchange.keyPolicy?.guards ?? exchange.virtualKey?.metadata?.guards, request.model);
+    let guardPrivate: string | undefined;
+    if (applied) {
+      guards = new GuardRun(applied);
+      const checked = guards.checkRequest(request);
+      request = checked.request;
+      guardPrivate = checked.privateSource;
+    }
+    const resolution = await routeRequest(exchange, services, request, record, attempts, guardPrivate);
     checkCapabilities(request, resolution.model);
     permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
       exchange.response.setHeader(name, value),
     );
     // A cascade route: the weak model answers first; undefined when its answer was kept and
     // sent (by chat-cascade.ts, which renders it like completeChat / streamChat do).
-    const serving = resolution.cascade ? await runCascade(exchange, services, format, request, resolution, record, attempts) : resolution;
+    const serving = resolution.cascade ? await runCascade(exchange, services, format, request, resolution, record, attempts, guards) : resolution;
     if (!serving) return;
-    if (request.stream) await streamChat(exchange, services, format, request, serving, record, attempts);
-    else await completeChat(exchange, services, format, request, serving, record, attempts);
+    if (request.stream) await streamChat(exchange, services, format, request, serving, record, attempts, guards);
+    else await completeChat(exchange, services, format, request, serving, record, attempts, guards);
   } catch (error) {
     failRequest(exchange, record, error, format);
   } finally {
+    if (guards) {
+      if (guards.verdicts.length > 0) (record.details ??= {}).guards = guards.verdicts;
+      // The log keeps placeholders, never the values a guard found (restored answers included).
+      record.requestBody = guards.scrubForLog(record.requestBody);
+      record.responseBody = guards.scrubForLog(record.responseBody);
+    }
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(exchange);
     // Before the row is queued: budgets count this request exactly once (see governance/budgets.ts).
@@ -161,17 +179,38 @@ async function completeChat(
   resolution: Resolution,
   record: RequestRecord,
   attempts: AttemptRecord[],
+  guards?: GuardRun,
 ): Promise<void> {
   const context = executionContext(exchange);
   const fallOnFilter = resolution.model.fallbackOn.includes('content_filter');
-  const { value: response } = await servedOrRefusal(
-    runWithFailover(services, exchange, request, resolution, record, async (model, deployment, control) => {
-      const answer = await services.executor.complete(request, model, deployment, context, control, attempts);
-      if (fallOnFilter && answer.choices[0]?.finishReason === 'content_filter') throw new ContentFilteredError({ value: answer, model, deployment });
-      return answer;
-    }),
-    record,
-  );
+  const call = async (): Promise<ChatResponse> => {
+    const served = await servedOrRefusal(
+      runWithFailover(services, exchange, request, resolution, record, async (model, deployment, control) => {
+        const answer = await services.executor.complete(request, model, deployment, context, control, attempts);
+        if (fallOnFilter && answer.choices[0]?.finishReason === 'content_filter') throw new ContentFilteredError({ value: answer, model, deployment });
+        return answer;
+      }),
+      record,
+    );
+    return served.value;
+  };
+  let response = await call();
+  if (guards) {
+    const jsonCheck = guards.response?.jsonSchema;
+    if (jsonCheck && request.responseFormat?.type === 'json_schema') {
+      let problem = jsonSchemaProblem(request, response);
+      if (problem && jsonCheck.onInvalid === 'retry') {
+        guards.note({ guard: 'json_schema', type: 'invalid', rule: 'json_schema', score: 1, phase: 'response', action: 'flag', spans: [] });
+        response = await call();
+        problem = jsonSchemaProblem(request, response);
+      }
+      if (problem) {
+        guards.note({ guard: 'json_schema', type: 'invalid', rule: 'json_schema', score: 1, phase: 'response', action: 'block', spans: [] });
+        throw guardBlocked('response', 'json_schema', 'json_schema', { detail: problem });
+      }
+    }
+    response = checkAnswer(guards, response);
+  }
   const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
   const served = attempts.find((attempt) => attempt.status === 200 && attempt.model === record.model && attempt.provider === record.provider) ?? attempts[attempts.length - 1];
   const usage: Usage | undefined = response.usage ?? (served ? { inputTokens: served.inputTokens, outputTokens: served.outputTokens } : undefined);

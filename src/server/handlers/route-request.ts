@@ -58,8 +58,16 @@ function askModel(exchange: Exchange, services: Services, attempts: AttemptRecor
   };
 }
 
-export async function routeRequest(exchange: Exchange, services: Services, request: ChatRequest, record: RequestRecord, attempts: AttemptRecord[]): Promise<RouteDecision> {
-  const signals = readSignals(request, exchange.request.headers, exchange.keyPolicy);
+/** `guardPrivate`: a guard's route-private verdict (e.g. "guard:pii"), which makes the request private before the router decides. */
+export async function routeRequest(
+  exchange: Exchange,
+  services: Services,
+  request: ChatRequest,
+  record: RequestRecord,
+  attempts: AttemptRecord[],
+  guardPrivate?: string,
+): Promise<RouteDecision> {
+  const signals = readSignals(request, exchange.request.headers, exchange.keyPolicy, guardPrivate);
   const decision = await services.router.decide(request, signals, askModel(exchange, services, attempts));
   record.route = decision.route;
   record.model = decision.model.name;

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest, ChatResponse, StreamPart } from '../../src/core/types.js';
+import { GatewayError } from '../../src/core/errors.js';
+import { GuardRun, GuardSet } from '../../src/guards/pipeline.js';
+import { ACTION_RANK, compileGuardPolicy, responsePlan, stricter, type GuardAction, type GuardPolicy } from '../../src/guards/policy.js';
+import { StreamGuard, checkAnswer, jsonSchemaProblem } from '../../src/guards/response.js';
+import type { RawGuardPolicy } from '../../src/config/schema.js';
+import { ALPHANUMERIC, token } from './helpers.js';
+
+function policies(raw: Record<string, RawGuardPolicy>): Map<string, GuardPolicy> {
+  return new Map(Object.entries(raw).map(([name, policy]) => [name, compileGuardPolicy(name, policy)]));
+}
+
+function chat(content: string, extra: Partial<ChatRequest> = {}): ChatRequest {
+  return { model: 'auto', stream: false, includeUsage: false, messages: [{ role: 'user', content }], ...extra };
+}
+
+function answer(text: string): ChatResponse {
+  return { model: 'm', created: 1, choices: [{ index: 0, text, toolCalls: [], finishReason: 'stop' }] };
+}
+
+function blocked(run: () => unknown): GatewayError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a guardrail_violation');
+}
+
+const KEY = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 3)}`;
+
+describe('action precedence', () => {
+  it('block > redact > route-private > flag, whatever the order', () => {
+    const actions: GuardAction[] = ['flag', 'route-private', 'redact', 'block'];
+    expect([...actions].sort((left, right) => ACTION_RANK[left] - ACTION_RANK[right])).toEqual(actions);
+    for (const left of actions) for (const right of actions) expect(stricter(left, right)).toBe(ACTION_RANK[left] >= ACTION_RANK[right] ? left : right);
+  });
+});
+
+describe('GuardSet.resolve', () => {
+  const set = new GuardSet(
+    policies({ base: { request: { pii: { action: 'flag' } } }, strict: { request: { pii: { action: 'block' } } }, route: { response: { secrets: { action: 'redact' } } } }),
+    new Map([['support', 'route']]),
+    'base',
+  );
+
+  it('null when no policy applies (no default, no route or key policy)', () => {
+    expect(new GuardSet(new Map(), new Map(), undefined).resolve(undefined, 'auto')).toBeNull();
+  });
+
+  it('the default for a route without a policy; the route policy and the key policy together; cached', () => {
+    expect(set.resolve(undefined, 'gpt-5.4')?.policies.map((policy) => policy.name)).toEqual(['base']);
+    expect(set.resolve('strict', 'support')?.policies.map((policy) => policy.name)).toEqual(['strict', 'route']);
+    expect(set.resolve('base', 'auto')?.policies.map((policy) => policy.name)).toEqual(['base']);
+    expect(set.resolve('strict', 'support')).toBe(set.resolve('strict', 'support'));
+  });
+
+  it('an unknown key policy (a virtual key metadata typo) is reported once and gets the default', () => {
+    const reported: string[] = [];
+    const guarded = new GuardSet(policies({ base: { request: { pii: { action: 'flag' } } } }), new Map(), 'base', (name) => reported.push(name));
+    expect(guarded.resolve('typo', 'auto')?.policies.map((policy) => policy.name)).toEqual(['base']);
+    guarded.resolve('typo', 'auto');
+    expect(reported).toEqual(['typo']);
+  });
+});
+
+describe('request phase', () => {
+  it('merged policies: the strictest action per finding wins', () => {
+    const both = policies({ key: { request: { pii: { action: 'flag', types: ['email'] } } }, route: { request: { pii: { action: 'redact', types: ['email', 'phone'] } } } });
+    const run = new GuardRun({ policies: [...both.values()], response: undefined });
+    const checked = run.checkRequest(chat('Mail jane@example.com'));
+    expect(checked.request.messages[0]?.content).toBe('Mail [EMAIL_1]');
+    expect(run.verdicts).toEqual([expect.objectContaining({ guard: 'pii', type: 'email', action: 'redact', phase: 'request', spans: [{ start: 5, end: 21, message_index: 0 }] })]);
+
+    const strict = policies({ key: { request: { pii: { action: 'block' } } }, route: { request: { pii: { action: 'redact' } } } });
+    const error = blocked(() => new GuardRun({ policies: [...strict.values()], response: undefined }).checkRequest(chat('Mail jane@example.com')));
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('guardrail_violation');
+    expect(error.message).toBe('Request blocked by guard pii (rule email).');
+  });
+
+  it('route-private sets the private source; redact leaves the parsed original alone and restores only with restore', () => {
+    const [privatePolicy] = policies({ p: { request: { pii: { action: 'route-private' } } } }).values();
+    const privateRun = new GuardRun({ policies: [privatePolicy as GuardPolicy], response: undefined });
+    expect(privateRun.checkRequest(chat('call +44 20 7946 0958')).privateSource).toBe('guard:pii');
+
+    const [redacting] = policies({ r: { request: { pii: { action: 'redact', restore: true } } } }).values();
+    const run = new GuardRun({ policies: [redacting as GuardPolicy], response: undefined });
+    const original = chat('x', { messages: [{ role: 'system', content: 'Owner: ops@example.com' }, { role: 'user', content: [{ type: 'text', text: 'Write to ops@example.com' }, { type: 'image', url: 'https://example.com/a.png' }] }] });
+    const redacted = run.checkRequest(original).request;
+    expect(redacted.messages[0]?.content).toBe('Owner: [EMAIL_1]');
+    expect(redacted.messages[1]?.content).toEqual([{ type: 'text', text: 'Write to [EMAIL_1]' }, { type: 'image', url: 'https://example.com/a.png' }]);
+    expect(original.messages[0]?.content).toBe('Owner: ops@example.com');
+    expect(checkAnswer(run, answer('I wrote to [EMAIL_1].')).choices[0]?.text).toBe('I wrote to ops@example.com.');
+  });
+
+  it('the tools allow-list blocks a request offering another tool', () => {
+    const [policy] = policies({ a: { request: { allow: { tools: ['search'] } } } }).values();
+    const run = new GuardRun({ policies: [policy as GuardPolicy], response: undefined });
+    expect(run.checkRequest(chat('hi', { tools: [{ name: 'search' }] })).request.tools).toHaveLength(1);
+    const error = blocked(() => run.checkRequest(chat('hi', { tools: [{ name: 'search' }, { name: 'shell' }] })));
+    expect(error.message).toBe('Request blocked by guard allow (rule tools).');
+    expect(run.verdicts).toEqual([expect.objectContaining({ guard: 'allow', type: 'tool', rule: 'tools', action: 'block', spans: [{ start: 1, end: 2, message_index: -1 }] })]);
+    expect(error.param).toBe('tools');
+  });
+
+  it('the stored body keeps placeholders for every value a guard saw, whatever the action', () => {
+    const [policy] = policies({ f: { request: { pii: { action: 'flag' }, secrets: { action: 'flag' } } } }).values();
+    const run = new GuardRun({ policies: [policy as GuardPolicy], response: undefined });
+    const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: `mail a@example.com, key ${KEY}` }] });
+    run.checkRequest(chat(`mail a@example.com, key ${KEY}`));
+    const stored = run.scrubForLog(body) ?? '';
+    expect(stored).not.toContain('a@example.com');
+    expect(stored).not.toContain(KEY);
+    expect(JSON.parse(stored).messages[0].content).toBe('mail [EMAIL_1], key [OPENAI_KEY_1]');
+  });
+});
+
+describe('response phases', () => {
+  it('responsePlan merges the response checks of several policies', () => {
+    const merged = responsePlan([...policies({ a: { response: { pii: { action: 'flag', types: ['email'] }, hold_back: 64 } }, b: { response: { pii: { action: 'block', types: ['phone'] }, secrets: { action: 'redact' } } } }).values()]);
+    expect(merged?.holdBack).toBe(256);
+    expect(merged?.actionFor({ guard: 'pii', type: 'email', rule: 'email', start: 0, end: 1, score: 1 })).toBe('flag');
+    expect(merged?.actionFor({ guard: 'pii', type: 'phone', rule: 'phone.nanp', start: 0, end: 1, score: 1 })).toBe('block');
+    expect(merged?.actionFor({ guard: 'pii', type: 'iban', rule: 'iban', start: 0, end: 1, score: 1 })).toBeUndefined();
+    expect(merged?.actionFor({ guard: 'secrets', type: 'openai_key', rule: 'openai_key', start: 0, end: 1, score: 1 })).toBe('redact');
+  });
+
+  it('a stream with a key split in 1-character chunks never releases a prefix of it', () => {
+    const applied = { policies: [...policies({ r: { response: { secrets: { action: 'redact' }, hold_back: 32 } } }).values()] };
+    const run = new GuardRun({ ...applied, response: responsePlan(applied.policies) });
+    const guard = new StreamGuard(run);
+    const text = `Use ${KEY} now. `.repeat(3);
+    let client = '';
+    for (const character of text) for (const part of guard.filter({ type: 'text-delta', index: 0, text: character })) if (part.type === 'text-delta') client += part.text;
+    for (const part of guard.filter({ type: 'finish', index: 0, finishReason: 'stop' } satisfies StreamPart)) if (part.type === 'text-delta') client += part.text;
+    expect(client).toBe('Use [OPENAI_KEY_1] now. '.repeat(3));
+    expect(run.verdicts).toEqual([expect.objectContaining({ guard: 'secrets', action: 'redact', phase: 'stream' })]);
+  });
+
+  it('deny rules on the answer block with a 502', () => {
+    const applied = { policies: [...policies({ d: { response: { deny: [{ name: 'no-intranet', patterns: ['https://intranet\\.[a-z]+'], action: 'block' }] } } }).values()] };
+    const run = new GuardRun({ ...applied, response: responsePlan(applied.policies) });
+    const error = blocked(() => checkAnswer(run, answer('See https://intranet.corp/wiki')));
+    expect(error.status).toBe(502);
+    expect(error.message).toBe('Response blocked by guard deny (rule no-intranet).');
+  });
+
+  it('jsonSchemaProblem: valid, not JSON, wrong shape', () => {
+    const request = chat('x', { responseFormat: { type: 'json_schema', name: 'p', schema: { type: 'object', properties: { age: { type: 'integer' } }, required: ['age'] } } });
+    expect(jsonSchemaProblem(request, answer('{"age":3}'))).toBeUndefined();
+    expect(jsonSchemaProblem(request, answer('age: 3'))).toBe('the answer is not JSON');
+    expect(jsonSchemaProblem(request, answer('{}'))).toBe('/ fails required');
+    expect(jsonSchemaProblem(chat('x'), answer('age: 3'))).toBeUndefined();
+  });
+});
