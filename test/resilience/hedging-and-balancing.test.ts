@@ -252,14 +252,17 @@ describe('through the gateway', () => {
   it('the request deadline bounds retries: no attempt starts, and no backoff sleeps, past it', async () => {
     const started = Date.now();
     const error = await gateway.client.chat.completions.create({ model: 'deadline-bound', messages: [{ role: 'user', content: 'hello' }] }).catch((caught: unknown) => caught);
-    const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(Error);
     expect(String((error as Error).message)).toMatch(/deadline_ms=700/);
-    expect(elapsed).toBeLessThan(1500);
     const requestId = (error as { headers?: Headers }).headers?.get('x-request-id') ?? null;
     const { attempts } = attemptsOf(requestId);
-    // Stopped by the deadline, not by running out of its 8 retries.
+    // Stopped by the deadline, not by running out of its 8 retries: every attempt started
+    // within 700 ms of the first (the deadline runs from just before it), checked on the
+    // recorded start times rather than on the wall clock of a machine that may be busy.
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.length).toBeLessThan(9);
+    const first = Math.min(...attempts.map((attempt) => attempt.startedAt));
+    expect(first).toBeGreaterThanOrEqual(started);
+    for (const attempt of attempts) expect(attempt.startedAt - first).toBeLessThanOrEqual(700);
   });
 });
