@@ -46,10 +46,10 @@ const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 // ---- targets: each returns { url, headers, version?, stop } or throws why it is unavailable
 
 // Switchyard runs with its features on, as PRODUCT.md's bar asks: a routed request (the
-// local task classifier, then a table), a virtual key with a key budget and a global budget
+// local task classifier, then a table), guards on the request and the answer, a virtual key with a key budget and a global budget
 // (reserved before and settled after every call), and the request log with content.
 const ADMIN_KEY = 'sy-bench-admin-key-not-secret';
-const SWITCHYARD_FEATURES = 'routing on (`model: auto`: the local task classifier, then a category table over two models), a virtual key with a key budget and a global budget (reserved before and settled after every call), and the request log with bodies';
+const SWITCHYARD_FEATURES = 'routing on (`model: auto`: the local task classifier, then a category table over two models), the default guard set on the request (injection, PII, secrets) and the answer (PII, secrets), a virtual key with a key budget and a global budget (reserved before and settled after every call), and the request log with bodies';
 const switchyardConfig = (mockPort) => `server:
   host: 127.0.0.1
   port: 4040
@@ -72,6 +72,17 @@ models:
     upstream_model: gpt-bench
     price: { input: 5, output: 10 }
     context_window: 128000
+guards:
+  default: default
+  policies:
+    default:
+      request:
+        injection: { action: block }
+        pii: { action: redact, restore: true }
+        secrets: { action: block }
+      response:
+        pii: { action: redact }
+        secrets: { action: redact }
 routes:
   auto:
     strategy: table
