@@ -138,6 +138,11 @@ routes:
   answers: { model: echo, guards: answer-redact }
   answers-block: { model: echo, guards: answer-block }
   json: { model: echo, guards: json }
+  # A cascade whose weak answer is always kept (no verifier score reaches the threshold).
+  cascade-kept:
+    strategy: cascade
+    learned: { weak: echo, strong: echo-backup, threshold: 1000 }
+    guards: answer-redact
 `;
 }
 
@@ -407,6 +412,27 @@ describe('response and stream phases', () => {
     upstream.answer = () => '{"name":42}';
     const error = await failure(openai.chat.completions.create({ model: 'json', messages: [{ role: 'user', content: 'A person.' }], response_format: { type: 'json_schema', json_schema: { name: 'p', schema } } }));
     expect(error.message).toContain('/name fails type');
+  });
+});
+
+describe('cascade routes: the kept weak answer gets the answer checks', () => {
+  const key = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 13)}`;
+
+  it('non-streamed: the secret in the kept answer is redacted', async () => {
+    upstream.answer = () => `The deploy key is ${key}, rotate it monthly.`;
+    const { data, response } = await openai.chat.completions.create({ model: 'cascade-kept', messages: [{ role: 'user', content: 'Which key does the deploy use?' }] }).withResponse();
+    expect(response.headers.get('x-switchyard-reason')).toMatch(/kept/);
+    expect(data.choices[0]?.message.content).toBe('The deploy key is [OPENAI_KEY_1], rotate it monthly.');
+    expect(upstream.received).toHaveLength(1);
+  });
+
+  it('streamed: the kept answer is replayed redacted, ending with [DONE]', async () => {
+    upstream.answer = () => `The deploy key is ${key}, rotate it monthly.`;
+    const { text, done } = await rawStream('cascade-kept', 'Which key does the deploy use?', 'guards-cascade-stream');
+    expect(done).toBe(true);
+    expect(text).toBe('The deploy key is [OPENAI_KEY_1], rotate it monthly.');
+    const verdicts = JSON.parse(storedRow('guards-cascade-stream').details ?? '{}').guards;
+    expect(verdicts).toEqual([expect.objectContaining({ guard: 'secrets', type: 'openai_key', action: 'redact' })]);
   });
 });
 
