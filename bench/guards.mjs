@@ -1,10 +1,19 @@
-// Times the default guard set (injection + PII + secrets) on prompts of about 250, 1k, 2k and
-// 8k tokens: benign text with a few e-mail addresses, phone numbers and a card number. Prints
-// p50/p99 µs per size, µs per 1k tokens, a per-guard split, and pathological inputs (long
-// runs of digits, separators, "@", hex, colons and leetspeak words) that must stay linear.
+// Times the default guard set (injection + PII + secrets) on prompts of about 250, 500, 1k, 2k
+// and 8k tokens: benign text with a few e-mail addresses, phone numbers and a card number.
+// Prints p50/p99 µs per size, µs per 1k tokens and its ratio to the ~2k row (1.00 everywhere
+// would be exactly linear), a per-guard split, and pathological inputs (long runs of digits,
+// separators, "@", hex, colons and leetspeak words) that must stay linear. The load average is
+// printed at the start and after the pathological inputs: the machine may be shared, so
+// compare runs made close together.
+// Then the gateway's request phase (guards/pipeline.ts) on the ~2k-token prompt: a policy with
+// injection (block), PII (redact with restore), secrets (block) and a deny rule, as one request
+// sees it — messages scanned, values redacted into a copy of the request.
 // Uses the built code:   npm run build && node bench/guards.mjs [--iterations=N]
+import { loadavg } from 'node:os';
 import { countTokens } from 'gpt-tokenizer';
 import { createGuards, scanText } from '../dist/guards/index.js';
+import { GuardRun } from '../dist/guards/pipeline.js';
+import { compileGuardPolicy } from '../dist/guards/policy.js';
 import { PARAGRAPHS } from '../scripts/guard-data/paragraphs.mjs';
 
 const iterationsArgument = process.argv.find((arg) => arg.startsWith('--iterations='));
@@ -41,17 +50,22 @@ function time(run, text, iterations) {
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 const guards = createGuards();
 const scan = (text) => scanText(text, guards);
-console.log(`node ${process.version}, default guard set: ${guards.map((guard) => guard.name).join(', ')}`);
-console.log('size        tokens  chars   p50 µs   p99 µs   µs/1k tokens (p50)   findings');
-for (const target of [250, 1000, 2000, 8000]) {
+console.log(`node ${process.version}, default guard set: ${guards.map((guard) => guard.name).join(', ')}; load average ${load()}`);
+const rows = [];
+for (const target of [250, 500, 1000, 2000, 8000]) {
   const text = prompt(target);
   const tokens = countTokens(text);
   const iterations = Math.max(200, Math.round((baseIterations * 1000) / Math.max(1000, target)));
-  const { p50, p99 } = time(scan, text, iterations);
-  const findings = scan(text).length;
-  console.log(`~${String(target).padEnd(9)} ${String(tokens).padStart(6)} ${String(text.length).padStart(6)} ${p50.toFixed(1).padStart(8)} ${p99.toFixed(1).padStart(8)} ${((p50 / tokens) * 1000).toFixed(1).padStart(12)}          ${findings}`);
+  rows.push({ target, tokens, chars: text.length, ...time(scan, text, iterations), findings: scan(text).length });
+}
+const perThousand = (row) => (row.p50 / row.tokens) * 1000;
+const reference = perThousand(rows.find((row) => row.target === 2000));
+console.log('size        tokens  chars   p50 µs   p99 µs   µs/1k tokens (p50)   vs ~2k   findings');
+for (const row of rows) {
+  console.log(`~${String(row.target).padEnd(9)} ${String(row.tokens).padStart(6)} ${String(row.chars).padStart(6)} ${row.p50.toFixed(1).padStart(8)} ${row.p99.toFixed(1).padStart(8)} ${perThousand(row).toFixed(1).padStart(12)} ${(perThousand(row) / reference).toFixed(2).padStart(16)}        ${row.findings}`);
 }
 
 const twoThousand = prompt(2000);
@@ -82,4 +96,21 @@ const pathological = [
 ].map((text) => JSON.parse(JSON.stringify(text)));
 let worst = 0;
 for (const text of pathological) worst = Math.max(worst, time(scan, text, 200).p99);
-console.log(`\npathological 8k-character inputs (${pathological.length} kinds): worst p99 ${worst.toFixed(1)} µs`);
+console.log(`\npathological 8k-character inputs (${pathological.length} kinds): worst p99 ${worst.toFixed(1)} µs (load average ${load()})`);
+
+const policy = compileGuardPolicy('bench', {
+  request: {
+    injection: { action: 'block', scan: ['user', 'tool'] },
+    pii: { action: 'redact', restore: true },
+    secrets: { action: 'block' },
+    deny: [{ name: 'no-weapons', keywords: ['nerve agent', 'pipe bomb'], action: 'block' }],
+  },
+});
+const applied = { policies: [policy], response: undefined };
+const request = (text) => ({ model: 'auto', stream: false, includeUsage: false, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: text }] });
+const twoThousandRequest = request(twoThousand);
+const pipelineRun = () => new GuardRun(applied).checkRequest(twoThousandRequest);
+const sample = new GuardRun(applied);
+const redacted = sample.checkRequest(twoThousandRequest).request.messages[1].content;
+const pipeline = time(pipelineRun, undefined, baseIterations);
+console.log(`\nrequest phase (pipeline) on ~2k tokens, injection + PII redact + secrets + 1 deny rule: p50 ${pipeline.p50.toFixed(1)} µs   p99 ${pipeline.p99.toFixed(1)} µs   (${sample.verdicts.length} verdicts, ${[...redacted.matchAll(/\[[A-Z_]+_\d+\]/g)].length} placeholders)`);

@@ -95,6 +95,9 @@ export class InjectionModel {
   score(extractor: FeatureExtractor): WindowScore {
     const tokens = extractor.count;
     if (tokens === 0) return { probability: sigmoid(this.bias), firstToken: 0, endToken: 0 };
+    // An extractor made with these weights summed them as it read the text.
+    if (extractor.weights === this.weights) return this.bestWindow(tokens, extractor.weightSums, extractor.featureCounts);
+    if (!extractor.keepsFeatures) throw new Error('this feature extractor was made for another classifier: it keeps only the sums of its weights');
     if (sums.length <= tokens) {
       sums = new Float64Array(tokens * 2);
       counts = new Int32Array(tokens * 2);
@@ -116,6 +119,11 @@ export class InjectionModel {
       sums[token + 1] = sum;
       counts[token + 1] = count;
     }
+    return this.bestWindow(tokens, sums, counts);
+  }
+
+  /** The best window, from prefix sums of feature weights and counts over the text's tokens. */
+  private bestWindow(tokens: number, sums: Float64Array, counts: Int32Array): WindowScore {
     // Windows of the model's size and of half of it (an instruction of a dozen words in a
     // long document is diluted less), every `stride` tokens and half of that.
     let best = -Infinity;

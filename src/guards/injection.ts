@@ -38,10 +38,15 @@ const WORD_TRIGGERS = new Uint32Array(BUCKETS * MASKS);
 const PAIR_TRIGGERS = new Uint32Array(BUCKETS * MASKS);
 /**
  * One bit per bucket: whether any rule has a trigger there. The scan reads these 32 KB
- * filters for every token and the large tables above only for the few tokens that pass.
+ * filters only for the few tokens that pass a 1 KB one (one bit per bucket modulo 8192,
+ * which stays in the CPU's first-level cache), and the large tables above only for the few
+ * tokens that pass these.
  */
 const HAS_WORD_TRIGGER = new Uint32Array(BUCKETS >> 5);
 const HAS_PAIR_TRIGGER = new Uint32Array(BUCKETS >> 5);
+const SMALL_FILTER_MASK = 255;
+const MAY_HAVE_WORD_TRIGGER = new Uint32Array(SMALL_FILTER_MASK + 1);
+const MAY_HAVE_PAIR_TRIGGER = new Uint32Array(SMALL_FILTER_MASK + 1);
 let anyTrigger = 0;
 INJECTION_RULES.forEach((rule, index) => {
   const bit = 1 << index % 32;
@@ -55,10 +60,43 @@ INJECTION_RULES.forEach((rule, index) => {
     const filter = table === PAIR_TRIGGERS ? HAS_PAIR_TRIGGER : HAS_WORD_TRIGGER;
     const bucket = bucketOf(hash);
     filter[bucket >> 5] = (filter[bucket >> 5] as number) | (1 << (bucket & 31));
+    const small = table === PAIR_TRIGGERS ? MAY_HAVE_PAIR_TRIGGER : MAY_HAVE_WORD_TRIGGER;
+    small[(bucket >> 5) & SMALL_FILTER_MASK] = (small[(bucket >> 5) & SMALL_FILTER_MASK] as number) | (1 << (bucket & 31));
     anyTrigger++;
   }
 });
 if (anyTrigger === 0) throw new Error('no injection rule has a trigger word');
+
+function hasTrigger(bucket: number, small: Uint32Array, filter: Uint32Array): boolean {
+  const bit = 1 << (bucket & 31);
+  return ((small[(bucket >> 5) & SMALL_FILTER_MASK] as number) & bit) !== 0 && ((filter[bucket >> 5] as number) & bit) !== 0;
+}
+
+/** A rule's literals grouped by first character: a group is read only if that character occurs. */
+interface LiteralGroup {
+  first: string;
+  literals: string[];
+}
+
+const LITERAL_GROUPS: ReadonlyArray<LiteralGroup[] | undefined> = INJECTION_RULES.map((rule) => {
+  if (!rule.literals) return undefined;
+  const groups: LiteralGroup[] = [];
+  for (const literal of rule.literals) {
+    const first = literal[0] as string;
+    const group = groups.find((candidate) => candidate.first === first);
+    if (group) group.literals.push(literal);
+    else groups.push({ first, literals: [literal] });
+  }
+  return groups;
+});
+
+function containsAny(text: string, groups: readonly LiteralGroup[]): boolean {
+  for (const { first, literals } of groups) {
+    if (text.indexOf(first) === -1) continue;
+    for (const literal of literals) if (text.indexOf(literal) !== -1) return true;
+  }
+  return false;
+}
 
 const QUOTE = /["'“”‘’«»`]/;
 const LETTER = /\p{L}/u;
@@ -138,10 +176,14 @@ function leetText(text: string, extractor: FeatureExtractor): HiddenText | undef
   if (extractor.mixed < LEET_WORDS) return undefined;
   const starts = extractor.starts;
   const ends = extractor.ends;
+  // A leet word has a digit: only the tokens with one are read.
+  const withDigits = extractor.withDigits;
+  const candidates = extractor.withDigitsCount;
   let words = 0;
   let first = -1;
   let last = -1;
-  for (let token = 0; token < extractor.count; token++) {
+  for (let index = 0; index < candidates; index++) {
+    const token = withDigits[index] as number;
     const start = starts[token] as number;
     const end = ends[token] as number;
     if (!isLeetWord(text, start, end)) continue;
@@ -152,7 +194,8 @@ function leetText(text: string, extractor: FeatureExtractor): HiddenText | undef
   if (words < LEET_WORDS) return undefined;
   let decoded = '';
   let copied = 0;
-  for (let token = 0; token < extractor.count; token++) {
+  for (let index = 0; index < candidates; index++) {
+    const token = withDigits[index] as number;
     const start = starts[token] as number;
     const end = ends[token] as number;
     if (!isLeetWord(text, start, end)) continue;
@@ -173,7 +216,13 @@ function hiddenTexts(text: string, extractor: FeatureExtractor): HiddenText[] {
   const ends = extractor.ends;
   let readTo = 0;
   let spacedFrom = -1;
-  for (let token = 0; token < extractor.count; token++) {
+  // Only tokens of one character or of 16 and more are read: a token of any other length
+  // only ends a run of spaced-out letters, so one skipped before `token` does just that.
+  const shortOrLong = extractor.shortOrLong;
+  for (let index = 0, previous = -1; index < extractor.shortOrLongCount; index++) {
+    const token = shortOrLong[index] as number;
+    if (token !== previous + 1) spacedFrom = -1;
+    previous = token;
     const start = starts[token] as number;
     const length = (ends[token] as number) - start;
     if (length === 1) {
@@ -213,7 +262,7 @@ export class InjectionDetector implements Detector {
   readonly threshold: number;
   private readonly model: InjectionModel | null;
   private readonly rules: boolean;
-  private readonly extractor = new FeatureExtractor();
+  private readonly extractor: FeatureExtractor;
   /** Per rule: trigger positions of the current scan (start offsets of trigger tokens). */
   private readonly positions: number[][] = INJECTION_RULES.map(() => []);
 
@@ -221,6 +270,7 @@ export class InjectionDetector implements Detector {
     this.threshold = options.threshold ?? DEFAULT_INJECTION_THRESHOLD;
     this.model = options.model === undefined ? InjectionModel.load() : options.model;
     this.rules = options.rules ?? true;
+    this.extractor = new FeatureExtractor(this.model?.weights);
   }
 
   scan(text: string): Finding[] {
@@ -256,11 +306,15 @@ export class InjectionDetector implements Detector {
     const extractor = this.extractor;
     const words = extractor.wordBuckets;
     const pairs = extractor.pairBuckets;
+    // Pair triggers are two-character Chinese, Japanese and Korean words, of the zh, ja and ko
+    // rules, whose patterns cannot match without such characters (U+3000 and above): in a text
+    // without any, a pair whose bucket collides with theirs would run them for nothing.
+    const cjk = extractor.wide > 0;
     for (let token = 0; token < tokens; token++) {
       const wordBucket = words[token] as number;
-      let pairBucket = pairs[token] as number;
-      if (pairBucket >= 0 && ((HAS_PAIR_TRIGGER[pairBucket >> 5] as number) & (1 << (pairBucket & 31))) === 0) pairBucket = -1;
-      if (pairBucket < 0 && ((HAS_WORD_TRIGGER[wordBucket >> 5] as number) & (1 << (wordBucket & 31))) === 0) continue;
+      let pairBucket = cjk ? (pairs[token] as number) : -1;
+      if (pairBucket >= 0 && !hasTrigger(pairBucket, MAY_HAVE_PAIR_TRIGGER, HAS_PAIR_TRIGGER)) pairBucket = -1;
+      if (pairBucket < 0 && !hasTrigger(wordBucket, MAY_HAVE_WORD_TRIGGER, HAS_WORD_TRIGGER)) continue;
       for (let word = 0; word < MASKS; word++) {
         const mask = (WORD_TRIGGERS[wordBucket * MASKS + word] as number) | (pairBucket >= 0 ? (PAIR_TRIGGERS[pairBucket * MASKS + word] as number) : 0);
         if (mask === 0) continue;
@@ -272,9 +326,11 @@ export class InjectionDetector implements Detector {
     for (let index = 0; index < INJECTION_RULES.length; index++) {
       const rule = INJECTION_RULES[index] as InjectionRule;
       const positions = this.positions[index] as number[];
-      if (positions.length > 0) this.runAround(rule, text, positions, probability, findings);
-      else if (rule.literals?.some((literal) => text.indexOf(literal) !== -1)) this.runOn(rule, text, 0, text.length, probability, findings);
-      positions.length = 0;
+      const literals = LITERAL_GROUPS[index];
+      if (positions.length > 0) {
+        this.runAround(rule, text, positions, probability, findings);
+        positions.length = 0;
+      } else if (literals && containsAny(text, literals)) this.runOn(rule, text, 0, text.length, probability, findings);
     }
   }
 
