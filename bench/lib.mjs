@@ -20,7 +20,7 @@ export function chatBody(stream = false) {
   return JSON.stringify(body);
 }
 
-export const TARGETS = ['direct', 'bare', 'switchyard', 'portkey'];
+export const TARGETS = ['direct', 'bare', 'switchyard', 'switchyard-plain', 'portkey'];
 
 export function parseArgs(argv) {
   const options = { quick: false, only: null, duration: null, help: false };

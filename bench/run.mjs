@@ -15,6 +15,7 @@ const COMPLETIONS = '/v1/chat/completions';
 const HELP = `Usage: node bench/run.mjs [--quick] [--only=switchyard,bare,portkey] [--duration=SECONDS]
   --quick       short run (about a minute): 2 s per measurement, 1 s warm-up
   --only=LIST   targets to measure besides "direct", which always runs as the baseline
+                (bare, switchyard, switchyard-plain, portkey)
   --duration=S  seconds per measurement (default 10, quick 2)
 Writes bench/results/latest.md and bench/results/latest.json.`;
 
@@ -93,6 +94,50 @@ routes:
       default: gpt-bench
 `;
 
+/**
+ * Switchyard with its features on (see SWITCHYARD_FEATURES), or plain: the same binary with
+ * one fixed route, no guards and no keys — the difference is what the features cost.
+ */
+async function startSwitchyard(mock, features) {
+  mkdirSync(tmp, { recursive: true });
+  const name = features ? 'bench' : 'bench-plain';
+  const config = path.join(tmp, `switchyard-${name}.yaml`);
+  const db = path.join(tmp, `${name}.db`);
+  for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true });
+  writeFileSync(config, features ? switchyardConfig(mock.port) : plainConfig(mock.port));
+  const port = await freePort();
+  const proc = await startProcess({
+    name: features ? 'switchyard' : 'switchyard (plain)',
+    cwd: root,
+    args: [path.join(root, 'bin/switchyard.js'), 'serve', '--config', config, '--port', String(port)],
+    env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY },
+    readyUrl: `http://${HOST}:${port}/health/ready`,
+    readyStatus: 200,
+  });
+  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const headers = features ? { authorization: `Bearer ${await benchKey(`http://${HOST}:${port}`)}` } : {};
+  return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers, version, stop: proc.stop };
+}
+
+/** The same gateway without routing, guards or keys: `auto` is a fixed route, the log stays on. */
+const plainConfig = (mockPort) => `store:
+  sqlite:
+    path: bench/.tmp/bench-plain.db
+  log_content: true
+providers:
+  mock:
+    type: openai-compatible
+    base_url: http://127.0.0.1:${mockPort}/v1
+models:
+  gpt-bench:
+    provider: mock
+    price: { input: 1, output: 2 }
+    context_window: 128000
+routes:
+  auto:
+    model: gpt-bench
+`;
+
 /** A virtual key with a day budget, and a global budget: every request reserves and settles both. */
 async function benchKey(origin) {
   const admin = async (path, body) => {
@@ -141,25 +186,8 @@ const starters = {
     return { url: `http://${HOST}:${proc.port}${COMPLETIONS}`, headers: {}, stop: proc.stop };
   },
 
-  switchyard: async (mock) => {
-    mkdirSync(tmp, { recursive: true });
-    const config = path.join(tmp, 'switchyard-bench.yaml');
-    const db = path.join(tmp, 'bench.db');
-    for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true });
-    writeFileSync(config, switchyardConfig(mock.port));
-    const port = await freePort();
-    const proc = await startProcess({
-      name: 'switchyard',
-      cwd: root,
-      args: [path.join(root, 'bin/switchyard.js'), 'serve', '--config', config, '--port', String(port)],
-      env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY },
-      readyUrl: `http://${HOST}:${port}/health/ready`,
-      readyStatus: 200,
-    });
-    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-    const key = await benchKey(`http://${HOST}:${port}`);
-    return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers: { authorization: `Bearer ${key}` }, version, stop: proc.stop };
-  },
+  switchyard: (mock) => startSwitchyard(mock, true),
+  'switchyard-plain': (mock) => startSwitchyard(mock, false),
 
   portkey: async (mock) => {
     const dir = path.join(tmp, 'portkey');
@@ -284,7 +312,7 @@ function markdown(report) {
       `(delay ${settings.mockDelayMs} ms). "direct" calls the mock itself; "added" = target minus direct at the same rate, same run. ` +
       'Load generator, mock and target share the machine, so compare figures within one run only.',
     '',
-    `Switchyard runs with ${SWITCHYARD_FEATURES}.`,
+    `Switchyard runs with ${SWITCHYARD_FEATURES}. "switchyard-plain" is the same build with one fixed route and no guards or keys (the log stays on): the difference is what those features cost.`,
     '',
     ...Object.entries(results)
       .filter(([, r]) => r.status !== 'ok')
