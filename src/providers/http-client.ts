@@ -108,6 +108,25 @@ export class UpstreamClient {
   }
 }
 
+/**
+ * A streamed body's chunks, for a reader that stops at the stream's own end marker
+ * ([DONE], message_stop) before the HTTP body has ended. Stopping there does not destroy
+ * the body (destroying it threw away the keep-alive connection and built an AbortError
+ * with a stack trace on every stream); `finishBody` reads the rest.
+ */
+export function bodyChunks(body: UpstreamResponse['body']): AsyncIterable<Buffer> {
+  return body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+}
+
+/**
+ * Reads what is left of a body after its stream's end marker, in the background, so the
+ * connection goes back to the pool. Bounded by the call's idle and total timeouts; errors
+ * no longer matter (the answer is complete).
+ */
+export function finishBody(body: UpstreamResponse['body']): void {
+  body.dump({ limit: Number.MAX_SAFE_INTEGER }).catch(() => undefined);
+}
+
 /** The total deadline of an upstream call ran out. */
 export class DeadlineError extends Error {
   constructor(readonly totalMs: number) {

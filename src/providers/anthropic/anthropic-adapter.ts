@@ -3,7 +3,7 @@ import type { ProviderConfig } from '../../config/load.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { parseSse } from '../sse.js';
-import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { bodyChunks, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { anthropicUnsupported, jsonToolName, toAnthropicBody } from './anthropic-request.js';
@@ -62,7 +62,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   private async *readStream(response: UpstreamResponse, request: ChatRequest, context: CallContext): AsyncGenerator<StreamPart> {
     const reader = new AnthropicEventReader(context.deployment.upstreamModel, jsonToolName(request));
     try {
-      for await (const event of parseSse(response.body)) {
+      for await (const event of parseSse(bodyChunks(response.body))) {
         let data: unknown;
         try {
           data = JSON.parse(event.data);
@@ -75,7 +75,8 @@ export class AnthropicAdapter implements ProviderAdapter {
     } catch (error) {
       throw this.failure(error, context, response);
     } finally {
-      if (!reader.complete) response.body.destroy();
+      if (reader.complete) finishBody(response.body);
+      else response.body.destroy();
     }
     if (!reader.complete) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before message_stop`);
   }

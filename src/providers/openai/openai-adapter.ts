@@ -10,7 +10,7 @@ import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-resp
 import { toOpenAIChatBody } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { parseSse } from '../sse.js';
-import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { bodyChunks, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 
@@ -80,7 +80,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     let done = false;
     let finished = false;
     try {
-      for await (const event of parseSse(response.body)) {
+      for await (const event of parseSse(bodyChunks(response.body))) {
         if (event.data === '[DONE]') {
           done = true;
           break;
@@ -104,7 +104,8 @@ export class OpenAIAdapter implements ProviderAdapter {
     } catch (error) {
       throw translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal }, response.signal);
     } finally {
-      if (!done) response.body.destroy();
+      if (done) finishBody(response.body);
+      else response.body.destroy();
     }
     if (!done && !finished) {
       throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before the answer was complete`);
