@@ -127,6 +127,17 @@ export function finishBody(body: UpstreamResponse['body']): void {
   body.dump({ limit: Number.MAX_SAFE_INTEGER }).catch(() => undefined);
 }
 
+/**
+ * Drops a streamed body read through `bodyChunks` that stopped before its end marker (an
+ * error, or the caller went away). Once the reader has let go, nothing listens for the
+ * body's errors, and undici's destroy emits one: it is swallowed here, never left to
+ * crash the process.
+ */
+export function discardBody(body: UpstreamResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** The total deadline of an upstream call ran out. */
 export class DeadlineError extends Error {
   constructor(readonly totalMs: number) {

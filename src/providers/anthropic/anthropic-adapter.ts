@@ -3,7 +3,7 @@ import type { ProviderConfig } from '../../config/load.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { parseSse } from '../sse.js';
-import { bodyChunks, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { anthropicUnsupported, jsonToolName, toAnthropicBody } from './anthropic-request.js';
@@ -76,7 +76,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       throw this.failure(error, context, response);
     } finally {
       if (reader.complete) finishBody(response.body);
-      else response.body.destroy();
+      else discardBody(response.body);
     }
     if (!reader.complete) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before message_stop`);
   }

@@ -10,7 +10,7 @@ import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-resp
 import { toOpenAIChatBody } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { parseSse } from '../sse.js';
-import { bodyChunks, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 
@@ -105,7 +105,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       throw translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal }, response.signal);
     } finally {
       if (done) finishBody(response.body);
-      else response.body.destroy();
+      else discardBody(response.body);
     }
     if (!done && !finished) {
       throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before the answer was complete`);
