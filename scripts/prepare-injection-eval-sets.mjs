@@ -26,6 +26,18 @@
 //   microsoft/BIPIA 1a2a91da               benchmark/{text_attack_test.json,code_attack_test.json,
 //                                          email/test.jsonl,code/test.jsonl}
 // For each: git --git-dir=<mirror> show HEAD:<path> > bench/.tmp/guard-raw/<name above>
+// Added 2026-12-02, measured on the shipped model before anything was changed with them in view:
+//   cse2_prompt_injection.json, cse2_prompt_injection_multilingual.json
+//                          meta-llama/PurpleLlama 4be64c3a  CybersecurityBenchmarks/datasets/
+//                          prompt_injection/{prompt_injection,prompt_injection_multilingual_
+//                          machine_translated}.json (CyberSecEval 2; `user_input`, all attacks)
+//   toxicchat_train.json, toxicchat_test.json
+//                          dmg-illc/JUDGE-BENCH 5a0bf500  data/toxic_chat/toxic_chat_{train,test}.json
+//                          (lmsys/toxic-chat toxicchat0124, human labels: jailbreaking → attack,
+//                          neither jailbreaking nor toxic → benign, toxic only → left out)
+//   jackhhao.csv           jackhhao/llm-warden 7bfdc5aa  datasets/default/jailbreak_dataset_full.csv
+//                          (jackhhao/jailbreak-classification)
+// Rows of these whose text (case and spacing folded) is already in an earlier set are dropped.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +85,14 @@ const read = (name) => readFileSync(join(raw, name), 'utf8');
 const have = (...names) => names.every((name) => existsSync(join(raw, name)));
 const yamlRows = (name) => parseYaml(read(name)).map((row) => row.content);
 const written = [];
+/** Texts of every set written so far (case and spacing folded), for overlap checks. */
+const earlier = new Set();
+const folded = (text) => text.replace(/\s+/g, ' ').trim().toLowerCase();
 
-function write(name, rows) {
-  const unique = [...new Map(rows.filter((row) => typeof row.text === 'string' && row.text.trim() !== '').map((row) => [row.text, row])).values()];
+function write(name, rows, { dropEarlier = false } = {}) {
+  let unique = [...new Map(rows.filter((row) => typeof row.text === 'string' && row.text.trim() !== '').map((row) => [row.text, row])).values()];
+  if (dropEarlier) unique = unique.filter((row) => !earlier.has(folded(row.text)));
+  for (const row of unique) earlier.add(folded(row.text));
   writeFileSync(join(out, `${name}.jsonl`), `${unique.map((row) => JSON.stringify(row)).join('\n')}\n`);
   written.push(`${name} (${unique.filter((row) => row.label === 1).length} attacks, ${unique.filter((row) => row.label === 0).length} benign)`);
 }
@@ -125,5 +142,22 @@ if (have('bipia_text_attack_test.json', 'bipia_code_attack_test.json', 'bipia_em
   }
   for (const [name, rows] of Object.entries(sets)) write(name, rows);
 }
+
+// Sets added later: measured with rows already in the sets above left out.
+for (const [file, name] of [['cse2_prompt_injection.json', 'cyberseceval2'], ['cse2_prompt_injection_multilingual.json', 'cyberseceval2-multilingual']]) {
+  if (have(file)) write(name, JSON.parse(read(file)).map((row) => ({ text: row.user_input, label: 1, note: row.injection_variant })), { dropEarlier: true });
+}
+if (have('toxicchat_train.json', 'toxicchat_test.json')) {
+  const rows = [];
+  for (const file of ['toxicchat_train.json', 'toxicchat_test.json']) {
+    for (const instance of JSON.parse(read(file)).instances) {
+      const jailbreaking = Number(instance.annotations.jailbreaking.majority_human) === 1;
+      const toxic = Number(instance.annotations.toxicity.majority_human) === 1;
+      if (jailbreaking || !toxic) rows.push({ text: instance.instance, label: jailbreaking ? 1 : 0 });
+    }
+  }
+  write('toxicchat', rows, { dropEarlier: true });
+}
+if (have('jackhhao.csv')) write('jackhhao', parseCsv(read('jackhhao.csv')).filter((row) => row.type === 'benign' || row.type === 'jailbreak').map((row) => ({ text: row.prompt, label: row.type === 'jailbreak' ? 1 : 0 })), { dropEarlier: true });
 
 console.log(written.length > 0 ? `wrote ${out}:\n  ${written.join('\n  ')}` : `no raw files found in ${raw}`);
