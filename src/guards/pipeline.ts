@@ -12,7 +12,7 @@
  * Every finding becomes a verdict — guard, type, rule, score, phase, action and spans,
  * never the value — stored with the request (details.guards) and counted in /metrics.
  */
-import type { ChatRequest, ContentPart, Message } from '../core/types.js';
+import type { ChatRequest, ContentPart, EmbeddingRequest, Message, ToolCall } from '../core/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { GuardVerdict } from '../store/types.js';
 import { Redactor } from './redact.js';
@@ -94,12 +94,15 @@ export interface Judged {
   source: string;
   /** The message's text part, when its content is a list of parts. */
   part?: number;
+  /** The tool call whose arguments (JSON text) the finding is in. */
+  toolCall?: number;
 }
 
-/** Where a text sits in a request: a message's string content, or one text part of it. */
+/** Where a text sits in a request: a message's string content, one text part of it, or one tool call's arguments. */
 interface TextSlot {
   message: number;
   part: number | undefined;
+  toolCall: number | undefined;
   role: ScanRole;
   text: string;
 }
@@ -113,12 +116,17 @@ function textSlots(request: ChatRequest): TextSlot[] {
   const slots: TextSlot[] = [];
   request.messages.forEach((message, index) => {
     const role = scanRole(message);
-    if (typeof message.content === 'string') slots.push({ message: index, part: undefined, role, text: message.content });
+    if (typeof message.content === 'string') slots.push({ message: index, part: undefined, toolCall: undefined, role, text: message.content });
     else if (Array.isArray(message.content)) {
       message.content.forEach((part, partIndex) => {
-        if (part.type === 'text') slots.push({ message: index, part: partIndex, role, text: part.text });
+        if (part.type === 'text') slots.push({ message: index, part: partIndex, toolCall: undefined, role, text: part.text });
       });
     }
+    // Arguments of earlier tool calls go back to the provider with the history: a value in
+    // them leaves the building like any other text.
+    message.toolCalls?.forEach((call, callIndex) => {
+      if (call.arguments) slots.push({ message: index, part: undefined, toolCall: callIndex, role, text: call.arguments });
+    });
   });
   return slots;
 }
@@ -126,12 +134,33 @@ function textSlots(request: ChatRequest): TextSlot[] {
 /** The findings of one request-phase policy on one text, with their actions. */
 function judgeSlot(guards: RequestGuards, slot: TextSlot, out: Judged[]): void {
   const add = (findings: Finding[], action: GuardAction, restore: boolean): void => {
-    for (const finding of findings) out.push({ finding, action, index: slot.message, restore, source: slot.text, ...(slot.part !== undefined ? { part: slot.part } : {}) });
+    for (const finding of findings) {
+      out.push({ finding, action, index: slot.message, restore, source: slot.text, ...(slot.part !== undefined ? { part: slot.part } : {}), ...(slot.toolCall !== undefined ? { toolCall: slot.toolCall } : {}) });
+    }
   };
   if (guards.injection?.roles.has(slot.role)) add(guards.injection.detector.scan(slot.text), guards.injection.action, false);
   if (guards.pii) add(guards.pii.detector.scan(slot.text), guards.pii.action, guards.pii.restore);
   if (guards.secrets) add(guards.secrets.detector.scan(slot.text), guards.secrets.action, guards.secrets.restore);
   if (slot.role === 'user' || slot.role === 'tool') for (const rule of guards.deny) add(rule.detector.scan(slot.text), rule.action, false);
+}
+
+/**
+ * Tool-call arguments are JSON text, redacted in place: a placeholder never holds a quote or a
+ * backslash, so valid JSON stays valid unless a value's span cut through an escape sequence.
+ * Then the value cannot be taken out safely, and the request or answer is stopped instead.
+ */
+export function assertStillJson(before: string, after: string, param: string, phase: GuardPhase = 'request'): void {
+  if (!isJson(before) || isJson(after)) return;
+  throw guardBlocked(phase, 'redact', 'tool_arguments', { param, detail: 'a value to redact could not be taken out of the tool-call arguments without breaking their JSON' });
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The same span found by two policies keeps the strictest action (and restore only if every redacting policy restores). */
@@ -140,7 +169,7 @@ function dedupe(judged: Judged[]): Judged[] {
   const byKey = new Map<string, Judged>();
   for (const entry of judged) {
     const { finding } = entry;
-    const key = `${entry.index}:${entry.part ?? ''}:${finding.start}:${finding.end}:${finding.guard}:${finding.rule}`;
+    const key = `${entry.index}:${entry.part ?? ''}:${entry.toolCall ?? ''}:${finding.start}:${finding.end}:${finding.guard}:${finding.rule}`;
     const known = byKey.get(key);
     if (!known) byKey.set(key, entry);
     else byKey.set(key, { ...known, action: stricter(known.action, entry.action), restore: known.restore && entry.restore });
@@ -171,7 +200,7 @@ export class GuardRun {
 
   /** Adds verdicts for judged findings (grouped by guard, type, rule and action); `base` is added to their offsets. */
   record(phase: GuardPhase, judged: readonly Judged[], base = 0): void {
-    for (const { finding, action, index } of judged) {
+    for (const { finding, action, index, toolCall } of judged) {
       let verdict = this.verdicts.find(
         (known) => known.phase === phase && known.guard === finding.guard && known.type === finding.type && known.rule === finding.rule && known.action === action,
       );
@@ -180,7 +209,7 @@ export class GuardRun {
         this.verdicts.push(verdict);
       }
       verdict.score = Math.max(verdict.score, Number(finding.score.toFixed(4)));
-      if (verdict.spans.length < MAX_SPANS) verdict.spans.push({ start: base + finding.start, end: base + finding.end, message_index: index });
+      if (verdict.spans.length < MAX_SPANS) verdict.spans.push({ start: base + finding.start, end: base + finding.end, message_index: index, ...(toolCall !== undefined ? { tool_call: toolCall } : {}) });
     }
   }
 
@@ -211,31 +240,65 @@ export class GuardRun {
     let strictest: Judged | undefined;
     for (const entry of judged) if (!strictest || ACTION_RANK[entry.action] > ACTION_RANK[strictest.action]) strictest = entry;
     if (strictest?.action === 'block') {
-      const { finding, index } = strictest;
-      throw guardBlocked('request', finding.guard, finding.rule, { param: index >= 0 ? `messages[${index}]` : 'tools' });
+      const { finding, index, toolCall } = strictest;
+      const param = index < 0 ? 'tools' : toolCall !== undefined ? `messages[${index}].tool_calls[${toolCall}].function.arguments` : `messages[${index}]`;
+      throw guardBlocked('request', finding.guard, finding.rule, { param });
     }
     const privateFinding = judged.find((entry) => entry.action === 'route-private');
     const redacted = judged.some((entry) => entry.action === 'redact') ? this.redactRequest(request, slots, judged) : request;
     return { request: redacted, privateSource: privateFinding ? `guard:${privateFinding.finding.guard}` : undefined };
   }
 
+  /**
+   * The request phase for /v1/embeddings: each input is scanned as user text by PII, secrets
+   * and deny rules (not injection: an embedding model follows no instructions). Returns the
+   * inputs to embed (redacted when a policy says so; nothing to restore in vectors) and the
+   * private-data source when a finding keeps them to private models; throws a 400
+   * guardrail_violation naming `input[i]` when one blocks.
+   */
+  checkEmbedding(request: EmbeddingRequest): { request: EmbeddingRequest; privateSource: string | undefined } {
+    let judged: Judged[] = [];
+    request.input.forEach((text, index) => {
+      const slot: TextSlot = { message: index, part: undefined, toolCall: undefined, role: 'user', text };
+      for (const policy of this.applied.policies) if (policy.request) judgeSlot({ ...policy.request, injection: undefined }, slot, judged);
+    });
+    if (judged.length === 0) return { request, privateSource: undefined };
+    judged = dedupe(judged);
+    this.record('request', judged);
+    for (const { finding, source } of judged) this.sensitiveValue(finding, source.slice(finding.start, finding.end));
+    const blocked = judged.find((entry) => entry.action === 'block');
+    if (blocked) throw guardBlocked('request', blocked.finding.guard, blocked.finding.rule, { param: `input[${blocked.index}]` });
+    const privateFinding = judged.find((entry) => entry.action === 'route-private');
+    if (!judged.some((entry) => entry.action === 'redact')) return { request, privateSource: privateFinding ? `guard:${privateFinding.finding.guard}` : undefined };
+    const input = request.input.map((text, index) => {
+      const findings = judged.filter((entry) => entry.action === 'redact' && entry.index === index).map((entry) => entry.finding);
+      return findings.length > 0 ? this.redactor.redact(text, findings) : text;
+    });
+    return { request: { ...request, input }, privateSource: privateFinding ? `guard:${privateFinding.finding.guard}` : undefined };
+  }
+
   /** The request with redact-action values replaced by placeholders (a copy; the parsed original is left alone). */
   private redactRequest(request: ChatRequest, slots: readonly TextSlot[], judged: readonly Judged[]): ChatRequest {
     const messages = request.messages.slice();
     for (const slot of slots) {
-      const findings = judged.filter((entry) => entry.action === 'redact' && entry.index === slot.message && entry.part === slot.part);
+      const findings = judged.filter((entry) => entry.action === 'redact' && entry.index === slot.message && entry.part === slot.part && entry.toolCall === slot.toolCall);
       if (findings.length === 0) continue;
       const text = this.redactor.redact(
         slot.text,
         findings.map((entry) => entry.finding),
       );
+      if (slot.toolCall !== undefined) assertStillJson(slot.text, text, `messages[${slot.message}].tool_calls[${slot.toolCall}].function.arguments`);
       for (const entry of findings) {
         if (!entry.restore) continue;
         const value = slot.text.slice(entry.finding.start, entry.finding.end);
         this.restoreMap.set(this.redactor.placeholderFor(entry.finding.type, value), value);
       }
       const message = messages[slot.message] as Message;
-      if (slot.part === undefined) messages[slot.message] = { ...message, content: text };
+      if (slot.toolCall !== undefined) {
+        const toolCalls = (message.toolCalls ?? []).slice();
+        toolCalls[slot.toolCall] = { ...(toolCalls[slot.toolCall] as ToolCall), arguments: text };
+        messages[slot.message] = { ...message, toolCalls };
+      } else if (slot.part === undefined) messages[slot.message] = { ...message, content: text };
       else {
         const parts = (message.content as ContentPart[]).slice();
         parts[slot.part] = { type: 'text', text };

@@ -5,23 +5,27 @@
  * block (502, or an error event that ends the stream), redact, or flag; and placeholders the
  * request phase put in are mapped back to the user's values (restore / RestoreStream).
  *
- * Not scanned: tool-call arguments and refusal text (they pass through as they come), and
- * streamed answers are not checked against a JSON schema (only non-streamed ones are).
+ * Tool-call arguments are checked and restored too: whole in a non-streamed answer; in a
+ * stream each call's argument deltas are held until the call is complete (a client cannot run
+ * a tool on half its arguments anyway) and then released as one delta.
+ *
+ * Not scanned: refusal text (it passes through as it comes), and streamed answers are not
+ * checked against a JSON schema (only non-streamed ones are).
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import type { ChatRequest, ChatResponse, StreamPart } from '../core/types.js';
+import type { ChatRequest, ChatResponse, StreamPart, ToolCall } from '../core/types.js';
 import { RestoreStream, restore } from './redact.js';
 import { StreamScanner } from './stream-scanner.js';
-import { guardBlocked, type GuardRun, type Judged } from './pipeline.js';
+import { assertStillJson, guardBlocked, type GuardRun, type Judged } from './pipeline.js';
 import type { GuardPhase, ResponsePlan } from './policy.js';
 import type { Finding } from './types.js';
 
 /** Judges findings of one text (offsets into `source`, which starts at `base` of the choice's text); records verdicts; throws when one blocks. */
-function judge(run: GuardRun, plan: ResponsePlan, phase: GuardPhase, index: number, source: string, findings: readonly Finding[], base = 0): Judged[] {
+function judge(run: GuardRun, plan: ResponsePlan, phase: GuardPhase, index: number, source: string, findings: readonly Finding[], base = 0, toolCall?: number): Judged[] {
   const judged: Judged[] = [];
   for (const finding of findings) {
     const action = plan.actionFor(finding);
-    if (action) judged.push({ finding, action, index, restore: false, source });
+    if (action) judged.push({ finding, action, index, restore: false, source, ...(toolCall !== undefined ? { toolCall } : {}) });
   }
   if (judged.length === 0) return judged;
   run.record(phase, judged, base);
@@ -31,24 +35,38 @@ function judge(run: GuardRun, plan: ResponsePlan, phase: GuardPhase, index: numb
   return judged;
 }
 
+/** One text of an answer (a choice's text, or one tool call's arguments) checked, redacted and restored. */
+function checkText(run: GuardRun, phase: GuardPhase, index: number, text: string, toolCall?: number): string {
+  const plan = run.response;
+  let out = text;
+  if (plan && plan.detectors.length > 0) {
+    const findings: Finding[] = [];
+    for (const detector of plan.detectors) for (const finding of detector.scan(text)) findings.push(finding);
+    const redact = judge(run, plan, phase, index, text, findings, 0, toolCall).filter((entry) => entry.action === 'redact');
+    if (redact.length > 0) {
+      out = run.redactor.redact(text, redact.map((entry) => entry.finding));
+      if (toolCall !== undefined) assertStillJson(text, out, `choices[${index}].message.tool_calls[${toolCall}].function.arguments`, phase);
+    }
+  }
+  return restore(out, run.restoreMap);
+}
+
 /** Phase 2: a non-streamed answer, checked, redacted and restored (a copy when anything changed). */
 export function checkAnswer(run: GuardRun, response: ChatResponse): ChatResponse {
-  const plan = run.response;
-  if (!plan && run.restoreMap.size === 0) return response;
+  if (!run.response && run.restoreMap.size === 0) return response;
   let changed = false;
   const choices = response.choices.map((choice) => {
-    let text = choice.text;
-    if (text === null || text === '') return choice;
-    if (plan && plan.detectors.length > 0) {
-      const findings: Finding[] = [];
-      for (const detector of plan.detectors) for (const finding of detector.scan(text)) findings.push(finding);
-      const redact = judge(run, plan, 'response', choice.index, text, findings).filter((entry) => entry.action === 'redact');
-      if (redact.length > 0) text = run.redactor.redact(text, redact.map((entry) => entry.finding));
-    }
-    text = restore(text, run.restoreMap);
-    if (text === choice.text) return choice;
+    const text = choice.text === null || choice.text === '' ? choice.text : checkText(run, 'response', choice.index, choice.text);
+    let toolCalls: ToolCall[] = choice.toolCalls;
+    choice.toolCalls.forEach((call, callIndex) => {
+      const checked = call.arguments ? checkText(run, 'response', choice.index, call.arguments, callIndex) : call.arguments;
+      if (checked === call.arguments) return;
+      if (toolCalls === choice.toolCalls) toolCalls = choice.toolCalls.slice();
+      toolCalls[callIndex] = { ...call, arguments: checked };
+    });
+    if (text === choice.text && toolCalls === choice.toolCalls) return choice;
     changed = true;
-    return { ...choice, text };
+    return { ...choice, text, toolCalls };
   });
   return changed ? { ...response, choices } : response;
 }
@@ -114,8 +132,20 @@ interface ChoiceState {
 /** Phase 3: filters the parts of one streamed answer. */
 export class StreamGuard {
   private readonly choices = new Map<number, ChoiceState>();
+  /** Arguments of tool calls not yet complete, by choice; each call's deltas joined. */
+  private readonly toolArguments = new Map<number, Map<number, string>>();
 
   constructor(private readonly run: GuardRun) {}
+
+  /** The held tool calls of a choice, checked and released as one delta each (a 502 guardrail_violation on a block). */
+  private releaseTools(index: number): StreamPart[] {
+    const calls = this.toolArguments.get(index);
+    if (!calls) return [];
+    this.toolArguments.delete(index);
+    const parts: StreamPart[] = [];
+    for (const [toolIndex, text] of calls) parts.push({ type: 'tool-call-delta', index, toolIndex, argumentsDelta: checkText(this.run, 'stream', index, text, toolIndex) });
+    return parts;
+  }
 
   private state(index: number): ChoiceState {
     let state = this.choices.get(index);
@@ -167,10 +197,18 @@ export class StreamGuard {
       const text = this.pass(part.index, state, result.release, result.findings);
       return text ? [{ ...part, text }] : [];
     }
+    if (part.type === 'tool-call-delta') {
+      let calls = this.toolArguments.get(part.index);
+      if (!calls) this.toolArguments.set(part.index, (calls = new Map()));
+      calls.set(part.toolIndex, (calls.get(part.toolIndex) ?? '') + part.argumentsDelta);
+      return [];
+    }
     if (part.type === 'finish' || part.type === 'tool-call-start') {
       const state = this.choices.get(part.index);
       const text = state ? this.drain(part.index, state) : '';
-      return text ? [{ type: 'text-delta', index: part.index, text }, part] : [part];
+      const parts: StreamPart[] = text ? [{ type: 'text-delta', index: part.index, text }] : [];
+      parts.push(...this.releaseTools(part.index), part);
+      return parts;
     }
     return [part];
   }
@@ -182,6 +220,7 @@ export class StreamGuard {
       const text = this.drain(index, state);
       if (text) parts.push({ type: 'text-delta', index, text });
     }
+    for (const index of [...this.toolArguments.keys()]) parts.push(...this.releaseTools(index));
     return parts;
   }
 
@@ -191,6 +230,7 @@ export class StreamGuard {
    */
   reset(): void {
     this.choices.clear();
+    this.toolArguments.clear();
   }
 
   /** The client's text with restored values turned back into placeholders: what a backup model may see. */

@@ -43,11 +43,23 @@ export interface FilterContext {
 }
 
 /** Hard filters that do not depend on the conversation's size; the reason a model fails, or undefined. */
-export function hardFilter(model: ModelConfig, request: ChatRequest, signals: RoutingSignals): Removal | undefined {
+/** The filters that hold whatever happens to the request: the key's model lists and private data. */
+export function policyFilter(model: ModelConfig, signals: RoutingSignals): Removal | undefined {
   const key = signals.key;
   if (key?.denyModels?.has(model.name)) return { model: model.name, filter: 'key', why: `denied to key ${key.id}` };
   if (key?.allowModels && !key.allowModels.has(model.name)) return { model: model.name, filter: 'key', why: `not in key ${key.id}'s allowed models` };
   if (signals.private && !model.private) return { model: model.name, filter: 'private', why: `request is private (${signals.privateSource}); model is not private` };
+  return undefined;
+}
+
+/** Whether the policy filters restrict this request at all (else every model may serve it). */
+export function hasPolicyFilter(signals: RoutingSignals): boolean {
+  return signals.private === true || signals.key?.denyModels !== undefined || signals.key?.allowModels !== undefined;
+}
+
+export function hardFilter(model: ModelConfig, request: ChatRequest, signals: RoutingSignals): Removal | undefined {
+  const policy = policyFilter(model, signals);
+  if (policy) return policy;
   const missing: string[] = [];
   if (signals.hasImages && !model.capabilities.vision) missing.push('vision');
   if ((request.tools?.length ?? 0) > 0 && !model.capabilities.tools) missing.push('tools');

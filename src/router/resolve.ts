@@ -16,6 +16,12 @@ export interface Resolution {
   fallbacks: readonly ModelConfig[];
   /** The route's timeouts, over the deployments'. */
   timeouts?: Partial<Timeouts>;
+  /**
+   * Models this request may reach at all (a private request: private models only; a key's
+   * allow and deny lists). Fallbacks, hedges and stream recovery check it too, so a failure
+   * never carries the request to a model the router would have filtered out.
+   */
+  mayServe?: (model: ModelConfig) => boolean;
 }
 
 const NO_FALLBACKS: readonly ModelConfig[] = [];

@@ -44,6 +44,8 @@ export interface RouteDecision {
   note?: string;
   /** cascade: `model` (the weak one) answers first; the chat pipeline verifies and may escalate. */
   cascade?: CascadePlan;
+  /** See Resolution.mayServe: set by the chat pipeline from the request's signals. */
+  mayServe?: (model: ModelConfig) => boolean;
 }
 
 export interface RouterOptions {

@@ -68,8 +68,12 @@ export interface GuardVerdict {
   score: number;
   phase: 'request' | 'response' | 'stream';
   action: 'block' | 'redact' | 'route-private' | 'flag';
-  /** UTF-16 offsets; message_index is the message (request) or the choice (answer); for the tools allow-list, message_index is -1 and start the tool's position. */
-  spans: { start: number; end: number; message_index: number }[];
+  /**
+   * UTF-16 offsets; message_index is the message (request) or the choice (answer); for the tools
+   * allow-list, message_index is -1 and start the tool's position. tool_call: the span is in
+   * that tool call's arguments (the JSON text) rather than in the message's content.
+   */
+  spans: { start: number; end: number; message_index: number; tool_call?: number }[];
 }
 
 export interface RequestLogQuery {

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,17 +22,22 @@ import { ALPHANUMERIC, token } from '../guards/helpers.js';
 interface UpstreamMessage {
   role: string;
   content: string | null;
+  tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[];
 }
 interface UpstreamBody {
   model: string;
   stream?: boolean;
   messages: UpstreamMessage[];
+  /** Embedding requests. */
+  input?: string[];
 }
 
 /** A scripted OpenAI-compatible upstream: records every body, answers `answer(body)` in `chunkSize` pieces when streaming. */
 class ScriptedUpstream {
   received: UpstreamBody[] = [];
   answer: (body: UpstreamBody) => string = (body) => `You said: ${body.messages.filter((message) => message.role === 'user').at(-1)?.content ?? ''}`;
+  /** When set, the answer is this tool call instead of text (arguments streamed in `chunkSize` pieces). */
+  toolCall: ((body: UpstreamBody) => { name: string; arguments: string }) | undefined;
   chunkSize = 5;
   /** The next streamed answer breaks (socket destroyed) after this many content chunks. */
   breakNextAfter: number | undefined;
@@ -46,8 +51,19 @@ class ScriptedUpstream {
       request.on('end', () => {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as UpstreamBody;
         this.received.push(body);
+        if (request.url?.endsWith('/embeddings')) {
+          const data = (body.input ?? []).map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] }));
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 3, total_tokens: 3 } }));
+          return;
+        }
         const text = this.answer(body);
         const base = { id: 'chatcmpl-test', created: 1, model: body.model };
+        const call = this.toolCall?.(body);
+        if (call) {
+          this.answerToolCall(response, body, base, call);
+          return;
+        }
         if (!body.stream) {
           response.writeHead(200, { 'content-type': 'application/json' });
           response.end(
@@ -79,6 +95,25 @@ class ScriptedUpstream {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
+
+  private answerToolCall(response: ServerResponse, body: UpstreamBody, base: Record<string, unknown>, call: { name: string; arguments: string }): void {
+    const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
+    if (!body.stream) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const message = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: call }] };
+      response.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'tool_calls' }], usage }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    const event = (delta: unknown, finish: string | null = null): string => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    response.write(event({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: call.name, arguments: '' } }] }));
+    for (let at = 0; at < call.arguments.length; at += this.chunkSize) {
+      response.write(event({ tool_calls: [{ index: 0, function: { arguments: call.arguments.slice(at, at + this.chunkSize) } }] }));
+    }
+    response.write(event({}, 'tool_calls'));
+    response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
+    response.end('data: [DONE]\n\n');
+  }
 }
 
 const upstream = new ScriptedUpstream();
@@ -94,6 +129,9 @@ providers:
   sim:
     type: simulator
     behaviour: { ttft_ms: 0, tokens_per_second: 100000 }
+  broken:
+    type: simulator
+    behaviour: { ttft_ms: 0, error_rate: 1, error_status: 500 }
   scripted:
     type: openai-compatible
     base_url: ${upstreamUrl}
@@ -103,6 +141,11 @@ models:
   echo-backup: { provider: scripted, upstream_model: echo, price: { input: 1, output: 1 } }
   gpt-5.4-mini: { provider: sim, price: { input: 0.25, output: 2 } }
   llama-4-maverick: { provider: sim, private: true, price: { input: 0.2, output: 0.6 } }
+  # A private model whose fallback is not private: a private request must never take it.
+  private-broken: { provider: broken, private: true, upstream_model: llama-4-maverick, fallbacks: [gpt-5.4-mini] }
+  embed-public: { provider: sim, kind: embedding, upstream_model: text-embedding-3-small }
+  embed-scripted: { provider: scripted, kind: embedding, upstream_model: text-embedding-3-small }
+  embed-private: { provider: sim, kind: embedding, private: true, upstream_model: text-embedding-3-small }
 guards:
   policies:
     strict:
@@ -136,6 +179,10 @@ routes:
     tiers: { simple: [gpt-5.4-mini, llama-4-maverick], standard: [gpt-5.4-mini, llama-4-maverick], hard: [gpt-5.4-mini, llama-4-maverick] }
     guards: private-pii
   answers: { model: echo, guards: answer-redact }
+  private-first: { strategy: tiered, tiers: { simple: [private-broken], standard: [private-broken], hard: [private-broken] }, guards: private-pii }
+  embed-redact: { model: embed-scripted, guards: strict }
+  embed-private-pii: { model: embed-public, guards: private-pii }
+  embed-private-ok: { model: embed-private, guards: private-pii }
   answers-block: { model: echo, guards: answer-block }
   json: { model: echo, guards: json }
   # A cascade whose weak answer is always kept (no verifier score reaches the threshold).
@@ -160,6 +207,7 @@ beforeEach(() => {
   upstream.received = [];
   upstream.chunkSize = 5;
   upstream.breakNextAfter = undefined;
+  upstream.toolCall = undefined;
   upstream.answer = (body) => `You said: ${body.messages.filter((message) => message.role === 'user').at(-1)?.content ?? ''}`;
 });
 
@@ -340,6 +388,171 @@ describe('request phase: redact and restore', () => {
     const block = message.content[0];
     expect(block?.type === 'text' ? block.text : '').toBe(`You said: ${prompt}`);
     expect(JSON.stringify(upstream.received)).not.toContain(EMAIL);
+  });
+});
+
+describe('tool-call arguments', () => {
+  const key = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 11)}`;
+  const tools = [{ type: 'function' as const, function: { name: 'send_email', parameters: { type: 'object', properties: { to: { type: 'string' } } } } }];
+
+  /** The arguments of tool call 0 in a raw SSE response, joined, and whether it ended with [DONE]. */
+  async function rawToolStream(model: string, content: string): Promise<{ args: string; done: boolean; deltas: number }> {
+    const response = await fetch(`${gateway.running.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, stream: true, tools, messages: [{ role: 'user', content }] }),
+    });
+    expect(response.status).toBe(200);
+    let args = '';
+    let done = false;
+    let deltas = 0;
+    for (const line of (await response.text()).split('\n')) {
+      if (!line.startsWith('data: ')) continue;
+      if (line === 'data: [DONE]') {
+        done = true;
+        continue;
+      }
+      const event = JSON.parse(line.slice(6)) as { choices?: { delta?: { tool_calls?: { function?: { arguments?: string } }[] } }[] };
+      const piece = event.choices?.[0]?.delta?.tool_calls?.[0]?.function?.arguments;
+      if (piece) {
+        args += piece;
+        deltas++;
+      }
+    }
+    return { args, done, deltas };
+  }
+
+  it('arguments of earlier tool calls in the history are redacted before the provider sees them', async () => {
+    const history = [
+      { role: 'user' as const, content: 'Send the report to my colleague.' },
+      { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_9', type: 'function' as const, function: { name: 'send_email', arguments: JSON.stringify({ to: EMAIL, card: CARD }) } }] },
+      { role: 'tool' as const, tool_call_id: 'call_9', content: 'sent' },
+      { role: 'user' as const, content: 'Thanks, what did you send?' },
+    ];
+    await openai.chat.completions.create({ model: 'auto', tools, messages: history });
+    const sent = upstream.received[0]?.messages[1]?.tool_calls?.[0]?.function.arguments ?? '';
+    expect(JSON.parse(sent)).toEqual({ to: '[EMAIL_1]', card: '[CREDIT_CARD_1]' });
+    expect(JSON.stringify(upstream.received)).not.toContain(EMAIL);
+  });
+
+  it('a secret in an earlier tool call blocks the request, naming where it is', async () => {
+    const history = [
+      { role: 'user' as const, content: 'Deploy it.' },
+      { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_9', type: 'function' as const, function: { name: 'deploy', arguments: JSON.stringify({ token: key }) } }] },
+      { role: 'tool' as const, tool_call_id: 'call_9', content: 'ok' },
+      { role: 'user' as const, content: 'Did it work?' },
+    ];
+    const error = await failure(openai.chat.completions.create({ model: 'auto', messages: history }));
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('guardrail_violation');
+    expect(error.param).toBe('messages[1].tool_calls[0].function.arguments');
+    expect(JSON.stringify(error.error)).not.toContain(key.slice(0, 20));
+    expect(upstream.received).toHaveLength(0);
+  });
+
+  it("a placeholder in the answer's tool call is restored, so the client's tool gets the user's value (non-streamed and streamed)", async () => {
+    upstream.toolCall = (body) => {
+      const asked = body.messages.at(-1)?.content ?? '';
+      return { name: 'send_email', arguments: JSON.stringify({ to: /\[EMAIL_\d+\]/.exec(asked)?.[0] ?? 'nobody' }) };
+    };
+    const prompt = `Email ${EMAIL} that the report is ready.`;
+    const completion = await openai.chat.completions.create({ model: 'auto', tools, messages: [{ role: 'user', content: prompt }] });
+    const call = completion.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type === 'function' ? JSON.parse(call.function.arguments) : undefined).toEqual({ to: EMAIL });
+    expect(JSON.stringify(upstream.received)).not.toContain(EMAIL);
+
+    upstream.chunkSize = 3; // "[EMAIL_1]" arrives in pieces
+    const streamed = await rawToolStream('auto', prompt);
+    expect(streamed.done).toBe(true);
+    expect(JSON.parse(streamed.args)).toEqual({ to: EMAIL });
+  });
+
+  it("a secret in the answer's tool-call arguments is redacted, streamed and not, with the span's tool call recorded", async () => {
+    upstream.toolCall = () => ({ name: 'send_email', arguments: JSON.stringify({ to: 'ops@example.com', body: `use ${key}` }) });
+    const { data, response } = await openai.chat.completions.create({ model: 'answers', tools, messages: [{ role: 'user', content: 'Send the deploy key to ops.' }] }, { headers: { 'x-request-id': 'guards-tool-args' } }).withResponse();
+    expect(response.status).toBe(200);
+    const call = data.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type === 'function' ? JSON.parse(call.function.arguments) : undefined).toEqual({ to: 'ops@example.com', body: 'use [OPENAI_KEY_1]' });
+    const verdicts = JSON.parse(storedRow('guards-tool-args').details ?? '{}').guards;
+    expect(verdicts).toEqual([expect.objectContaining({ guard: 'secrets', action: 'redact', phase: 'response', spans: [expect.objectContaining({ message_index: 0, tool_call: 0 })] })]);
+    expect(storedRow('guards-tool-args').response_body).not.toContain(key.slice(0, 20));
+
+    upstream.chunkSize = 6;
+    const streamed = await rawToolStream('answers', 'Send the deploy key to ops.');
+    expect(streamed.done).toBe(true);
+    expect(streamed.args).not.toContain(key.slice(0, 12));
+    expect(JSON.parse(streamed.args)).toEqual({ to: 'ops@example.com', body: 'use [OPENAI_KEY_1]' });
+    // Held until the call was complete, then released whole.
+    expect(streamed.deltas).toBe(1);
+  });
+
+  it("a secret in the answer's tool-call arguments with action block: 502, and an error event on a stream", async () => {
+    upstream.toolCall = () => ({ name: 'deploy', arguments: JSON.stringify({ token: key }) });
+    const error = await failure(openai.chat.completions.create({ model: 'answers-block', tools, messages: [{ role: 'user', content: 'Deploy.' }] }));
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('guardrail_violation');
+    const response = await fetch(`${gateway.running.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'answers-block', stream: true, tools, messages: [{ role: 'user', content: 'Deploy.' }] }),
+    });
+    const body = await response.text();
+    expect(body).toContain('guardrail_violation');
+    expect(body).not.toContain('[DONE]');
+    expect(body).not.toContain(key.slice(0, 12));
+  });
+});
+
+describe('private data and failures; embeddings', () => {
+  it("a private request whose private model fails is not carried to the model's public fallback", async () => {
+    const { response } = await openai.chat.completions
+      .create({ model: 'private-first', messages: [{ role: 'user', content: `My card is ${CARD}, is it still valid?` }] }, { headers: { 'x-request-id': 'guards-private-fallback' } })
+      .withResponse()
+      .catch((error: unknown) => ({ response: { status: (error as InstanceType<typeof OpenAI.APIError>).status } }));
+    expect(response.status).toBe(502);
+    gateway.running.log.flush();
+    const database = new Database(gateway.dbPath, { readonly: true });
+    try {
+      const models = (database.prepare('SELECT model FROM attempts WHERE request_id = ?').all('guards-private-fallback') as { model: string }[]).map((row) => row.model);
+      expect(models.length).toBeGreaterThan(0);
+      expect(models).not.toContain('gpt-5.4-mini');
+      expect(new Set(models)).toEqual(new Set(['private-broken']));
+    } finally {
+      database.close();
+    }
+  });
+
+  it('embeddings: a secret blocks the request naming the input; PII is redacted and kept out of the log', async () => {
+    const key = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 13)}`;
+    const blocked = await failure(openai.embeddings.create({ model: 'embed-redact', input: ['fine text', `deploy with ${key}`] }));
+    expect(blocked.status).toBe(400);
+    expect(blocked.code).toBe('guardrail_violation');
+    expect(blocked.param).toBe('input[1]');
+    expect(JSON.stringify(blocked.error)).not.toContain(key.slice(0, 20));
+
+    const { data, response } = await openai.embeddings.create({ model: 'embed-redact', input: [`Customer ${EMAIL} asked about a refund.`] }, { headers: { 'x-request-id': 'guards-embed-redact' } }).withResponse();
+    expect(response.status).toBe(200);
+    expect(data.data).toHaveLength(1);
+    const row = storedRow('guards-embed-redact');
+    expect(JSON.parse(row.details ?? '{}').guards).toEqual([expect.objectContaining({ guard: 'pii', type: 'email', action: 'redact', phase: 'request', spans: [expect.objectContaining({ message_index: 0 })] })]);
+    expect(row.request_body ?? '').not.toContain(EMAIL);
+  });
+
+  it('embeddings: the provider embeds the redacted text; inputs without findings go as they are', async () => {
+    await openai.embeddings.create({ model: 'embed-redact', input: [`Write to ${EMAIL} today.`, 'Nothing personal here.'] });
+    expect(upstream.received).toHaveLength(1);
+    expect(upstream.received[0]?.input).toEqual(['Write to [EMAIL_1] today.', 'Nothing personal here.']);
+  });
+
+  it('embeddings: route-private refuses a public model and lets a private one embed', async () => {
+    const refused = await failure(openai.embeddings.create({ model: 'embed-private-pii', input: [`Card ${CARD}`] }));
+    expect(refused.status).toBe(400);
+    expect(refused.code).toBe('guardrail_violation');
+    expect(refused.message).toContain('private');
+    const allowed = await openai.embeddings.create({ model: 'embed-private-ok', input: [`Card ${CARD}`] });
+    expect(allowed.data).toHaveLength(1);
+    // Without PII the public model is fine.
+    expect((await openai.embeddings.create({ model: 'embed-private-pii', input: ['no personal data here'] })).data).toHaveLength(1);
   });
 });
 

@@ -237,7 +237,7 @@ export async function streamChat(
       model,
       deployment: broken.deployment,
       fallbacks,
-      canServe: (candidate) => canServe(request, candidate),
+      canServe: (candidate) => canServe(request, candidate, resolution),
       load: services.executor.load,
       breakers: services.breakers,
       control: (deployment) => {

@@ -90,7 +90,8 @@ export function checkCapabilities(request: ChatRequest, model: ModelConfig): voi
 }
 
 /** Whether a fallback model can take this request at all. */
-export function canServe(request: ChatRequest, model: ModelConfig): boolean {
+export function canServe(request: ChatRequest, model: ModelConfig, resolution?: Pick<Resolution, 'mayServe'>): boolean {
+  if (resolution?.mayServe && !resolution.mayServe(model)) return false;
   try {
     checkCapabilities(request, model);
     return true;
@@ -123,7 +124,7 @@ export async function runWithFailover<T>(
     {
       signal: exchange.signal,
       load: services.executor.load,
-      canServe: (model) => canServe(request, model),
+      canServe: (model) => canServe(request, model, resolution),
       extraFallbacks: resolution.fallbacks,
       ...(resolution.timeouts ? { timeouts: resolution.timeouts } : {}),
       ...(services.breakers ? { breakers: services.breakers } : {}),

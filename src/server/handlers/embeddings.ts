@@ -4,6 +4,7 @@ import { formatUsd } from '../../governance/pricing.js';
 import { withFailover } from '../../resilience/failover.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Permit } from '../../governance/governance.js';
+import { GuardRun } from '../../guards/pipeline.js';
 import type { AttemptRecord } from '../../store/types.js';
 import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
 import { failRequest, newRequestRecord, readApiBody, recordRequest, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
@@ -12,9 +13,22 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
   const record = newRequestRecord(exchange, 'embeddings');
   const attempts: AttemptRecord[] = [];
   let permit: Permit | undefined;
+  let guards: GuardRun | undefined;
   try {
-    const request = parseOpenAIEmbeddingRequest(await readApiBody(exchange, services, record));
+    let request = parseOpenAIEmbeddingRequest(await readApiBody(exchange, services, record));
+    // Guards (request phase): PII, secrets and deny rules on every input, before any upstream call.
+    const applied = services.guards?.resolve(exchange.keyPolicy?.guards ?? exchange.virtualKey?.metadata?.guards, request.model);
+    let guardPrivate: string | undefined;
+    if (applied) {
+      guards = new GuardRun(applied);
+      const checked = guards.checkEmbedding(request);
+      request = checked.request;
+      guardPrivate = checked.privateSource;
+    }
     const resolution = services.resolver.resolve(request.model, 'embedding');
+    if (guardPrivate && !resolution.model.private) {
+      throw new GatewayError('guardrail_violation', `The input holds data that may only go to private models (${guardPrivate}), and '${resolution.model.name}' is not private.`, { param: 'model' });
+    }
     const denied = exchange.keyPolicy?.allowModels && !exchange.keyPolicy.allowModels.has(resolution.model.name);
     if (denied || exchange.keyPolicy?.denyModels?.has(resolution.model.name)) {
       throw new GatewayError('permission_denied', `The model '${resolution.model.name}' may not serve this key.`, { param: 'model' });
@@ -34,7 +48,12 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
         record.simulated = candidateDeployment.provider.simulated;
         return services.executor.embed(request, candidate, candidateDeployment, context, control, attempts);
       },
-      { signal: exchange.signal, load: services.executor.load, ...(services.breakers ? { breakers: services.breakers } : {}) },
+      {
+        signal: exchange.signal,
+        load: services.executor.load,
+        ...(guardPrivate ? { canServe: (candidate) => candidate.private } : {}),
+        ...(services.breakers ? { breakers: services.breakers } : {}),
+      },
     );
     const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
     const inputTokens = attempts[attempts.length - 1]?.inputTokens ?? response.usage.inputTokens;
@@ -53,6 +72,10 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
   } catch (error) {
     failRequest(exchange, record, error);
   } finally {
+    if (guards) {
+      if (guards.verdicts.length > 0) (record.details ??= {}).guards = guards.verdicts;
+      record.requestBody = guards.scrubForLog(record.requestBody);
+    }
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(exchange);
     services.governance.settle(permit, record);

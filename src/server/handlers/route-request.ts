@@ -10,6 +10,7 @@ import type { ChatRequest } from '../../core/types.js';
 import { acquireDeployment } from '../../resilience/failover.js';
 import type { AskModel } from '../../router/classify.js';
 import type { RouteDecision } from '../../router/router.js';
+import { hasPolicyFilter, policyFilter } from '../../router/filters.js';
 import { readSignals } from '../../router/signals.js';
 import type { AttemptRecord, RequestRecord } from '../../store/types.js';
 import type { Exchange } from '../exchange.js';
@@ -68,7 +69,8 @@ export async function routeRequest(
   guardPrivate?: string,
 ): Promise<RouteDecision> {
   const signals = readSignals(request, exchange.request.headers, exchange.keyPolicy, guardPrivate);
-  const decision = await services.router.decide(request, signals, askModel(exchange, services, attempts));
+  const decision: RouteDecision = await services.router.decide(request, signals, askModel(exchange, services, attempts));
+  if (hasPolicyFilter(signals)) decision.mayServe = (model) => policyFilter(model, signals) === undefined;
   record.route = decision.route;
   record.model = decision.model.name;
   if (decision.route !== null) {
