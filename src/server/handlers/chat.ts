@@ -34,14 +34,9 @@ export async function handleChat(exchange: Exchange, services: Services, format:
     record.stream = request.stream;
     checkKeyRoutes(exchange, services, request.model);
     // Guards (request phase), before routing: one lookup and nothing else when no policy applies.
-    const applied = services.guards?.resolve(exchange.keyPolicy?.guards ?? exchange.virtualKey?.metadata?.guards, request.model);
+    guards = guardRunFor(exchange, services, request.model);
     let guardPrivate: string | undefined;
-    if (applied) {
-      guards = new GuardRun(applied);
-      const checked = guards.checkRequest(request);
-      request = checked.request;
-      guardPrivate = checked.privateSource;
-    }
+    if (guards) ({ request, privateSource: guardPrivate } = guards.checkRequest(request));
     const resolution = await routeRequest(exchange, services, request, record, attempts, guardPrivate);
     checkCapabilities(request, resolution.model);
     permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
@@ -56,18 +51,26 @@ export async function handleChat(exchange: Exchange, services: Services, format:
   } catch (error) {
     failRequest(exchange, record, error, format);
   } finally {
-    if (guards) {
-      if (guards.verdicts.length > 0) (record.details ??= {}).guards = guards.verdicts;
-      // The log keeps placeholders, never the values a guard found (restored answers included).
-      record.requestBody = guards.scrubForLog(record.requestBody);
-      record.responseBody = guards.scrubForLog(record.responseBody);
-    }
+    if (guards) recordGuards(guards, record);
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(exchange);
     // Before the row is queued: budgets count this request exactly once (see governance/budgets.ts).
     services.governance.settle(permit, record);
     recordRequest(services, record, attempts);
   }
+}
+
+/** The guard run of a request to `model`, or undefined when no policy applies (then it cost one map lookup). */
+export function guardRunFor(exchange: Exchange, services: Services, model: string): GuardRun | undefined {
+  const applied = services.guards?.resolve(exchange.keyPolicy?.guards ?? exchange.virtualKey?.metadata?.guards, model);
+  return applied ? new GuardRun(applied) : undefined;
+}
+
+/** Verdicts into the request row; the log keeps placeholders, never the values a guard found (restored answers included). */
+export function recordGuards(guards: GuardRun, record: RequestRecord): void {
+  if (guards.verdicts.length > 0) (record.details ??= {}).guards = guards.verdicts;
+  record.requestBody = guards.scrubForLog(record.requestBody);
+  record.responseBody = guards.scrubForLog(record.responseBody);
 }
 
 /** A virtual key limited to some routes may not name another route. */

@@ -4,7 +4,8 @@ import { formatUsd } from '../../governance/pricing.js';
 import { withFailover } from '../../resilience/failover.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Permit } from '../../governance/governance.js';
-import { GuardRun } from '../../guards/pipeline.js';
+import type { GuardRun } from '../../guards/pipeline.js';
+import { guardRunFor, recordGuards } from './chat.js';
 import type { AttemptRecord } from '../../store/types.js';
 import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
 import { failRequest, newRequestRecord, readApiBody, recordRequest, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
@@ -17,14 +18,9 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
   try {
     let request = parseOpenAIEmbeddingRequest(await readApiBody(exchange, services, record));
     // Guards (request phase): PII, secrets and deny rules on every input, before any upstream call.
-    const applied = services.guards?.resolve(exchange.keyPolicy?.guards ?? exchange.virtualKey?.metadata?.guards, request.model);
+    guards = guardRunFor(exchange, services, request.model);
     let guardPrivate: string | undefined;
-    if (applied) {
-      guards = new GuardRun(applied);
-      const checked = guards.checkEmbedding(request);
-      request = checked.request;
-      guardPrivate = checked.privateSource;
-    }
+    if (guards) ({ request, privateSource: guardPrivate } = guards.checkEmbedding(request));
     const resolution = services.resolver.resolve(request.model, 'embedding');
     if (guardPrivate && !resolution.model.private) {
       throw new GatewayError('guardrail_violation', `The input holds data that may only go to private models (${guardPrivate}), and '${resolution.model.name}' is not private.`, { param: 'model' });
@@ -72,10 +68,7 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
   } catch (error) {
     failRequest(exchange, record, error);
   } finally {
-    if (guards) {
-      if (guards.verdicts.length > 0) (record.details ??= {}).guards = guards.verdicts;
-      record.requestBody = guards.scrubForLog(record.requestBody);
-    }
+    if (guards) recordGuards(guards, record);
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(exchange);
     services.governance.settle(permit, record);
