@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, ChatResponse, StreamPart } from '../../src/core/types.js';
 import { GatewayError } from '../../src/core/errors.js';
-import { GuardRun, GuardSet } from '../../src/guards/pipeline.js';
+import { GuardRun, GuardSet, assertStillJson } from '../../src/guards/pipeline.js';
 import { ACTION_RANK, compileGuardPolicy, responsePlan, stricter, type GuardAction, type GuardPolicy } from '../../src/guards/policy.js';
 import { StreamGuard, checkAnswer, jsonSchemaProblem } from '../../src/guards/response.js';
 import type { RawGuardPolicy } from '../../src/config/schema.js';
@@ -36,6 +36,24 @@ describe('action precedence', () => {
     const actions: GuardAction[] = ['flag', 'route-private', 'redact', 'block'];
     expect([...actions].sort((left, right) => ACTION_RANK[left] - ACTION_RANK[right])).toEqual(actions);
     for (const left of actions) for (const right of actions) expect(stricter(left, right)).toBe(ACTION_RANK[left] >= ACTION_RANK[right] ? left : right);
+  });
+});
+
+describe('redacting inside tool-call arguments', () => {
+  it('stops the request when a redaction would break valid JSON, and lets valid results and non-JSON through', () => {
+    const param = 'messages[1].tool_calls[0].function.arguments';
+    let error: unknown;
+    try {
+      assertStillJson('{"to":"a\\u0040b.example"}', '{"to":"a\\u[EMAIL_1]"}', param);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).code).toBe('guardrail_violation');
+    expect((error as GatewayError).param).toBe(param);
+    expect(() => assertStillJson('{"to":"jane@example.com"}', '{"to":"[EMAIL_1]"}', param)).not.toThrow();
+    // Arguments that were not JSON to begin with are redacted as text.
+    expect(() => assertStillJson('to jane@example.com', 'to [EMAIL_1]', param)).not.toThrow();
   });
 });
 
