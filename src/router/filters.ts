@@ -42,7 +42,6 @@ export interface FilterContext {
   latencyP95: (model: ModelConfig) => number | undefined;
 }
 
-/** Hard filters that do not depend on the conversation's size; the reason a model fails, or undefined. */
 /** The filters that hold whatever happens to the request: the key's model lists and private data. */
 export function policyFilter(model: ModelConfig, signals: RoutingSignals): Removal | undefined {
   const key = signals.key;
@@ -57,6 +56,7 @@ export function hasPolicyFilter(signals: RoutingSignals): boolean {
   return signals.private === true || signals.key?.denyModels !== undefined || signals.key?.allowModels !== undefined;
 }
 
+/** Hard filters that do not depend on the conversation's size; the reason a model fails, or undefined. */
 export function hardFilter(model: ModelConfig, request: ChatRequest, signals: RoutingSignals): Removal | undefined {
   const policy = policyFilter(model, signals);
   if (policy) return policy;
