@@ -146,6 +146,7 @@ models:
   embed-public: { provider: sim, kind: embedding, upstream_model: text-embedding-3-small }
   embed-scripted: { provider: scripted, kind: embedding, upstream_model: text-embedding-3-small }
   embed-private: { provider: sim, kind: embedding, private: true, upstream_model: text-embedding-3-small }
+  embed-private-broken: { provider: broken, kind: embedding, private: true, upstream_model: text-embedding-3-small, fallbacks: [embed-public] }
 guards:
   policies:
     strict:
@@ -183,6 +184,7 @@ routes:
   embed-redact: { model: embed-scripted, guards: strict }
   embed-private-pii: { model: embed-public, guards: private-pii }
   embed-private-ok: { model: embed-private, guards: private-pii }
+  embed-private-broken-route: { model: embed-private-broken, guards: private-pii }
   answers-block: { model: echo, guards: answer-block }
   json: { model: echo, guards: json }
   # A cascade whose weak answer is always kept (no verifier score reaches the threshold).
@@ -553,6 +555,23 @@ describe('private data and failures; embeddings', () => {
     expect(allowed.data).toHaveLength(1);
     // Without PII the public model is fine.
     expect((await openai.embeddings.create({ model: 'embed-private-pii', input: ['no personal data here'] })).data).toHaveLength(1);
+  });
+
+  it("embeddings: private inputs are not carried to a failing private model's public fallback; other inputs are", async () => {
+    const attemptModels = (id: string): string[] => {
+      gateway.running.log.flush();
+      const database = new Database(gateway.dbPath, { readonly: true });
+      try {
+        return (database.prepare('SELECT model FROM attempts WHERE request_id = ?').all(id) as { model: string }[]).map((row) => row.model);
+      } finally {
+        database.close();
+      }
+    };
+    const refused = await failure(openai.embeddings.create({ model: 'embed-private-broken-route', input: [`Card ${CARD}`] }, { headers: { 'x-request-id': 'guards-embed-private-fallback' } }));
+    expect(refused.status).toBe(502);
+    expect(new Set(attemptModels('guards-embed-private-fallback'))).toEqual(new Set(['embed-private-broken']));
+    await openai.embeddings.create({ model: 'embed-private-broken-route', input: ['nothing private'] }, { headers: { 'x-request-id': 'guards-embed-public-fallback' } });
+    expect(attemptModels('guards-embed-public-fallback')).toContain('embed-public');
   });
 });
 
