@@ -37,6 +37,8 @@
 //                          neither jailbreaking nor toxic → benign, toxic only → left out)
 //   jackhhao.csv           jackhhao/llm-warden 7bfdc5aa  datasets/default/jailbreak_dataset_full.csv
 //                          (jackhhao/jailbreak-classification)
+//   awesome_prompts.csv    f/awesome-chatgpt-prompts 2bd699f3 (2026-03-18) prompts.csv (the newest
+//                          version under the mirror's 4 MiB file limit), added 2026-12-06
 // Rows of these whose text (case and spacing folded) is already in an earlier set are dropped.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -159,5 +161,13 @@ if (have('toxicchat_train.json', 'toxicchat_test.json')) {
   write('toxicchat', rows, { dropEarlier: true });
 }
 if (have('jackhhao.csv')) write('jackhhao', parseCsv(read('jackhhao.csv')).filter((row) => row.type === 'benign' || row.type === 'jailbreak').map((row) => ({ text: row.prompt, label: row.type === 'jailbreak' ? 1 : 0 })), { dropEarlier: true });
+
+// Real "act as" prompts people wrote and shared (f/awesome-chatgpt-prompts, CC0): all benign
+// but three whose act or opening names a jailbreak ("Unconstrained AI model DAN", a
+// "jailbreak research system", an "escape the box" game), which are left out.
+if (have('awesome_prompts.csv')) {
+  const rows = parseCsv(read('awesome_prompts.csv')).filter((row) => !/\bDAN\b|jailbreak|escape the box/i.test(`${row.act} ${row.prompt.slice(0, 300)}`));
+  write('awesome-prompts', rows.map((row) => ({ text: row.prompt, label: 0, note: row.type })), { dropEarlier: true });
+}
 
 console.log(written.length > 0 ? `wrote ${out}:\n  ${written.join('\n  ')}` : `no raw files found in ${raw}`);

@@ -5,6 +5,7 @@
 //   node scripts/train-injection-model.mjs [--shared=../shared/data] [--out=FILE]
 //        [--window=64] [--epochs=12] [--learning-rate=0.3] [--l2=2e-6] [--seed=7]
 //        [--benign-weight=8] [--shared-benign=N]  (N shared routing/cache questions as benign)
+//        [--extra=A.jsonl,B.jsonl]  more {text, label} rows, for experiments (the shipped model uses none)
 //        [--validate]   train on 80 % of the training groups and report the other 20 %
 //                       (for choosing options; the shipped model is trained on all of them)
 import { writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ const options = {
   benignWeight: Number(args['benign-weight'] ?? DEFAULT_INJECTION_TRAINING.benignWeight),
 };
 
-const { examples, sources } = loadTrainingSet({ root, shared, ...(args['shared-benign'] ? { sharedBenign: Number(args['shared-benign']) } : {}) });
+const { examples, sources } = loadTrainingSet({ root, shared, ...(args['shared-benign'] ? { sharedBenign: Number(args['shared-benign']) } : {}), extra: typeof args.extra === 'string' ? args.extra.split(',') : [] });
 console.log(`training examples: ${examples.length} (${Object.entries(sources).map(([name, count]) => `${name} ${count}`).join(', ')})`);
 
 function rate(rows, detector) {

@@ -4,7 +4,8 @@
 //            the BIPIA ones both as written and planted in our carriers;
 //   benign   data/guard/benign.jsonl (split "train"), and up to 9,000 real questions from
 //            the shared routing and cache data (MMLU, GSM8K, GPTCache paraphrases).
-// Nothing from the public evaluation sets (bench/.tmp/guard-eval/) is ever read here.
+// Nothing from the public evaluation sets (bench/.tmp/guard-eval/) is read here unless an
+// experiment passes one as `extra` (JSON Lines of {text, label}); the shipped model has none.
 // BIPIA instructions that are ordinary tasks out of context ("What is the capital of
 // Brazil?", "Provide a poem about…") are left out: as text they are benign requests, and only
 // where they sit (inside a document meant to be data) makes them an attack.
@@ -31,7 +32,7 @@ export function validationSplit(rows, percent, hashOf) {
   return { fit, validation };
 }
 
-export function loadTrainingSet({ root, shared, seed = 11, sharedBenign = 9000 }) {
+export function loadTrainingSet({ root, shared, seed = 11, sharedBenign = 9000, extra = [] }) {
   const kit = createKit(seed);
   const attacks = readJsonl(join(root, 'data/guard/attacks.jsonl')).filter((row) => row.split === 'train');
   const benign = readJsonl(join(root, 'data/guard/benign.jsonl')).filter((row) => row.split === 'train');
@@ -69,5 +70,10 @@ export function loadTrainingSet({ root, shared, seed = 11, sharedBenign = 9000 }
   }
   for (const [index, row] of kit.sample(questions, sharedBenign).entries()) examples.push({ text: row.text, label: 0, source: row.source, group: `${row.source}/${index}` });
   sources.sharedBenign = Math.min(sharedBenign, questions.length);
+  for (const path of extra) {
+    const rows = readJsonl(path);
+    examples.push(...rows.map((row, index) => ({ text: row.text, label: row.label, source: `extra/${path}`, group: `extra/${path}/${index}` })));
+    sources[`extra:${path}`] = rows.length;
+  }
   return { examples, sources };
 }
