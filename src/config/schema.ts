@@ -348,18 +348,20 @@ const responseGuardsSchema = z
         types: z.array(z.enum(PII_TYPE_NAMES)).min(1).optional().describe('PII types looked for (default all).'),
       })
       .optional()
-      .describe('PII in the answer text.'),
+      .describe('PII in the answer text (content and refusal).'),
     secrets: z
       .strictObject({ action: answerAction().describe('As for pii.') })
       .optional()
-      .describe('Secrets in the answer text.'),
-    deny: z.array(denyRuleSchema(['block', 'flag'])).optional().describe('Deny rules on the answer text.'),
+      .describe('Secrets in the answer text (content and refusal).'),
+    deny: z.array(denyRuleSchema(['block', 'flag'])).optional().describe('Deny rules on the answer text (content and refusal).'),
     json_schema: z
       .strictObject({
-        on_invalid: z.enum(['retry', 'error']).describe('retry: one more upstream call, then 502; error: 502 at once.'),
+        on_invalid: z
+          .enum(['retry', 'error'])
+          .describe('retry: one more upstream call, then 502; error: 502 at once. On a stream the text is already sent, so both end it with an error event (retry acts as error).'),
       })
       .optional()
-      .describe('Validate non-streamed answers to requests with response_format json_schema against that schema.'),
+      .describe('Validate answers to requests with response_format json_schema against that schema (a streamed choice when it is complete).'),
     hold_back: z.number().int().min(16).max(65_536).optional().describe('Streams: characters held back so a value split across chunks is seen whole (default 256).'),
   })
   .describe('Phases 2 and 3: checks on the answer, non-streamed and streamed.');

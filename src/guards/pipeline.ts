@@ -96,6 +96,8 @@ export interface Judged {
   part?: number;
   /** The tool call whose arguments (JSON text) the finding is in. */
   toolCall?: number;
+  /** The finding is in the answer's refusal text rather than its content. */
+  refusal?: boolean;
 }
 
 /** Where a text sits in a request: a message's string content, one text part of it, or one tool call's arguments. */
@@ -200,7 +202,7 @@ export class GuardRun {
 
   /** Adds verdicts for judged findings (grouped by guard, type, rule and action); `base` is added to their offsets. */
   record(phase: GuardPhase, judged: readonly Judged[], base = 0): void {
-    for (const { finding, action, index, toolCall } of judged) {
+    for (const { finding, action, index, toolCall, refusal } of judged) {
       let verdict = this.verdicts.find(
         (known) => known.phase === phase && known.guard === finding.guard && known.type === finding.type && known.rule === finding.rule && known.action === action,
       );
@@ -209,7 +211,9 @@ export class GuardRun {
         this.verdicts.push(verdict);
       }
       verdict.score = Math.max(verdict.score, Number(finding.score.toFixed(4)));
-      if (verdict.spans.length < MAX_SPANS) verdict.spans.push({ start: base + finding.start, end: base + finding.end, message_index: index, ...(toolCall !== undefined ? { tool_call: toolCall } : {}) });
+      if (verdict.spans.length < MAX_SPANS) {
+        verdict.spans.push({ start: base + finding.start, end: base + finding.end, message_index: index, ...(toolCall !== undefined ? { tool_call: toolCall } : {}), ...(refusal ? { refusal: true } : {}) });
+      }
     }
   }
 

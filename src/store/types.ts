@@ -71,9 +71,10 @@ export interface GuardVerdict {
   /**
    * UTF-16 offsets; message_index is the message (request) or the choice (answer); for the tools
    * allow-list, message_index is -1 and start the tool's position. tool_call: the span is in
-   * that tool call's arguments (the JSON text) rather than in the message's content.
+   * that tool call's arguments (the JSON text) rather than in the message's content; refusal:
+   * the span is in the answer's refusal text.
    */
-  spans: { start: number; end: number; message_index: number; tool_call?: number }[];
+  spans: { start: number; end: number; message_index: number; tool_call?: number; refusal?: boolean }[];
 }
 
 export interface RequestLogQuery {

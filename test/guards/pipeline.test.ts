@@ -166,11 +166,85 @@ describe('response phases', () => {
     expect(error.message).toBe('Response blocked by guard deny (rule no-intranet).');
   });
 
+  it('refusal text gets the answer checks: redacted, blocked, restored, its spans marked', () => {
+    const applied = { policies: [...policies({ r: { response: { secrets: { action: 'redact' }, deny: [{ name: 'no-intranet', patterns: ['https://intranet\\.[a-z]+'], action: 'block' }] } } }).values()] };
+    const run = new GuardRun({ ...applied, response: responsePlan(applied.policies) });
+    const refused: ChatResponse = { model: 'm', created: 1, choices: [{ index: 0, text: null, refusal: `I will not use ${KEY} for that.`, toolCalls: [], finishReason: 'stop' }] };
+    expect(checkAnswer(run, refused).choices[0]?.refusal).toBe('I will not use [OPENAI_KEY_1] for that.');
+    expect(run.verdicts).toEqual([expect.objectContaining({ guard: 'secrets', action: 'redact', phase: 'response', spans: [{ start: 15, end: 15 + KEY.length, message_index: 0, refusal: true }] })]);
+    const error = blocked(() => checkAnswer(run, { ...refused, choices: [{ index: 0, text: null, refusal: 'See https://intranet.corp/wiki instead.', toolCalls: [], finishReason: 'stop' }] }));
+    expect(error.status).toBe(502);
+    expect(error.message).toBe('Response blocked by guard deny (rule no-intranet).');
+
+    const [redacting] = policies({ p: { request: { pii: { action: 'redact', restore: true } } } }).values();
+    const restoring = new GuardRun({ policies: [redacting as GuardPolicy], response: undefined });
+    restoring.checkRequest(chat('Write to ops@example.com'));
+    expect(checkAnswer(restoring, { ...refused, choices: [{ index: 0, text: null, refusal: 'I cannot write to [EMAIL_1].', toolCalls: [], finishReason: 'stop' }] }).choices[0]?.refusal).toBe('I cannot write to ops@example.com.');
+  });
+
+  it('streamed refusal deltas are held back and redacted like text, with their own offsets', () => {
+    const applied = { policies: [...policies({ r: { response: { secrets: { action: 'redact' }, hold_back: 32 } } }).values()] };
+    const run = new GuardRun({ ...applied, response: responsePlan(applied.policies) });
+    const guard = new StreamGuard(run);
+    const refusal = `I cannot share ${KEY}.`;
+    let client = '';
+    const take = (parts: StreamPart[]): void => {
+      for (const part of parts) {
+        expect(part.type).not.toBe('text-delta');
+        if (part.type === 'refusal-delta') client += part.text;
+      }
+    };
+    for (let at = 0; at < refusal.length; at += 3) take(guard.filter({ type: 'refusal-delta', index: 0, text: refusal.slice(at, at + 3) }));
+    take(guard.filter({ type: 'finish', index: 0, finishReason: 'stop' }));
+    expect(client).toBe('I cannot share [OPENAI_KEY_1].');
+    expect(run.verdicts).toEqual([expect.objectContaining({ guard: 'secrets', action: 'redact', phase: 'stream', spans: [{ start: 15, end: 15 + KEY.length, message_index: 0, refusal: true }] })]);
+
+    const blocking = { policies: [...policies({ b: { response: { secrets: { action: 'block' } } } }).values()] };
+    const blockingGuard = new StreamGuard(new GuardRun({ ...blocking, response: responsePlan(blocking.policies) }));
+    const error = blocked(() => {
+      for (let at = 0; at < refusal.length; at += 3) for (const part of blockingGuard.filter({ type: 'refusal-delta', index: 0, text: refusal.slice(at, at + 3) })) expect(part.type === 'refusal-delta' ? part.text : '').not.toContain(KEY.slice(0, 12));
+      blockingGuard.end();
+    });
+    expect(error.message).toBe('Response blocked by guard secrets (rule openai_key).');
+  });
+
+  it('streamed json_schema: each choice is validated when it finishes (or at the end); a block is noted', () => {
+    const applied = { policies: [...policies({ j: { response: { json_schema: { on_invalid: 'retry' } } } }).values()] };
+    const request = chat('x', { stream: true, responseFormat: { type: 'json_schema', name: 'p', schema: { type: 'object', properties: { age: { type: 'integer' } }, required: ['age'] } } });
+    const stream = (texts: string[], finish = true): { run: GuardRun; guard: StreamGuard } => {
+      const run = new GuardRun({ ...applied, response: responsePlan(applied.policies) });
+      const guard = new StreamGuard(run, request);
+      for (const text of texts) guard.filter({ type: 'text-delta', index: 0, text });
+      if (finish) guard.filter({ type: 'finish', index: 0, finishReason: 'stop' });
+      guard.end();
+      return { run, guard };
+    };
+    expect(stream(['{"ag', 'e":', '3}']).run.verdicts).toEqual([]);
+    const invalid = blocked(() => stream(['{"age":', '"three"}']));
+    expect(invalid.status).toBe(502);
+    expect(invalid.message).toBe('Response blocked by guard json_schema (rule json_schema): /age fails type.');
+    expect(blocked(() => stream(['{"age":3'], false)).message).toContain('the answer is not JSON');
+    const run = new GuardRun({ ...applied, response: responsePlan(applied.policies) });
+    const guard = new StreamGuard(run, request);
+    guard.filter({ type: 'text-delta', index: 0, text: 'no' });
+    blocked(() => guard.filter({ type: 'finish', index: 0, finishReason: 'stop' }));
+    expect(run.verdicts).toEqual([{ guard: 'json_schema', type: 'invalid', rule: 'json_schema', score: 1, phase: 'stream', action: 'block', spans: [] }]);
+    // A refusal or a tool call instead of text is not checked; a request without json_schema neither.
+    const refusing = new StreamGuard(new GuardRun({ ...applied, response: responsePlan(applied.policies) }), request);
+    refusing.filter({ type: 'refusal-delta', index: 0, text: 'I cannot help with that.' });
+    expect(() => refusing.filter({ type: 'finish', index: 0, finishReason: 'stop' })).not.toThrow();
+    const plain = new StreamGuard(new GuardRun({ ...applied, response: responsePlan(applied.policies) }), chat('x', { stream: true }));
+    plain.filter({ type: 'text-delta', index: 0, text: 'not JSON' });
+    expect(() => plain.filter({ type: 'finish', index: 0, finishReason: 'stop' })).not.toThrow();
+  });
+
   it('jsonSchemaProblem: valid, not JSON, wrong shape', () => {
     const request = chat('x', { responseFormat: { type: 'json_schema', name: 'p', schema: { type: 'object', properties: { age: { type: 'integer' } }, required: ['age'] } } });
     expect(jsonSchemaProblem(request, answer('{"age":3}'))).toBeUndefined();
     expect(jsonSchemaProblem(request, answer('age: 3'))).toBe('the answer is not JSON');
     expect(jsonSchemaProblem(request, answer('{}'))).toBe('/ fails required');
     expect(jsonSchemaProblem(chat('x'), answer('age: 3'))).toBeUndefined();
+    // A refusal stands in for the object (as in OpenAI's structured outputs): not checked.
+    expect(jsonSchemaProblem(request, { model: 'm', created: 1, choices: [{ index: 0, text: null, refusal: 'I cannot help with that.', toolCalls: [], finishReason: 'stop' }] })).toBeUndefined();
   });
 });

@@ -4,8 +4,9 @@
  * client has seen part of the answer, either continue it on a backup (a seam, recorded)
  * or end the client stream with an explicit error event — never a clean end on a cut.
  * Each upstream call is settled as its own attempt with the tokens it produced.
- * With guards, text deltas pass through a StreamGuard (hold-back scan, redact or block,
- * restore); a blocked answer ends with an error event like a broken stream, never recovered.
+ * With guards, text and refusal deltas pass through a StreamGuard (hold-back scan, redact or
+ * block, restore; a json_schema check when each choice is complete); a blocked answer ends
+ * with an error event like a broken stream, never recovered.
  */
 import type { InboundChatFormat, StreamRenderer } from '../../api/inbound-format.js';
 import type { Deployment, ModelConfig } from '../../config/load.js';
@@ -131,7 +132,7 @@ export async function streamChat(
   let outputTokens = 0;
   let upstreamUsage: Usage | undefined;
 
-  const streamGuard = guards && (guards.response || guards.restoreMap.size > 0) ? new StreamGuard(guards) : undefined;
+  const streamGuard = guards && (guards.response || guards.restoreMap.size > 0) ? new StreamGuard(guards, request) : undefined;
   let current = served.value;
   let heldWhitespace = '';
   for (;;) {

@@ -80,8 +80,8 @@ export async function routeRequest(
   return decision;
 }
 
-/** The decision for a request without calling any model (no LLM classifier either). */
-export async function explainRoute(exchange: Exchange, services: Services, request: ChatRequest): Promise<RouteDecision> {
-  const signals = readSignals(request, exchange.request.headers, exchange.keyPolicy);
+/** The decision for a request without calling any model (no LLM classifier either); `guardPrivate` as for routeRequest. */
+export async function explainRoute(exchange: Exchange, services: Services, request: ChatRequest, guardPrivate?: string): Promise<RouteDecision> {
+  const signals = readSignals(request, exchange.request.headers, exchange.keyPolicy, guardPrivate);
   return services.router.decide(request, signals);
 }
