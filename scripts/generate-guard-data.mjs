@@ -23,6 +23,7 @@ import { TOPIC_RECIPES } from './guard-data/benign-topics.mjs';
 import { DIRECT_RECIPES } from './guard-data/attacks-direct.mjs';
 import { VARIED_RECIPES } from './guard-data/attacks-varied.mjs';
 import { VARIED_BENIGN_RECIPES } from './guard-data/benign-varied.mjs';
+import { CHAT_RECIPES } from './guard-data/benign-chat.mjs';
 import { INDIRECT_RECIPES } from './guard-data/attacks-indirect.mjs';
 import { createKit, hashOf, jaccard, wordSet } from './guard-data/kit.mjs';
 import { piiEvalRows } from './guard-data/pii-eval.mjs';
@@ -54,20 +55,21 @@ function draw(count, make, seen, threshold) {
   return rows;
 }
 
-function benignRows() {
+/** Benign rows of `recipes`, drawn with `from` (a kit), ids numbered from `firstId`. */
+function benignRows(recipes, from, firstId = 1) {
   const rows = [];
   const seenByKind = new Map();
   const positionInKind = new Map();
-  for (const recipe of [...TASK_RECIPES, ...HARD_RECIPES, ...TOPIC_RECIPES, ...VARIED_BENIGN_RECIPES]) {
+  for (const recipe of recipes) {
     const position = positionInKind.get(recipe.kind) ?? 0;
     positionInKind.set(recipe.kind, position + 1);
     const split = position % 2 === 0 ? 'train' : 'holdout';
     const seen = seenByKind.get(recipe.kind) ?? [];
     seenByKind.set(recipe.kind, seen);
-    const made = draw(recipe.count * scale, () => ({ text: recipe.make(kit, split) }), seen, NEAR_DUPLICATE);
+    const made = draw(recipe.count * scale, () => ({ text: recipe.make(from, split) }), seen, NEAR_DUPLICATE);
     for (const row of made) rows.push({ text: row.text, kind: recipe.kind, group: recipe.group, split });
   }
-  return rows.map((row, index) => ({ id: `benign-${String(index + 1).padStart(4, '0')}`, ...row }));
+  return rows.map((row, index) => ({ id: `benign-${String(firstId + index).padStart(4, '0')}`, ...row }));
 }
 
 function attackSplit(group) {
@@ -98,8 +100,10 @@ function write(name, rows) {
 }
 
 mkdirSync(directory, { recursive: true });
-const benign = benignRows();
+const benign = benignRows([...TASK_RECIPES, ...HARD_RECIPES, ...TOPIC_RECIPES, ...VARIED_BENIGN_RECIPES], kit);
 const attacks = attackRows();
+// Added later (short chat prompts), from a kit of their own, so the rows above stay as they were.
+benign.push(...benignRows(CHAT_RECIPES, createKit(seed + 2), benign.length + 1));
 const pii = piiEvalRows(createKit(seed + 1), 1200);
 write('benign.jsonl', benign);
 write('attacks.jsonl', attacks);

@@ -308,7 +308,7 @@ const requestGuardsSchema = z
     injection: z
       .strictObject({
         action: z.enum(['block', 'flag']).optional().describe('block (default): 400 guardrail_violation; flag: record the verdict only.'),
-        threshold: z.number().min(0).max(1).optional().describe('Score from which a finding counts (0..1, default 0.5).'),
+        threshold: z.number().min(0).max(1).optional().describe('Score from which a finding counts (0..1, default 0.6).'),
         scan: z
           .array(z.enum(SCAN_ROLES))
           .min(1)

@@ -40,7 +40,7 @@ export const DEFAULT_INJECTION_TRAINING: Required<Omit<InjectionTrainingOptions,
   learningRate: 0.3,
   l2: 2e-6,
   seed: 7,
-  threshold: 0.5,
+  threshold: 0.6,
   benignWeight: 16,
 };
 

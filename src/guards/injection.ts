@@ -16,7 +16,7 @@ import { InjectionModel, sigmoid } from './injection-model.js';
 import { INJECTION_RULES, WEAK_RULE_BOOST, type InjectionRule } from './injection-rules.js';
 import type { Detector, Finding } from './types.js';
 
-export const DEFAULT_INJECTION_THRESHOLD = 0.5;
+export const DEFAULT_INJECTION_THRESHOLD = 0.6;
 /** A text that repeats an attack phrase a thousand times is reported by its first matches. */
 const MAX_FINDINGS_PER_RULE = 16;
 
