@@ -116,6 +116,7 @@ const COMMANDS: Record<string, Command> = {
       private: { type: 'boolean' },
       'latency-budget-ms': { type: 'string' },
       'quality-floor': { type: 'string' },
+      'guard-policy': { type: 'string' },
     },
     run: (values, positionals) => runRoute(values, positionals),
   },

@@ -1,14 +1,20 @@
 /**
  * `switchyard route explain "<prompt>" [--route R] [--config PATH] [--json] [--private]
- * [--latency-budget-ms N] [--quality-floor Q]`: the routing decision for a prompt, from the
- * same router the gateway runs, without calling any model.
+ * [--latency-budget-ms N] [--quality-floor Q] [--guard-policy P]`: the routing decision for a
+ * prompt, from the same router the gateway runs, without calling any model. The request phase
+ * of the guards runs first, as in the gateway: the route's policy (or the default) and, with
+ * --guard-policy, a key's; a route-private verdict limits the decision to private models, a
+ * block is reported instead of a decision (exit code 0: the dry run itself worked).
  */
 import { loadConfig } from '../config/load.js';
+import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
+import { GuardRun, GuardSet } from '../guards/pipeline.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { ModelResolver } from '../router/resolve.js';
 import { Router } from '../router/router.js';
 import { readSignals } from '../router/signals.js';
+import { explainGuards } from '../server/handlers/route-explain.js';
 import { decisionDetails } from '../server/handlers/route-request.js';
 import { UsageError } from './arguments.js';
 
@@ -22,7 +28,24 @@ export async function runRoute(values: Record<string, string | boolean | undefin
   if (!config.routes.has(routeName) && !config.models.has(routeName)) {
     throw new UsageError(`unknown route "${routeName}" (known: ${[...config.routes.keys()].join(', ')})`);
   }
-  const request: ChatRequest = { model: routeName, messages: [{ role: 'user', content: prompt }], stream: false, includeUsage: false };
+  let request: ChatRequest = { model: routeName, messages: [{ role: 'user', content: prompt }], stream: false, includeUsage: false };
+  const keyPolicy = typeof values['guard-policy'] === 'string' ? values['guard-policy'] : undefined;
+  if (keyPolicy !== undefined && !config.guards?.policies.has(keyPolicy)) {
+    throw new UsageError(`unknown guard policy "${keyPolicy}" (known: ${[...(config.guards?.policies.keys() ?? [])].join(', ') || 'none: the config has no guards'})`);
+  }
+  const applied = config.guards ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy).resolve(keyPolicy, routeName) : null;
+  const guards = applied ? new GuardRun(applied) : undefined;
+  let guardPrivate: string | undefined;
+  if (guards) {
+    try {
+      ({ request, privateSource: guardPrivate } = guards.checkRequest(request));
+    } catch (error) {
+      if (!(error instanceof GatewayError) || error.code !== 'guardrail_violation') throw error;
+      if (values.json) console.log(JSON.stringify({ blocked: { error: error.message }, guards: explainGuards(guards) }, null, 2));
+      else console.log([`blocked:   ${error.message}`, ...guardLines(guards)].join('\n'));
+      return 0;
+    }
+  }
   const headers: Record<string, string> = {};
   if (values.private) headers['x-switchyard-private'] = 'true';
   if (typeof values['latency-budget-ms'] === 'string') headers['x-switchyard-latency-budget-ms'] = values['latency-budget-ms'];
@@ -31,10 +54,10 @@ export async function runRoute(values: Record<string, string | boolean | undefin
     localClassifier: (route) => loadLocalClassifier(route.classify.modelFile),
     latencyP95: (model) => model.latencyP95Ms,
   });
-  const decision = await router.decide(request, readSignals(request, headers));
+  const decision = await router.decide(request, readSignals(request, headers, undefined, guardPrivate));
   const details = decisionDetails(decision);
   if (values.json) {
-    console.log(JSON.stringify(details, null, 2));
+    console.log(JSON.stringify(guards ? { ...details, guards: explainGuards(guards) } : details, null, 2));
     return 0;
   }
   const lines = [`route:     ${decision.route ?? '(a model name)'} (${decision.strategy})`, `model:     ${decision.model.name}`, `reason:    ${decision.reason}`];
@@ -57,6 +80,15 @@ export async function runRoute(values: Record<string, string | boolean | undefin
       lines.push(`  ${candidate.model === decision.model.name ? '*' : ' '} ${candidate.model.padEnd(22)} ${figures.join(', ')}`);
     }
   }
+  if (guards) lines.push(...guardLines(guards));
   console.log(lines.join('\n'));
   return 0;
+}
+
+/** The guard policies that ran and what each verdict decided, never the text it found. */
+function guardLines(guards: GuardRun): string[] {
+  const { policies, verdicts } = explainGuards(guards);
+  const lines = [`guards:    ${policies.join(', ')}${verdicts.length === 0 ? ' (no findings)' : ''}`];
+  for (const verdict of verdicts) lines.push(`  ${verdict.action.padEnd(13)} ${verdict.guard}/${verdict.type} (rule ${verdict.rule}, score ${verdict.score}) in ${verdict.where.join(', ')}`);
+  return lines;
 }

@@ -49,8 +49,14 @@ export async function handleRouteExplain(exchange: Exchange, services: Services)
   );
 }
 
+/** What the request guards decided in a dry run: where each verdict found something, never what. */
+export interface GuardExplanation {
+  policies: string[];
+  verdicts: { guard: string; type: string; rule: string; score: number; action: string; where: string[] }[];
+}
+
 /** The policies that ran and their verdicts, each naming where it found something (never what). */
-function explainGuards(guards: GuardRun): Record<string, unknown> {
+export function explainGuards(guards: GuardRun): GuardExplanation {
   return {
     policies: guards.applied.policies.map((policy) => policy.name),
     verdicts: guards.verdicts.map((verdict) => ({ guard: verdict.guard, type: verdict.type, rule: verdict.rule, score: verdict.score, action: verdict.action, where: placesOf(verdict) })),
