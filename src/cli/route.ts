@@ -7,14 +7,13 @@
  * block is reported instead of a decision (exit code 0: the dry run itself worked).
  */
 import { loadConfig } from '../config/load.js';
-import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
 import { GuardRun, GuardSet } from '../guards/pipeline.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { ModelResolver } from '../router/resolve.js';
 import { Router } from '../router/router.js';
 import { readSignals } from '../router/signals.js';
-import { explainGuards } from '../server/handlers/route-explain.js';
+import { dryRunGuards, explainGuards } from '../server/handlers/route-explain.js';
 import { decisionDetails } from '../server/handlers/route-request.js';
 import { UsageError } from './arguments.js';
 
@@ -28,24 +27,21 @@ export async function runRoute(values: Record<string, string | boolean | undefin
   if (!config.routes.has(routeName) && !config.models.has(routeName)) {
     throw new UsageError(`unknown route "${routeName}" (known: ${[...config.routes.keys()].join(', ')})`);
   }
-  let request: ChatRequest = { model: routeName, messages: [{ role: 'user', content: prompt }], stream: false, includeUsage: false };
+  const asked: ChatRequest = { model: routeName, messages: [{ role: 'user', content: prompt }], stream: false, includeUsage: false };
   const keyPolicy = typeof values['guard-policy'] === 'string' ? values['guard-policy'] : undefined;
   if (keyPolicy !== undefined && !config.guards?.policies.has(keyPolicy)) {
     throw new UsageError(`unknown guard policy "${keyPolicy}" (known: ${[...(config.guards?.policies.keys() ?? [])].join(', ') || 'none: the config has no guards'})`);
   }
   const applied = config.guards ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy).resolve(keyPolicy, routeName) : null;
   const guards = applied ? new GuardRun(applied) : undefined;
-  let guardPrivate: string | undefined;
-  if (guards) {
-    try {
-      ({ request, privateSource: guardPrivate } = guards.checkRequest(request));
-    } catch (error) {
-      if (!(error instanceof GatewayError) || error.code !== 'guardrail_violation') throw error;
-      if (values.json) console.log(JSON.stringify({ blocked: { error: error.message }, guards: explainGuards(guards) }, null, 2));
-      else console.log([`blocked:   ${error.message}`, ...guardLines(guards)].join('\n'));
-      return 0;
-    }
+  const screened = dryRunGuards(guards, asked);
+  if ('blocked' in screened) {
+    const explained = guards ? explainGuards(guards) : undefined;
+    if (values.json) console.log(JSON.stringify({ blocked: { error: screened.blocked.message }, guards: explained }, null, 2));
+    else console.log([`blocked:   ${screened.blocked.message}`, ...(guards ? guardLines(guards) : [])].join('\n'));
+    return 0;
   }
+  const request = screened.request;
   const headers: Record<string, string> = {};
   if (values.private) headers['x-switchyard-private'] = 'true';
   if (typeof values['latency-budget-ms'] === 'string') headers['x-switchyard-latency-budget-ms'] = values['latency-budget-ms'];
@@ -54,7 +50,7 @@ export async function runRoute(values: Record<string, string | boolean | undefin
     localClassifier: (route) => loadLocalClassifier(route.classify.modelFile),
     latencyP95: (model) => model.latencyP95Ms,
   });
-  const decision = await router.decide(request, readSignals(request, headers, undefined, guardPrivate));
+  const decision = await router.decide(request, readSignals(request, headers, undefined, screened.privateSource));
   const details = decisionDetails(decision);
   if (values.json) {
     console.log(JSON.stringify(guards ? { ...details, guards: explainGuards(guards) } : details, null, 2));

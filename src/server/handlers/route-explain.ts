@@ -13,6 +13,7 @@
 import { renderOpenAIError } from '../../api/openai/errors.js';
 import { parseOpenAIChatRequest } from '../../api/openai/chat-request.js';
 import { GatewayError } from '../../core/errors.js';
+import type { ChatRequest } from '../../core/types.js';
 import type { GuardRun } from '../../guards/pipeline.js';
 import type { GuardVerdict } from '../../store/types.js';
 import { readJsonBody, sendJson, type Exchange } from '../exchange.js';
@@ -22,21 +23,16 @@ import { decisionDetails, explainRoute } from './route-request.js';
 
 export async function handleRouteExplain(exchange: Exchange, services: Services): Promise<void> {
   const body = await readJsonBody(exchange, services.config.server.maxBodyBytes);
-  let request = parseOpenAIChatRequest(body);
-  const guards = guardRunFor(exchange, services, request.model);
-  let guardPrivate: string | undefined;
-  if (guards) {
-    try {
-      ({ request, privateSource: guardPrivate } = guards.checkRequest(request));
-    } catch (error) {
-      if (!(error instanceof GatewayError) || error.code !== 'guardrail_violation') throw error;
-      const rendered = renderOpenAIError(error);
-      const blocked = { status: rendered.status, ...(JSON.parse(rendered.body) as Record<string, unknown>) };
-      sendJson(exchange.response, 200, JSON.stringify({ object: 'route.decision', blocked, guards: explainGuards(guards) }));
-      return;
-    }
+  const parsed = parseOpenAIChatRequest(body);
+  const guards = guardRunFor(exchange, services, parsed.model);
+  const screened = dryRunGuards(guards, parsed);
+  if ('blocked' in screened) {
+    const rendered = renderOpenAIError(screened.blocked);
+    const blocked = { status: rendered.status, ...(JSON.parse(rendered.body) as Record<string, unknown>) };
+    sendJson(exchange.response, 200, JSON.stringify({ object: 'route.decision', blocked, ...(guards ? { guards: explainGuards(guards) } : {}) }));
+    return;
   }
-  const decision = await explainRoute(exchange, services, request, guardPrivate);
+  const decision = await explainRoute(exchange, services, screened.request, screened.privateSource);
   sendJson(
     exchange.response,
     200,
@@ -47,6 +43,20 @@ export async function handleRouteExplain(exchange: Exchange, services: Services)
       ...(guards ? { guards: explainGuards(guards) } : {}),
     }),
   );
+}
+
+/**
+ * The request phase of a dry run: the request as it would be routed (redacted, perhaps held to
+ * private models), or the guardrail_violation that would stop it.
+ */
+export function dryRunGuards(guards: GuardRun | undefined, request: ChatRequest): { request: ChatRequest; privateSource: string | undefined } | { blocked: GatewayError } {
+  if (!guards) return { request, privateSource: undefined };
+  try {
+    return guards.checkRequest(request);
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'guardrail_violation') return { blocked: error };
+    throw error;
+  }
 }
 
 /** What the request guards decided in a dry run: where each verdict found something, never what. */
