@@ -46,7 +46,7 @@ const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 
 // ---- targets: each returns { url, headers, version?, stop } or throws why it is unavailable
 
-// Switchyard runs with its features on, as PRODUCT.md's bar asks: a routed request (the
+// Switchyard runs with its features on, as the overhead targets ask: a routed request (the
 // local task classifier, then a table), guards on the request and the answer, a virtual key with a key budget and a global budget
 // (reserved before and settled after every call), and the request log with content.
 const ADMIN_KEY = 'sy-bench-admin-key-not-secret';
@@ -318,7 +318,7 @@ function markdown(report) {
       .filter(([, r]) => r.status !== 'ok')
       .map(([name, r]) => `- **${name} unavailable**: ${r.reason.replace(/\s*\n\s*/g, ' ⏎ ')}`),
     '',
-    '## Bars (PRODUCT.md)',
+    '## Targets',
     '',
     table(['ratio', 'value', 'bar', 'result'], report.ratios.map((r) => [r.name, r.value, r.bar, r.result])),
     '',
