@@ -45,9 +45,9 @@ const CASES = [
     model: 'claude-sonnet-4.6',
     plain: 'anthropic/message-cache.json',
     stream: 'anthropic/stream-cache.chunks.txt',
-    // input_tokens 50 + cache writes 3000 (2000 for 5 minutes, 1000 for 1 hour) + cache reads 8000.
-    tokens: { inputTokens: 11_050, cachedInputTokens: 8000, cacheWrite5mTokens: 2000, cacheWrite1hTokens: 1000, outputTokens: 400, reasoningTokens: 0, audioInputTokens: 0, imageInputTokens: 0 },
-    // 50 × 3 + 8000 × 0.3 + 2000 × 3.75 + 1000 × 6 + 400 × 15 = 150 + 2400 + 7500 + 6000 + 6000
+    // input_tokens 50 + cache writes 3000 (2000 for 5 minutes, 1000 for 1 hour) + cache reads 8000; 150 of the 400 output tokens thinking.
+    tokens: { inputTokens: 11_050, cachedInputTokens: 8000, cacheWrite5mTokens: 2000, cacheWrite1hTokens: 1000, outputTokens: 400, reasoningTokens: 150, audioInputTokens: 0, imageInputTokens: 0 },
+    // 50 × 3 + 8000 × 0.3 + 2000 × 3.75 + 1000 × 6 + 400 × 15 (thinking at the output price) = 150 + 2400 + 7500 + 6000 + 6000
     micro: 22_050,
   },
   {
@@ -167,6 +167,7 @@ describe('token classes in the Anthropic format, budgets and reports', () => {
       cache_read_input_tokens: 8000,
       cache_creation: { ephemeral_5m_input_tokens: 2000, ephemeral_1h_input_tokens: 1000 },
       output_tokens: 400,
+      output_tokens_details: { thinking_tokens: 150 },
     });
     // The same answer streamed: the closing message_delta carries the classes.
     server.replay = { fixture: 'anthropic/stream-cache.chunks.txt' };

@@ -35,6 +35,7 @@ export function anthropicUsage(usage: Usage | undefined, costUsd?: number): Reco
     cache_read_input_tokens: counts.cachedInputTokens,
     cache_creation: { ephemeral_5m_input_tokens: counts.cacheWrite5mTokens, ephemeral_1h_input_tokens: counts.cacheWrite1hTokens },
   };
+  if (counts.reasoningTokens > 0) result.output_tokens_details = { thinking_tokens: counts.reasoningTokens };
   if (costUsd !== undefined) result.cost_usd = costUsd;
   return result;
 }

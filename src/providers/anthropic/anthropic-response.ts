@@ -15,6 +15,8 @@ const usageSchema = z.object({
   cache_read_input_tokens: z.number().nullish(),
   /** The cache writes by lifetime; without it every write counts as a 5-minute one (Anthropic's default). */
   cache_creation: z.object({ ephemeral_5m_input_tokens: z.number().nullish(), ephemeral_1h_input_tokens: z.number().nullish() }).nullish(),
+  /** Thinking tokens, part of output_tokens (newer API versions). */
+  output_tokens_details: z.object({ thinking_tokens: z.number().nullish() }).nullish(),
 });
 
 const messageSchema = z.object({
@@ -42,7 +44,8 @@ export function mapStopReason(reason: string | null | undefined): FinishReason {
 
 /**
  * Anthropic reports cache reads and writes apart from input_tokens; canonical input is the
- * total. Thinking is part of output_tokens, not counted apart (and billed as output).
+ * total. Thinking is part of output_tokens (counted apart in output_tokens_details when the
+ * API says so).
  */
 export function readUsage(usage: z.infer<typeof usageSchema> | null | undefined): Usage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
@@ -52,6 +55,7 @@ export function readUsage(usage: z.infer<typeof usageSchema> | null | undefined)
     cachedInputTokens: cacheRead,
     cacheWrite5mTokens: written - oneHour,
     cacheWrite1hTokens: oneHour,
+    reasoningTokens: usage?.output_tokens_details?.thinking_tokens,
   });
 }
 
