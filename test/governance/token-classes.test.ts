@@ -27,10 +27,10 @@ const CASES = [
     model: 'gpt-5.4',
     plain: 'openai/chat-cached-reasoning.json',
     stream: 'openai/stream-cached-reasoning.chunks.txt',
-    // input 2000 of which 1536 cached; output 900 of which 640 reasoning.
-    tokens: { inputTokens: 2000, cachedInputTokens: 1536, outputTokens: 900, reasoningTokens: 640, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, audioInputTokens: 0, imageInputTokens: 0 },
-    // 464 × 1.75 + 1536 × 0.175 + 260 × 14 + 640 × 20 = 812 + 268.8 + 3640 + 12800
-    micro: 17_520.8,
+    // input 2000 of which 1536 cached and 256 written to the cache; output 900 of which 640 reasoning.
+    tokens: { inputTokens: 2000, cachedInputTokens: 1536, outputTokens: 900, reasoningTokens: 640, cacheWrite5mTokens: 256, cacheWrite1hTokens: 0, audioInputTokens: 0, imageInputTokens: 0 },
+    // 208 × 1.75 + 1536 × 0.175 + 256 × 2.1875 + 260 × 14 + 640 × 20 = 364 + 268.8 + 560 + 3640 + 12800
+    micro: 17_632.8,
   },
   {
     model: 'deepseek-reasoner',
@@ -96,7 +96,7 @@ providers:
   anthropic: { type: anthropic, base_url: ${server.url}/v1, api_key: env:UPSTREAM_KEY }
   gemini: { type: gemini, base_url: ${server.url}/v1beta, api_key: env:UPSTREAM_KEY }
 models:
-  gpt-5.4: { provider: openai, price: { input: 1.75, output: 14, cached_input: 0.175, reasoning: 20 } }
+  gpt-5.4: { provider: openai, price: { input: 1.75, output: 14, cached_input: 0.175, cache_write_5m: 2.1875, reasoning: 20 } }
   deepseek-reasoner: { provider: deepseek, price: { input: 0.28, output: 0.42, cached_input: 0.028 } }
   claude-sonnet-4.6: { provider: anthropic, price: { input: 3, output: 15, cached_input: 0.3, cache_write_5m: 3.75, cache_write_1h: 6 } }
   gemini-3.1-pro: { provider: gemini, price: { input: 2, output: 12, cached_input: 0.2, audio_input: 7 } }
