@@ -51,8 +51,12 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       for (const row of rows) console.log(JSON.stringify(row));
       return 0;
     }
-    console.log([by, 'requests', 'input', 'output', 'cost_usd'].map((title) => title.padEnd(16)).join(' '));
-    for (const row of rows) console.log([row.group ?? '-', String(row.requests), String(row.inputTokens), String(row.outputTokens), formatUsd(row.costUsd)].map((cell) => cell.padEnd(16)).join(' '));
+    // input and output are totals; cached (read), cache_write (5-minute and 1-hour) and reasoning are parts of them.
+    console.log([by, 'requests', 'input', 'cached', 'cache_write', 'output', 'reasoning', 'cost_usd'].map((title) => title.padEnd(12)).join(' '));
+    for (const row of rows) {
+      const cells = [row.group ?? '-', row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWrite5mTokens + row.cacheWrite1hTokens, row.outputTokens, row.reasoningTokens];
+      console.log([...cells.map(String), formatUsd(row.costUsd)].map((cell) => cell.padEnd(12)).join(' '));
+    }
     return 0;
   } finally {
     reports.close();

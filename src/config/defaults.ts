@@ -4,7 +4,7 @@
  * the built-in simulator serving the catalog of models teams compare today.
  */
 import { SIMULATED_CATALOG, SIMULATED_PRICES_AS_OF, type SimulatedModel } from '../simulator/index.js';
-import type { RawConfig } from './schema.js';
+import { PRICE_FIELDS, type RawConfig } from './schema.js';
 import type { Environment } from './load.js';
 
 type RawProviders = RawConfig['providers'];
@@ -89,16 +89,18 @@ function simulatedConfig(): RawConfig {
   return { providers, models, routes: autoRoute(models) };
 }
 
+function catalogPrice(price: SimulatedModel['price']): NonNullable<RawModels[string]['price']> {
+  const raw: NonNullable<RawModels[string]['price']> = { input: price.input, output: price.output, as_of: SIMULATED_PRICES_AS_OF };
+  const classes: Partial<Record<(typeof PRICE_FIELDS)[number][1], number>> = price;
+  for (const [wire, name] of PRICE_FIELDS) if (classes[name] !== undefined) raw[wire] = classes[name];
+  return raw;
+}
+
 function catalogModel(model: SimulatedModel, provider: string): RawModels[string] {
   return {
     kind: model.kind,
     provider,
-    price: {
-      input: model.price.input,
-      output: model.price.output,
-      ...(model.price.cachedInput !== undefined ? { cached_input: model.price.cachedInput } : {}),
-      as_of: SIMULATED_PRICES_AS_OF,
-    },
+    price: catalogPrice(model.price),
     context_window: model.contextWindow,
     max_output_tokens: model.maxOutputTokens,
     capabilities: {

@@ -10,7 +10,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { FAILURE_CLASSES} from './schema.js';
-import { configSchema, TRANSIENT_FAILURES, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
+import { configSchema, PRICE_FIELDS, TRANSIENT_FAILURES, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
 import { buildDefaultConfig } from './defaults.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from './routes.js';
 import type { TaskCategory } from '../core/categories.js';
@@ -69,7 +69,15 @@ export interface Deployment {
 export interface Price {
   input: number;
   output: number;
+  /** Input read from the prompt cache. */
   cachedInput?: number;
+  /** Input written to the prompt cache for 5 minutes / 1 hour. */
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
+  audioInput?: number;
+  imageInput?: number;
+  /** Reasoning (thinking) output. */
+  reasoning?: number;
   perRequest?: number;
   /** When the prices were read (YYYY-MM-DD). */
   asOf?: string;
@@ -437,6 +445,16 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
   };
 }
 
+function priceOf(raw: NonNullable<RawModel['price']>): Price {
+  const price: Price = { input: raw.input, output: raw.output };
+  for (const [wire, name] of PRICE_FIELDS) {
+    const value = raw[wire];
+    if (value !== undefined) price[name] = value;
+  }
+  if (raw.as_of !== undefined) price.asOf = raw.as_of;
+  return price;
+}
+
 function resolveModel(
   name: string,
   model: RawModel,
@@ -467,15 +485,7 @@ function resolveModel(
     name,
     kind: model.kind ?? 'chat',
     deployments,
-    price: model.price
-      ? {
-          input: model.price.input,
-          output: model.price.output,
-          ...(model.price.cached_input !== undefined ? { cachedInput: model.price.cached_input } : {}),
-          ...(model.price.per_request !== undefined ? { perRequest: model.price.per_request } : {}),
-          ...(model.price.as_of !== undefined ? { asOf: model.price.as_of } : {}),
-        }
-      : undefined,
+    price: model.price ? priceOf(model.price) : undefined,
     contextWindow: model.context_window,
     maxOutputTokens: model.max_output_tokens,
     capabilities: {

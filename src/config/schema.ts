@@ -145,11 +145,35 @@ const priceSchema = z
   .strictObject({
     input: z.number().nonnegative().describe('USD per million input tokens.'),
     output: z.number().nonnegative().describe('USD per million output tokens.'),
-    cached_input: z.number().nonnegative().optional().describe('USD per million cached input tokens.'),
+    cached_input: z.number().nonnegative().optional().describe('USD per million input tokens read from the prompt cache (default: the input price).'),
+    cache_write_5m: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('USD per million input tokens written to the prompt cache for 5 minutes (Anthropic: 1.25 × input; default: the input price).'),
+    cache_write_1h: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('USD per million input tokens written to the prompt cache for 1 hour (Anthropic: 2 × input; default: cache_write_5m).'),
+    audio_input: z.number().nonnegative().optional().describe('USD per million audio input tokens (default: the input price).'),
+    image_input: z.number().nonnegative().optional().describe('USD per million image input tokens, where a provider counts them apart (default: the input price).'),
+    reasoning: z.number().nonnegative().optional().describe('USD per million reasoning (thinking) output tokens (default: the output price).'),
     per_request: z.number().nonnegative().optional().describe('USD per request, where a provider charges one.'),
     as_of: z.iso.date().optional().describe('The date these prices were read from the provider (YYYY-MM-DD).'),
   })
   .describe('List price.');
+
+/** Price fields as the config spells them and as Price names them (USD per million tokens, or per request). */
+export const PRICE_FIELDS = [
+  ['cached_input', 'cachedInput'],
+  ['cache_write_5m', 'cacheWrite5m'],
+  ['cache_write_1h', 'cacheWrite1h'],
+  ['audio_input', 'audioInput'],
+  ['image_input', 'imageInput'],
+  ['reasoning', 'reasoning'],
+  ['per_request', 'perRequest'],
+] as const;
 
 const deploymentSchema = z.strictObject({
   provider: z.string().min(1).describe('Name of an entry under providers.'),

@@ -78,13 +78,32 @@ export interface ChatRequest {
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
 
+/**
+ * Tokens of one call by the class they are billed at. `inputTokens` and `outputTokens` are
+ * the totals; every other class is a part of one of them (so a provider that reports only
+ * totals is still billed right, at the plain input and output prices).
+ */
 export interface Usage {
+  /** Every input token, of whatever class. */
   inputTokens: number;
+  /** Every output token, reasoning included. */
   outputTokens: number;
-  /** Input tokens served from the provider's prompt cache (a subset of inputTokens). */
+  /** Of the input: read from the provider's prompt cache. */
   cachedInputTokens?: number;
+  /** Of the input: written to the prompt cache for 5 minutes (Anthropic's default cache lifetime). */
+  cacheWrite5mTokens?: number;
+  /** Of the input: written to the prompt cache for 1 hour. */
+  cacheWrite1hTokens?: number;
+  /** Of the input: audio. */
+  audioInputTokens?: number;
+  /** Of the input: images. */
+  imageInputTokens?: number;
+  /** Of the output: reasoning (thinking) the model did before answering. */
   reasoningTokens?: number;
 }
+
+/** Every class of a Usage as a number: the token columns of the request log. */
+export type TokenCounts = Required<Usage>;
 
 export interface ChatChoice {
   index: number;

@@ -15,6 +15,7 @@ import { BudgetLedger, periodStart, describeBudget, type BudgetDenial, type Call
 import { KeyStore, keyState, KEY_PREFIX, type VirtualKey } from './keys.js';
 import { RateLimiter, type Admission, type LimitScope, type RateDenial } from './rate-limits.js';
 import { SpendReports } from './spend.js';
+import { worstCaseCost } from './pricing.js';
 
 /** What a request holds between admission and settlement. */
 export interface Permit {
@@ -85,7 +86,8 @@ export class Governance {
    */
   admit(request: ChatRequest, model: ModelConfig, caller: Caller, key: VirtualKey | undefined, setHeader: (name: string, value: string) => void): Permit | undefined {
     if (this.unlimited(model, key)) return undefined;
-    return this.admitEstimate(worstCaseTokens(request, model), model, caller, key, setHeader);
+    const images = request.messages.some((message) => Array.isArray(message.content) && message.content.some((part) => part.type === 'image'));
+    return this.admitEstimate(worstCaseTokens(request, model), model, caller, key, setHeader, { images });
   }
 
   /**
@@ -103,7 +105,14 @@ export class Governance {
   }
 
   /** Admission for a request whose worst-case tokens are already known (embeddings: input only). */
-  admitEstimate(tokens: { input: number; output: number }, model: ModelConfig, caller: Caller, key: VirtualKey | undefined, setHeader: (name: string, value: string) => void): Permit | undefined {
+  admitEstimate(
+    tokens: { input: number; output: number },
+    model: ModelConfig,
+    caller: Caller,
+    key: VirtualKey | undefined,
+    setHeader: (name: string, value: string) => void,
+    may: Parameters<typeof worstCaseCost>[2] = {},
+  ): Permit | undefined {
     if (this.unlimited(model, key)) return undefined;
     const scopes: LimitScope[] = [];
     if (key) scopes.push({ id: `key:${key.id}`, rpm: key.rpm, tpm: key.tpm, maxConcurrent: key.maxConcurrent });
@@ -118,8 +127,7 @@ export class Governance {
       throw new GatewayError('rate_limited', admission.message, { retryAfterSeconds: admission.retryAfterSeconds });
     }
     for (const [name, value] of Object.entries(admission.headers)) setHeader(name, value);
-    const price = model.price;
-    const usd = price ? (tokens.input * price.input + tokens.output * price.output) / 1_000_000 + (price.perRequest ?? 0) : 0;
+    const usd = worstCaseCost(model.price, tokens, may);
     const reservation = this.budgets.reserve(caller, usd, tokens.input + tokens.output);
     if (isDenial(reservation)) {
       this.limiter.release(admission, 0);

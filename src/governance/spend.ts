@@ -5,7 +5,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { Price } from '../config/load.js';
+import type { TokenCounts } from '../core/types.js';
 import { openDatabase } from '../store/sqlite-schema.js';
+import { tokenCost } from './pricing.js';
 
 export type SpendGrouping = 'key' | 'team' | 'route' | 'model' | 'day';
 
@@ -17,13 +19,26 @@ const GROUP_COLUMN: Record<SpendGrouping, string> = {
   day: "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
 };
 
-export interface SpendRow {
+/** Tokens by class (TokenCounts: totals and their parts), cost and requests of one group. */
+export interface SpendRow extends TokenCounts {
   group: string | null;
   requests: number;
-  inputTokens: number;
-  outputTokens: number;
   costUsd: number;
 }
+
+/** SUM() of every token column under its TokenCounts name. */
+const TOKEN_SUMS = [
+  ['input_tokens', 'inputTokens'],
+  ['output_tokens', 'outputTokens'],
+  ['cached_input_tokens', 'cachedInputTokens'],
+  ['cache_write_5m_tokens', 'cacheWrite5mTokens'],
+  ['cache_write_1h_tokens', 'cacheWrite1hTokens'],
+  ['audio_input_tokens', 'audioInputTokens'],
+  ['image_input_tokens', 'imageInputTokens'],
+  ['reasoning_tokens', 'reasoningTokens'],
+]
+  .map(([column, name]) => `SUM(${column}) AS ${name}`)
+  .join(', ');
 
 export interface SavingsRow {
   route: string | null;
@@ -72,15 +87,15 @@ export class SpendReports {
     if (filter.keyId !== undefined) parameters.push(filter.keyId);
     return this.database
       .prepare(
-        `SELECT ${GROUP_COLUMN[grouping]} AS "group", COUNT(*) AS requests, SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens, SUM(cost_usd) AS costUsd
+        `SELECT ${GROUP_COLUMN[grouping]} AS "group", COUNT(*) AS requests, ${TOKEN_SUMS}, SUM(cost_usd) AS costUsd
          FROM requests WHERE ${where} GROUP BY 1 ORDER BY costUsd DESC, 1`,
       )
       .all(...parameters) as SpendRow[];
   }
 
   /**
-   * Actual cost against the same tokens priced at `baseline`, per route and category
-   * (the category the route classified the request as; requests to a model name have none).
+   * Actual cost against the same tokens, class by class, priced at `baseline`, per route and
+   * category (the category the route classified the request as; requests to a model name have none).
    */
   savings(baseline: Price, range: TimeRange = {}): SavingsRow[] {
     this.flushLog();
@@ -88,12 +103,12 @@ export class SpendReports {
     const rows = this.database
       .prepare(
         `SELECT route, json_extract(details, '$.decision.category.category') AS category, COUNT(*) AS requests,
-           SUM(cost_usd) AS actualUsd, SUM(input_tokens - cached_input_tokens) AS input, SUM(cached_input_tokens) AS cached, SUM(output_tokens) AS output
+           SUM(cost_usd) AS actualUsd, ${TOKEN_SUMS}
          FROM requests WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
       )
-      .all(...parameters) as { route: string | null; category: string | null; requests: number; actualUsd: number; input: number; cached: number; output: number }[];
+      .all(...parameters) as (TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number })[];
     return rows.map((row) => {
-      const baselineUsd = (row.input * baseline.input + row.cached * (baseline.cachedInput ?? baseline.input) + row.output * baseline.output) / 1_000_000 + (baseline.perRequest ?? 0) * row.requests;
+      const baselineUsd = tokenCost(baseline, row) + (baseline.perRequest ?? 0) * row.requests;
       const savedUsd = baselineUsd - row.actualUsd;
       return { route: row.route, category: row.category, requests: row.requests, actualUsd: row.actualUsd, baselineUsd, savedUsd, savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0 };
     });

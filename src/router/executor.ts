@@ -8,6 +8,7 @@ import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, St
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import { countMessageTokens, countTokens } from '../core/tokens.js';
 import { costOf } from '../governance/pricing.js';
+import { emptyTokenCounts, tokenCounts } from '../core/usage.js';
 import { CallerAbortedError } from '../providers/http-client.js';
 import type { CallContext, ProviderAdapter } from '../providers/types.js';
 import type { DeploymentLoad } from '../resilience/load-balancer.js';
@@ -40,9 +41,7 @@ export function startAttempt(requestId: string, number: number, model: ModelConf
     errorMessage: null,
     latencyMs: 0,
     ttftMs: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedInputTokens: 0,
+    ...emptyTokenCounts(),
     costUsd: 0,
     usageSource: 'none',
   };
@@ -56,9 +55,7 @@ export function settleAttempt(
   attempt.latencyMs = Date.now() - attempt.startedAt;
   attempt.status = outcome.status;
   if (outcome.usage) {
-    attempt.inputTokens = outcome.usage.inputTokens;
-    attempt.outputTokens = outcome.usage.outputTokens;
-    attempt.cachedInputTokens = outcome.usage.cachedInputTokens ?? 0;
+    Object.assign(attempt, tokenCounts(outcome.usage));
     attempt.costUsd = costOf(model.price, outcome.usage);
   }
   attempt.usageSource = outcome.usageSource;

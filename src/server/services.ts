@@ -3,6 +3,7 @@ import type { InboundChatFormat } from '../api/inbound-format.js';
 import type { GatewayConfig } from '../config/load.js';
 import type { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import { toGatewayError } from '../core/errors.js';
+import { addTokenCounts, emptyTokenCounts } from '../core/usage.js';
 import { CallerAbortedError } from '../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS } from '../router/executor.js';
 import type { Logger } from '../core/logger.js';
@@ -56,9 +57,7 @@ export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['en
     finishReason: null,
     latencyMs: 0,
     ttftMs: null,
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedInputTokens: 0,
+    ...emptyTokenCounts(),
     costUsd: 0,
     simulated: false,
     attempts: 0,
@@ -68,19 +67,16 @@ export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['en
   };
 }
 
-/** Sum the attempts into the request row: every upstream call's tokens and cost count. */
-export function totalAttempts(record: RequestRecord, attempts: { inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number }[]): void {
+/** Sum the attempts into the request row: every upstream call's tokens (by class) and cost count. */
+export function totalAttempts(record: RequestRecord, attempts: readonly AttemptRecord[]): void {
   record.attempts = attempts.length;
-  record.inputTokens = 0;
-  record.outputTokens = 0;
-  record.cachedInputTokens = 0;
+  const totals = emptyTokenCounts();
   record.costUsd = 0;
   for (const attempt of attempts) {
-    record.inputTokens += attempt.inputTokens;
-    record.outputTokens += attempt.outputTokens;
-    record.cachedInputTokens += attempt.cachedInputTokens;
+    addTokenCounts(totals, attempt);
     record.costUsd += attempt.costUsd;
   }
+  Object.assign(record, totals);
 }
 
 export function simulatorHeaderOf(exchange: Exchange): string | undefined {

@@ -33,8 +33,8 @@ export interface SimulatedModel {
   name: string;
   kind: 'chat' | 'embedding';
   family: 'openai' | 'anthropic' | 'google' | 'deepseek' | 'meta';
-  /** USD per 1M tokens, list prices. */
-  price: { input: number; output: number; cachedInput?: number };
+  /** USD per 1M tokens, list prices: cache reads (cachedInput) and writes (5-minute, 1-hour) where the provider prices them. */
+  price: { input: number; output: number; cachedInput?: number; cacheWrite5m?: number; cacheWrite1h?: number };
   contextWindow: number;
   maxOutputTokens: number;
   capabilities: { tools: boolean; vision: boolean; jsonSchema: boolean };

@@ -15,6 +15,10 @@ import { batchWriter, openDatabase, type PendingRow } from './sqlite-schema.js';
 import type { WriterMessage, WriterReply } from './sqlite-writer-worker.js';
 import type { AttemptRecord, FeedbackEntry, FeedbackSummary, RequestLog, RequestLogQuery, RequestRecord } from './types.js';
 
+/** The token-class columns under their record names. */
+const TOKEN_CLASS_SELECT =
+  'cache_write_5m_tokens AS cacheWrite5mTokens, cache_write_1h_tokens AS cacheWrite1hTokens, audio_input_tokens AS audioInputTokens, image_input_tokens AS imageInputTokens, reasoning_tokens AS reasoningTokens';
+
 type StoredRequest = Omit<RequestRecord, 'stream' | 'simulated' | 'details'> & { stream: number; simulated: number; details: string | null };
 
 function fromStored(row: StoredRequest): RequestRecord {
@@ -156,7 +160,7 @@ export class SqliteRequestLog implements RequestLog {
   private static readonly REQUEST_COLUMNS = `id, created_at AS createdAt, endpoint, key_id AS keyId, route, requested_model AS requestedModel, model, provider, stream,
            status, error_code AS errorCode, error_message AS errorMessage, finish_reason AS finishReason, latency_ms AS latencyMs,
            ttft_ms AS ttftMs, input_tokens AS inputTokens, output_tokens AS outputTokens, cached_input_tokens AS cachedInputTokens,
-           cost_usd AS costUsd, simulated, attempts, request_body AS requestBody, response_body AS responseBody, details, team`;
+           cost_usd AS costUsd, simulated, attempts, request_body AS requestBody, response_body AS responseBody, details, team, ${TOKEN_CLASS_SELECT}`;
 
   recent(query: RequestLogQuery): RequestRecord[] {
     const rows = this.reader()
@@ -190,7 +194,7 @@ export class SqliteRequestLog implements RequestLog {
       .prepare(
         `SELECT request_id AS requestId, attempt, model, provider, upstream_model AS upstreamModel, started_at AS startedAt, status,
            error_code AS errorCode, error_message AS errorMessage, latency_ms AS latencyMs, ttft_ms AS ttftMs, input_tokens AS inputTokens,
-           output_tokens AS outputTokens, cached_input_tokens AS cachedInputTokens, cost_usd AS costUsd, usage_source AS usageSource
+           output_tokens AS outputTokens, cached_input_tokens AS cachedInputTokens, cost_usd AS costUsd, usage_source AS usageSource, ${TOKEN_CLASS_SELECT}
          FROM attempts WHERE request_id = ? ORDER BY attempt`,
       )
       .all(requestId) as AttemptRecord[];

@@ -4,7 +4,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord } from './types.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
+
+/** The token-class columns after cached_input_tokens, in the order they were added (at the end of both tables). */
+const TOKEN_CLASS_COLUMNS = ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens'] as const;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE requests (
@@ -106,6 +109,10 @@ const MIGRATIONS: string[] = [
      fired_at INTEGER NOT NULL,
      PRIMARY KEY (alert, period_start)
    );`,
+  // Token classes billed at their own prices (parts of input_tokens / output_tokens); rows from before are all zero.
+  ['requests', 'attempts']
+    .map((table) => TOKEN_CLASS_COLUMNS.map((column) => `ALTER TABLE ${table} ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0;`).join('\n'))
+    .join('\n'),
 ];
 
 export interface PendingRow {
@@ -136,8 +143,8 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
 
 /** A function that writes one batch in one transaction. */
 export function batchWriter(database: Database.Database): (batch: PendingRow[]) => void {
-  const insertRequest = database.prepare(`INSERT OR REPLACE INTO requests VALUES (${Array.from({ length: 25 }, () => '?').join(', ')})`);
-  const insertAttempt = database.prepare(`INSERT OR REPLACE INTO attempts VALUES (${Array.from({ length: 16 }, () => '?').join(', ')})`);
+  const insertRequest = database.prepare(`INSERT OR REPLACE INTO requests VALUES (${Array.from({ length: 30 }, () => '?').join(', ')})`);
+  const insertAttempt = database.prepare(`INSERT OR REPLACE INTO attempts VALUES (${Array.from({ length: 21 }, () => '?').join(', ')})`);
   return database.transaction((batch: PendingRow[]) => {
     // Positional parameters in column order: measurably cheaper than named ones.
     for (const { request: r, attempts } of batch) {
@@ -145,11 +152,13 @@ export function batchWriter(database: Database.Database): (batch: PendingRow[]) 
         r.id, r.createdAt, r.endpoint, r.keyId, r.route, r.requestedModel, r.model, r.provider, r.stream ? 1 : 0,
         r.status, r.errorCode, r.errorMessage, r.finishReason, r.latencyMs, r.ttftMs, r.inputTokens, r.outputTokens, r.cachedInputTokens,
         r.costUsd, r.simulated ? 1 : 0, r.attempts, r.requestBody, r.responseBody, r.details ? JSON.stringify(r.details) : null, r.team,
+        r.cacheWrite5mTokens, r.cacheWrite1hTokens, r.audioInputTokens, r.imageInputTokens, r.reasoningTokens,
       );
       for (const a of attempts) {
         insertAttempt.run(
           a.requestId, a.attempt, a.model, a.provider, a.upstreamModel, a.startedAt, a.status, a.errorCode,
           a.errorMessage, a.latencyMs, a.ttftMs, a.inputTokens, a.outputTokens, a.cachedInputTokens, a.costUsd, a.usageSource,
+          a.cacheWrite5mTokens, a.cacheWrite1hTokens, a.audioInputTokens, a.imageInputTokens, a.reasoningTokens,
         );
       }
     }

@@ -1,6 +1,8 @@
 /** What the request log keeps: one row per client request, one per upstream attempt. */
+import type { TokenCounts } from '../core/types.js';
 
-export interface AttemptRecord {
+/** Tokens by class (TokenCounts): what the call was billed for. */
+export interface AttemptRecord extends TokenCounts {
   requestId: string;
   attempt: number;
   model: string;
@@ -12,15 +14,13 @@ export interface AttemptRecord {
   errorMessage: string | null;
   latencyMs: number;
   ttftMs: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
   costUsd: number;
   /** Where the token counts came from. */
   usageSource: 'upstream' | 'estimated' | 'none';
 }
 
-export interface RequestRecord {
+/** Tokens by class (TokenCounts): the sum over the request's attempts. */
+export interface RequestRecord extends TokenCounts {
   id: string;
   createdAt: number;
   endpoint: 'chat' | 'embeddings';
@@ -38,9 +38,6 @@ export interface RequestRecord {
   finishReason: string | null;
   latencyMs: number;
   ttftMs: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
   costUsd: number;
   simulated: boolean;
   attempts: number;

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf } from '../../src/governance/pricing.js';
+import { costOf, worstCaseCost } from '../../src/governance/pricing.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('costOf', () => {
@@ -16,6 +16,37 @@ describe('costOf', () => {
     // Without a cached price, cached input costs the input price.
     expect(costOf({ input: 2, output: 4 }, { inputTokens: 100, cachedInputTokens: 100, outputTokens: 10 })).toBeCloseTo((100 * 2 + 10 * 4) / 1e6, 12);
     expect(costOf(undefined, { inputTokens: 100, outputTokens: 10 })).toBe(0);
+  });
+});
+
+describe('costOf by token class', () => {
+  const price = { input: 3, output: 15, cachedInput: 0.3, cacheWrite5m: 3.75, cacheWrite1h: 6, audioInput: 10, imageInput: 4, reasoning: 20 };
+
+  it('prices each class at its own price, and plain input and output at theirs', () => {
+    const usage = { inputTokens: 1000, cachedInputTokens: 400, cacheWrite5mTokens: 200, cacheWrite1hTokens: 100, audioInputTokens: 50, imageInputTokens: 50, outputTokens: 300, reasoningTokens: 100 };
+    // plain input 200 × 3 + 400 × 0.3 + 200 × 3.75 + 100 × 6 + 50 × 10 + 50 × 4 + 200 × 15 + 100 × 20
+    // = 600 + 120 + 750 + 600 + 500 + 200 + 3000 + 2000 = 7770 micro-dollars
+    expect(costOf(price, usage)).toBeCloseTo(0.00777, 12);
+  });
+
+  it('falls back class by class: 1-hour writes to the 5-minute price, writes to input, reasoning to output', () => {
+    const usage = { inputTokens: 100, cacheWrite1hTokens: 100, outputTokens: 10, reasoningTokens: 10 };
+    expect(costOf({ input: 2, output: 4, cacheWrite5m: 2.5 }, usage)).toBeCloseTo((100 * 2.5 + 10 * 4) / 1e6, 12);
+    expect(costOf({ input: 2, output: 4 }, usage)).toBeCloseTo((100 * 2 + 10 * 4) / 1e6, 12);
+  });
+
+  it('never bills more tokens than the totals: overlapping or oversized parts are cut', () => {
+    // 80 cached + 80 audio of 100 input: 80 cached, the 20 left as audio; 50 reasoning of 30 output: 30.
+    const usage = { inputTokens: 100, cachedInputTokens: 80, audioInputTokens: 80, outputTokens: 30, reasoningTokens: 50 };
+    expect(costOf(price, usage)).toBeCloseTo((80 * 0.3 + 20 * 10 + 30 * 20) / 1e6, 12);
+  });
+
+  it('reserves for the dearest class a request may be billed at', () => {
+    const tokens = { input: 1000, output: 100 };
+    expect(worstCaseCost(price, tokens)).toBeCloseTo((1000 * 3 + 100 * 20) / 1e6, 12);
+    expect(worstCaseCost(price, tokens, { cacheWrites: true })).toBeCloseTo((1000 * 6 + 100 * 20) / 1e6, 12);
+    expect(worstCaseCost(price, tokens, { images: true })).toBeCloseTo((1000 * 4 + 100 * 20) / 1e6, 12);
+    expect(worstCaseCost(undefined, tokens)).toBe(0);
   });
 });
 

@@ -12,12 +12,13 @@ function row(id: string): { request: RequestRecord; attempts: AttemptRecord[] } 
   const request: RequestRecord = {
     id, createdAt: Date.now(), endpoint: 'chat', keyId: null, team: null, route: 'auto', requestedModel: 'auto', model: 'm', provider: 'p', stream: false,
     status: 200, errorCode: null, errorMessage: null, finishReason: 'stop', latencyMs: 1.5, ttftMs: 1, inputTokens: 10, outputTokens: 5,
-    cachedInputTokens: 0, costUsd: 0.00001, simulated: true, attempts: 1, requestBody: '{"model":"auto"}', responseBody: '{}',
+    cachedInputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, audioInputTokens: 0, imageInputTokens: 0, reasoningTokens: 0, costUsd: 0.00001, simulated: true, attempts: 1, requestBody: '{"model":"auto"}', responseBody: '{}',
     details: { seams: [{ atChar: 3, atToken: 1, fromAttempt: 1, toAttempt: 2, fromModel: 'm', toModel: 'm', cause: 'cut', method: 'instruction' }] },
   };
   const attempt: AttemptRecord = {
     requestId: id, attempt: 1, model: 'm', provider: 'p', upstreamModel: 'm', startedAt: Date.now(), status: 200, errorCode: null,
-    errorMessage: null, latencyMs: 1, ttftMs: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, costUsd: 0.00001, usageSource: 'upstream',
+    errorMessage: null, latencyMs: 1, ttftMs: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0,
+    cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, audioInputTokens: 0, imageInputTokens: 0, reasoningTokens: 0, costUsd: 0.00001, usageSource: 'upstream',
   };
   return { request, attempts: [attempt] };
 }
@@ -79,5 +80,36 @@ describe('SqliteRequestLog', () => {
     database.pragma('user_version = 99');
     database.close();
     expect(() => new SqliteRequestLog({ path, flushIntervalMs: 10 })).toThrow(/newer Switchyard/);
+  });
+
+  it('keeps every token class of a request and its attempts', () => {
+    const path = tempDb();
+    const log = new SqliteRequestLog({ path, flushIntervalMs: 10, inline: true });
+    const { request, attempts } = row('classes');
+    const classes = { inputTokens: 1000, outputTokens: 300, cachedInputTokens: 600, cacheWrite5mTokens: 200, cacheWrite1hTokens: 100, audioInputTokens: 40, imageInputTokens: 30, reasoningTokens: 120 };
+    log.record({ ...request, ...classes }, [{ ...(attempts[0] as AttemptRecord), ...classes }]);
+    expect(log.find('classes')).toMatchObject(classes);
+    expect(log.attemptsOf('classes')[0]).toMatchObject(classes);
+    log.close();
+  });
+
+  it('migrates a log written before token classes: old rows read as zero, new rows keep theirs', () => {
+    const path = tempDb();
+    new SqliteRequestLog({ path, flushIntervalMs: 10, inline: true }).close();
+    // Back to the version-4 shape: no class columns, one row written then.
+    const database = new Database(path);
+    for (const table of ['requests', 'attempts']) {
+      for (const column of ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens']) database.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    }
+    database
+      .prepare(`INSERT INTO requests VALUES (${Array.from({ length: 25 }, () => '?').join(', ')})`)
+      .run('old', Date.now(), 'chat', null, null, 'm', 'm', 'p', 0, 200, null, null, 'stop', 1, 1, 10, 5, 4, 0.001, 0, 1, null, null, null, null);
+    database.pragma('user_version = 4');
+    database.close();
+    const log = new SqliteRequestLog({ path, flushIntervalMs: 10, inline: true });
+    expect(log.find('old')).toMatchObject({ inputTokens: 10, cachedInputTokens: 4, cacheWrite5mTokens: 0, reasoningTokens: 0 });
+    log.record({ ...row('new').request, reasoningTokens: 3 }, []);
+    expect(log.find('new')?.reasoningTokens).toBe(3);
+    log.close();
   });
 });

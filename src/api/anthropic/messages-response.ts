@@ -3,6 +3,7 @@
  * (message_start, content_block_start/delta/stop, message_delta, message_stop, ping).
  */
 import type { ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
+import { tokenCounts } from '../../core/usage.js';
 import type { ResponseContext, StreamRenderer } from '../inbound-format.js';
 import type { GatewayError } from '../../core/errors.js';
 import { renderAnthropicStreamError } from './errors.js';
@@ -23,15 +24,18 @@ export function anthropicStopReason(reason: FinishReason | null): string | null 
   }
 }
 
-/** Anthropic counts cached input separately from input_tokens. */
-export function anthropicUsage(usage: Usage | undefined, costUsd?: number): Record<string, number> {
-  const cached = usage?.cachedInputTokens ?? 0;
-  const result: Record<string, number> = {
-    input_tokens: (usage?.inputTokens ?? 0) - cached,
-    output_tokens: usage?.outputTokens ?? 0,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: cached,
+/** Anthropic counts cache reads and writes apart from input_tokens. */
+export function anthropicUsage(usage: Usage | undefined, costUsd?: number): Record<string, unknown> {
+  const counts = tokenCounts(usage ?? { inputTokens: 0, outputTokens: 0 });
+  const written = counts.cacheWrite5mTokens + counts.cacheWrite1hTokens;
+  const result: Record<string, unknown> = {
+    input_tokens: counts.inputTokens - counts.cachedInputTokens - written,
+    output_tokens: counts.outputTokens,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: counts.cachedInputTokens,
+    cache_creation: { ephemeral_5m_input_tokens: counts.cacheWrite5mTokens, ephemeral_1h_input_tokens: counts.cacheWrite1hTokens },
   };
+  if (counts.reasoningTokens > 0) result.output_tokens_details = { thinking_tokens: counts.reasoningTokens };
   if (costUsd !== undefined) result.cost_usd = costUsd;
   return result;
 }

@@ -6,15 +6,17 @@
 import { z } from 'zod';
 import type { ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
+import { usageWith } from '../../core/usage.js';
 
 // ---------- rendering (canonical → wire) ----------
 
 export function renderUsage(usage: Usage): Record<string, unknown> {
+  const written = (usage.cacheWrite5mTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0);
   return {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
-    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0, audio_tokens: usage.audioInputTokens ?? 0, ...(written ? { cache_write_tokens: written } : {}) },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
   };
 }
@@ -94,8 +96,12 @@ const usageSchema = z
   .object({
     prompt_tokens: z.number().nullish(),
     completion_tokens: z.number().nullish(),
-    prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
+    prompt_tokens_details: z
+      .object({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish(), audio_tokens: z.number().nullish(), image_tokens: z.number().nullish() })
+      .nullish(),
     completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
+    /** DeepSeek reports its cache hits here rather than in prompt_tokens_details. */
+    prompt_cache_hit_tokens: z.number().nullish(),
   })
   .nullish();
 
@@ -170,14 +176,18 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
   }
 }
 
+/** prompt_tokens and completion_tokens are totals; cached, cache-write, audio, image and reasoning counts are parts of them. */
 function readUsage(usage: z.infer<typeof usageSchema>): Usage | undefined {
   if (!usage || (usage.prompt_tokens == null && usage.completion_tokens == null)) return undefined;
-  const result: Usage = { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 };
-  const cached = usage.prompt_tokens_details?.cached_tokens;
-  if (cached) result.cachedInputTokens = cached;
-  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  if (reasoning) result.reasoningTokens = reasoning;
-  return result;
+  const prompt = usage.prompt_tokens_details;
+  return usageWith(usage.prompt_tokens ?? 0, usage.completion_tokens ?? 0, {
+    cachedInputTokens: prompt?.cached_tokens || usage.prompt_cache_hit_tokens,
+    // OpenAI's cache writes have one lifetime: the default (5-minute) write class.
+    cacheWrite5mTokens: prompt?.cache_write_tokens,
+    audioInputTokens: prompt?.audio_tokens,
+    imageInputTokens: prompt?.image_tokens,
+    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens,
+  });
 }
 
 export function parseOpenAIChatResponse(body: unknown, fallbackModel: string): ChatResponse {

@@ -6,12 +6,17 @@
 import { z } from 'zod';
 import type { ChatResponse, FinishReason, StreamPart, ToolCall, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
+import { usageWith } from '../../core/usage.js';
 
 const usageSchema = z.object({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),
+  /** The cache writes by lifetime; without it every write counts as a 5-minute one (Anthropic's default). */
+  cache_creation: z.object({ ephemeral_5m_input_tokens: z.number().nullish(), ephemeral_1h_input_tokens: z.number().nullish() }).nullish(),
+  /** Thinking tokens, part of output_tokens (newer API versions). */
+  output_tokens_details: z.object({ thinking_tokens: z.number().nullish() }).nullish(),
 });
 
 const messageSchema = z.object({
@@ -37,15 +42,21 @@ export function mapStopReason(reason: string | null | undefined): FinishReason {
   }
 }
 
-/** Anthropic reports cached input apart from input_tokens; canonical input is the total. */
-export function readUsage(usage: z.infer<typeof usageSchema> | null | undefined, outputTokens?: number): Usage {
+/**
+ * Anthropic reports cache reads and writes apart from input_tokens; canonical input is the
+ * total. Thinking is part of output_tokens (counted apart in output_tokens_details when the
+ * API says so).
+ */
+export function readUsage(usage: z.infer<typeof usageSchema> | null | undefined): Usage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
-  const result: Usage = {
-    inputTokens: (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + cacheRead,
-    outputTokens: outputTokens ?? usage?.output_tokens ?? 0,
-  };
-  if (cacheRead) result.cachedInputTokens = cacheRead;
-  return result;
+  const written = usage?.cache_creation_input_tokens ?? 0;
+  const oneHour = Math.min(usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0, written);
+  return usageWith((usage?.input_tokens ?? 0) + written + cacheRead, usage?.output_tokens ?? 0, {
+    cachedInputTokens: cacheRead,
+    cacheWrite5mTokens: written - oneHour,
+    cacheWrite1hTokens: oneHour,
+    reasoningTokens: usage?.output_tokens_details?.thinking_tokens,
+  });
 }
 
 export function parseAnthropicMessage(body: unknown, fallbackModel: string, jsonTool: string | undefined): ChatResponse {

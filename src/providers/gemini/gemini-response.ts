@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ChatResponse, FinishReason, StreamPart, ToolCall, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
+import { usageWith } from '../../core/usage.js';
 
 const partSchema = z.object({
   text: z.string().nullish(),
@@ -12,11 +13,15 @@ const partSchema = z.object({
   functionCall: z.object({ id: z.string().nullish(), name: z.string(), args: z.unknown().optional() }).nullish(),
 });
 
+const modalityCounts = z.array(z.object({ modality: z.string().nullish(), tokenCount: z.number().nullish() })).nullish();
+
 const usageSchema = z.object({
   promptTokenCount: z.number().nullish(),
   candidatesTokenCount: z.number().nullish(),
   thoughtsTokenCount: z.number().nullish(),
   cachedContentTokenCount: z.number().nullish(),
+  toolUsePromptTokenCount: z.number().nullish(),
+  promptTokensDetails: modalityCounts,
 });
 
 export const responseSchema = z.object({
@@ -39,13 +44,20 @@ export function mapFinishReason(reason: string | null | undefined, calledTools: 
   return calledTools ? 'tool_calls' : 'stop';
 }
 
+/**
+ * promptTokenCount includes the cached part; thoughts and tool-use prompts are counted apart
+ * from candidates and prompt, so they are added to the totals here.
+ */
 export function readUsage(usage: z.infer<typeof usageSchema> | null | undefined): Usage | undefined {
   if (!usage) return undefined;
   const reasoning = usage.thoughtsTokenCount ?? 0;
-  const result: Usage = { inputTokens: usage.promptTokenCount ?? 0, outputTokens: (usage.candidatesTokenCount ?? 0) + reasoning };
-  if (usage.cachedContentTokenCount) result.cachedInputTokens = usage.cachedContentTokenCount;
-  if (reasoning) result.reasoningTokens = reasoning;
-  return result;
+  const modality = (name: string): number => (usage.promptTokensDetails ?? []).reduce((sum, entry) => sum + (entry.modality === name ? (entry.tokenCount ?? 0) : 0), 0);
+  return usageWith((usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0), (usage.candidatesTokenCount ?? 0) + reasoning, {
+    cachedInputTokens: usage.cachedContentTokenCount,
+    audioInputTokens: modality('AUDIO'),
+    imageInputTokens: modality('IMAGE'),
+    reasoningTokens: reasoning,
+  });
 }
 
 export function parseChunk(body: unknown, provider: string): GeminiResponse {

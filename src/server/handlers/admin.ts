@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { formatPath } from '../../config/load.js';
 import { GatewayError } from '../../core/errors.js';
+import { addTokenCounts, emptyTokenCounts } from '../../core/usage.js';
 import { describeKey } from '../../governance/keys.js';
 import { parseSince, type SpendGrouping } from '../../governance/spend.js';
 import { readJsonBody, sendJson, type Exchange } from '../exchange.js';
@@ -86,13 +87,15 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
     }
     const keyId = role === 'key' ? (exchange.keyId as string) : requested;
     const rows = governance.reports.spend('model', range(parameters), keyId !== undefined ? { keyId } : {});
-    const total = rows.reduce((sum, row) => ({ requests: sum.requests + row.requests, inputTokens: sum.inputTokens + row.inputTokens, outputTokens: sum.outputTokens + row.outputTokens, costUsd: sum.costUsd + row.costUsd }), {
-      requests: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      costUsd: 0,
-    });
-    send(200, JSON.stringify({ object: 'usage', key: keyId ?? null, ...total, by_model: rows }));
+    const tokens = emptyTokenCounts();
+    let requests = 0;
+    let costUsd = 0;
+    for (const row of rows) {
+      addTokenCounts(tokens, row);
+      requests += row.requests;
+      costUsd += row.costUsd;
+    }
+    send(200, JSON.stringify({ object: 'usage', key: keyId ?? null, requests, ...tokens, costUsd, by_model: rows }));
     return;
   }
   if (role !== 'admin') throw new GatewayError('permission_denied', 'This route needs the admin key.');

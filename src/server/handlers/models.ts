@@ -1,4 +1,6 @@
 /** GET /v1/models and /v1/models/{id}: the configured models and routes, in OpenAI's list format. */
+import type { Price } from '../../config/load.js';
+import { PRICE_FIELDS } from '../../config/schema.js';
 import { GatewayError } from '../../core/errors.js';
 import { sendError, sendJson, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
@@ -9,7 +11,18 @@ interface ModelEntry {
   created: number;
   owned_by: string;
   /** Switchyard's extension: the list price the gateway bills at (USD per million tokens). */
-  pricing?: { input: number; output: number; cached_input?: number; per_request?: number; as_of?: string };
+  pricing?: Record<string, number | string>;
+}
+
+/** The price as the config spells it: input, output, each priced token class, per_request, as_of. */
+function pricingOf(price: Price): Record<string, number | string> {
+  const pricing: Record<string, number | string> = { input: price.input, output: price.output };
+  for (const [wire, name] of PRICE_FIELDS) {
+    const value = price[name];
+    if (value !== undefined) pricing[wire] = value;
+  }
+  if (price.asOf !== undefined) pricing.as_of = price.asOf;
+  return pricing;
 }
 
 function entries(services: Services): ModelEntry[] {
@@ -22,17 +35,7 @@ function entries(services: Services): ModelEntry[] {
       object: 'model',
       created: 0,
       owned_by: model.deployments[0]?.provider.name ?? 'switchyard',
-      ...(price
-        ? {
-            pricing: {
-              input: price.input,
-              output: price.output,
-              ...(price.cachedInput !== undefined ? { cached_input: price.cachedInput } : {}),
-              ...(price.perRequest !== undefined ? { per_request: price.perRequest } : {}),
-              ...(price.asOf !== undefined ? { as_of: price.asOf } : {}),
-            },
-          }
-        : {}),
+      ...(price ? { pricing: pricingOf(price) } : {}),
     });
   }
   return list;
