@@ -51,6 +51,7 @@ export interface Reservation {
 }
 
 export interface BudgetDenial {
+  denied: true;
   budget: Budget;
   message: string;
   /** Seconds until the period resets (undefined for total budgets). */
@@ -90,6 +91,8 @@ interface BudgetRow {
 }
 
 const BUDGET_CACHE_MS = 2000;
+/** Spend is summed in floating point: a request that fits to within a nano-dollar fits. */
+const USD_TOLERANCE = 1e-9;
 
 export class BudgetLedger {
   private readonly database: Database.Database;
@@ -174,12 +177,13 @@ export class BudgetLedger {
       const entry = this.entry(budget);
       entries.push(entry);
       if (budget.enforcement !== 'hard') continue;
-      const overUsd = budget.limitUsd !== null && entry.usd + entry.reservedUsd + usd > budget.limitUsd;
+      const overUsd = budget.limitUsd !== null && entry.usd + entry.reservedUsd + usd > budget.limitUsd + USD_TOLERANCE;
       const overTokens = budget.limitTokens !== null && entry.tokens + entry.reservedTokens + tokens > budget.limitTokens;
       if (overUsd || overTokens) {
         const end = periodEnd(budget.period, this.now());
         const used = overUsd ? `$${(entry.usd + entry.reservedUsd).toFixed(6)} of $${budget.limitUsd} spent or reserved` : `${entry.tokens + entry.reservedTokens} of ${budget.limitTokens} tokens used or reserved`;
         return {
+          denied: true,
           budget,
           message: `Budget exceeded: the ${describeBudget(budget)} has ${used}; this request would need up to ${overUsd ? `$${usd.toFixed(6)}` : `${tokens} tokens`}.${end ? ` It resets at ${new Date(end).toISOString()}.` : ''}`,
           ...(end ? { retryAfterSeconds: Math.max(1, Math.ceil((end - this.now()) / 1000)) } : {}),

@@ -26,8 +26,9 @@ export interface Permit {
 
 const DEFAULT_OUTPUT_RESERVE = 4096;
 
+/** A denial says so (a total budget's has no Retry-After, so its shape alone does not tell). */
 function isDenial<T extends object>(value: T | BudgetDenial | RateDenial): value is BudgetDenial | RateDenial {
-  return 'message' in value && 'retryAfterSeconds' in value;
+  return 'denied' in value;
 }
 
 /** Worst-case tokens of a request: its prompt (estimated from its size) and the most it may answer. */

@@ -28,6 +28,7 @@ export interface Admission {
 }
 
 export interface RateDenial {
+  denied: true;
   scope: string;
   limit: 'requests' | 'tokens' | 'concurrent';
   message: string;
@@ -129,6 +130,6 @@ export class RateLimiter {
 
   private deny(scope: string, limit: RateDenial['limit'], what: string, resetMs: number, headers: Record<string, string>): RateDenial {
     const retryAfterSeconds = Math.max(1, Math.ceil(resetMs / 1000));
-    return { scope, limit, retryAfterSeconds, headers, message: `Rate limit reached for ${scope}: ${what}. Retry after ${retryAfterSeconds} s.` };
+    return { denied: true, scope, limit, retryAfterSeconds, headers, message: `Rate limit reached for ${scope}: ${what}. Retry after ${retryAfterSeconds} s.` };
   }
 }

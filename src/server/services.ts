@@ -14,7 +14,8 @@ import type { Governance } from '../governance/governance.js';
 import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GuardSet } from '../guards/pipeline.js';
-import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
+import type { RequestLog, RequestRecord } from '../store/types.js';
+import type { RequestRecorder } from './request-recorder.js';
 import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
 export interface Services {
@@ -31,12 +32,6 @@ export interface Services {
   governance: Governance;
   /** Undefined when the config has no guards: the request path then never looks at guards. */
   guards: GuardSet | undefined;
-}
-
-/** The end of every request: its row (and its attempts' rows) in the log, and its metrics. */
-export function recordRequest(services: Services, record: RequestRecord, attempts: AttemptRecord[]): void {
-  services.log.record(record, attempts);
-  services.metrics.observe(record, attempts);
 }
 
 export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['endpoint']): RequestRecord {
@@ -93,8 +88,9 @@ export async function readApiBody(exchange: Exchange, services: Services, record
   return body;
 }
 
-/** Record why a request failed and, unless the client is already gone, answer with the error. */
-export function failRequest(exchange: Exchange, record: RequestRecord, error: unknown, format?: InboundChatFormat): void {
+/** Record why a request failed and, unless the client is already gone, commit its row and answer with the error. */
+export function failRequest(exchange: Exchange, recorder: RequestRecorder, error: unknown, format?: InboundChatFormat): void {
+  const record = recorder.record;
   if (error instanceof CallerAbortedError || (exchange.signal.aborted && !exchange.response.headersSent)) {
     record.status = CLIENT_CLOSED_STATUS;
     record.errorCode = 'client_closed';
@@ -105,5 +101,6 @@ export function failRequest(exchange: Exchange, record: RequestRecord, error: un
   record.status = failure.status;
   record.errorCode = failure.code;
   record.errorMessage = failure.message;
+  recorder.commit();
   sendError(exchange.response, failure, format?.renderError);
 }

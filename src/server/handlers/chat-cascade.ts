@@ -19,7 +19,7 @@ import { elapsedMs, sendJson, writeChunk, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
 import { executionContext, responseHeaders, runWithFailover } from './chat.js';
 import { SSE_HEADERS } from './chat-stream.js';
-import type { GuardRun } from '../../guards/pipeline.js';
+import type { RequestRecorder } from '../request-recorder.js';
 import { checkAnswer, jsonSchemaProblem } from '../../guards/response.js';
 
 /**
@@ -32,10 +32,9 @@ export async function runCascade(
   format: InboundChatFormat,
   request: ChatRequest,
   decision: RouteDecision,
-  record: RequestRecord,
-  attempts: AttemptRecord[],
-  guards?: GuardRun,
+  recorder: RequestRecorder,
 ): Promise<RouteDecision | undefined> {
+  const { record, attempts, guards } = recorder;
   const plan = decision.cascade as CascadePlan;
   const context = executionContext(exchange);
   const weakRequest: ChatRequest = { ...request, stream: false };
@@ -77,8 +76,8 @@ export async function runCascade(
   // The same answer guards as any other answer (scanned whole: it is complete), before anything is sent.
   if (guards) response = checkAnswer(guards, response);
   const kept = { ...decision, reason };
-  if (request.stream) await streamKept(exchange, services, format, request, kept, response, record, attempts);
-  else sendKept(exchange, services, format, request, kept, response, record, attempts);
+  if (request.stream) await streamKept(exchange, services, format, request, kept, response, recorder);
+  else sendKept(exchange, services, format, request, kept, response, recorder);
   return undefined;
 }
 
@@ -90,7 +89,8 @@ function usageOf(response: ChatResponse, served: AttemptRecord | undefined): Usa
   return response.usage ?? (served ? { inputTokens: served.inputTokens, outputTokens: served.outputTokens } : undefined);
 }
 
-function sendKept(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, decision: RouteDecision, response: ChatResponse, record: RequestRecord, attempts: AttemptRecord[]): void {
+function sendKept(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, decision: RouteDecision, response: ChatResponse, recorder: RequestRecorder): void {
+  const { record, attempts } = recorder;
   const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
   const served = servedAttempt(record, attempts);
   const text = format.renderResponse(response, { requestId: exchange.id, usage: usageOf(response, served), costUsd: cost });
@@ -98,11 +98,13 @@ function sendKept(exchange: Exchange, services: Services, format: InboundChatFor
   record.finishReason = response.choices[0]?.finishReason ?? null;
   record.ttftMs = served ? served.latencyMs : null;
   if (services.config.store.logContent) record.responseBody = text;
+  recorder.commit();
   sendJson(exchange.response, 200, text, { ...responseHeaders(record, attempts.length, request, decision), 'x-switchyard-cost-usd': formatUsd(cost) });
 }
 
 /** The kept answer as a stream in the client's format: the same events a live stream would have. */
-async function streamKept(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, decision: RouteDecision, response: ChatResponse, record: RequestRecord, attempts: AttemptRecord[]): Promise<void> {
+async function streamKept(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, decision: RouteDecision, response: ChatResponse, recorder: RequestRecorder): Promise<void> {
+  const { record, attempts } = recorder;
   const served = servedAttempt(record, attempts);
   const usage = usageOf(response, served) ?? { inputTokens: 0, outputTokens: 0 };
   const cost = attempts.reduce((sum, attempt) => sum + attempt.costUsd, 0);
@@ -115,11 +117,12 @@ async function streamKept(exchange: Exchange, services: Services, format: Inboun
     const text = renderer.part(part);
     if (text) await writeChunk(out, text);
   }
-  await writeChunk(out, renderer.finish(usage, cost));
-  out.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
-  out.end();
   record.status = 200;
   record.finishReason = response.choices[0]?.finishReason ?? null;
   record.ttftMs = firstTokenMs;
   if (services.config.store.logContent) record.responseBody = JSON.stringify({ content: response.choices[0]?.text ?? '', tool_calls: [], finish_reason: record.finishReason });
+  recorder.commit();
+  await writeChunk(out, renderer.finish(usage, cost));
+  out.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
+  out.end();
 }

@@ -17,12 +17,11 @@ import { abortReason, CallerAbortedError } from '../../providers/http-client.js'
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, type AttemptControl, type OpenedStream } from '../../router/executor.js';
 import type { Resolution } from '../../router/resolve.js';
 import { openContinuation, type StreamSeam } from '../../resilience/stream-recovery.js';
-import type { AttemptRecord, RequestRecord } from '../../store/types.js';
 import { elapsedMs, writeChunk, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
 import { ContentFilteredError } from '../../resilience/failover.js';
 import { canServe, executionContext, responseHeaders, runWithFailover, servedOrRefusal } from './chat.js';
-import type { GuardRun } from '../../guards/pipeline.js';
+import type { RequestRecorder } from '../request-recorder.js';
 import { StreamGuard } from '../../guards/response.js';
 
 /** At most this many seams per response: a backup that keeps breaking is not recovery. */
@@ -83,16 +82,8 @@ function settleStream(services: Services, opened: OpenedStream, request: ChatReq
   return usage;
 }
 
-export async function streamChat(
-  exchange: Exchange,
-  services: Services,
-  format: InboundChatFormat,
-  request: ChatRequest,
-  resolution: Resolution,
-  record: RequestRecord,
-  attempts: AttemptRecord[],
-  guards?: GuardRun,
-): Promise<void> {
+export async function streamChat(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, resolution: Resolution, recorder: RequestRecorder): Promise<void> {
+  const { record, attempts, guards } = recorder;
   const context = executionContext(exchange);
   const open = (call: ChatRequest, model: ModelConfig, deployment: Deployment, control: AttemptControl): Promise<OpenedStream> =>
     services.executor.openStream(call, model, deployment, context, control, attempts);
@@ -175,6 +166,7 @@ export async function streamChat(
         record.status = error.status;
         record.errorCode = error.code;
         record.errorMessage = error.message;
+        recorder.commit();
         await writeChunk(response, renderer.error(error));
         response.end();
         return;
@@ -200,6 +192,7 @@ export async function streamChat(
       record.status = failure.status;
       record.errorCode = failure.code;
       record.errorMessage = seams.length > 0 ? `${failure.message} (after ${seams.length} recovered break${seams.length > 1 ? 's' : ''})` : failure.message;
+      recorder.commit();
       await writeChunk(response, renderer.error(failure));
       response.end();
       return;
@@ -214,13 +207,14 @@ export async function streamChat(
 
   const usage: Usage = upstreamUsage ?? { inputTokens: promptTokens ?? 0, outputTokens };
   const cost = attempts.reduce((sum, each) => sum + each.costUsd, 0);
-  await writeChunk(response, renderer.finish(usage, cost));
-  response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
-  response.end();
   record.status = 200;
   record.finishReason = client.finishReason;
   record.ttftMs = client.firstTokenMs;
   if (logContent) record.responseBody = client.toJson();
+  recorder.commit();
+  await writeChunk(response, renderer.finish(usage, cost));
+  response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
+  response.end();
 
   /** Continue the answer on a backup, or undefined when recovery is off, unsafe or fails. */
   async function recover(broken: OpenedStream, failure: GatewayError, brokenTokens: number): Promise<OpenedStream | undefined> {

@@ -14,49 +14,43 @@ import { formatUsd } from '../../governance/pricing.js';
 import type { ExecutionContext } from '../../router/executor.js';
 import type { Resolution } from '../../router/resolve.js';
 import { ContentFilteredError, withFailover, type AttemptCall, type Served } from '../../resilience/failover.js';
-import type { AttemptRecord, RequestRecord } from '../../store/types.js';
-import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
-import { failRequest, newRequestRecord, readApiBody, recordRequest, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
+import type { RequestRecord } from '../../store/types.js';
+import { sendJson, type Exchange } from '../exchange.js';
+import { failRequest, readApiBody, simulatorHeaderOf, type Services } from '../services.js';
+import { RequestRecorder } from '../request-recorder.js';
 import { runCascade } from './chat-cascade.js';
 import { streamChat } from './chat-stream.js';
 import { reasonHeader, routeRequest } from './route-request.js';
-import type { Permit } from '../../governance/governance.js';
 import { GuardRun, guardBlocked } from '../../guards/pipeline.js';
 import { checkAnswer, jsonSchemaProblem } from '../../guards/response.js';
 
 export async function handleChat(exchange: Exchange, services: Services, format: InboundChatFormat): Promise<void> {
-  const record = newRequestRecord(exchange, 'chat');
-  const attempts: AttemptRecord[] = [];
-  let permit: Permit | undefined;
-  let guards: GuardRun | undefined;
+  const recorder = new RequestRecorder(exchange, services, 'chat');
+  const { record } = recorder;
   try {
     let request = format.parseRequest(await readApiBody(exchange, services, record));
     record.stream = request.stream;
     checkKeyRoutes(exchange, services, request.model);
     // Guards (request phase), before routing: one lookup and nothing else when no policy applies.
-    guards = guardRunFor(exchange, services, request.model);
+    const guards = (recorder.guards = guardRunFor(exchange, services, request.model));
     let guardPrivate: string | undefined;
     if (guards) ({ request, privateSource: guardPrivate } = guards.checkRequest(request));
-    const resolution = await routeRequest(exchange, services, request, record, attempts, guardPrivate);
+    const resolution = await routeRequest(exchange, services, request, record, recorder.attempts, guardPrivate);
     checkCapabilities(request, resolution.model);
-    permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
+    recorder.permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
       exchange.response.setHeader(name, value),
     );
     // A cascade route: the weak model answers first; undefined when its answer was kept and
     // sent (by chat-cascade.ts, which renders it like completeChat / streamChat do).
-    const serving = resolution.cascade ? await runCascade(exchange, services, format, request, resolution, record, attempts, guards) : resolution;
+    const serving = resolution.cascade ? await runCascade(exchange, services, format, request, resolution, recorder) : resolution;
     if (!serving) return;
-    if (request.stream) await streamChat(exchange, services, format, request, serving, record, attempts, guards);
-    else await completeChat(exchange, services, format, request, serving, record, attempts, guards);
+    if (request.stream) await streamChat(exchange, services, format, request, serving, recorder);
+    else await completeChat(exchange, services, format, request, serving, recorder);
   } catch (error) {
-    failRequest(exchange, record, error, format);
+    failRequest(exchange, recorder, error, format);
   } finally {
-    if (guards) recordGuards(guards, record);
-    totalAttempts(record, attempts);
-    record.latencyMs = elapsedMs(exchange);
-    // Before the row is queued: budgets count this request exactly once (see governance/budgets.ts).
-    services.governance.settle(permit, record);
-    recordRequest(services, record, attempts);
+    // Answered requests committed before their last byte; this covers the rest (the client left).
+    recorder.commit();
   }
 }
 
@@ -64,13 +58,6 @@ export async function handleChat(exchange: Exchange, services: Services, format:
 export function guardRunFor(exchange: Exchange, services: Services, model: string): GuardRun | undefined {
   const applied = services.guards?.resolve(exchange.keyPolicy?.guards ?? exchange.virtualKey?.metadata?.guards, model);
   return applied ? new GuardRun(applied) : undefined;
-}
-
-/** Verdicts into the request row; the log keeps placeholders, never the values a guard found (restored answers included). */
-export function recordGuards(guards: GuardRun, record: RequestRecord): void {
-  if (guards.verdicts.length > 0) (record.details ??= {}).guards = guards.verdicts;
-  record.requestBody = guards.scrubForLog(record.requestBody);
-  record.responseBody = guards.scrubForLog(record.responseBody);
 }
 
 /** A virtual key limited to some routes may not name another route. */
@@ -175,16 +162,8 @@ export function executionContext(exchange: Exchange): ExecutionContext {
   return { requestId: exchange.id, ...(simulatorHeader ? { simulatorHeader } : {}) };
 }
 
-async function completeChat(
-  exchange: Exchange,
-  services: Services,
-  format: InboundChatFormat,
-  request: ChatRequest,
-  resolution: Resolution,
-  record: RequestRecord,
-  attempts: AttemptRecord[],
-  guards?: GuardRun,
-): Promise<void> {
+async function completeChat(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, resolution: Resolution, recorder: RequestRecorder): Promise<void> {
+  const { record, attempts, guards } = recorder;
   const context = executionContext(exchange);
   const fallOnFilter = resolution.model.fallbackOn.includes('content_filter');
   const call = async (): Promise<ChatResponse> => {
@@ -223,5 +202,6 @@ async function completeChat(
   record.finishReason = response.choices[0]?.finishReason ?? null;
   record.ttftMs = served ? served.latencyMs : null;
   if (services.config.store.logContent) record.responseBody = text;
+  recorder.commit();
   sendJson(exchange.response, 200, text, { ...responseHeaders(record, attempts.length, request, resolution), 'x-switchyard-cost-usd': formatUsd(cost) });
 }

@@ -3,22 +3,18 @@ import { parseOpenAIEmbeddingRequest, renderEmbeddingResponse } from '../../api/
 import { formatUsd } from '../../governance/pricing.js';
 import { withFailover } from '../../resilience/failover.js';
 import { GatewayError } from '../../core/errors.js';
-import type { Permit } from '../../governance/governance.js';
-import type { GuardRun } from '../../guards/pipeline.js';
-import { guardRunFor, recordGuards } from './chat.js';
-import type { AttemptRecord } from '../../store/types.js';
-import { elapsedMs, sendJson, type Exchange } from '../exchange.js';
-import { failRequest, newRequestRecord, readApiBody, recordRequest, simulatorHeaderOf, totalAttempts, type Services } from '../services.js';
+import { guardRunFor } from './chat.js';
+import { sendJson, type Exchange } from '../exchange.js';
+import { RequestRecorder } from '../request-recorder.js';
+import { failRequest, readApiBody, simulatorHeaderOf, type Services } from '../services.js';
 
 export async function handleEmbeddings(exchange: Exchange, services: Services): Promise<void> {
-  const record = newRequestRecord(exchange, 'embeddings');
-  const attempts: AttemptRecord[] = [];
-  let permit: Permit | undefined;
-  let guards: GuardRun | undefined;
+  const recorder = new RequestRecorder(exchange, services, 'embeddings');
+  const { record, attempts } = recorder;
   try {
     let request = parseOpenAIEmbeddingRequest(await readApiBody(exchange, services, record));
     // Guards (request phase): PII, secrets and deny rules on every input, before any upstream call.
-    guards = guardRunFor(exchange, services, request.model);
+    const guards = (recorder.guards = guardRunFor(exchange, services, request.model));
     let guardPrivate: string | undefined;
     if (guards) ({ request, privateSource: guardPrivate } = guards.checkEmbedding(request));
     const resolution = services.resolver.resolve(request.model, 'embedding');
@@ -30,7 +26,7 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
       throw new GatewayError('permission_denied', `The model '${resolution.model.name}' may not serve this key.`, { param: 'model' });
     }
     const estimatedTokens = request.input.reduce((sum, text) => sum + Math.ceil(text.length / 3) + 1, 0);
-    permit = services.governance.admitEstimate({ input: estimatedTokens, output: 0 }, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
+    recorder.permit = services.governance.admitEstimate({ input: estimatedTokens, output: 0 }, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
       exchange.response.setHeader(name, value),
     );
     record.route = resolution.route;
@@ -64,14 +60,11 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
     };
     if (resolution.route) headers['x-switchyard-route'] = resolution.route;
     if (deployment.provider.simulated) headers['x-switchyard-simulated'] = 'true';
+    recorder.commit();
     sendJson(exchange.response, 200, text, headers);
   } catch (error) {
-    failRequest(exchange, record, error);
+    failRequest(exchange, recorder, error);
   } finally {
-    if (guards) recordGuards(guards, record);
-    totalAttempts(record, attempts);
-    record.latencyMs = elapsedMs(exchange);
-    services.governance.settle(permit, record);
-    recordRequest(services, record, attempts);
+    recorder.commit();
   }
 }
