@@ -14,7 +14,7 @@ import type { Governance } from '../governance/governance.js';
 import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GuardSet } from '../guards/pipeline.js';
-import type { RequestLog, RequestRecord } from '../store/types.js';
+import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
 import type { RequestRecorder } from './request-recorder.js';
 import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
