@@ -8,6 +8,7 @@ import type { ProviderConfig } from '../config/load.js';
 import { GatewayError } from '../core/errors.js';
 import { translateError, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './http-client.js';
 import { readUpstreamJson } from './upstream-errors.js';
+import type { ChatResponse, StreamPart } from '../core/types.js';
 import type { CallContext } from './types.js';
 
 export interface Authorizer {
@@ -80,4 +81,19 @@ export function parseEventData(data: string, provider: string): unknown {
   } catch {
     throw new GatewayError('upstream_bad_response', `provider ${provider} sent a stream event that is not JSON`);
   }
+}
+
+/** The answer to a prompt the provider's safety filter refused before generating: a content_filter finish. */
+export function filteredResponse(model: string): ChatResponse {
+  return { model, created: Math.floor(Date.now() / 1000), choices: [{ index: 0, text: '', toolCalls: [], finishReason: 'content_filter' }] };
+}
+
+export async function* filteredStream(model: string): AsyncGenerator<StreamPart> {
+  yield { type: 'start', model, created: Math.floor(Date.now() / 1000) };
+  yield { type: 'finish', index: 0, finishReason: 'content_filter' };
+}
+
+/** Whether a thrown error is the content_filtered refusal a family's error mapper produced. */
+export function isFiltered(error: unknown): boolean {
+  return error instanceof GatewayError && error.code === 'content_filtered';
 }

@@ -51,7 +51,7 @@ function upstreamMessage(text: string): { message: string | undefined; param: st
 }
 
 /** How providers say a prompt does not fit (OpenAI's code, Anthropic's and Gemini's wording, vLLM's). */
-const CONTEXT_LENGTH = /context_length_exceeded|maximum context length|context window|prompt is too long|too many (input )?tokens|input token count .* exceeds|exceeds the (maximum|model's) (context|input)/i;
+const CONTEXT_LENGTH = /context_length_exceeded|input is too long for requested model|maximum context length|context window|prompt is too long|too many (input )?tokens|input token count .* exceeds|exceeds the (maximum|model's) (context|input)/i;
 
 /**
  * @param retryAfterFromBody reads a retry delay a family puts in its error body

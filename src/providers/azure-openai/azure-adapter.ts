@@ -15,7 +15,7 @@ import { bearerAuthorizer } from '../auth/bearer.js';
 import { parseSse } from '../sse.js';
 import { bodyChunks, discardBody, finishBody, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { httpErrorFromText, readErrorBody } from '../upstream-errors.js';
-import { parseEventData, staticAuthorizer, UpstreamCaller } from '../upstream-call.js';
+import { filteredResponse, filteredStream, isFiltered, parseEventData, staticAuthorizer, UpstreamCaller } from '../upstream-call.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { entraTokenCache } from './entra-token.js';
 
@@ -72,7 +72,7 @@ export class AzureOpenAIAdapter implements ProviderAdapter {
       const response = await this.caller.post(this.url(context.deployment.upstreamModel, 'chat/completions'), this.body(request, context, false), context);
       return parseOpenAIChatResponse(await this.caller.json(response, context), context.deployment.upstreamModel);
     } catch (error) {
-      if (error instanceof GatewayError && error.code === 'content_filtered') return filteredResponse(context.deployment.upstreamModel);
+      if (isFiltered(error)) return filteredResponse(context.deployment.upstreamModel);
       throw error;
     }
   }
@@ -82,7 +82,7 @@ export class AzureOpenAIAdapter implements ProviderAdapter {
     try {
       response = await this.caller.post(this.url(context.deployment.upstreamModel, 'chat/completions'), this.body(request, context, true), context, 'text/event-stream');
     } catch (error) {
-      if (error instanceof GatewayError && error.code === 'content_filtered') return filteredStream(context.deployment.upstreamModel);
+      if (isFiltered(error)) return filteredStream(context.deployment.upstreamModel);
       throw error;
     }
     return this.readStream(response, context);
@@ -140,13 +140,4 @@ function contentFilterCode(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function filteredResponse(model: string): ChatResponse {
-  return { model, created: Math.floor(Date.now() / 1000), choices: [{ index: 0, text: '', toolCalls: [], finishReason: 'content_filter' }] };
-}
-
-async function* filteredStream(model: string): AsyncGenerator<StreamPart> {
-  yield { type: 'start', model, created: Math.floor(Date.now() / 1000) };
-  yield { type: 'finish', index: 0, finishReason: 'content_filter' };
 }

@@ -6,7 +6,7 @@ import { GatewayError } from '../../core/errors.js';
 import { parseSse } from '../sse.js';
 import { bodyChunks, discardBody, finishBody, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { httpErrorFromText, readErrorBody } from '../upstream-errors.js';
-import { parseEventData, staticAuthorizer, UpstreamCaller } from '../upstream-call.js';
+import { filteredResponse, filteredStream, isFiltered, parseEventData, staticAuthorizer, UpstreamCaller } from '../upstream-call.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { cohereUnsupported, toCohereBody } from './cohere-request.js';
 import { CohereEventReader, parseCohereResponse } from './cohere-response.js';
@@ -33,6 +33,9 @@ export class CohereAdapter implements ProviderAdapter {
         const text = await readErrorBody(response);
         // 498: Cohere's answer to an invalid or revoked key.
         const status = response.status === 498 ? 401 : response.status;
+        if (status === 400 && /"message"\s*:\s*"blocked (input|output)/.test(text)) {
+          return new GatewayError('content_filtered', `provider ${provider.name}: Cohere's safety filter blocked the answer`, { upstreamStatus: 400 });
+        }
         return httpErrorFromText({ status, headers: response.headers }, text, provider.name, secrets);
       },
     });
@@ -44,13 +47,24 @@ export class CohereAdapter implements ProviderAdapter {
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
     const body = toCohereBody({ ...request, stream: false }, context.deployment.upstreamModel);
-    const response = await this.caller.post(`${this.caller.baseUrl()}/v2/chat`, JSON.stringify(body), context);
-    return parseCohereResponse(await this.caller.json(response, context), context.deployment.upstreamModel, this.provider.name);
+    try {
+      const response = await this.caller.post(`${this.caller.baseUrl()}/v2/chat`, JSON.stringify(body), context);
+      return parseCohereResponse(await this.caller.json(response, context), context.deployment.upstreamModel, this.provider.name);
+    } catch (error) {
+      if (isFiltered(error)) return filteredResponse(context.deployment.upstreamModel);
+      throw error;
+    }
   }
 
   async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
     const body = toCohereBody({ ...request, stream: true }, context.deployment.upstreamModel);
-    const response = await this.caller.post(`${this.caller.baseUrl()}/v2/chat`, JSON.stringify(body), context, 'text/event-stream');
+    let response: UpstreamResponse;
+    try {
+      response = await this.caller.post(`${this.caller.baseUrl()}/v2/chat`, JSON.stringify(body), context, 'text/event-stream');
+    } catch (error) {
+      if (isFiltered(error)) return filteredStream(context.deployment.upstreamModel);
+      throw error;
+    }
     return this.readStream(response, context);
   }
 

@@ -72,8 +72,9 @@ const eventSchema = z.object({
     .object({
       message: z
         .object({
-          content: z.object({ type: z.string().nullish(), text: z.string().nullish() }).nullish(),
-          tool_calls: z.object({ id: z.string().nullish(), function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish() }).nullish(),
+          // Objects in deltas; message-start carries empty lists instead.
+          content: z.union([z.object({ type: z.string().nullish(), text: z.string().nullish() }), z.array(z.unknown())]).nullish(),
+          tool_calls: z.union([z.object({ id: z.string().nullish(), function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish() }), z.array(z.unknown())]).nullish(),
         })
         .nullish(),
       finish_reason: z.string().nullish(),
@@ -99,7 +100,8 @@ export class CohereEventReader {
     if (!parsed.success) throw new GatewayError('upstream_bad_response', `provider ${this.provider} sent a malformed stream event`);
     const event = parsed.data;
     const index = event.index ?? 0;
-    const message = event.delta?.message;
+    const delta = event.delta?.message;
+    const message = { content: Array.isArray(delta?.content) ? undefined : delta?.content, tool_calls: Array.isArray(delta?.tool_calls) ? undefined : delta?.tool_calls };
     switch (event.type) {
       case 'message-start':
         return [{ type: 'start', ...(event.id ? { id: event.id } : {}), model: this.model, created: Math.floor(Date.now() / 1000) }];
