@@ -27,7 +27,7 @@ export async function signRequest(request: SignableRequest, credentials: AwsCred
     const existing = query[key];
     query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
-  const signer = new SignatureV4({ credentials, region, service, sha256, uriEscapePath: true });
+  const signer = new SignatureV4({ credentials, region, service, sha256, uriEscapePath: true, applyChecksum: false });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
   headers.host = url.host;

@@ -73,7 +73,7 @@ async function computeSignature(
     const existing = query[key];
     query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
-  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
+  const signer = new SignatureV4({ credentials, region, service, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: false });
   const signed = await signer.sign({ method: exchange.request.method ?? 'GET', protocol: 'http:', hostname: headers.host ?? '', path: rawPath, query, headers, body }, { signingDate });
   const authorization = String(signed.headers.authorization ?? signed.headers.Authorization ?? '');
   return /Signature=([0-9a-f]{64})/.exec(authorization)?.[1] ?? '';
