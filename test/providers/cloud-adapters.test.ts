@@ -197,7 +197,10 @@ describe('Vertex AI', () => {
   it('an expired token given as is: a 502 saying to check it, without the token', async () => {
     server.replay = { fixture: 'vertex/error-401.json', status: 401 };
     const { adapter, context } = vertex('gemini-2.5-flash');
-    const error = await adapter.chat(ask, context).catch((caught: unknown) => caught as Error);
+    const error = (await adapter.chat(ask, context).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as Error;
     expect(error).toMatchObject({ code: 'upstream_auth_error', status: 502 });
     expect(error.message).toContain('access_token');
     expect(error.message).not.toContain(SECRET);
