@@ -108,12 +108,12 @@ describe('Bedrock', () => {
     });
   });
 
-  it('reads text, tool use and cache usage (input counts cache reads and writes; reads are cached input)', async () => {
+  it('reads text, tool use and cache usage (input counts cache reads and writes; reads are cached input, writes five-minute cache writes)', async () => {
     server.replay = { fixture: 'bedrock/converse-tool-use.json' };
     const { adapter, context } = bedrock();
     const response = await adapter.chat(ask, context);
     expect(response.choices[0]).toMatchObject({ text: "I'll look up the weather.", toolCalls: [{ id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather', arguments: '{"city":"Seattle"}' }], finishReason: 'tool_calls' });
-    expect(response.usage).toEqual({ inputTokens: 1223, outputTokens: 52, cachedInputTokens: 600 });
+    expect(response.usage).toEqual({ inputTokens: 1223, outputTokens: 52, cachedInputTokens: 600, cacheWrite5mTokens: 200 });
   });
 
   it('JSON schema output goes in outputConfig.textFormat; a guardrail intervention is a content_filter finish', async () => {

@@ -1,6 +1,7 @@
 /**
  * Bedrock Converse answers and ConverseStream events → canonical. Usage splits cached
- * input out (cacheReadInputTokens, cacheWriteInputTokens); canonical input is the total.
+ * input out (cacheReadInputTokens → cached input, cacheWriteInputTokens → five-minute cache
+ * writes); canonical input is the total.
  * A guardrail intervention or a content filter ends the answer as content_filter.
  */
 import { z } from 'zod';
@@ -28,8 +29,11 @@ const converseSchema = z.object({
 export function readUsage(usage: z.infer<typeof usageSchema> | null | undefined): Usage | undefined {
   if (!usage) return undefined;
   const cacheRead = usage.cacheReadInputTokens ?? 0;
-  const result: Usage = { inputTokens: (usage.inputTokens ?? 0) + cacheRead + (usage.cacheWriteInputTokens ?? 0), outputTokens: usage.outputTokens ?? 0 };
+  const cacheWrite = usage.cacheWriteInputTokens ?? 0;
+  const result: Usage = { inputTokens: (usage.inputTokens ?? 0) + cacheRead + cacheWrite, outputTokens: usage.outputTokens ?? 0 };
   if (cacheRead) result.cachedInputTokens = cacheRead;
+  // Bedrock's cache points default to a five-minute lifetime, and its usage does not split writes by lifetime.
+  if (cacheWrite) result.cacheWrite5mTokens = cacheWrite;
   return result;
 }
 
