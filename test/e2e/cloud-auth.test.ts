@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATED_CATALOG, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -44,7 +44,7 @@ afterAll(async () => {
 const model = (provider: string) => `  ${provider}-model:\n    provider: ${provider}\n    upstream_model: gpt-5.4\n    price: { input: 1, output: 2 }`;
 
 async function gatewayFor(providers: string, env: Record<string, string>): Promise<TestGateway> {
-  const names = [...providers.matchAll(/^  ([a-z-]+):$/gm)].map((match) => match[1]!);
+  const names = [...providers.matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]!);
   return startTestGateway(`resilience:\n  circuit_breaker: { enabled: false }\nproviders:\n${providers}\nmodels:\n${names.map(model).join('\n')}\n`, env);
 }
 
