@@ -27,7 +27,6 @@ const ENV_PROVIDERS: EnvProvider[] = [
   { name: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], family: 'anthropic' },
   { name: 'gemini', keyVariables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], family: 'google' },
   { name: 'deepseek', keyVariables: ['DEEPSEEK_API_KEY'], baseUrlVariable: 'DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com/v1', family: 'deepseek' },
-  { name: 'mistral', keyVariables: ['MISTRAL_API_KEY'], baseUrlVariable: 'MISTRAL_BASE_URL', defaultBaseUrl: 'https://api.mistral.ai/v1' },
   { name: 'groq', keyVariables: ['GROQ_API_KEY'], baseUrlVariable: 'GROQ_BASE_URL', defaultBaseUrl: 'https://api.groq.com/openai/v1' },
   { name: 'together', keyVariables: ['TOGETHER_API_KEY'], baseUrlVariable: 'TOGETHER_BASE_URL', defaultBaseUrl: 'https://api.together.xyz/v1' },
   { name: 'openrouter', keyVariables: ['OPENROUTER_API_KEY'], baseUrlVariable: 'OPENROUTER_BASE_URL', defaultBaseUrl: 'https://openrouter.ai/api/v1' },
@@ -62,6 +61,7 @@ export function buildDefaultConfig(env: Environment): RawConfig {
     }
     if (provider.family) families.set(provider.family, provider.name);
   }
+  addCloudProviders(env, providers, families);
   if (env.OLLAMA_HOST) {
     providers.ollama = { type: 'openai-compatible', base_url: ollamaBaseUrl(env.OLLAMA_HOST) };
     families.set('meta', 'ollama');
@@ -75,6 +75,23 @@ export function buildDefaultConfig(env: Environment): RawConfig {
     if (provider) models[model.name] = catalogModel(model, provider);
   }
   return { providers, models, routes: autoRoute(models) };
+}
+
+/**
+ * The providers with their own protocols, from the variables their SDKs read: Azure OpenAI
+ * (key and endpoint; deployments named like the models serve the OpenAI family when no
+ * OpenAI key is set), Bedrock (AWS keys and region), Vertex AI (a service-account key
+ * file), Mistral and Cohere. Their models are reached as `<provider>/<model>`.
+ */
+function addCloudProviders(env: Environment, providers: RawProviders, families: Map<SimulatedModel['family'], string>): void {
+  if (env.AZURE_OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
+    providers.azure = { type: 'azure-openai', api_key: 'env:AZURE_OPENAI_API_KEY' };
+    if (!families.has('openai')) families.set('openai', 'azure');
+  }
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && (env.AWS_REGION || env.AWS_DEFAULT_REGION)) providers.bedrock = { type: 'bedrock' };
+  if (env.GOOGLE_APPLICATION_CREDENTIALS) providers.vertex = { type: 'vertex' };
+  if (env.MISTRAL_API_KEY) providers.mistral = { type: 'mistral', api_key: 'env:MISTRAL_API_KEY' };
+  if (env.COHERE_API_KEY) providers.cohere = { type: 'cohere', api_key: 'env:COHERE_API_KEY' };
 }
 
 function simulatedConfig(): RawConfig {

@@ -11,6 +11,8 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { FAILURE_CLASSES} from './schema.js';
 import { configSchema, PRICE_FIELDS, TRANSIENT_FAILURES, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
+import type { PROTOCOLS, RawProvider } from './provider-schema.js';
+import { resolveCloudEndpoint, type AwsSettings, type AzureSettings, type VertexSettings } from './cloud-providers.js';
 import { buildDefaultConfig } from './defaults.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from './routes.js';
 import type { TaskCategory } from '../core/categories.js';
@@ -42,11 +44,13 @@ export interface SimulatorSettings {
 }
 
 /** The wire protocol an adapter speaks. */
-export type Protocol = 'openai' | 'anthropic' | 'gemini';
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export type { AwsCredentials, AwsSettings, AzureSettings, EntraSettings, GoogleServiceAccount, VertexSettings } from './cloud-providers.js';
 
 export interface ProviderConfig {
   name: string;
-  type: 'openai' | 'openai-compatible' | 'anthropic' | 'gemini' | 'simulator';
+  type: RawProvider['type'];
   /** Which adapter talks to it: openai-compatible and simulators default to openai. */
   protocol: Protocol;
   /** For simulators this is filled in when the simulator has started. */
@@ -57,6 +61,12 @@ export interface ProviderConfig {
   streamUsage: boolean;
   simulated: boolean;
   simulator?: SimulatorSettings;
+  /** Azure OpenAI: api-version and Entra ID credentials. */
+  azure?: AzureSettings;
+  /** Bedrock: region, SigV4 credentials, an assumed role, a guardrail. */
+  aws?: AwsSettings;
+  /** Vertex AI: project, location, service account or token. */
+  vertex?: VertexSettings;
 }
 
 export interface Deployment {
@@ -233,7 +243,7 @@ export function zodIssues(error: z.ZodError): ConfigIssue[] {
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return 'type must be one of: openai, openai-compatible, anthropic, gemini, simulator';
+    return 'type must be one of: openai, openai-compatible, anthropic, gemini, azure-openai, bedrock, vertex, mistral, cohere, simulator';
   }
   return issue.message.replace(/^Invalid input: /, '');
 }
@@ -322,6 +332,28 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
               safetyBlock: behaviour.safety_block,
             }
           : {},
+      });
+      continue;
+    }
+    if (provider.type === 'azure-openai' || provider.type === 'bedrock' || provider.type === 'vertex' || provider.type === 'mistral' || provider.type === 'cohere') {
+      const endpoint = resolveCloudEndpoint(provider, path, {
+        env,
+        issues,
+        secret: (reference, where) => resolveSecret(reference, env, where, issues, secrets),
+        remember: (value) => secrets.push(value),
+      });
+      if (!endpoint) continue;
+      const { baseUrl, ...settings } = endpoint;
+      providers.set(name, {
+        name,
+        type: provider.type,
+        protocol: provider.type,
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        headers: { ...(provider.headers ?? {}) },
+        timeouts: fromRawTimeouts(provider.timeouts),
+        streamUsage: true,
+        simulated: false,
+        ...settings,
       });
       continue;
     }

@@ -7,92 +7,12 @@ import { z } from 'zod';
 import { TASK_CATEGORIES } from '../core/categories.js';
 import { compileUserPattern } from '../core/regex.js';
 import { evalConfigSchema } from '../eval/schedule-config.js';
+import { positiveMs, secretReference, timeoutsSchema } from './schema-common.js';
+import { providerSchema } from './provider-schema.js';
 
-const secretReference = z
-  .string()
-  .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'write secrets as a reference, env:NAME, never as a literal value')
-  .describe('A secret reference, `env:NAME`: the value is read from that environment variable at start.');
+export { timeoutsSchema } from './schema-common.js';
 
-const positiveMs = z.number().int().positive();
 const categoryName = z.enum(TASK_CATEGORIES);
-
-export const timeoutsSchema = z
-  .strictObject({
-    connect_ms: positiveMs.optional().describe('TCP/TLS connect timeout.'),
-    first_token_ms: positiveMs.optional().describe('Time until the upstream answers with headers (first token for streams).'),
-    idle_ms: positiveMs.optional().describe('Longest silence allowed between two chunks of an upstream body.'),
-    total_ms: positiveMs.optional().describe('Deadline for the whole upstream call.'),
-  })
-  .describe('Upstream timeouts. Unset values fall back to the provider, then to the defaults (10 s, 60 s, 30 s, 600 s).');
-
-const simBehaviourSchema = z
-  .strictObject({
-    ttft_ms: z.number().nonnegative().optional(),
-    tokens_per_second: z.number().positive().optional(),
-    max_answer_tokens: z.number().int().positive().optional(),
-    error_rate: z.number().min(0).max(1).optional(),
-    error_status: z.number().int().min(400).max(599).optional(),
-    retry_after_seconds: z.number().nonnegative().optional(),
-    break_after_tokens: z.number().int().nonnegative().optional().describe('Cut every stream after this many tokens (fault scripting for recovery tests and demos).'),
-    hang: z.boolean().optional().describe('Accept requests and never answer (fault scripting).'),
-    slow_rate: z.number().min(0).max(1).optional().describe('Share of requests (0..1) that wait slow_ttft_ms instead of ttft_ms: a slow tail.'),
-    slow_ttft_ms: z.number().nonnegative().optional().describe('Time to first token of the slow tail.'),
-    safety_block: z.boolean().optional().describe("Answer every request with the protocol's content-filter refusal (fault scripting)."),
-  })
-  .describe('Simulator behaviour applied to every simulated model of this provider.');
-
-const providerSchema = z.discriminatedUnion('type', [
-  z
-    .strictObject({
-      type: z.literal('openai'),
-      base_url: z.url().optional().describe('Default https://api.openai.com/v1 (or OPENAI_BASE_URL).'),
-      api_key: secretReference.optional(),
-      organization: z.string().optional(),
-      project: z.string().optional(),
-      headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent upstream.'),
-      timeouts: timeoutsSchema.optional(),
-    })
-    .describe('OpenAI, over the Chat Completions API.'),
-  z
-    .strictObject({
-      type: z.literal('openai-compatible'),
-      base_url: z.url().describe('The server base URL including /v1, e.g. http://127.0.0.1:8000/v1 for vLLM.'),
-      api_key: secretReference.optional(),
-      headers: z.record(z.string(), z.string()).optional(),
-      timeouts: timeoutsSchema.optional(),
-      stream_usage: z
-        .boolean()
-        .optional()
-        .describe('Whether the server understands stream_options.include_usage (default true).'),
-    })
-    .describe('Any server speaking the OpenAI Chat Completions protocol: DeepSeek, Mistral, Groq, Together, OpenRouter, vLLM, Ollama, LM Studio.'),
-  z
-    .strictObject({
-      type: z.literal('anthropic'),
-      base_url: z.url().optional().describe('Default https://api.anthropic.com/v1 (or ANTHROPIC_BASE_URL).'),
-      api_key: secretReference.optional(),
-      headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent upstream (e.g. anthropic-beta).'),
-      timeouts: timeoutsSchema.optional(),
-    })
-    .describe('Anthropic, over the Messages API.'),
-  z
-    .strictObject({
-      type: z.literal('gemini'),
-      base_url: z.url().optional().describe('Default https://generativelanguage.googleapis.com/v1beta (or GEMINI_BASE_URL).'),
-      api_key: secretReference.optional(),
-      headers: z.record(z.string(), z.string()).optional(),
-      timeouts: timeoutsSchema.optional(),
-    })
-    .describe('Google Gemini, over generateContent / streamGenerateContent.'),
-  z
-    .strictObject({
-      type: z.literal('simulator'),
-      protocol: z.enum(['openai', 'anthropic', 'gemini']).optional().describe('Wire protocol the gateway speaks to this simulator (default openai).'),
-      behaviour: simBehaviourSchema.optional(),
-      timeouts: timeoutsSchema.optional(),
-    })
-    .describe('The built-in simulator: a loopback HTTP server speaking the provider wire protocol, started with the gateway.'),
-]);
 
 export const FAILURE_CLASSES = ['rate_limit', 'server_error', 'timeout', 'connection', 'context_length', 'content_filter'] as const;
 /** What fallback_on and retry.on default to: transient failures. */
@@ -564,7 +484,7 @@ export const configSchema = z
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 
 export type RawConfig = z.infer<typeof configSchema>;
-export type RawProvider = z.infer<typeof providerSchema>;
+export type { RawProvider } from './provider-schema.js';
 export type RawModel = z.infer<typeof modelSchema>;
 export type RawTimeouts = z.infer<typeof timeoutsSchema>;
 export type RawGuardPolicy = z.infer<typeof guardPolicySchema>;

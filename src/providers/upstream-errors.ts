@@ -51,7 +51,7 @@ function upstreamMessage(text: string): { message: string | undefined; param: st
 }
 
 /** How providers say a prompt does not fit (OpenAI's code, Anthropic's and Gemini's wording, vLLM's). */
-const CONTEXT_LENGTH = /context_length_exceeded|maximum context length|context window|prompt is too long|too many (input )?tokens|input token count .* exceeds|exceeds the (maximum|model's) (context|input)/i;
+const CONTEXT_LENGTH = /context_length_exceeded|input is too long for requested model|maximum context length|context window|prompt is too long|too many (input )?tokens|input token count .* exceeds|exceeds the (maximum|model's) (context|input)/i;
 
 /**
  * @param retryAfterFromBody reads a retry delay a family puts in its error body
@@ -63,30 +63,56 @@ export async function upstreamHttpError(
   secrets: string[],
   retryAfterFromBody?: (body: unknown) => number | undefined,
 ): Promise<GatewayError> {
-  const text = await readBounded(response.body, MAX_ERROR_BODY).catch(() => '');
-  const { message, param } = upstreamMessage(text);
+  const text = await readErrorBody(response);
+  return httpErrorFromText(response, text, provider, secrets, { ...(retryAfterFromBody ? { retryAfterFromBody } : {}) });
+}
+
+/** An error answer's body text, bounded (empty when it cannot be read). */
+export function readErrorBody(response: UpstreamResponse): Promise<string> {
+  return readBounded(response.body, MAX_ERROR_BODY).catch(() => '');
+}
+
+export interface HttpErrorOptions {
+  retryAfterFromBody?: (body: unknown) => number | undefined;
+  /** What to check when the upstream refuses the credentials (default "its api_key"). */
+  credentials?: string;
+  /** The family's own message, when its error body is not of the common shapes. */
+  message?: string;
+}
+
+/** The status table every family shares, for an error body already read. */
+export function httpErrorFromText(
+  response: Pick<UpstreamResponse, 'status' | 'headers'>,
+  text: string,
+  provider: string,
+  secrets: readonly string[],
+  options: HttpErrorOptions = {},
+): GatewayError {
+  const parsed = upstreamMessage(text);
+  const message = options.message ?? parsed.message;
+  const param = parsed.param;
   const detail = scrubSecrets(message ?? (text.trim().slice(0, 200) || 'no error body'), secrets);
   const status = response.status;
-  const options = { upstreamStatus: status, ...(param ? { param } : {}) };
+  const fields = { upstreamStatus: status, ...(param ? { param } : {}) };
   if ((status === 400 || status === 413) && CONTEXT_LENGTH.test(`${text} ${detail}`)) {
-    return new GatewayError('context_length_exceeded', `provider ${provider} says the prompt is too long for the model: ${detail}`, options);
+    return new GatewayError('context_length_exceeded', `provider ${provider} says the prompt is too long for the model: ${detail}`, fields);
   }
-  if (status === 400) return new GatewayError('invalid_request', `provider ${provider} rejected the request: ${detail}`, options);
+  if (status === 400) return new GatewayError('invalid_request', `provider ${provider} rejected the request: ${detail}`, fields);
   if (status === 401 || status === 403) {
-    return new GatewayError('upstream_auth_error', `provider ${provider} rejected the gateway's credentials (HTTP ${status}); check its api_key`, { upstreamStatus: status });
+    return new GatewayError('upstream_auth_error', `provider ${provider} rejected the gateway's credentials (HTTP ${status}); check ${options.credentials ?? 'its api_key'}`, { upstreamStatus: status });
   }
-  if (status === 404) return new GatewayError('model_not_found', `provider ${provider} does not know this model: ${detail}`, options);
-  if (status === 408) return new GatewayError('upstream_timeout', `provider ${provider} timed out (HTTP 408): ${detail}`, options);
-  if (status === 413) return new GatewayError('invalid_request', `provider ${provider} says the request is too large: ${detail}`, options);
-  if (status === 422) return new GatewayError('unsupported_capability', `provider ${provider} could not process the request: ${detail}`, options);
+  if (status === 404) return new GatewayError('model_not_found', `provider ${provider} does not know this model: ${detail}`, fields);
+  if (status === 408) return new GatewayError('upstream_timeout', `provider ${provider} timed out (HTTP 408): ${detail}`, fields);
+  if (status === 413) return new GatewayError('invalid_request', `provider ${provider} says the request is too large: ${detail}`, fields);
+  if (status === 422) return new GatewayError('unsupported_capability', `provider ${provider} could not process the request: ${detail}`, fields);
   if (status === 429) {
-    const retryAfter = retryAfterSeconds(response.headers) ?? (retryAfterFromBody ? parseQuietly(text, retryAfterFromBody) : undefined);
+    const retryAfter = retryAfterSeconds(response.headers) ?? (options.retryAfterFromBody ? parseQuietly(text, options.retryAfterFromBody) : undefined);
     return new GatewayError('upstream_rate_limited', `provider ${provider} is rate limiting (HTTP 429): ${detail}`, {
-      ...options,
+      ...fields,
       ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
     });
   }
-  return new GatewayError('upstream_error', `provider ${provider} failed (HTTP ${status}): ${detail}`, options);
+  return new GatewayError('upstream_error', `provider ${provider} failed (HTTP ${status}): ${detail}`, fields);
 }
 
 function parseQuietly(text: string, read: (body: unknown) => number | undefined): number | undefined {

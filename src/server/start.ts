@@ -13,6 +13,7 @@ import { SIMULATED_CATALOG, startSimulator, type RunningSimulator, type SimBehav
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
 import type { RequestLog } from '../store/types.js';
 import { createGateway, type Gateway } from './gateway.js';
+import { simulatedAuth } from './simulated-providers.js';
 import { EvalScheduler, evalKeyId } from '../eval/scheduler.js';
 
 export interface StartOptions {
@@ -45,10 +46,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const simulators: RunningSimulator[] = [];
   for (const provider of config.providers.values()) {
     if (provider.type !== 'simulator') continue;
-    const simulator = await startSimulator({ models: simulatedModelsOf(config, provider), behaviour: behaviourOf(provider) });
-    provider.baseUrl = `${simulator.url}${provider.protocol === 'gemini' ? '/v1beta' : '/v1'}`;
-    // Like the real APIs, the simulator wants a key; any value will do.
-    provider.apiKey ??= 'simulated-key';
+    const auth = await simulatedAuth(provider, config.secrets);
+    const simulator = await startSimulator({ models: simulatedModelsOf(config, provider), behaviour: behaviourOf(provider), credentials: auth.credentials });
+    auth.attach(simulator.url);
     simulators.push(simulator);
   }
 

@@ -6,3 +6,4 @@ export type { RunningSimulator, SimBehaviour, SimulatedModel, SimulatorOptions }
 export { DEFAULT_BEHAVIOUR, SIM_HEADER, parseSimHeader } from './behaviour.js';
 export { SIMULATED_CATALOG, SIMULATED_PRICES_AS_OF } from './catalog.js';
 export { startSimulator } from './server.js';
+export type { SimCredentials } from './auth.js';

@@ -4,23 +4,44 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SimAuth } from './auth.js';
 import { anthropicProtocol } from './protocols/anthropic.js';
+import { stsProtocol } from './protocols/aws-sts.js';
+import { azureProtocol } from './protocols/azure.js';
+import { bedrockProtocol } from './protocols/bedrock.js';
+import { cohereProtocol } from './protocols/cohere.js';
 import { geminiProtocol } from './protocols/gemini.js';
+import { mistralProtocol } from './protocols/mistral.js';
+import { oauthProtocol } from './protocols/oauth.js';
 import { openaiProtocol } from './protocols/openai.js';
+import { vertexProtocol } from './protocols/vertex.js';
 import type { SimExchange, SimulatorContext, SimulatorProtocol } from './protocols/protocol.js';
 import type { RunningSimulator, SimulatorOptions } from './types.js';
 
 /**
- * First match wins: Anthropic's /v1/messages before OpenAI's /v1/ prefix; Gemini owns
- * /v1beta/.
+ * First match wins: Anthropic's /v1/messages and Vertex AI's /v1/projects/ before OpenAI's
+ * /v1/ prefix; Gemini owns /v1beta/, Azure /openai/, Bedrock /model/, Mistral /mistral/v1/,
+ * Cohere /v2/; the token endpoints and STS their own paths.
  */
-const PROTOCOLS: readonly SimulatorProtocol[] = [anthropicProtocol, geminiProtocol, openaiProtocol];
+const PROTOCOLS: readonly SimulatorProtocol[] = [
+  anthropicProtocol,
+  geminiProtocol,
+  vertexProtocol,
+  azureProtocol,
+  bedrockProtocol,
+  mistralProtocol,
+  cohereProtocol,
+  oauthProtocol,
+  stsProtocol,
+  openaiProtocol,
+];
 const DEFAULT_PROTOCOL = openaiProtocol;
 
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const context: SimulatorContext = {
     models: new Map(options.models.map((model) => [model.name, model])),
     behaviour: options.behaviour ?? {},
+    auth: new SimAuth(options.credentials),
   };
   const inFlight = new Set<AbortController>();
   let requests = 0;
@@ -76,5 +97,5 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     return closing;
   };
 
-  return { url: `http://${urlHost}:${port}`, port, close, stats: () => ({ requests, active }) };
+  return { url: `http://${urlHost}:${port}`, port, close, stats: () => ({ requests, active, tokensIssued: context.auth.issued }), expireTokens: () => context.auth.expireAll() };
 }

@@ -1,5 +1,6 @@
 /** Public types of the provider simulator: per-model profiles and the behaviour knobs. */
 import type { TaskCategory } from '../core/categories.js';
+import type { SimCredentials } from './auth.js';
 
 export interface SimBehaviour {
   /** Delay before the first byte of the answer (non-stream: before the response). */
@@ -57,6 +58,8 @@ export interface SimulatorOptions {
   models: SimulatedModel[];
   /** Server-wide override applied over each model's behaviour. */
   behaviour?: Partial<SimBehaviour>;
+  /** Credentials the cloud protocols accept (SigV4 keys, service accounts, Entra clients). */
+  credentials?: SimCredentials;
 }
 
 export interface RunningSimulator {
@@ -65,5 +68,7 @@ export interface RunningSimulator {
   port: number;
   close(): Promise<void>;
   /** Requests received, and requests whose handler is still running (pacing, hanging). */
-  stats(): { requests: number; active: number };
+  stats(): { requests: number; active: number; tokensIssued: number };
+  /** Expire every OAuth token and temporary AWS key issued so far (token-refresh tests). */
+  expireTokens(): void;
 }

@@ -104,7 +104,7 @@ routes:
   });
 
   it('reports an unknown provider type, bad YAML, and a model that is also a route', () => {
-    expect(issuesOf('providers:\n  x: { type: azure }\nmodels: {}\n')).toEqual(['providers.x.type: type must be one of: openai, openai-compatible, anthropic, gemini, simulator']);
+    expect(issuesOf('providers:\n  x: { type: azure }\nmodels: {}\n')).toEqual(['providers.x.type: type must be one of: openai, openai-compatible, anthropic, gemini, azure-openai, bedrock, vertex, mistral, cohere, simulator']);
     expect(issuesOf('providers: [unclosed\n')[0]).toMatch(/^line \d+, column \d+: YAML:/);
     expect(issuesOf('providers:\n  s: { type: simulator }\nmodels:\n  m: { provider: s }\nroutes:\n  m: { model: m }\n')).toContain(
       'models.m: "m" is both a model and a route; names must be unique',

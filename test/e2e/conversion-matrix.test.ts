@@ -1,20 +1,28 @@
 /**
  * The same conversations through every inbound format and every upstream protocol,
- * streaming and not: OpenAI-in and Anthropic-in × OpenAI-, Anthropic- and Gemini-out.
- * One simulated model sits behind all three protocols, so the answers must agree.
+ * streaming and not: OpenAI-in and Anthropic-in × OpenAI, Anthropic, Gemini, Azure OpenAI,
+ * Bedrock (SigV4, event-stream), Vertex AI (service-account tokens; Gemini and Claude),
+ * Mistral and Cohere out. One simulated model sits behind every protocol, so the answers
+ * must agree.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
+const PROTOCOLS = ['openai', 'anthropic', 'gemini', 'azure-openai', 'bedrock', 'vertex', 'mistral', 'cohere'] as const;
+/** Upstreams: every protocol, and Vertex AI twice (a Gemini model and a Claude model). */
+const OUTBOUND = [...PROTOCOLS, 'vertex-claude'] as const;
+
 const CONFIG = `
 providers:
-${['openai', 'anthropic', 'gemini']
-  .map((protocol) => `  sim-${protocol}:\n    type: simulator\n    protocol: ${protocol}\n    behaviour: { ttft_ms: 0, tokens_per_second: 100000 }`)
-  .join('\n')}
+${PROTOCOLS.map((protocol) => `  sim-${protocol}:\n    type: simulator\n    protocol: ${protocol}\n    behaviour: { ttft_ms: 0, tokens_per_second: 100000 }`).join('\n')}
 models:
-${['openai', 'anthropic', 'gemini'].map((protocol) => `  via-${protocol}:\n    provider: sim-${protocol}\n    upstream_model: gpt-5.4\n    price: { input: 1, output: 2 }`).join('\n')}
+${PROTOCOLS.map((protocol) => `  via-${protocol}:\n    provider: sim-${protocol}\n    upstream_model: gpt-5.4\n    price: { input: 1, output: 2 }`).join('\n')}
+  via-vertex-claude:
+    provider: sim-vertex
+    upstream_model: anthropic/gpt-5.4
+    price: { input: 1, output: 2 }
   claude-sonnet-4.6:
     provider: sim-anthropic
     price: { input: 3, output: 15 }
@@ -123,7 +131,6 @@ async function viaAnthropic(model: string, ask: Ask, stream: boolean): Promise<O
 }
 
 const INBOUND = { openai: viaOpenAI, anthropic: viaAnthropic } as const;
-const OUTBOUND = ['openai', 'anthropic', 'gemini'] as const;
 const MODES = [false, true] as const;
 
 const toolQuestion: Turn = { role: 'user', text: 'Check the weather in Paris using the get_weather tool.' };
@@ -131,7 +138,7 @@ const toolQuestion: Turn = { role: 'user', text: 'Check the weather in Paris usi
 describe.each(Object.keys(INBOUND) as (keyof typeof INBOUND)[])('%s in', (inbound) => {
   const send = INBOUND[inbound];
 
-  it.each(MODES)('plain text agrees across OpenAI, Anthropic and Gemini upstreams (stream=%s)', async (stream) => {
+  it.each(MODES)('plain text agrees across every upstream protocol (stream=%s)', async (stream) => {
     const outcomes = await Promise.all(OUTBOUND.map((out) => send(`via-${out}`, { turns: [{ role: 'user', text: 'Explain why the sky is blue.' }] }, stream)));
     for (const outcome of outcomes) {
       expect(outcome.finish).toBe('stop');

@@ -6,11 +6,27 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/** One AWS event-stream frame: [message type, event or exception type, JSON payload]. */
+function eventFrame([messageType, type, payload]: [string, string, unknown]): Uint8Array {
+  return codec.encode({
+    headers: {
+      [messageType === 'exception' ? ':exception-type' : ':event-type']: { type: 'string', value: type },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: messageType },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
 
 export interface Replay {
   status?: number;
   headers?: Record<string, string>;
-  /** A fixture file name under test/fixtures/; `.chunks.txt` files are streamed as SSE. */
+  /** A fixture file name under test/fixtures/; `.chunks.txt` files are streamed as SSE, `.events.json` as AWS event-stream frames. */
   fixture: string;
   /** For streams: close the socket after writing this many SSE events (no clean end). */
   destroyAfterEvents?: number;
@@ -46,6 +62,12 @@ export class FixtureServer {
           return;
         }
         const content = readFileSync(fixturePath(replay.fixture), 'utf8');
+        if (replay.fixture.endsWith('.events.json')) {
+          response.writeHead(replay.status ?? 200, { 'content-type': 'application/vnd.amazon.eventstream', ...replay.headers });
+          for (const event of JSON.parse(content) as [string, string, unknown][]) response.write(eventFrame(event));
+          response.end();
+          return;
+        }
         if (replay.fixture.endsWith('.chunks.txt')) {
           response.writeHead(replay.status ?? 200, { 'content-type': 'text/event-stream', ...replay.headers });
           const events = content.split('\n\n').filter((event) => event.trim() !== '');

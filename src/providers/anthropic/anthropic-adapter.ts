@@ -2,12 +2,12 @@
 import type { ProviderConfig } from '../../config/load.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
-import { parseSse } from '../sse.js';
-import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
+import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { anthropicUnsupported, jsonToolName, toAnthropicBody } from './anthropic-request.js';
-import { AnthropicEventReader, parseAnthropicMessage } from './anthropic-response.js';
+import { parseAnthropicMessage } from './anthropic-response.js';
+import { readAnthropicStream } from './anthropic-stream.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -59,26 +59,13 @@ export class AnthropicAdapter implements ProviderAdapter {
     return this.readStream(response, request, context);
   }
 
-  private async *readStream(response: UpstreamResponse, request: ChatRequest, context: CallContext): AsyncGenerator<StreamPart> {
-    const reader = new AnthropicEventReader(context.deployment.upstreamModel, jsonToolName(request));
-    try {
-      for await (const event of parseSse(bodyChunks(response.body))) {
-        let data: unknown;
-        try {
-          data = JSON.parse(event.data);
-        } catch {
-          throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
-        }
-        yield* reader.read(data, this.provider.name);
-        if (reader.complete) break;
-      }
-    } catch (error) {
-      throw this.failure(error, context, response);
-    } finally {
-      if (reader.complete) finishBody(response.body);
-      else discardBody(response.body);
-    }
-    if (!reader.complete) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before message_stop`);
+  private readStream(response: UpstreamResponse, request: ChatRequest, context: CallContext): AsyncGenerator<StreamPart> {
+    return readAnthropicStream(response, {
+      model: context.deployment.upstreamModel,
+      jsonTool: jsonToolName(request),
+      provider: this.provider.name,
+      failure: (error) => this.failure(error, context, response),
+    });
   }
 
   embed(_request: EmbeddingRequest, _context: CallContext): Promise<EmbeddingResponse> {

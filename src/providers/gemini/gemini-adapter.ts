@@ -2,12 +2,12 @@
 import type { ProviderConfig } from '../../config/load.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
-import { parseSse } from '../sse.js';
 import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 import { geminiUnsupported, toGeminiBody } from './gemini-request.js';
-import { GeminiChunkReader, parseGeminiResponse, retryDelayOf } from './gemini-response.js';
+import { parseGeminiResponse, retryDelayOf } from './gemini-response.js';
+import { readGeminiStream } from './gemini-stream.js';
 
 
 export class GeminiAdapter implements ProviderAdapter {
@@ -58,29 +58,8 @@ export class GeminiAdapter implements ProviderAdapter {
     return this.readStream(response, context);
   }
 
-  private async *readStream(response: UpstreamResponse, context: CallContext): AsyncGenerator<StreamPart> {
-    const reader = new GeminiChunkReader(context.deployment.upstreamModel, this.provider.name);
-    try {
-      for await (const event of parseSse(response.body)) {
-        let data: unknown;
-        try {
-          data = JSON.parse(event.data);
-        } catch {
-          throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
-        }
-        if ((data as { error?: unknown } | null)?.error) {
-          const message = (data as { error: { message?: unknown } }).error.message;
-          throw new GatewayError('upstream_error', `provider ${this.provider.name} failed mid-stream: ${typeof message === 'string' ? message : 'unknown error'}`);
-        }
-        yield* reader.read(data);
-      }
-    } catch (error) {
-      response.body.destroy();
-      throw this.failure(error, context, response);
-    }
-    // Gemini streams have no [DONE]: only a finish reason says the answer is whole.
-    if (!reader.complete) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before a finish reason`);
-    yield* reader.finalUsage();
+  private readStream(response: UpstreamResponse, context: CallContext): AsyncGenerator<StreamPart> {
+    return readGeminiStream(response, context.deployment.upstreamModel, this.provider.name, (error) => this.failure(error, context, response));
   }
 
   async embed(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse> {

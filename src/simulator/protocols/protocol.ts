@@ -3,12 +3,15 @@
  * server picks the first protocol that handles a URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimAuth } from '../auth.js';
 import type { SimBehaviour, SimulatedModel } from '../types.js';
 
 export interface SimulatorContext {
   models: ReadonlyMap<string, SimulatedModel>;
   /** The server-wide behaviour override (options.behaviour). */
   behaviour: Partial<SimBehaviour>;
+  /** Accepted credentials and issued tokens of the cloud protocols. */
+  auth: SimAuth;
 }
 
 export interface SimExchange {
