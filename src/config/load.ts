@@ -200,7 +200,9 @@ export function loadConfig(options: { path?: string; env?: Environment; cwd?: st
   if (options.path) return loadConfigFile(resolvePath(cwd, options.path), env);
   const local = resolvePath(cwd, 'switchyard.yaml');
   if (existsSync(local)) return loadConfigFile(local, env);
-  return resolveConfig(buildDefaultConfig(env), env, 'built-in defaults');
+  // The defaults go through the same schema as a file, so every command that loads them
+  // accepts exactly what `eval tune` would write out from them.
+  return validateAndResolve(buildDefaultConfig(env), env, 'built-in defaults');
 }
 
 export function loadConfigFile(path: string, env: Environment): GatewayConfig {
