@@ -3,7 +3,9 @@
  *   1. parse — YAML text → strict schema (every error with its path);
  *   2. resolve — secrets from the environment, references between providers, models and
  *      routes (unknown names, route cycles) → the typed GatewayConfig the gateway runs on.
- * Both phases collect every problem before failing, so `switchyard validate` shows them all.
+ * Both phases collect every problem before failing, and a file that fails the schema still has
+ * the references of its other parts checked (every-issue.ts), so `switchyard validate` shows
+ * every problem in one run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -14,6 +16,7 @@ import { configSchema, PRICE_FIELDS, TRANSIENT_FAILURES, type RawConfig, type Ra
 import type { PROTOCOLS, RawProvider } from './provider-schema.js';
 import { resolveCloudEndpoint, type AwsSettings, type AzureSettings, type VertexSettings } from './cloud-providers.js';
 import { buildDefaultConfig } from './defaults.js';
+import { referenceIssuesDespite } from './every-issue.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from './routes.js';
 import type { TaskCategory } from '../core/categories.js';
 import type { KeyPolicy } from '../router/signals.js';
@@ -230,8 +233,24 @@ export function parseConfigText(text: string, env: Environment, source: string):
 
 export function validateAndResolve(data: unknown, env: Environment, source: string): GatewayConfig {
   const parsed = configSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error));
+  if (!parsed.success) {
+    // Every problem in one run: the schema's, and the references in what the schema accepts.
+    const issues = zodIssues(parsed.error);
+    const references = referenceIssuesDespite(data, parsed.error, (raw) => resolutionIssues(raw, env, source), formatPath);
+    const seen = new Set(issues.map((issue) => `${issue.path}\u0000${issue.message}`));
+    throw new ConfigError(source, [...issues, ...references.filter((issue) => !seen.has(`${issue.path}\u0000${issue.message}`))]);
+  }
   return resolveConfig(parsed.data, env, source);
+}
+
+function resolutionIssues(raw: RawConfig, env: Environment, source: string): ConfigIssue[] {
+  try {
+    resolveConfig(raw, env, source);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
 }
 
 function linePath(position: { line: number; col: number } | undefined): string {
