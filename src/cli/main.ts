@@ -17,7 +17,7 @@ import { runValidate } from './validate.js';
 import { evalCommand } from './eval.js';
 import { runGuard } from './guard.js';
 import { VERSION } from './version.js';
-import { UsageError } from './arguments.js';
+import { CliError, UsageError } from './arguments.js';
 
 interface Command {
   summary: string;
@@ -30,7 +30,7 @@ const configOption = { config: { type: 'string', short: 'c' } } as const;
 const COMMANDS: Record<string, Command> = {
   serve: {
     summary: 'run the gateway (default port 4040; simulated providers when no API key is set)',
-    options: { ...configOption, port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'insecure-no-auth': { type: 'boolean' } },
+    options: { ...configOption, port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'insecure-no-auth': { type: 'boolean' }, simulate: { type: 'boolean' } },
     run: (values) => runServe(values),
   },
   validate: {
@@ -166,6 +166,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) {
       console.error(error.message);
       return 1;
+    }
+    if (error instanceof CliError) {
+      console.error(`switchyard ${name}: ${error.message}`);
+      return error.exitCode;
     }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`switchyard ${name}: ${(error as Error).message}`);
