@@ -140,8 +140,23 @@ function usage(): string {
   return lines.join('\n');
 }
 
+/**
+ * A reader that goes away (`switchyard schema | head`) ends the command quietly, as it
+ * ends any Unix tool, instead of an unhandled EPIPE with a stack trace. Not for serve,
+ * which keeps serving and draining whatever happens to its output.
+ */
+function endQuietlyWhenOutputCloses(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name !== 'serve') endQuietlyWhenOutputCloses();
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(usage());
     return name ? 0 : 2;
