@@ -190,7 +190,10 @@ export interface ConfigIssue {
 
 export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
-  constructor(source: string, issues: ConfigIssue[]) {
+  constructor(
+    readonly source: string,
+    issues: ConfigIssue[],
+  ) {
     super(`invalid config (${source}):\n${issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;
