@@ -1,10 +1,11 @@
 /**
  * `--simulate`: every provider of a config becomes a simulator speaking the same wire
- * protocol (OpenAI, Anthropic or Gemini), so any example or real config runs without
- * provider keys or network. Applied to the config text's data before validation; the
+ * protocol (OpenAI, Anthropic, Gemini, Azure OpenAI, Bedrock, Vertex AI, Mistral or
+ * Cohere), so any example or real config runs without provider keys or network. Applied to the config text's data before validation; the
  * simulator's own providers keep their settings.
  */
 import type { Protocol } from './load.js';
+import { PROTOCOLS } from './provider-schema.js';
 
 export interface SimulatedProvider {
   name: string;
@@ -14,9 +15,9 @@ export interface SimulatedProvider {
   protocol: Protocol;
 }
 
-/** The simulator speaks these three; any other type is served over the OpenAI protocol. */
+/** The simulator speaks every provider type's protocol; OpenAI-compatible servers (and any unknown type) speak OpenAI's. */
 function protocolOf(type: string): Protocol {
-  return type === 'anthropic' || type === 'gemini' ? type : 'openai';
+  return (PROTOCOLS as readonly string[]).includes(type) ? (type as Protocol) : 'openai';
 }
 
 /** Replaces the providers of `data` (parsed YAML, not yet validated) in place; returns what it replaced. */
