@@ -82,6 +82,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`switchyard ${name}: ${(error as Error).message}\n(switchyard ${name} --help lists the options)`);
       return 2;
     }
+    // A file or database that cannot be read or written (ENOENT, EACCES, SQLITE_CANTOPEN…) is an ordinary failure.
+    if (/^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(String((error as { code?: unknown }).code))) {
+      console.error(`switchyard ${name}: ${(error as Error).message}`);
+      return 1;
+    }
     throw error;
   }
 }
