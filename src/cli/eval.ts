@@ -4,7 +4,6 @@
  * The work lives in src/eval; this file reads flags and prints.
  */
 import { writeFileSync } from 'node:fs';
-import type { ParseArgsConfig } from 'node:util';
 import { loadConfig, type GatewayConfig } from '../config/load.js';
 import { compareReports, renderComparison } from '../eval/compare.js';
 import { evaluationApiKey, runScorer, startEvalGateway } from '../eval/eval-gateway.js';
@@ -22,41 +21,9 @@ import { applyTuning, proposeTuning, type TuneProposal } from '../eval/tune.js';
 import { unifiedDiff } from '../eval/unified-diff.js';
 import { dollars, milliseconds, percent, textTable } from '../eval/report/format.js';
 import { UsageError } from './arguments.js';
-
-type Values = Record<string, string | boolean | undefined>;
+import type { Values } from './help.js';
 
 const SUBCOMMANDS = 'run, report, tune, compare, export-outcomes, list';
-
-export const evalCommand = {
-  summary: `eval ${SUBCOMMANDS.replace(/, /g, '|')}: evaluate models and routes on a dataset, report, tune routing`,
-  options: {
-    config: { type: 'string', short: 'c' },
-    db: { type: 'string' },
-    dataset: { type: 'string', short: 'd' },
-    models: { type: 'string', short: 'm' },
-    routes: { type: 'string' },
-    runs: { type: 'string' },
-    concurrency: { type: 'string' },
-    judge: { type: 'string' },
-    'allow-same-family': { type: 'boolean' },
-    'embedding-model': { type: 'string' },
-    name: { type: 'string' },
-    resume: { type: 'string' },
-    limit: { type: 'string' },
-    'retry-errors': { type: 'boolean' },
-    json: { type: 'boolean' },
-    html: { type: 'string' },
-    run: { type: 'string' },
-    'quality-floor': { type: 'string' },
-    'latency-budget-ms': { type: 'string' },
-    route: { type: 'string' },
-    write: { type: 'boolean' },
-    alpha: { type: 'string' },
-    'fail-on-regression': { type: 'boolean' },
-    out: { type: 'string', short: 'o' },
-  } satisfies NonNullable<ParseArgsConfig['options']>,
-  run: (values: Values, positionals: string[]): Promise<number> => runEval(values, positionals),
-};
 
 function text(values: Values, name: string): string | undefined {
   const value = values[name];

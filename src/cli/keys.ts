@@ -5,7 +5,9 @@
  */
 import { loadConfig, type GatewayConfig } from '../config/load.js';
 import { BudgetLedger, type BudgetPeriod, type BudgetScope } from '../governance/budgets.js';
-import { describeKey, KeyStore } from '../governance/keys.js';
+import { describeKey, KeyStore, type VirtualKey } from '../governance/keys.js';
+import { formatUsd } from '../governance/pricing.js';
+import { textTable } from '../eval/report/format.js';
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
 import { UsageError } from './arguments.js';
 
@@ -36,6 +38,18 @@ function expiry(value: string | boolean | undefined): number | null {
   return parsed;
 }
 
+/** A key's rate limits and allowed models and routes, in a few words. */
+function limitsOf(key: VirtualKey): string {
+  const parts = [key.rpm !== null && `${key.rpm} rpm`, key.tpm !== null && `${key.tpm} tpm`, key.maxConcurrent !== null && `${key.maxConcurrent} at once`, key.allowedModels && `models ${key.allowedModels.join(',')}`, key.allowedRoutes && `routes ${key.allowedRoutes.join(',')}`];
+  return parts.filter(Boolean).join('; ') || '-';
+}
+
+/** The larger of the dollar and token shares used. */
+function usedShare(limitUsd: number | null, usd: number, limitTokens: number | null, tokens: number): string {
+  const shares = [limitUsd ? usd / limitUsd : undefined, limitTokens ? tokens / limitTokens : undefined].filter((share): share is number => share !== undefined);
+  return shares.length === 0 ? '-' : `${(Math.max(...shares) * 100).toFixed(1)} %`;
+}
+
 export function runKeys(values: Values, positionals: string[]): number {
   const [subcommand, id] = positionals;
   const gateway = config(values);
@@ -63,11 +77,15 @@ export function runKeys(values: Values, positionals: string[]): number {
         return 0;
       }
       case 'list': {
-        const keys = store.list(typeof values.team === 'string' ? { team: values.team } : {}).map((key) => describeKey(key));
-        if (values.json) for (const key of keys) console.log(JSON.stringify(key));
+        const keys = store.list(typeof values.team === 'string' ? { team: values.team } : {});
+        if (values.json) for (const key of keys) console.log(JSON.stringify(describeKey(key)));
+        else if (keys.length === 0) console.log(typeof values.team === 'string' ? `(no keys in team ${values.team})` : '(no keys yet: switchyard keys create --name NAME)');
         else {
-          console.log(['id', 'name', 'team', 'prefix', 'state', 'expires'].map((title) => title.padEnd(22)).join(' '));
-          for (const key of keys) console.log([key.id, key.name, key.team ?? '-', key.prefix, key.state, key.expires_at ?? '-'].map((cell) => String(cell).padEnd(22)).join(' '));
+          const rows = keys.map((key) => {
+            const shown = describeKey(key);
+            return [key.id, key.name, key.team ?? '-', String(shown.prefix), String(shown.state), key.expiresAt === null ? '-' : new Date(key.expiresAt).toISOString().slice(0, 16).replace('T', ' '), limitsOf(key)];
+          });
+          console.log(textTable(['id', 'name', 'team', 'prefix', 'state', 'expires (UTC)', 'limits'], rows, 7));
         }
         return 0;
       }
@@ -114,10 +132,28 @@ export function runBudgets(values: Values, positionals: string[]): number {
         return 0;
       }
       case 'list': {
-        for (const budget of ledger.list()) {
-          const entry = ledger.entry(budget);
-          console.log(JSON.stringify({ ...budget, spent_usd: entry.usd, spent_tokens: entry.tokens }));
+        const budgets = ledger.list().map((budget) => ({ budget, spent: ledger.entry(budget) }));
+        if (values.json) {
+          for (const { budget, spent } of budgets) console.log(JSON.stringify({ ...budget, spent_usd: spent.usd, spent_tokens: spent.tokens }));
+          return 0;
         }
+        if (budgets.length === 0) {
+          console.log('(no budgets yet: switchyard budgets create --scope global --period month --usd 100)');
+          return 0;
+        }
+        const rows = budgets.map(({ budget, spent }) => [
+          budget.id,
+          budget.scope,
+          budget.scopeId ?? '-',
+          budget.period,
+          budget.enforcement,
+          budget.limitUsd === null ? '-' : `$${formatUsd(budget.limitUsd)}`,
+          budget.limitUsd === null ? '-' : `$${formatUsd(spent.usd)}`,
+          budget.limitTokens === null ? '-' : String(budget.limitTokens),
+          budget.limitTokens === null ? '-' : String(spent.tokens),
+          usedShare(budget.limitUsd, spent.usd, budget.limitTokens, spent.tokens),
+        ]);
+        console.log(textTable(['id', 'scope', 'for', 'period', 'kind', 'limit $', 'spent $', 'limit tokens', 'spent tokens', 'used'], rows, 5));
         return 0;
       }
       case 'delete': {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { formatUsd } from '../governance/pricing.js';
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
+import { textTable } from '../eval/report/format.js';
 import { UsageError } from './arguments.js';
 
 export function runLogs(values: Record<string, string | boolean | undefined>): number {
@@ -19,7 +20,11 @@ export function runLogs(values: Record<string, string | boolean | undefined>): n
       for (const row of rows) console.log(JSON.stringify({ ...row, attempt_rows: log.attemptsOf(row.id) }));
       return 0;
     }
-    const header = ['time', 'id', 'status', 'model', 'provider', 'route', 'stream', 'ms', 'ttft', 'in', 'out', 'cost_usd', 'error'];
+    if (rows.length === 0) {
+      console.log('(no requests yet)');
+      return 0;
+    }
+    const header = ['time (UTC)', 'id', 'status', 'model', 'provider', 'route', 'stream', 'ms', 'ttft', 'in', 'out', 'cost $', 'error'];
     const table = rows.map((row) => [
       new Date(row.createdAt).toISOString().replace('T', ' ').slice(0, 23),
       row.id,
@@ -35,11 +40,7 @@ export function runLogs(values: Record<string, string | boolean | undefined>): n
       formatUsd(row.costUsd),
       row.errorCode ?? '',
     ]);
-    const widths = header.map((title, column) => Math.max(title.length, ...table.map((line) => (line[column] ?? '').length)));
-    const format = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-    console.log(format(header));
-    for (const line of table) console.log(format(line));
-    if (rows.length === 0) console.log('(no requests yet)');
+    console.log(textTable(header, table, [0, 1, 3, 4, 5, 6, 12]));
     return 0;
   } finally {
     log.close();

@@ -7,28 +7,27 @@ import { isLoopbackHost, loadConfig } from '../config/load.js';
 import { createLogger } from '../core/logger.js';
 import { countTokens } from '../core/tokens.js';
 import { startGateway, type RunningGateway } from '../server/start.js';
-import { portOption, UsageError } from './arguments.js';
+import { CliError, portOption, UsageError } from './arguments.js';
+import { bannerLines } from './banner.js';
 import { VERSION } from './version.js';
 
 export async function runServe(values: Record<string, string | boolean | undefined>): Promise<number> {
-  const config = loadConfig(typeof values.config === 'string' ? { path: values.config } : {});
+  const config = loadConfig({ ...(typeof values.config === 'string' ? { path: values.config } : {}), simulate: values.simulate === true });
   const host = typeof values.host === 'string' ? values.host : config.server.host;
   const insecure = values['insecure-no-auth'] === true || config.server.insecureNoAuth;
   if (!isLoopbackHost(host) && config.server.apiKeys.length === 0 && !config.server.adminKey && !insecure) {
     throw new UsageError(`refusing to listen on ${host} without API keys: set server.api_keys in the config, or pass --insecure-no-auth`);
   }
   const logger = createLogger();
+  const port = values.port !== undefined ? portOption(values.port) : undefined;
   let running: RunningGateway;
   try {
-    running = await startGateway({ config, logger, host, ...(values.port !== undefined ? { port: portOption(values.port) } : {}) });
+    running = await startGateway({ config, logger, host, ...(port !== undefined ? { port } : {}) });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`cannot listen on ${host}:${values.port ?? config.server.port} (${code})`);
-    throw error;
+    throw listenError(error, host, port ?? config.server.port);
   }
   // Load the tokenizer now rather than on the first request that needs it.
   setImmediate(() => countTokens('warm up'));
-  printBanner(running, config.source, config.simulatedOnly, [...config.models.keys()], host, insecure && config.server.apiKeys.length === 0);
 
   let exiting = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -52,22 +51,17 @@ export async function runServe(values: Record<string, string | boolean | undefin
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled rejection');
   });
+  // The banner comes last: whoever reads it may signal at once, and the handlers are in place.
+  console.log(bannerLines({ url: running.url, version: VERSION, config, host, insecure: insecure && config.server.apiKeys.length === 0 }).join('\n'));
   return new Promise<number>(() => undefined);
 }
 
-function printBanner(running: RunningGateway, source: string, simulated: boolean, models: string[], host: string, insecure: boolean): void {
-  const lines = [
-    `Switchyard ${VERSION} listening on ${running.url}`,
-    `  config:   ${source}`,
-    `  models:   ${models.join(', ')}`,
-    `  try:      curl ${running.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"What is 17 * 23?"}]}'`,
-  ];
-  if (simulated) {
-    lines.push(
-      '  SIMULATED: no provider API key found (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, …); answers come from the built-in simulator',
-      '             and are marked x-switchyard-simulated: true. Set a key or write switchyard.yaml to use real providers.',
-    );
-  }
-  if (insecure) lines.push(`  WARNING: listening on ${host} with NO AUTHENTICATION (--insecure-no-auth). Anyone who can reach this port can spend your provider budget.`);
-  console.log(lines.join('\n'));
+/** Why the gateway could not listen, and what to do about it; other errors pass through. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const other = port === 65535 ? port - 1 : port + 1;
+  if (code === 'EADDRINUSE') return new CliError(`cannot listen on ${host}:${port}: the port is already in use (is another gateway running?). Start on another port with --port ${other}, or set server.port in the config.`);
+  if (code === 'EACCES') return new CliError(`cannot listen on ${host}:${port}: permission denied (ports below 1024 need privileges). Start on another port with --port ${other > 1024 ? other : 4040}.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new CliError(`cannot listen on ${host}:${port}: this machine has no such address. Choose another with --host (127.0.0.1 for this machine only).`);
+  return error;
 }

@@ -6,7 +6,13 @@ import { loadConfig } from '../config/load.js';
 import { formatUsd } from '../governance/pricing.js';
 import { parseSince, SpendReports, type SpendGrouping } from '../governance/spend.js';
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
+import { textTable } from '../eval/report/format.js';
 import { UsageError } from './arguments.js';
+
+function describeRange(range: { since?: number; until?: number }): string {
+  const at = (time: number): string => new Date(time).toISOString().slice(0, 16).replace('T', ' ');
+  return `${range.since !== undefined ? ` since ${at(range.since)} UTC` : ''}${range.until !== undefined ? ` until ${at(range.until)} UTC` : ''}`;
+}
 
 export function runSpend(values: Record<string, string | boolean | undefined>): number {
   const config = loadConfig(typeof values.config === 'string' ? { path: values.config } : {});
@@ -30,15 +36,18 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
         console.log(JSON.stringify({ baseline: baselineName, rows }));
         return 0;
       }
-      console.log(`Savings against ${baselineName} (same tokens at its price):`);
-      console.log(['route', 'category', 'requests', 'actual', 'baseline', 'saved', 'saved %'].map((title) => title.padEnd(14)).join(' '));
-      for (const row of rows) {
-        console.log(
-          [row.route ?? '(model)', row.category ?? '-', String(row.requests), `$${formatUsd(row.actualUsd)}`, `$${formatUsd(row.baselineUsd)}`, `$${formatUsd(row.savedUsd)}`, `${(row.savedShare * 100).toFixed(1)} %`]
-            .map((cell) => cell.padEnd(14))
-            .join(' '),
-        );
+      if (rows.length === 0) {
+        console.log(`(no requests${describeRange(range)}: nothing to compare with ${baselineName})`);
+        return 0;
       }
+      console.log(`Savings against ${baselineName} (the same tokens at its price):`);
+      console.log(
+        textTable(
+          ['route', 'category', 'requests', 'actual $', 'baseline $', 'saved $', 'saved'],
+          rows.map((row) => [row.route ?? '(model)', row.category ?? '-', String(row.requests), formatUsd(row.actualUsd), formatUsd(row.baselineUsd), formatUsd(row.savedUsd), `${(row.savedShare * 100).toFixed(1)} %`]),
+          2,
+        ),
+      );
       const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
       const total = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
       console.log(`total: $${formatUsd(actual)} actual vs $${formatUsd(total)} on ${baselineName}: saved $${formatUsd(total - actual)}`);
@@ -51,12 +60,18 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       for (const row of rows) console.log(JSON.stringify(row));
       return 0;
     }
-    // input and output are totals; cached (read), cache_write (5-minute and 1-hour) and reasoning are parts of them.
-    console.log([by, 'requests', 'input', 'cached', 'cache_write', 'output', 'reasoning', 'cost_usd'].map((title) => title.padEnd(12)).join(' '));
-    for (const row of rows) {
-      const cells = [row.group ?? '-', row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWrite5mTokens + row.cacheWrite1hTokens, row.outputTokens, row.reasoningTokens];
-      console.log([...cells.map(String), formatUsd(row.costUsd)].map((cell) => cell.padEnd(12)).join(' '));
+    if (rows.length === 0) {
+      console.log(`(no requests${describeRange(range)})`);
+      return 0;
     }
+    // input and output are totals; cached (read), cache write (5-minute and 1-hour) and reasoning are parts of them.
+    console.log(
+      textTable(
+        [by, 'requests', 'input', 'cached', 'cache write', 'output', 'reasoning', 'cost $'],
+        rows.map((row) => [row.group ?? '-', ...[row.requests, row.inputTokens, row.cachedInputTokens, row.cacheWrite5mTokens + row.cacheWrite1hTokens, row.outputTokens, row.reasoningTokens].map(String), formatUsd(row.costUsd)]),
+        1,
+      ),
+    );
     return 0;
   } finally {
     reports.close();

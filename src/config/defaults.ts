@@ -10,7 +10,7 @@ import type { Environment } from './load.js';
 type RawProviders = RawConfig['providers'];
 type RawModels = RawConfig['models'];
 
-interface EnvProvider {
+export interface EnvProvider {
   /** Provider name in the generated config (also the `<provider>/<model>` prefix). */
   name: string;
   keyVariables: string[];
@@ -22,7 +22,7 @@ interface EnvProvider {
 }
 
 /** OpenAI, Anthropic and Gemini get their native adapters; the rest speak the OpenAI protocol. */
-const ENV_PROVIDERS: EnvProvider[] = [
+export const ENV_PROVIDERS: readonly EnvProvider[] = [
   { name: 'openai', keyVariables: ['OPENAI_API_KEY'], baseUrlVariable: 'OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1', family: 'openai' },
   { name: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], family: 'anthropic' },
   { name: 'gemini', keyVariables: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], family: 'google' },
@@ -119,7 +119,8 @@ function catalogModel(model: SimulatedModel, provider: string): RawModels[string
     provider,
     price: catalogPrice(model.price),
     context_window: model.contextWindow,
-    max_output_tokens: model.maxOutputTokens,
+    // An embedding model produces no output tokens: it has no output cap to state.
+    ...(model.kind === 'chat' ? { max_output_tokens: model.maxOutputTokens } : {}),
     capabilities: {
       tools: model.capabilities.tools,
       vision: model.capabilities.vision,

@@ -3,7 +3,9 @@
  *   1. parse — YAML text → strict schema (every error with its path);
  *   2. resolve — secrets from the environment, references between providers, models and
  *      routes (unknown names, route cycles) → the typed GatewayConfig the gateway runs on.
- * Both phases collect every problem before failing, so `switchyard validate` shows them all.
+ * Both phases collect every problem before failing, and a file that fails the schema still has
+ * the references of its other parts checked (every-issue.ts), so `switchyard validate` shows
+ * every problem in one run.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -14,6 +16,8 @@ import { configSchema, PRICE_FIELDS, TRANSIENT_FAILURES, type RawConfig, type Ra
 import type { PROTOCOLS, RawProvider } from './provider-schema.js';
 import { resolveCloudEndpoint, type AwsSettings, type AzureSettings, type VertexSettings } from './cloud-providers.js';
 import { buildDefaultConfig } from './defaults.js';
+import { referenceIssuesDespite } from './every-issue.js';
+import { simulateProviders, type SimulatedProvider } from './simulate.js';
 import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from './routes.js';
 import type { TaskCategory } from '../core/categories.js';
 import type { KeyPolicy } from '../router/signals.js';
@@ -166,6 +170,8 @@ export interface GatewayConfig {
   guards: GuardSettings | undefined;
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
+  /** The providers `--simulate` replaced with the simulator (absent without --simulate). */
+  simulatedProviders?: SimulatedProvider[];
   /** Every secret value, so logs and errors can scrub them. */
   secrets: string[];
 }
@@ -184,7 +190,10 @@ export interface ConfigIssue {
 
 export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
-  constructor(source: string, issues: ConfigIssue[]) {
+  constructor(
+    readonly source: string,
+    issues: ConfigIssue[],
+  ) {
     super(`invalid config (${source}):\n${issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;
@@ -193,17 +202,24 @@ export class ConfigError extends Error {
 
 export type Environment = Record<string, string | undefined>;
 
-/** Which config to run: --config PATH, else ./switchyard.yaml, else built-in defaults from the environment. */
-export function loadConfig(options: { path?: string; env?: Environment; cwd?: string } = {}): GatewayConfig {
-  const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
-  if (options.path) return loadConfigFile(resolvePath(cwd, options.path), env);
-  const local = resolvePath(cwd, 'switchyard.yaml');
-  if (existsSync(local)) return loadConfigFile(local, env);
-  return resolveConfig(buildDefaultConfig(env), env, 'built-in defaults');
+export interface LoadOptions {
+  /** Replace every provider with a simulator of the same protocol (`serve --simulate`). */
+  simulate?: boolean;
 }
 
-export function loadConfigFile(path: string, env: Environment): GatewayConfig {
+/** Which config to run: --config PATH, else ./switchyard.yaml, else built-in defaults from the environment. */
+export function loadConfig(options: { path?: string; env?: Environment; cwd?: string } & LoadOptions = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  if (options.path) return loadConfigFile(resolvePath(cwd, options.path), env, options);
+  const local = resolvePath(cwd, 'switchyard.yaml');
+  if (existsSync(local)) return loadConfigFile(local, env, options);
+  // The defaults go through the same schema as a file, so every command that loads them
+  // accepts exactly what `eval tune` would write out from them.
+  return loadData(buildDefaultConfig(env), env, 'built-in defaults', options);
+}
+
+export function loadConfigFile(path: string, env: Environment, options: LoadOptions = {}): GatewayConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -211,10 +227,10 @@ export function loadConfigFile(path: string, env: Environment): GatewayConfig {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((error as Error).message);
     throw new ConfigError(path, [{ path: '', message: reason }]);
   }
-  return parseConfigText(text, env, path);
+  return parseConfigText(text, env, path, options);
 }
 
-export function parseConfigText(text: string, env: Environment, source: string): GatewayConfig {
+export function parseConfigText(text: string, env: Environment, source: string, options: LoadOptions = {}): GatewayConfig {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
@@ -223,13 +239,35 @@ export function parseConfigText(text: string, env: Environment, source: string):
     );
   }
   const data: unknown = document.toJS() ?? {};
-  return validateAndResolve(data, env, source);
+  return loadData(data, env, source, options);
+}
+
+function loadData(data: unknown, env: Environment, source: string, options: LoadOptions): GatewayConfig {
+  if (!options.simulate) return validateAndResolve(data, env, source);
+  const simulatedProviders = simulateProviders(data);
+  return { ...validateAndResolve(data, env, source), simulatedProviders };
 }
 
 export function validateAndResolve(data: unknown, env: Environment, source: string): GatewayConfig {
   const parsed = configSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(source, zodIssues(parsed.error));
+  if (!parsed.success) {
+    // Every problem in one run: the schema's, and the references in what the schema accepts.
+    const issues = zodIssues(parsed.error);
+    const references = referenceIssuesDespite(data, parsed.error, (raw) => resolutionIssues(raw, env, source), formatPath);
+    const seen = new Set(issues.map((issue) => `${issue.path}\u0000${issue.message}`));
+    throw new ConfigError(source, [...issues, ...references.filter((issue) => !seen.has(`${issue.path}\u0000${issue.message}`))]);
+  }
   return resolveConfig(parsed.data, env, source);
+}
+
+function resolutionIssues(raw: RawConfig, env: Environment, source: string): ConfigIssue[] {
+  try {
+    resolveConfig(raw, env, source);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
 }
 
 function linePath(position: { line: number; col: number } | undefined): string {

@@ -105,6 +105,9 @@ export interface Usage {
 /** Every class of a Usage as a number: the token columns of the request log. */
 export type TokenCounts = Required<Usage>;
 
+/** The prompt's tokens by class, when the upstream reports them as its stream starts (Anthropic's message_start). */
+export type PromptUsage = Omit<Usage, 'outputTokens' | 'reasoningTokens'>;
+
 export interface ChatChoice {
   index: number;
   text: string | null;
@@ -129,7 +132,7 @@ export interface ChatResponse {
  * inbound formats turn parts into their own event format.
  */
 export type StreamPart =
-  | { type: 'start'; id?: string; model: string; created: number }
+  | { type: 'start'; id?: string; model: string; created: number; prompt?: PromptUsage }
   | { type: 'text-delta'; index: number; text: string }
   | { type: 'refusal-delta'; index: number; text: string }
   | { type: 'tool-call-start'; index: number; toolIndex: number; id: string; name: string }

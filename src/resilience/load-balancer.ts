@@ -61,6 +61,8 @@ export class DeploymentLoad {
   end(deployment: Deployment): void {
     const stats = this.of(deployment);
     if (stats.outstanding > 0) stats.outstanding--;
+    // A deployment that never answered leaves no trace once idle (a `provider/typo` is no deployment).
+    if (stats.outstanding === 0 && stats.count === 0) this.stats.delete(deployment);
   }
 
   /** The first token (or the whole answer, for non-streaming calls) arrived after `ms`. */

@@ -3,9 +3,10 @@
  * model that will serve the request. Chat requests naming a route go through the routing
  * engine (router.ts) instead.
  */
-import { DEFAULT_DEADLINE_MS, mergeTimeouts, type Timeouts, type GatewayConfig, type ModelConfig } from '../config/load.js';
+import { DEFAULT_DEADLINE_MS, mergeTimeouts, type Timeouts, type GatewayConfig, type ModelConfig, type ProviderConfig } from '../config/load.js';
+import { ENV_PROVIDERS } from '../config/defaults.js';
 import { GatewayError } from '../core/errors.js';
-import { SIMULATED_CATALOG } from '../simulator/index.js';
+import { SIMULATED_CATALOG, findCatalogModel } from '../simulator/index.js';
 
 export interface Resolution {
   /** The route the client selected, when it named one. */
@@ -26,8 +27,6 @@ export interface Resolution {
 
 const NO_FALLBACKS: readonly ModelConfig[] = [];
 
-const KNOWN_PRICES = new Map(SIMULATED_CATALOG.map((model) => [model.name, model.price]));
-
 export class ModelResolver {
   private readonly passthrough = new Map<string, ModelConfig>();
 
@@ -40,11 +39,32 @@ export class ModelResolver {
     const model = this.config.models.get(name) ?? this.passthroughModel(name, kind);
     if (model) return this.checked({ route: null, model, reason: `model ${model.name}`, fallbacks: NO_FALLBACKS }, name, kind);
     const known = [...this.config.routes.keys(), ...this.config.models.keys()].filter((candidate) => kind === 'chat' || this.config.models.get(candidate)?.kind === kind);
-    throw new GatewayError(
-      'model_not_found',
-      `The model '${name}' does not exist. Known models and routes: ${known.join(', ')}. Use <provider>/<model> to reach a provider's model directly.`,
-      { param: 'model' },
-    );
+    throw new GatewayError('model_not_found', `${this.whyNotFound(name)} Known models and routes: ${known.join(', ')}.`, { param: 'model' });
+  }
+
+  /** The first sentence of a model_not_found error: what is missing, and how to add it. */
+  private whyNotFound(name: string): string {
+    const slash = name.indexOf('/');
+    if (slash <= 0 || slash === name.length - 1) return `The model '${name}' does not exist. Use <provider>/<model> to reach a configured provider's model directly.`;
+    const providerName = name.slice(0, slash);
+    const provider = this.config.providers.get(providerName);
+    if (provider?.simulated) {
+      return `The simulated provider '${providerName}' has no model '${name.slice(slash + 1)}'; it serves ${this.simulatedModels(provider).join(', ')}.`;
+    }
+    const configured = [...this.config.providers.keys()].join(', ') || 'none';
+    const variable = ENV_PROVIDERS.find((candidate) => candidate.name === providerName)?.keyVariables[0] ?? (providerName === 'ollama' ? 'OLLAMA_HOST' : undefined);
+    const howToAdd = variable
+      ? `To add it, set ${variable} before starting the gateway (without a config file), or add it under providers: in the config file.`
+      : `To add it, add it under providers: in the config file (see docs/config.md).`;
+    return `No provider named '${providerName}' is configured (configured providers: ${configured}), so '${name}' cannot be reached. ${howToAdd}`;
+  }
+
+  /** What a simulated provider answers for: its configured upstream models and the whole catalog. */
+  private simulatedModels(provider: ProviderConfig): string[] {
+    const names = new Set<string>();
+    for (const model of this.config.models.values()) for (const deployment of model.deployments) if (deployment.provider === provider) names.add(deployment.upstreamModel);
+    for (const model of SIMULATED_CATALOG) names.add(model.name);
+    return [...names];
   }
 
   private checked(resolution: Resolution, name: string, kind: ModelConfig['kind']): Resolution {
@@ -64,11 +84,13 @@ export class ModelResolver {
     const cached = this.passthrough.get(name);
     if (cached) return cached;
     const upstreamModel = name.slice(slash + 1);
+    // A simulator serves a known set of models: anything else is a 404 here, not a deployment.
+    if (provider.simulated && !this.simulatedModels(provider).includes(upstreamModel)) return undefined;
     const model: ModelConfig = {
       name,
       kind,
       deployments: [{ provider, upstreamModel, weight: 1, timeouts: mergeTimeouts(provider.timeouts) }],
-      price: KNOWN_PRICES.get(upstreamModel),
+      price: findCatalogModel(upstreamModel)?.price,
       contextWindow: undefined,
       maxOutputTokens: undefined,
       capabilities: { tools: true, vision: true, jsonSchema: true, streaming: true },

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, ModelConfig, ProviderConfig } from '../config/load.js';
 import { TASK_CATEGORIES, type TaskCategory } from '../core/categories.js';
 import type { Logger } from '../core/logger.js';
-import { SIMULATED_CATALOG, startSimulator, type RunningSimulator, type SimBehaviour, type SimulatedModel } from '../simulator/index.js';
+import { SIMULATED_CATALOG, findCatalogModel, startSimulator, type RunningSimulator, type SimBehaviour, type SimulatedModel } from '../simulator/index.js';
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
 import type { RequestLog } from '../store/types.js';
 import { createGateway, type Gateway } from './gateway.js';
@@ -65,13 +65,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway = createGateway({ config, log, logger, internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])) });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);
   const host = options.host ?? config.server.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? config.server.port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.server.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start (a port in use is an exit, not a hang).
+    await gateway.close();
+    await Promise.all(simulators.map((simulator) => simulator.close()));
+    if (!options.log) log.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${urlHost}:${port}`;
@@ -129,8 +137,8 @@ function simulatedModelsOf(config: GatewayConfig, provider: ProviderConfig): Sim
   for (const model of config.models.values()) {
     for (const deployment of model.deployments) {
       if (deployment.provider !== provider || served.has(deployment.upstreamModel)) continue;
-      const known = SIMULATED_CATALOG.find((candidate) => candidate.name === deployment.upstreamModel);
-      served.set(deployment.upstreamModel, known ?? genericProfile(deployment.upstreamModel, model));
+      const known = findCatalogModel(deployment.upstreamModel);
+      served.set(deployment.upstreamModel, known ? { ...known, name: deployment.upstreamModel } : genericProfile(deployment.upstreamModel, model));
     }
   }
   // `simulator/<name>` reaches any catalog model even when the config does not list it.

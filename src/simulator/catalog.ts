@@ -139,3 +139,18 @@ export const SIMULATED_CATALOG: SimulatedModel[] = [
     dimensions: 1536,
   },
 ];
+
+/** Provider spellings of a catalog name: `claude-sonnet-4-6`, `gemini-3.1-pro-preview`, `gpt-5.4-2026-03-05`. */
+function catalogKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\./g, '-')
+    .replace(/-(latest|preview|\d{8}|\d{4}-\d{2}-\d{2})$/, '');
+}
+
+const CATALOG_BY_KEY = new Map(SIMULATED_CATALOG.map((model) => [catalogKey(model.name), model]));
+
+/** The catalog model a provider's model name stands for, however the provider spells it. */
+export function findCatalogModel(name: string): SimulatedModel | undefined {
+  return SIMULATED_CATALOG.find((model) => model.name === name) ?? CATALOG_BY_KEY.get(catalogKey(name));
+}

@@ -4,6 +4,6 @@
  */
 export type { RunningSimulator, SimBehaviour, SimulatedModel, SimulatorOptions } from './types.js';
 export { DEFAULT_BEHAVIOUR, SIM_HEADER, parseSimHeader } from './behaviour.js';
-export { SIMULATED_CATALOG, SIMULATED_PRICES_AS_OF } from './catalog.js';
+export { SIMULATED_CATALOG, SIMULATED_PRICES_AS_OF, findCatalogModel } from './catalog.js';
 export { startSimulator } from './server.js';
 export type { SimCredentials } from './auth.js';

@@ -153,7 +153,7 @@ describe('switchyard serve and logs', () => {
     expect(rows).toHaveLength(sent + 1);
     expect(rows.every((row) => row.status === 200 && row.costUsd > 0 && row.simulated)).toBe(true);
     const table = run(['logs', '--last', '3'], { cwd: directory });
-    expect(table.stdout.split('\n')[0]).toMatch(/^time\s+id\s+status\s+model/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^time \(UTC\)\s+id\s+status\s+model/);
   });
 
   it('refuses to bind beyond loopback without keys', () => {

@@ -134,7 +134,7 @@ describe('Anthropic adapter: responses', () => {
     const parts = await collect(await adapter.chatStream({ ...conversation, stream: true }, context));
     expect((server.last().body as { stream: boolean }).stream).toBe(true);
     expect(parts).toEqual([
-      { type: 'start', id: 'msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY', model: 'claude-sonnet-4-5-20250929', created: expect.any(Number) },
+      { type: 'start', id: 'msg_1nZdL29xx5MUA1yADyHTEsnR8uuvGzszyY', model: 'claude-sonnet-4-5-20250929', created: expect.any(Number), prompt: { inputTokens: 25 } },
       { type: 'text-delta', index: 0, text: 'Hello' },
       { type: 'text-delta', index: 0, text: '!' },
       { type: 'finish', index: 0, finishReason: 'stop' },

@@ -113,7 +113,7 @@ describe('Gemini adapter: responses', () => {
     const { adapter, context } = call();
     const parts = await collect(await adapter.chatStream({ ...conversation, stream: true }, context));
     expect(parts).toEqual([
-      { type: 'start', id: 'abc123', model: 'gemini-2.5-flash', created: expect.any(Number) },
+      { type: 'start', id: 'abc123', model: 'gemini-2.5-flash', created: expect.any(Number), prompt: { inputTokens: 6 } },
       { type: 'text-delta', index: 0, text: 'The quick' },
       { type: 'text-delta', index: 0, text: ' brown fox' },
       { type: 'text-delta', index: 0, text: ' jumps.' },

@@ -8,6 +8,6 @@ export const anthropicMessagesFormat: InboundChatFormat = {
   name: 'anthropic',
   parseRequest: parseAnthropicMessagesRequest,
   renderResponse: renderAnthropicMessage,
-  createStreamRenderer: ({ requestId, fallbackModel }) => new AnthropicStreamRenderer(requestId, fallbackModel),
+  createStreamRenderer: ({ requestId, fallbackModel, request }) => new AnthropicStreamRenderer(requestId, fallbackModel, request),
   renderError: renderAnthropicError,
 };

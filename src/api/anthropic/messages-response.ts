@@ -2,7 +2,8 @@
  * Canonical results → Anthropic Messages responses and stream events
  * (message_start, content_block_start/delta/stop, message_delta, message_stop, ping).
  */
-import type { ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
+import type { ChatRequest, ChatResponse, FinishReason, PromptUsage, StreamPart, Usage } from '../../core/types.js';
+import { countMessageTokens } from '../../core/tokens.js';
 import { tokenCounts } from '../../core/usage.js';
 import type { ResponseContext, StreamRenderer } from '../inbound-format.js';
 import type { GatewayError } from '../../core/errors.js';
@@ -84,11 +85,18 @@ export class AnthropicStreamRenderer implements StreamRenderer {
   constructor(
     private readonly requestId: string,
     private readonly fallbackModel: string,
+    private readonly request: ChatRequest,
   ) {}
 
-  private start(model: string): string {
+  /**
+   * message_start carries the prompt's input_tokens, as Anthropic's does (clients show the
+   * context used from it): the upstream's count when it gave one at its start, else the
+   * prompt counted here. message_delta at the end has the upstream's final usage.
+   */
+  private start(model: string, prompt?: PromptUsage): string {
     this.started = true;
-    const message = { id: messageId(this.requestId), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(undefined) };
+    const usage: Usage = { ...(prompt ?? { inputTokens: countMessageTokens(this.request.messages) }), outputTokens: 0 };
+    const message = { id: messageId(this.requestId), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(usage) };
     return event('message_start', { type: 'message_start', message }) + event('ping', { type: 'ping' });
   }
 
@@ -102,7 +110,7 @@ export class AnthropicStreamRenderer implements StreamRenderer {
     let out = this.started || part.type === 'start' ? '' : this.start(this.fallbackModel);
     switch (part.type) {
       case 'start':
-        return this.started ? undefined : this.start(part.model);
+        return this.started ? undefined : this.start(part.model, part.prompt);
       case 'text-delta':
       case 'refusal-delta':
         if (part.text === '') return out || undefined;

@@ -4,7 +4,7 @@
  * and becomes plain text.
  */
 import { z } from 'zod';
-import type { ChatResponse, FinishReason, StreamPart, ToolCall, Usage } from '../../core/types.js';
+import type { ChatResponse, FinishReason, PromptUsage, StreamPart, ToolCall, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { usageWith } from '../../core/usage.js';
 
@@ -40,6 +40,12 @@ export function mapStopReason(reason: string | null | undefined): FinishReason {
     default:
       return 'stop';
   }
+}
+
+/** The input classes of a usage: what message_start can tell before any output. */
+function promptOf(usage: Usage): PromptUsage {
+  const { outputTokens: _output, reasoningTokens: _reasoning, ...prompt } = usage;
+  return prompt;
 }
 
 /**
@@ -114,7 +120,15 @@ export class AnthropicEventReader {
     switch (event.type) {
       case 'message_start':
         this.usage = { ...(event.message?.usage ?? {}) };
-        return [{ type: 'start', ...(event.message?.id ? { id: event.message.id } : {}), model: event.message?.model ?? this.fallbackModel, created: Math.floor(Date.now() / 1000) }];
+        return [
+          {
+            type: 'start',
+            ...(event.message?.id ? { id: event.message.id } : {}),
+            model: event.message?.model ?? this.fallbackModel,
+            created: Math.floor(Date.now() / 1000),
+            ...(typeof event.message?.usage?.input_tokens === 'number' ? { prompt: promptOf(readUsage(event.message.usage)) } : {}),
+          },
+        ];
       case 'content_block_start': {
         const block = event.content_block;
         if (block?.type !== 'tool_use') return [];

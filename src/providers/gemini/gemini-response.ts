@@ -114,7 +114,14 @@ export class GeminiChunkReader {
     const out: StreamPart[] = [];
     if (!this.started) {
       this.started = true;
-      out.push({ type: 'start', ...(response.responseId ? { id: response.responseId } : {}), model: response.modelVersion ?? this.fallbackModel, created: Math.floor(Date.now() / 1000) });
+      const prompt = readUsage(response.usageMetadata);
+      out.push({
+        type: 'start',
+        ...(response.responseId ? { id: response.responseId } : {}),
+        model: response.modelVersion ?? this.fallbackModel,
+        created: Math.floor(Date.now() / 1000),
+        ...(prompt && prompt.inputTokens > 0 ? { prompt: { inputTokens: prompt.inputTokens, ...(prompt.cachedInputTokens !== undefined ? { cachedInputTokens: prompt.cachedInputTokens } : {}) } } : {}),
+      });
     }
     const text = textOf(response);
     if (text) out.push({ type: 'text-delta', index: 0, text });

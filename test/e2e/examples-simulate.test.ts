@@ -1,0 +1,64 @@
+/**
+ * Every file in examples/ starts with --simulate (each provider replaced by a simulator of
+ * the same protocol, no provider key needed) and answers a chat request through its own
+ * routes, keys and guards.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { startGateway, type RunningGateway } from '../../src/server/start.js';
+import { repositoryRoot } from '../helpers/cli.js';
+
+const examples = readdirSync(join(repositoryRoot, 'examples')).filter((name) => name.endsWith('.yaml'));
+// The secrets an example asks of its own operators (not of providers): any value will do.
+const env = { SWITCHYARD_API_KEY: 'sk-example-client-key-0123456789', SWITCHYARD_ADMIN_KEY: 'sk-example-admin-key-0123456789' };
+// Every provider type is simulated over its own protocol; OpenAI-compatible servers speak OpenAI's.
+const expectedProtocol = (type: string): string => (type === 'openai-compatible' ? 'openai' : type);
+
+const running: RunningGateway[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((gateway) => gateway.stop(1000)));
+});
+
+describe('every example runs on the simulator with --simulate', () => {
+  it('there are examples', () => expect(examples.length).toBeGreaterThan(10));
+
+  it.each(examples)('%s', async (file) => {
+    const path = join(repositoryRoot, 'examples', file);
+    const config = loadConfig({ path, env, simulate: true });
+    const declared = (parse(await import('node:fs').then((fs) => fs.readFileSync(path, 'utf8'))) as { providers: Record<string, { type: string; protocol?: string }> }).providers;
+    for (const [name, provider] of Object.entries(declared)) {
+      const simulated = config.providers.get(name);
+      expect(simulated?.type, name).toBe('simulator');
+      expect(simulated?.protocol, name).toBe(provider.type === 'simulator' ? (provider.protocol ?? 'openai') : expectedProtocol(provider.type));
+    }
+    expect(config.simulatedOnly).toBe(true);
+    expect(config.simulatedProviders?.map((provider) => provider.name)).toEqual(Object.entries(declared).filter(([, provider]) => provider.type !== 'simulator').map(([name]) => name));
+
+    config.store.sqlitePath = join(mkdtempSync(join(tmpdir(), 'switchyard-example-')), 'log.db');
+    const gateway = await startGateway({ config, logger: silentLogger(), port: 0, host: '127.0.0.1' });
+    running.push(gateway);
+
+    let key = config.server.apiKeys[0];
+    if (!key && config.server.adminKey) {
+      const created = await fetch(`${gateway.url}/admin/keys`, { method: 'POST', headers: { authorization: `Bearer ${config.server.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'example' }) });
+      expect(created.status).toBe(201);
+      key = ((await created.json()) as { key: string }).key;
+    }
+    const chat = [...config.models.values()].find((model) => model.kind === 'chat');
+    const model = config.routes.has('auto') ? 'auto' : ([...config.routes.keys()][0] ?? chat?.name);
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-sim': 'ttft_ms=0;tps=100000', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'What is 17 * 23?' }] }),
+    });
+    const body = (await response.json()) as { choices?: { message: { content: string } }[]; error?: unknown };
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    expect(response.headers.get('x-switchyard-simulated')).toBe('true');
+    expect(body.choices?.[0]?.message.content.length).toBeGreaterThan(0);
+  });
+});
