@@ -74,8 +74,8 @@ function scanEmails(text: string, findings: Finding[]): void {
 
 // ---------------------------------------------------------------- payment cards
 
-/** 13 to 19 digits, single spaces or dashes between them; the grouping is checked below. */
-const CARD = /(?<![\w.,+-])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)/g;
+/** 12 to 19 digits (12 only for Maestro), single spaces or dashes between them; the grouping is checked below. */
+const CARD = /(?<![\w.,+-])\d(?:[ -]?\d){11,18}(?![\w-]|[.,]\d)/g;
 
 /** Whether digit groups look like a printed card: 4-4-4-4(-3), 4-6-5 (Amex) or 4-6-4 (Diners). */
 function cardGrouping(lengths: number[]): boolean {
@@ -98,7 +98,7 @@ function scanCards(window: string, offset: number, findings: Finding[]): void {
     for (let count = parts.length; count >= 1; count--) {
       const groups = parts.slice(0, count);
       const digits = groups.join('');
-      if (digits.length < 13 || digits.length > 19) continue;
+      if (digits.length < 12 || digits.length > 19) continue;
       if (!cardGrouping(groups.map((group) => group.length)) || !plausibleCardPrefix(digits) || !luhnValid(digits)) continue;
       const start = offset + match.index;
       findings.push({ guard: 'pii', type: 'credit_card', rule: 'credit_card', start, end: start + digits.length + (count - 1), score: 0.95 });
@@ -290,8 +290,8 @@ function scanRun(text: string, start: number, end: number, types: ReadonlySet<Pi
   // One character of context on the left and two on the right, for the patterns' boundaries.
   const offset = Math.max(0, start - 1);
   const window = text.slice(offset, end + 2);
-  // A card is one run of 13-19 digits or groups of four (4-6-5 for Amex): some four digits in a row.
-  if (types.has('credit_card') && end - start >= 13 && FOUR_DIGITS.test(window)) scanCards(window, offset, findings);
+  // A card is one run of 12-19 digits or groups of four (4-6-5 for Amex): some four digits in a row.
+  if (types.has('credit_card') && end - start >= 12 && FOUR_DIGITS.test(window)) scanCards(window, offset, findings);
   if (types.has('us_ssn') && end - start >= 9) scanSsns(window, offset, text, start, findings);
   if (types.has('ip_address') && window.indexOf('.') !== -1) scanIpv4(window, offset, text, findings);
   if (types.has('phone')) scanPhoneRun(text, start, end, findings);
