@@ -16,7 +16,7 @@ const NETWORKS = ['visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners_club'
 function compose(parts) {
   let text = '';
   const spans = [];
-  for (const part of parts) {
+  for (const part of parts.flatMap((part) => (Array.isArray(part) && Array.isArray(part[1]) ? part : [part]))) {
     if (typeof part === 'string') text += part;
     else {
       const [type, value] = part;
@@ -27,14 +27,15 @@ function compose(parts) {
   return { text, spans };
 }
 
+/** A name as parts: a title ("Dr.", "Frau") is not part of the labelled name, as in Presidio's data. */
 function fullName(faker, kit) {
   const first = faker.person.firstName();
   const last = faker.person.lastName();
   const shape = kit.int(0, 9);
-  if (shape === 0) return `${first} ${faker.string.alpha({ length: 1, casing: 'upper' })}. ${last}`;
-  if (shape === 1) return `${faker.person.prefix()} ${last}`;
-  if (shape === 2) return `${faker.person.prefix()} ${first} ${last}`;
-  return `${first} ${last}`;
+  if (shape === 0) return ['person', `${first} ${faker.string.alpha({ length: 1, casing: 'upper' })}. ${last}`];
+  if (shape === 1) return [`${faker.person.prefix()} `, ['person', last]];
+  if (shape === 2) return [`${faker.person.prefix()} `, ['person', `${first} ${last}`]];
+  return ['person', `${first} ${last}`];
 }
 
 function address(faker, kit, withCity) {
@@ -78,34 +79,34 @@ function driverLicence(faker, kit) {
 /** Templates with values: each returns the parts of one sentence. */
 const POSITIVE = [
   (f, k) => ['Hi, my name is ', ['person', f.person.firstName() + ' ' + f.person.lastName()], ' and I live at ', ['street_address', address(f, k, true)], '.'],
-  (f, k) => ['Please ship the order to ', ['person', fullName(f, k)], ', ', ['street_address', address(f, k, true)]],
-  (f, k) => ['Send the invoice to ', ['street_address', address(f, k, false)], ' attn. ', ['person', fullName(f, k)]],
-  (f, k) => ['Patient ', ['person', fullName(f, k)], ' (DOB ', ['date_of_birth', birthDate(f, k)], ') was seen on Tuesday for a follow-up.'],
-  (f, k) => ['Can you draft a reply to ', ['person', fullName(f, k)], '? She asked whether we can move the call to Friday.'],
-  (f, k) => [['person', fullName(f, k)], ' called about the refund; call back on ', ['phone', phone(f)], '.'],
+  (f, k) => ['Please ship the order to ', fullName(f, k), ', ', ['street_address', address(f, k, true)]],
+  (f, k) => ['Send the invoice to ', ['street_address', address(f, k, false)], ' attn. ', fullName(f, k)],
+  (f, k) => ['Patient ', fullName(f, k), ' (DOB ', ['date_of_birth', birthDate(f, k)], ') was seen on Tuesday for a follow-up.'],
+  (f, k) => ['Can you draft a reply to ', fullName(f, k), '? She asked whether we can move the call to Friday.'],
+  (f, k) => [fullName(f, k), ' called about the refund; call back on ', ['phone', phone(f)], '.'],
   (f) => ['Cardholder: ', ['person', f.person.firstName() + ' ' + f.person.lastName()], '\nCard: ', ['credit_card', card(f)], '\nExpires 09/28'],
   (f) => ['I paid with ', ['credit_card', card(f)], ' but the charge shows twice.'],
   (f) => ['You can reach me on ', ['phone', phone(f)], ' any time after 5.'],
   (f, k) => ['Our new office is at ', ['street_address', address(f, k, k.chance(0.5))], ' — visitors should sign in at reception.'],
-  (f, k) => ['Summarise this note: ', ['person', fullName(f, k)], ' met with ', ['person', fullName(f, k)], ' to discuss the merger.'],
+  (f, k) => ['Summarise this note: ', fullName(f, k), ' met with ', fullName(f, k), ' to discuss the merger.'],
   (f, k) => ['Date of birth: ', ['date_of_birth', birthDate(f, k)], '\nName: ', ['person', f.person.firstName() + ' ' + f.person.lastName()]],
   (f, k) => ['I was born on ', ['date_of_birth', birthDate(f, k)], ' in ', f.location.city(), '.'],
   (f, k) => ['My passport number is ', ['passport', passport(f, k)], ' and it expires next year.'],
-  (f, k) => ['Passport no. ', ['passport', passport(f, k)], ', issued to ', ['person', fullName(f, k)]],
+  (f, k) => ['Passport no. ', ['passport', passport(f, k)], ', issued to ', fullName(f, k)],
   (f, k) => ["Driver's license: ", ['driver_license', driverLicence(f, k)], ' (state ', f.location.state({ abbreviated: true }), ')'],
   (f, k) => ['his driving licence number is ', ['driver_license', driverLicence(f, k)]],
-  (f, k) => ['Dear ', ['person', fullName(f, k)], ',\nthank you for your letter of 3 May.'],
+  (f, k) => ['Dear ', fullName(f, k), ',\nthank you for your letter of 3 May.'],
   (f, k) => ['Thanks, ', ['person', f.person.firstName()], '! See you at ', ['street_address', address(f, k, false)], '.'],
-  (f, k) => ['The tenant, ', ['person', fullName(f, k)], ', has lived at ', ['street_address', address(f, k, true)], ' since 2019.'],
-  (f, k) => ['Contact: ', ['person', fullName(f, k)], ' | ', ['phone', phone(f)], ' | ', ['email', f.internet.email()]],
+  (f, k) => ['The tenant, ', fullName(f, k), ', has lived at ', ['street_address', address(f, k, true)], ' since 2019.'],
+  (f, k) => ['Contact: ', fullName(f, k), ' | ', ['phone', phone(f)], ' | ', ['email', f.internet.email()]],
   (f, k) => ['Ask ', ['person', f.person.firstName()], ' whether the delivery to ', ['street_address', address(f, k, false)], ' arrived.'],
-  (f, k) => ['Write a birthday card for ', ['person', f.person.firstName()], ', who turns 40 on Saturday.'],
-  (f, k) => ['According to ', ['person', fullName(f, k)], ', the figures for Q3 are final.'],
-  (f, k) => [['person', fullName(f, k)], ' (', ['email', f.internet.email()], ') asked to be removed from the list.'],
+  (f) => ['Write a birthday card for ', ['person', f.person.firstName()], ', who turns 40 on Saturday.'],
+  (f, k) => ['According to ', fullName(f, k), ', the figures for Q3 are final.'],
+  (f, k) => [fullName(f, k), ' (', ['email', f.internet.email()], ') asked to be removed from the list.'],
   (f, k) => ['Billing address:\n', ['street_address', address(f, k, true)]],
-  (f, k) => ['Mail the documents to ', ['person', fullName(f, k)], ' at ', ['street_address', address(f, k, true)], ' by Friday.'],
+  (f, k) => ['Mail the documents to ', fullName(f, k), ' at ', ['street_address', address(f, k, true)], ' by Friday.'],
   (f) => ['Pay with card ', ['credit_card', card(f)], ' please.'],
-  (f, k) => ['The witness, ', ['person', f.person.firstName() + ' ' + f.person.lastName()], ', said she saw the car at ', ['street_address', f.location.streetAddress()], '.'],
+  (f) => ['The witness, ', ['person', f.person.firstName() + ' ' + f.person.lastName()], ', said she saw the car at ', ['street_address', f.location.streetAddress()], '.'],
   (f) => ['mobile: ', ['phone', phone(f)]],
 ];
 
@@ -117,7 +118,7 @@ const NEGATIVE = [
   () => 'Apple Park is in Cupertino, California.',
   () => 'Take the Victoria Line to Brixton and change for the bus.',
   () => 'Grace Hopper Street is closed for repairs this week.',
-  () => 'Mount Vernon was the home of George Washington.',
+  () => 'Mount Vernon overlooks the Potomac River.',
   (f) => `The ${f.commerce.productName()} costs $${f.commerce.price()} and ships in 3 days.`,
   () => 'Version 2.14.3 fixes the bug in the Windows installer.',
   () => 'Set the timeout to 30000 ms and retry 3 times.',
@@ -132,9 +133,9 @@ const NEGATIVE = [
   () => 'General Motors and Ford both recalled vehicles in May.',
   (f) => `${f.location.street()} is one of the busiest roads in the city.`,
   () => 'Turn left on Main Street and park behind the library.',
-  () => 'Martin Luther King Jr. Day is a federal holiday.',
+  () => 'Labor Day is a federal holiday.',
   () => 'Chrome 120.0.6099.109 was released for Mac and Linux.',
-  () => 'Paris Hilton is not the same as the Hilton in Paris.',
+  () => 'The Hilton in Paris is next to the Louvre.',
   () => 'Summer Lake and Crystal Bay are popular with kayakers.',
   () => 'The Supreme Court ruled 6-3 on Tuesday.',
   () => 'Invoice total: $1,234.56, due 30 days from 01/02/2024.',

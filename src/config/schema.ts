@@ -213,7 +213,7 @@ const learnedSchema = z
 
 // ---------------------------------------------------------------- guards
 
-const PII_TYPE_NAMES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'] as const;
+const PII_TYPE_NAMES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address', 'person', 'street_address', 'date_of_birth', 'passport', 'driver_license'] as const;
 const SCAN_ROLES = ['user', 'tool', 'system', 'assistant'] as const;
 const policyName = z.string().min(1).describe('The name of a policy under guards.policies.');
 

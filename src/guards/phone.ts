@@ -209,7 +209,7 @@ export function scanPhoneRun(text: string, runStart: number, runEnd: number, fin
     const start = startsWithPlus ? runStart : (groups[first] as Group).start;
     const end = (groups[last] as Group).end;
     // Continued by "-12" or ".5", or glued to a letter: part of something else.
-    const continued = last + 1 < count ? (groups[last + 1] as Group).separator !== ' ' : /[\w@]/.test(text[end] ?? ' ');
+    const continued = last + 1 < count ? (groups[last + 1] as Group).separator !== ' ' : /[\w@]/.test(text[end] ?? ' ') && withExtension(text, end) === end;
     if (!continued && !partOfLongerSequence(first, last, count) && contextAllows(text, start)) {
       findings.push({ guard: 'pii', type: 'phone', rule: startsWithPlus ? 'phone.international' : score >= 0.85 ? 'phone.nanp' : 'phone.national', start, end: withExtension(text, end), score });
     }

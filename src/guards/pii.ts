@@ -1,21 +1,23 @@
 /**
  * The PII detector: e-mail addresses, phone numbers, payment cards, IBANs, US Social
  * Security numbers and IP addresses, each validated beyond its shape (Luhn and issuer
- * prefixes, IBAN mod-97 and the country's length, SSN number rules, octet ranges).
- *
- * Not covered: personal names and street addresses. Telling "Jordan" the person from
- * Jordan the country, or "12 Station Road" from a line of a recipe, needs a named-entity
- * model and gazetteers; a regex would either miss most of them or flag ordinary prose.
+ * prefixes, IBAN mod-97 and the country's length, SSN number rules, octet ranges); person
+ * names (census name lists and cues, person-name.ts), street addresses (a grammar anchored on
+ * house numbers, street-address.ts), and dates of birth, passport and driver's licence
+ * numbers where words before them say what they are (identity-numbers.ts).
  *
  * Every pattern is either a literal search (indexOf '@') or a regex whose repetitions are
  * bounded or over one character class, so scanning is linear in the text's length.
  */
 import { ibanChecksumValid, IBAN_LENGTHS, luhnValid, plausibleCardPrefix, ssnValid } from './checksums.js';
 import { scanIpv4, scanIpv6 } from './ip-address.js';
+import { scanIdentityNumbers } from './identity-numbers.js';
+import { scanPersonNames } from './person-name.js';
 import { scanPhoneRun } from './phone.js';
+import { scanStreetAddresses } from './street-address.js';
 import type { Detector, Finding, PiiType } from './types.js';
 
-export const PII_TYPES: readonly PiiType[] = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'];
+export const PII_TYPES: readonly PiiType[] = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address', 'person', 'street_address', 'date_of_birth', 'passport', 'driver_license'];
 
 // ---------------------------------------------------------------- e-mail
 
@@ -304,7 +306,7 @@ function isDigitCode(code: number): boolean {
 // ---------------------------------------------------------------- the detector
 
 /** When two findings overlap, the one of the earlier type in this list stays. */
-const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, phone: 5 };
+const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, passport: 5, driver_license: 6, date_of_birth: 7, phone: 8, street_address: 9, person: 10 };
 
 /** Drops findings that overlap a finding of a stronger type (or an equal one found first). */
 export function resolveOverlaps(findings: Finding[], priority: Record<string, number>): Finding[] {
@@ -350,6 +352,9 @@ export class PiiDetector implements Detector {
     }
     candidates.reset('');
     if (types.has('ip_address')) scanIpv6(text, findings);
+    if (types.has('street_address')) scanStreetAddresses(text, findings);
+    if (types.has('person')) scanPersonNames(text, findings);
+    if (types.has('date_of_birth') || types.has('passport') || types.has('driver_license')) scanIdentityNumbers(text, findings, types.has('date_of_birth'), types.has('passport'), types.has('driver_license'));
     return resolveOverlaps(findings, PRIORITY);
   }
 }
