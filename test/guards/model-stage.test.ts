@@ -16,12 +16,15 @@ const root = mkdtempSync(join(tmpdir(), 'switchyard-model-stage-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const classifier = writeTestModel(join(root, 'classifier'), { tokenizer: TOKENIZER, labels: ['SAFE', 'INJECTION'] });
-/** 40 square 256-wide layers over every token: tens of milliseconds a text, far past a 1 ms timeout. */
-const slow = writeTestModel(join(root, 'slow'), { tokenizer: TOKENIZER, labels: ['SAFE', 'INJECTION'], hidden: 256, layers: 40 });
+/** 24 square 512-wide layers over 500 tokens: about 6 GFLOP, hundreds of milliseconds on one thread, far past a 5 ms timeout. */
+const slow = writeTestModel(join(root, 'slow'), { tokenizer: TOKENIZER, labels: ['SAFE', 'INJECTION'], hidden: 512, layers: 24 });
 /** One label, I-PER: every token is part of one person entity, so the plumbing is checked without trained weights. */
 const everyonePerson = writeTestModel(join(root, 'ner'), { tokenizer: TOKENIZER, task: 'token', labels: ['I-PER'] });
 const broken = writeTestModel(join(root, 'broken'), { tokenizer: TOKENIZER });
 writeFileSync(join(broken, 'model.onnx'), 'not an ONNX graph');
+
+/** A long benign text (about 500 tokens) the fast detector gives a score of 0. */
+const TRAVEL_LOG = Array.from({ length: 25 }, (_, day) => `Day ${day + 1} of the trip: we walked around Lima, visited a museum and had ceviche for lunch.`).join(' ');
 
 function chat(content: string): ChatRequest {
   return { model: 'auto', stream: false, includeUsage: false, messages: [{ role: 'user', content }] };
@@ -74,7 +77,7 @@ describe('the injection model stage', () => {
   });
 
   it('falls back to the fast verdict when the model is past its timeout', async () => {
-    const { guards, error } = await run({ request: { injection: { action: 'block', model: { path: `onnx:${slow}`, unsure: [0, 1], threshold: 0, timeout_ms: 1 } } } }, 'What is the capital of Peru? '.repeat(40));
+    const { guards, error } = await run({ request: { injection: { action: 'block', model: { path: `onnx:${slow}`, unsure: [0, 1], threshold: 0, timeout_ms: 5 } } } }, TRAVEL_LOG);
     expect(error).toBeUndefined();
     const [report] = modelVerdicts(guards);
     expect(report?.rule).toBe('onnx.timeout');
