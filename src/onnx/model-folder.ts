@@ -9,6 +9,11 @@
  * onnxruntime-node and @huggingface/tokenizers are optional dependencies, imported only when a
  * folder is loaded: a gateway configured without ONNX models never loads either.
  *
+ * The session runs in a worker thread of its own: onnxruntime-node's `run` is a synchronous
+ * native call, which on the main thread would stop every request for as long as the model
+ * takes, and no timeout could cut it short. Tokenising stays on the main thread (it is fast
+ * JavaScript); the batch goes to the worker, the outputs come back as transferred buffers.
+ *
  * API (all a new ONNX feature needs is a folder, `encode` and `run`):
  *   checkOnnxFolder(dir)            synchronous: a clear error if the folder or its files are missing
  *   parseOnnxSource("onnx:<dir>")   the folder of an `onnx:<dir>` config value
@@ -20,7 +25,9 @@
  *                                   (sentence embedders); softmax(logits) for classifiers
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** A folder that cannot be used: missing, incomplete, unreadable, or its optional packages are not installed. */
 export class OnnxModelError extends Error {}
@@ -71,17 +78,74 @@ export interface OnnxFolder {
   close(): Promise<void>;
 }
 
-/** The parts of onnxruntime-node this module uses. */
-interface OrtModule {
-  InferenceSession: { create(path: string, options?: Record<string, unknown>): Promise<OrtSession> };
-  Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => unknown;
+/**
+ * The worker: loads the session, then answers {id, dims, inputs} with {id, outputs} or {id, error}.
+ * CommonJS source run with `eval`, so it works the same from the TypeScript sources and the build.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.runtime);
+let session;
+ort.InferenceSession.create(workerData.model, { intraOpNumThreads: workerData.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' }).then(
+  (created) => {
+    session = created;
+    parentPort.postMessage({ ready: true, inputNames: session.inputNames, outputNames: session.outputNames });
+  },
+  (error) => parentPort.postMessage({ ready: false, error: String(error && error.message || error) }),
+);
+parentPort.on('message', async ({ id, dims, inputs }) => {
+  try {
+    const feeds = {};
+    for (const [name, data] of Object.entries(inputs)) feeds[name] = new ort.Tensor('int64', data, dims);
+    const results = await session.run(feeds);
+    const outputs = {};
+    const transfer = [];
+    for (const [name, tensor] of Object.entries(results)) {
+      if (!(tensor.data instanceof Float32Array)) continue;
+      const data = tensor.data.slice();
+      outputs[name] = { data, dims: tensor.dims };
+      transfer.push(data.buffer);
+    }
+    parentPort.postMessage({ id, outputs }, transfer);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});
+`;
+
+interface WorkerReply {
+  id?: number;
+  ready?: boolean;
+  error?: string;
+  inputNames?: string[];
+  outputNames?: string[];
+  outputs?: Record<string, OutputTensor>;
 }
-interface OrtSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: readonly number[] }>>;
-  release(): Promise<void>;
+
+/** A session in its own worker thread; resolves once the model is loaded. */
+function startSession(model: string, threads: number): Promise<{ worker: Worker; inputNames: readonly string[]; outputNames: readonly string[] }> {
+  let runtime: string;
+  try {
+    runtime = createRequire(import.meta.url).resolve('onnxruntime-node');
+  } catch (error) {
+    return Promise.reject(new OnnxModelError(`ONNX models need the optional package onnxruntime-node, which is not installed (npm install onnxruntime-node @huggingface/tokenizers): ${(error as Error).message}`));
+  }
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { runtime, model, threads } });
+  // The worker never keeps the process alive on its own.
+  worker.unref();
+  return new Promise((resolveStart, rejectStart) => {
+    const fail = (message: string): void => {
+      void worker.terminate();
+      rejectStart(new OnnxModelError(`${model}: onnxruntime cannot load it (${message})`));
+    };
+    worker.once('error', (error) => fail(error.message));
+    worker.once('message', (reply: WorkerReply) => {
+      if (!reply.ready) return fail(reply.error ?? 'unknown error');
+      resolveStart({ worker, inputNames: reply.inputNames ?? [], outputNames: reply.outputNames ?? [] });
+    });
+  });
 }
+
 /** The parts of @huggingface/tokenizers this module uses. */
 interface TokenizerModule {
   Tokenizer: new (json: object, config: object) => { encode(text: string): { ids: number[]; tokens: string[] } };
@@ -114,7 +178,7 @@ function readConfig(dir: string): { labels: string[]; maxLength: number } {
 /** Loads a folder (checked first); the session uses `threads` intra-op threads (default 1: the gateway shares its cores). */
 export async function loadOnnxFolder(dir: string, options: { threads?: number } = {}): Promise<OnnxFolder> {
   checkOnnxFolder(dir);
-  const [ort, tokenizers] = await Promise.all([importOptional<OrtModule>('onnxruntime-node'), importOptional<TokenizerModule>('@huggingface/tokenizers')]);
+  const tokenizers = await importOptional<TokenizerModule>('@huggingface/tokenizers');
   const { labels, maxLength } = readConfig(dir);
   let tokenizer: InstanceType<TokenizerModule['Tokenizer']>;
   try {
@@ -122,15 +186,27 @@ export async function loadOnnxFolder(dir: string, options: { threads?: number } 
   } catch (error) {
     throw new OnnxModelError(`${join(dir, 'tokenizer.json')}: not a tokenizer this build can read (${(error as Error).message})`);
   }
-  let session: OrtSession;
-  try {
-    session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: options.threads ?? 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  } catch (error) {
-    throw new OnnxModelError(`${join(dir, 'model.onnx')}: onnxruntime cannot load it (${(error as Error).message})`);
-  }
+  const session = await startSession(join(dir, 'model.onnx'), options.threads ?? 1);
   for (const name of ['input_ids', 'attention_mask']) {
-    if (!session.inputNames.includes(name)) throw new OnnxModelError(`${join(dir, 'model.onnx')}: expected an input named ${name} (inputs: ${session.inputNames.join(', ')})`);
+    if (!session.inputNames.includes(name)) {
+      void session.worker.terminate();
+      throw new OnnxModelError(`${join(dir, 'model.onnx')}: expected an input named ${name} (inputs: ${session.inputNames.join(', ')})`);
+    }
   }
+  // Replies by request id; a worker that dies fails every run still waiting.
+  const waiting = new Map<number, { resolve: (outputs: Record<string, OutputTensor>) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  session.worker.on('message', (reply: WorkerReply) => {
+    const entry = reply.id === undefined ? undefined : waiting.get(reply.id);
+    if (!entry) return;
+    waiting.delete(reply.id as number);
+    if (reply.error !== undefined) entry.reject(new OnnxModelError(`${join(dir, 'model.onnx')}: ${reply.error}`));
+    else entry.resolve(reply.outputs ?? {});
+  });
+  session.worker.on('error', (error) => {
+    for (const entry of waiting.values()) entry.reject(new OnnxModelError(`${join(dir, 'model.onnx')}: the inference worker failed (${error.message})`));
+    waiting.clear();
+  });
   const wantsTypes = session.inputNames.includes('token_type_ids');
 
   return {
@@ -158,21 +234,17 @@ export async function loadOnnxFolder(dir: string, options: { threads?: number } 
       });
       return { size, length, inputIds, attentionMask, tokenTypeIds: new BigInt64Array(size * length), tokens: encoded.map((entry) => entry.tokens) };
     },
-    async run(batch) {
-      const dims = [batch.size, batch.length];
-      const feeds: Record<string, unknown> = {
-        input_ids: new ort.Tensor('int64', batch.inputIds, dims),
-        attention_mask: new ort.Tensor('int64', batch.attentionMask, dims),
-        ...(wantsTypes ? { token_type_ids: new ort.Tensor('int64', batch.tokenTypeIds, dims) } : {}),
-      };
-      const outputs = await session.run(feeds);
-      const result: Record<string, OutputTensor> = {};
-      for (const [name, tensor] of Object.entries(outputs)) {
-        if (tensor.data instanceof Float32Array) result[name] = { data: tensor.data, dims: tensor.dims };
-      }
-      return result;
+    run(batch) {
+      const inputs: Record<string, BigInt64Array> = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, ...(wantsTypes ? { token_type_ids: batch.tokenTypeIds } : {}) };
+      const id = nextId++;
+      return new Promise((resolveRun, rejectRun) => {
+        waiting.set(id, { resolve: resolveRun, reject: rejectRun });
+        session.worker.postMessage({ id, dims: [batch.size, batch.length], inputs });
+      });
     },
-    close: () => session.release(),
+    close: async () => {
+      await session.worker.terminate();
+    },
   };
 }
 
