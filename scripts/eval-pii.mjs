@@ -1,5 +1,8 @@
 // Per-type precision and recall of the PII detector on data/guard/pii-eval.jsonl (sentences
-// with labelled values, and hard negatives; see scripts/guard-data/pii-eval.mjs). A found
+// with labelled values, and hard negatives; see scripts/guard-data/pii-eval.mjs) or another
+// file of the same shape (--data: the hand-written set, the tuning set, a public set
+// converted by scripts/prepare-pii-eval-sets.mjs). Labelled types the detector does not
+// report are listed with recall 0. A found
 // value counts as correct when it has the labelled type and overlaps the labelled span by
 // at least half of their union. Uses the built code: run `npm run build` first.
 //   node scripts/eval-pii.mjs [--data=FILE] [--show-errors] [--json]
@@ -19,10 +22,14 @@ const overlap = (left, right) => {
   return shared <= 0 ? 0 : shared / (Math.max(left.end, right.end) - Math.min(left.start, right.start));
 };
 
-const stats = Object.fromEntries(PII_TYPES.map((type) => [type, { truePositives: 0, predicted: 0, labelled: 0 }]));
+// Only the types a file labels somewhere are scored: a set written before names were a type
+// says nothing about the names in it (--all-types scores every type the detector reports).
+const labelledTypes = new Set(rows.flatMap((row) => row.spans.map((span) => span.type)));
+const types = argv.includes('--all-types') ? [...new Set([...PII_TYPES, ...labelledTypes])] : [...labelledTypes];
+const stats = Object.fromEntries(types.map((type) => [type, { truePositives: 0, predicted: 0, labelled: 0 }]));
 const errors = [];
 for (const row of rows) {
-  const found = detector.scan(row.text);
+  const found = detector.scan(row.text).filter((finding) => stats[finding.type]);
   const matched = new Set();
   for (const span of row.spans) stats[span.type].labelled++;
   for (const finding of found) {
@@ -45,6 +52,6 @@ if (argv.includes('--json')) console.log(JSON.stringify({ data, sentences: rows.
 else {
   console.log(`${rows.length} sentences, ${rows.reduce((sum, row) => sum + row.spans.length, 0)} labelled values (${rows.filter((row) => row.spans.length === 0).length} sentences are hard negatives)`);
   console.log('type          labelled  found  precision  recall');
-  for (const [type, entry] of Object.entries(result)) console.log(`${type.padEnd(13)} ${String(entry.labelled).padStart(8)} ${String(entry.predicted).padStart(6)} ${(entry.precision * 100).toFixed(1).padStart(9)} % ${(entry.recall * 100).toFixed(1).padStart(6)} %`);
+  for (const [type, entry] of Object.entries(result)) if (entry.labelled + entry.predicted > 0) console.log(`${type.padEnd(13)} ${String(entry.labelled).padStart(8)} ${String(entry.predicted).padStart(6)} ${(entry.precision * 100).toFixed(1).padStart(9)} % ${(entry.recall * 100).toFixed(1).padStart(6)} %`);
   if (argv.includes('--show-errors')) for (const error of errors) console.log(`  ${error}`);
 }

@@ -9,6 +9,8 @@
 //                             {id, text, spans: [{type, start, end}]}
 //   data/guard/pii-eval-handwritten.jsonl  the same, written by hand sentence by sentence
 //                             (scripts/guard-data/pii-eval-handwritten.mjs), not from templates
+//   data/guard/pii-names-handwritten.jsonl  person names, street addresses, dates of birth,
+//                             passport and licence numbers, and look-alikes, written by hand
 // Splits take whole groups: benign recipes alternate between "train" and "holdout" within
 // each kind, attacks are split by variant (which override, template or payload). Near
 // duplicates are dropped: a prompt whose word set (digits folded) has a Jaccard similarity
@@ -28,6 +30,7 @@ import { INDIRECT_RECIPES } from './guard-data/attacks-indirect.mjs';
 import { createKit, hashOf, jaccard, wordSet } from './guard-data/kit.mjs';
 import { piiEvalRows } from './guard-data/pii-eval.mjs';
 import { handwrittenPiiRows } from './guard-data/pii-eval-handwritten.mjs';
+import { handwrittenNameRows } from './guard-data/pii-names-handwritten.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
 const seed = Number(args.seed ?? 20261123);
@@ -110,8 +113,11 @@ write('attacks.jsonl', attacks);
 write('pii-eval.jsonl', pii);
 const handwritten = handwrittenPiiRows();
 write('pii-eval-handwritten.jsonl', handwritten);
+const names = handwrittenNameRows();
+write('pii-names-handwritten.jsonl', names);
 const count = (rows, split) => rows.filter((row) => row.split === split).length;
 console.log(`benign.jsonl: ${benign.length} prompts (train ${count(benign, 'train')}, holdout ${count(benign, 'holdout')})`);
 console.log(`attacks.jsonl: ${attacks.length} prompts (train ${count(attacks, 'train')}, holdout ${count(attacks, 'holdout')})`);
 console.log(`pii-eval.jsonl: ${pii.length} sentences, ${pii.reduce((sum, row) => sum + row.spans.length, 0)} labelled values`);
 console.log(`pii-eval-handwritten.jsonl: ${handwritten.length} sentences, ${handwritten.reduce((sum, row) => sum + row.spans.length, 0)} labelled values`);
+console.log(`pii-names-handwritten.jsonl: ${names.length} sentences, ${names.reduce((sum, row) => sum + row.spans.length, 0)} labelled values`);

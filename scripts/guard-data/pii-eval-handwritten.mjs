@@ -123,21 +123,23 @@ const SENTENCES = [
   'Pay ⟦iban|NL91 ABNA 0417 1643 00⟧ or use card ⟦credit_card|5555555555554444⟧.',
 ];
 
+/** The text and the labelled spans of one sentence marked up as ⟦type|value⟧. */
+export function unmark(marked) {
+  const spans = [];
+  let text = '';
+  let rest = marked;
+  for (let at = rest.indexOf('⟦'); at !== -1; at = rest.indexOf('⟦')) {
+    const close = rest.indexOf('⟧', at);
+    const [type, value] = rest.slice(at + 1, close).split('|');
+    text += rest.slice(0, at);
+    spans.push({ type, start: text.length, end: text.length + value.length });
+    text += value;
+    rest = rest.slice(close + 1);
+  }
+  return { text: text + rest, spans };
+}
+
 /** Rows {id, text, spans: [{type, start, end}]} from the marked-up sentences. */
 export function handwrittenPiiRows() {
-  return SENTENCES.map((marked, index) => {
-    const spans = [];
-    let text = '';
-    let rest = marked;
-    for (let at = rest.indexOf('⟦'); at !== -1; at = rest.indexOf('⟦')) {
-      const close = rest.indexOf('⟧', at);
-      const [type, value] = rest.slice(at + 1, close).split('|');
-      text += rest.slice(0, at);
-      spans.push({ type, start: text.length, end: text.length + value.length });
-      text += value;
-      rest = rest.slice(close + 1);
-    }
-    text += rest;
-    return { id: `pii-hand-${String(index + 1).padStart(3, '0')}`, text, spans };
-  });
+  return SENTENCES.map((marked, index) => ({ id: `pii-hand-${String(index + 1).padStart(3, '0')}`, ...unmark(marked) }));
 }

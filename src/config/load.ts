@@ -12,7 +12,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { FAILURE_CLASSES} from './schema.js';
-import { configSchema, PRICE_FIELDS, TRANSIENT_FAILURES, type RawConfig, type RawModel, type RawTimeouts } from './schema.js';
+import { configSchema, PRICE_FIELDS, TRANSIENT_FAILURES, type RawConfig, type RawGuardPolicy, type RawModel, type RawTimeouts } from './schema.js';
 import type { PROTOCOLS, RawProvider } from './provider-schema.js';
 import { resolveCloudEndpoint, type AwsSettings, type AzureSettings, type VertexSettings } from './cloud-providers.js';
 import { buildDefaultConfig } from './defaults.js';
@@ -22,7 +22,8 @@ import { DEFAULT_RULES, DEFAULT_WEIGHTS, resolveRoutes, type RouteConfig } from 
 import type { TaskCategory } from '../core/categories.js';
 import type { KeyPolicy } from '../router/signals.js';
 import { resolveEvalSettings, type EvalSettings } from '../eval/schedule-config.js';
-import { compileGuardPolicy, type GuardPolicy } from '../guards/policy.js';
+import { compileGuardPolicy, policyModelSources, type GuardPolicy } from '../guards/policy.js';
+import { checkOnnxFolder, parseOnnxSource } from '../onnx/model-folder.js';
 
 export interface Timeouts {
   connectMs: number;
@@ -604,10 +605,37 @@ function resolveFallbacks(raw: RawConfig, models: Map<string, ModelConfig>, issu
   }
 }
 
+/** A policy with its model stages left out (their folders are missing: the load fails anyway). */
+function withoutModels(policy: RawGuardPolicy): RawGuardPolicy {
+  const request = policy.request;
+  if (!request) return policy;
+  return {
+    ...policy,
+    request: {
+      ...request,
+      ...(request.injection ? { injection: { ...request.injection, model: undefined } } : {}),
+      ...(request.pii ? { pii: { ...request.pii, model: undefined } } : {}),
+    },
+  };
+}
+
 /** Guard policies compiled, and every reference to one (guards.default, routes, keys) checked. */
 function resolveGuards(raw: RawConfig, issues: ConfigIssue[]): GuardSettings | undefined {
   const policies = new Map<string, GuardPolicy>();
-  for (const [name, policy] of Object.entries(raw.guards?.policies ?? {})) policies.set(name, compileGuardPolicy(name, policy));
+  for (const [name, policy] of Object.entries(raw.guards?.policies ?? {})) {
+    // A model folder that is missing or incomplete is a config error, not a slow failure at the first request.
+    const problems = policyModelSources(name, policy).filter(({ path, source }) => {
+      try {
+        checkOnnxFolder(parseOnnxSource(source));
+        return false;
+      } catch (error) {
+        issues.push({ path, message: (error as Error).message });
+        return true;
+      }
+    });
+    // Compiled either way (so references to it are not reported as unknown); the issues fail the load.
+    policies.set(name, problems.length === 0 ? compileGuardPolicy(name, policy) : compileGuardPolicy(name, withoutModels(policy)));
+  }
   const known = policies.size > 0 ? `known: ${[...policies.keys()].join(', ')}` : 'no guards.policies are defined';
   const check = (name: string | undefined, path: string): void => {
     if (name !== undefined && !policies.has(name)) issues.push({ path, message: `unknown guard policy "${name}" (${known})` });

@@ -213,7 +213,7 @@ const learnedSchema = z
 
 // ---------------------------------------------------------------- guards
 
-const PII_TYPE_NAMES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'] as const;
+const PII_TYPE_NAMES = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address', 'person', 'street_address', 'date_of_birth', 'passport', 'driver_license'] as const;
 const SCAN_ROLES = ['user', 'tool', 'system', 'assistant'] as const;
 const policyName = z.string().min(1).describe('The name of a policy under guards.policies.');
 
@@ -247,6 +247,36 @@ function denyRuleSchema<Action extends string>(actions: readonly [Action, ...Act
     });
 }
 
+/** `onnx:<folder>`: a model folder (model.onnx + tokenizer.json); see docs/guards.md. */
+const onnxSource = z.string().regex(/^onnx:.+/, 'expected "onnx:<folder>" (a folder with model.onnx and tokenizer.json)');
+
+const injectionModelSchema = z
+  .union([
+    onnxSource,
+    z.strictObject({
+      path: onnxSource.describe('onnx:<folder> with model.onnx, tokenizer.json and (optionally) config.json of a sequence-classification model.'),
+      threshold: z.number().min(0).max(1).optional().describe("The model's attack probability from which a text is an injection (default 0.5)."),
+      unsure: z
+        .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
+        .optional()
+        .describe("Fast classifier scores sent to the model, [from, to] (default [0.2, 0.9]); outside them, and where a rule fired, the fast verdict stands."),
+      timeout_ms: z.number().positive().max(10_000).optional().describe('Longest wait for the model; past it the fast verdict stands (default 50).'),
+      labels: z.array(z.string().min(1)).min(1).optional().describe('Output labels that mean an attack (default: every label not named like SAFE, BENIGN or LABEL_0).'),
+    }),
+  ])
+  .describe('Opt-in model stage: a transformer classifier run on what the fast detector leaves unsure.');
+
+const piiModelSchema = z
+  .union([
+    onnxSource,
+    z.strictObject({
+      path: onnxSource.describe('onnx:<folder> of a token-classification (NER) model.'),
+      timeout_ms: z.number().positive().max(10_000).optional().describe('Longest wait for the model; past it the fast findings stand (default 50).'),
+      min_score: z.number().min(0).max(1).optional().describe("Lowest mean token probability of a person entity that counts (default 0.5)."),
+    }),
+  ])
+  .describe('Opt-in model stage: a named-entity model that adds person names the fast detector did not find, on texts with capitalised words it did not explain.');
+
 const requestGuardsSchema = z
   .strictObject({
     injection: z
@@ -258,6 +288,7 @@ const requestGuardsSchema = z
           .min(1)
           .optional()
           .describe('Message roles scanned (default [user, tool]); tool covers indirect injection in tool results and retrieved content; system includes developer.'),
+        model: injectionModelSchema.optional(),
       })
       .optional()
       .describe('Prompt-injection and jailbreak detection.'),
@@ -266,6 +297,7 @@ const requestGuardsSchema = z
         action: z.enum(['block', 'redact', 'route-private', 'flag']).describe('block: 400; redact: typed placeholders ([EMAIL_1]) before the provider sees the text; route-private: only private models may serve; flag: record only.'),
         types: z.array(z.enum(PII_TYPE_NAMES)).min(1).optional().describe('PII types looked for (default all).'),
         restore: z.boolean().optional().describe('redact: put the values back where the answer repeats a placeholder (default false).'),
+        model: piiModelSchema.optional(),
       })
       .optional()
       .describe('PII in any message (every role).'),

@@ -273,6 +273,9 @@ export class InjectionDetector implements Detector {
     this.extractor = new FeatureExtractor(this.model?.weights);
   }
 
+  /** The classifier's probability (its best window) on the last text scanned, 0 without a model. */
+  lastScore = 0;
+
   scan(text: string): Finding[] {
     const findings: Finding[] = [];
     const hidden = this.scanOnce(text, findings, true);
@@ -293,6 +296,7 @@ export class InjectionDetector implements Detector {
     const tokens = extractor.extract(text);
     const window = this.model?.score(extractor);
     const probability = window?.probability ?? 0;
+    if (look) this.lastScore = probability;
     if (this.rules) this.applyRules(text, tokens, probability, findings);
     if (window && probability >= this.threshold && window.endToken > window.firstToken) {
       const start = extractor.starts[window.firstToken] as number;

@@ -1,21 +1,23 @@
 /**
  * The PII detector: e-mail addresses, phone numbers, payment cards, IBANs, US Social
  * Security numbers and IP addresses, each validated beyond its shape (Luhn and issuer
- * prefixes, IBAN mod-97 and the country's length, SSN number rules, octet ranges).
- *
- * Not covered: personal names and street addresses. Telling "Jordan" the person from
- * Jordan the country, or "12 Station Road" from a line of a recipe, needs a named-entity
- * model and gazetteers; a regex would either miss most of them or flag ordinary prose.
+ * prefixes, IBAN mod-97 and the country's length, SSN number rules, octet ranges); person
+ * names (census name lists and cues, person-name.ts), street addresses (a grammar anchored on
+ * house numbers, street-address.ts), and dates of birth, passport and driver's licence
+ * numbers where words before them say what they are (identity-numbers.ts).
  *
  * Every pattern is either a literal search (indexOf '@') or a regex whose repetitions are
  * bounded or over one character class, so scanning is linear in the text's length.
  */
 import { ibanChecksumValid, IBAN_LENGTHS, luhnValid, plausibleCardPrefix, ssnValid } from './checksums.js';
 import { scanIpv4, scanIpv6 } from './ip-address.js';
+import { scanIdentityNumbers } from './identity-numbers.js';
+import { scanPersonNames } from './person-name.js';
 import { scanPhoneRun } from './phone.js';
+import { scanStreetAddresses } from './street-address.js';
 import type { Detector, Finding, PiiType } from './types.js';
 
-export const PII_TYPES: readonly PiiType[] = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address'];
+export const PII_TYPES: readonly PiiType[] = ['email', 'phone', 'credit_card', 'iban', 'us_ssn', 'ip_address', 'person', 'street_address', 'date_of_birth', 'passport', 'driver_license'];
 
 // ---------------------------------------------------------------- e-mail
 
@@ -74,8 +76,8 @@ function scanEmails(text: string, findings: Finding[]): void {
 
 // ---------------------------------------------------------------- payment cards
 
-/** 13 to 19 digits, single spaces or dashes between them; the grouping is checked below. */
-const CARD = /(?<![\w.,+-])\d(?:[ -]?\d){12,18}(?![\w-]|[.,]\d)/g;
+/** 12 to 19 digits (12 only for Maestro), single spaces or dashes between them; the grouping is checked below. */
+const CARD = /(?<![\w.,+-])\d(?:[ -]?\d){11,18}(?![\w-]|[.,]\d)/g;
 
 /** Whether digit groups look like a printed card: 4-4-4-4(-3), 4-6-5 (Amex) or 4-6-4 (Diners). */
 function cardGrouping(lengths: number[]): boolean {
@@ -98,7 +100,7 @@ function scanCards(window: string, offset: number, findings: Finding[]): void {
     for (let count = parts.length; count >= 1; count--) {
       const groups = parts.slice(0, count);
       const digits = groups.join('');
-      if (digits.length < 13 || digits.length > 19) continue;
+      if (digits.length < 12 || digits.length > 19) continue;
       if (!cardGrouping(groups.map((group) => group.length)) || !plausibleCardPrefix(digits) || !luhnValid(digits)) continue;
       const start = offset + match.index;
       findings.push({ guard: 'pii', type: 'credit_card', rule: 'credit_card', start, end: start + digits.length + (count - 1), score: 0.95 });
@@ -290,8 +292,8 @@ function scanRun(text: string, start: number, end: number, types: ReadonlySet<Pi
   // One character of context on the left and two on the right, for the patterns' boundaries.
   const offset = Math.max(0, start - 1);
   const window = text.slice(offset, end + 2);
-  // A card is one run of 13-19 digits or groups of four (4-6-5 for Amex): some four digits in a row.
-  if (types.has('credit_card') && end - start >= 13 && FOUR_DIGITS.test(window)) scanCards(window, offset, findings);
+  // A card is one run of 12-19 digits or groups of four (4-6-5 for Amex): some four digits in a row.
+  if (types.has('credit_card') && end - start >= 12 && FOUR_DIGITS.test(window)) scanCards(window, offset, findings);
   if (types.has('us_ssn') && end - start >= 9) scanSsns(window, offset, text, start, findings);
   if (types.has('ip_address') && window.indexOf('.') !== -1) scanIpv4(window, offset, text, findings);
   if (types.has('phone')) scanPhoneRun(text, start, end, findings);
@@ -304,7 +306,7 @@ function isDigitCode(code: number): boolean {
 // ---------------------------------------------------------------- the detector
 
 /** When two findings overlap, the one of the earlier type in this list stays. */
-const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, phone: 5 };
+const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, passport: 5, driver_license: 6, date_of_birth: 7, phone: 8, street_address: 9, person: 10 };
 
 /** Drops findings that overlap a finding of a stronger type (or an equal one found first). */
 export function resolveOverlaps(findings: Finding[], priority: Record<string, number>): Finding[] {
@@ -350,6 +352,9 @@ export class PiiDetector implements Detector {
     }
     candidates.reset('');
     if (types.has('ip_address')) scanIpv6(text, findings);
+    if (types.has('street_address')) scanStreetAddresses(text, findings);
+    if (types.has('person')) scanPersonNames(text, findings);
+    if (types.has('date_of_birth') || types.has('passport') || types.has('driver_license')) scanIdentityNumbers(text, findings, types.has('date_of_birth'), types.has('passport'), types.has('driver_license'));
     return resolveOverlaps(findings, PRIORITY);
   }
 }

@@ -15,6 +15,7 @@
 import type { ChatRequest, ContentPart, EmbeddingRequest, Message, ToolCall } from '../core/types.js';
 import { GatewayError } from '../core/errors.js';
 import type { GuardVerdict } from '../store/types.js';
+import type { ModelReport } from './model-stage.js';
 import { Redactor } from './redact.js';
 import { ACTION_RANK, responsePlan, stricter, type GuardAction, type GuardPhase, type GuardPolicy, type RequestGuards, type ResponsePlan, type ScanRole } from './policy.js';
 import type { Finding } from './types.js';
@@ -147,6 +148,57 @@ function judgeSlot(guards: RequestGuards, slot: TextSlot, out: Judged[]): void {
 }
 
 /**
+ * judgeSlot with the policy's model stages: the fast detectors first, then the model on what
+ * they leave unsure (model-stage.ts). Returns a promise per model run, reported through `note`.
+ */
+function judgeSlotWithModels(guards: RequestGuards, slot: TextSlot, out: Judged[], note: (guard: string, report: ModelReport) => void): Promise<void>[] {
+  const pending: Promise<void>[] = [];
+  const injection = guards.injection;
+  const pii = guards.pii;
+  if (!injection?.model && !pii?.model) {
+    judgeSlot(guards, slot, out);
+    return pending;
+  }
+  const add = (findings: Finding[], action: GuardAction, restore: boolean): void => {
+    for (const finding of findings) {
+      out.push({ finding, action, index: slot.message, restore, source: slot.text, ...(slot.part !== undefined ? { part: slot.part } : {}), ...(slot.toolCall !== undefined ? { toolCall: slot.toolCall } : {}) });
+    }
+  };
+  if (injection?.roles.has(slot.role)) {
+    const fast = injection.detector.scan(slot.text);
+    const score = injection.detector.lastScore;
+    const model = injection.model;
+    if (model && model.isUnsure(score, fast.some((finding) => finding.rule !== 'classifier'))) {
+      pending.push(
+        model.judge(slot.text).then(({ report, probability }) => {
+          note('injection', report);
+          if (probability === undefined) return add(fast, injection.action, false);
+          // The model's verdict replaces the classifier's on this text.
+          const kept = fast.filter((finding) => finding.rule !== 'classifier');
+          if (probability >= model.threshold) kept.push({ guard: 'injection', type: 'injection', rule: 'model.onnx', start: 0, end: slot.text.length, score: Number(probability.toFixed(4)) });
+          add(kept, injection.action, false);
+        }),
+      );
+    } else add(fast, injection.action, false);
+  }
+  if (pii) {
+    const fast = pii.detector.scan(slot.text);
+    add(fast, pii.action, pii.restore);
+    const model = pii.model;
+    if (model && pii.types.has('person') && model.isUnsure(slot.text, fast)) {
+      pending.push(
+        model.findPeople(slot.text, fast).then(({ report, findings }) => {
+          note('pii', report);
+          add(findings, pii.action, pii.restore);
+        }),
+      );
+    }
+  }
+  judgeSlot({ ...guards, injection: undefined, pii: undefined }, slot, out);
+  return pending;
+}
+
+/**
  * Tool-call arguments are JSON text, redacted in place: a placeholder never holds a quote or a
  * backslash, so valid JSON stays valid unless a value's span cut through an escape sequence.
  * Then the value cannot be taken out safely, and the request or answer is stopped instead.
@@ -224,11 +276,45 @@ export class GuardRun {
    */
   checkRequest(request: ChatRequest): { request: ChatRequest; privateSource: string | undefined } {
     const slots = textSlots(request);
-    let judged: Judged[] = [];
+    const judged: Judged[] = [];
     for (const policy of this.applied.policies) {
       if (!policy.request) continue;
       for (const slot of slots) judgeSlot(policy.request, slot, judged);
-      const allowed = policy.request.allowTools;
+    }
+    return this.decideRequest(request, slots, judged);
+  }
+
+  /** Whether a policy of this request has a model stage (checkRequestWithModels then awaits it). */
+  get hasModelStage(): boolean {
+    return this.applied.policies.some((policy) => policy.request?.injection?.model !== undefined || policy.request?.pii?.model !== undefined);
+  }
+
+  /**
+   * Phase 1 with the policies' model stages (model-stage.ts): as checkRequest, after the models
+   * have judged what the fast detectors left unsure (each within its timeout). Without a model
+   * stage it is checkRequest.
+   */
+  async checkRequestWithModels(request: ChatRequest): Promise<{ request: ChatRequest; privateSource: string | undefined }> {
+    if (!this.hasModelStage) return this.checkRequest(request);
+    const slots = textSlots(request);
+    const judged: Judged[] = [];
+    const pending: Promise<void>[] = [];
+    const note = (guard: string, report: ModelReport): void => {
+      this.verdicts.push({ guard, type: 'model', rule: `onnx.${report.outcome}`, score: report.score, phase: 'request', action: 'flag', spans: [], latency_ms: report.ms });
+    };
+    for (const policy of this.applied.policies) {
+      if (!policy.request) continue;
+      for (const slot of slots) pending.push(...judgeSlotWithModels(policy.request, slot, judged, note));
+    }
+    await Promise.all(pending);
+    return this.decideRequest(request, slots, judged);
+  }
+
+  /** Allow-lists, then block / route-private / redact by the strictest action of the findings. */
+  private decideRequest(request: ChatRequest, slots: readonly TextSlot[], found: Judged[]): { request: ChatRequest; privateSource: string | undefined } {
+    let judged = found;
+    for (const policy of this.applied.policies) {
+      const allowed = policy.request?.allowTools;
       if (allowed) {
         (request.tools ?? []).forEach((tool, index) => {
           if (!allowed.has(tool.name)) judged.push({ finding: { guard: 'allow', type: 'tool', rule: 'tools', start: index, end: index + 1, score: 1 }, action: 'block', index: -1, restore: false, source: '' });

@@ -6,6 +6,7 @@
 import type { RawDenyRule, RawGuardPolicy } from '../config/schema.js';
 import { compileUserPattern } from '../core/regex.js';
 import { InjectionDetector } from './injection.js';
+import { InjectionModelStage, PiiModelStage } from './model-stage.js';
 import { PII_TYPES, PiiDetector } from './pii.js';
 import { SecretsDetector } from './secrets.js';
 import type { Detector, Finding, PiiType } from './types.js';
@@ -62,8 +63,8 @@ export function compileDenyRule(raw: RawDenyRule): DenyRule {
 }
 
 export interface RequestGuards {
-  injection: { action: GuardAction; roles: ReadonlySet<ScanRole>; detector: InjectionDetector } | undefined;
-  pii: { action: GuardAction; types: ReadonlySet<string>; restore: boolean; detector: PiiDetector } | undefined;
+  injection: { action: GuardAction; roles: ReadonlySet<ScanRole>; detector: InjectionDetector; model?: InjectionModelStage } | undefined;
+  pii: { action: GuardAction; types: ReadonlySet<string>; restore: boolean; detector: PiiDetector; model?: PiiModelStage } | undefined;
   secrets: { action: GuardAction; restore: boolean; detector: SecretsDetector } | undefined;
   deny: DenyRule[];
   allowTools: ReadonlySet<string> | undefined;
@@ -85,6 +86,35 @@ export interface GuardPolicy {
 
 export const DEFAULT_HOLD_BACK = 256;
 
+type RawInjectionModel = NonNullable<NonNullable<NonNullable<RawGuardPolicy['request']>['injection']>['model']>;
+type RawPiiModel = NonNullable<NonNullable<NonNullable<RawGuardPolicy['request']>['pii']>['model']>;
+
+function injectionModelStage(raw: RawInjectionModel): InjectionModelStage {
+  if (typeof raw === 'string') return new InjectionModelStage({ source: raw });
+  return new InjectionModelStage({
+    source: raw.path,
+    ...(raw.threshold !== undefined ? { threshold: raw.threshold } : {}),
+    ...(raw.unsure ? { unsure: raw.unsure } : {}),
+    ...(raw.timeout_ms !== undefined ? { timeoutMs: raw.timeout_ms } : {}),
+    ...(raw.labels ? { labels: raw.labels } : {}),
+  });
+}
+
+function piiModelStage(raw: RawPiiModel): PiiModelStage {
+  if (typeof raw === 'string') return new PiiModelStage({ source: raw });
+  return new PiiModelStage({ source: raw.path, ...(raw.timeout_ms !== undefined ? { timeoutMs: raw.timeout_ms } : {}), ...(raw.min_score !== undefined ? { minScore: raw.min_score } : {}) });
+}
+
+/** The onnx:<folder> values of a policy's model stages, with their config paths (checked by the config loader). */
+export function policyModelSources(name: string, raw: RawGuardPolicy): Array<{ path: string; source: string }> {
+  const sources: Array<{ path: string; source: string }> = [];
+  const injection = raw.request?.injection?.model;
+  if (injection) sources.push({ path: `guards.policies.${name}.request.injection.model`, source: typeof injection === 'string' ? injection : injection.path });
+  const pii = raw.request?.pii?.model;
+  if (pii) sources.push({ path: `guards.policies.${name}.request.pii.model`, source: typeof pii === 'string' ? pii : pii.path });
+  return sources;
+}
+
 /** Builds a policy's detectors. The config schema has already checked every field and pattern. */
 export function compileGuardPolicy(name: string, raw: RawGuardPolicy): GuardPolicy {
   const request = raw.request;
@@ -98,10 +128,17 @@ export function compileGuardPolicy(name: string, raw: RawGuardPolicy): GuardPoli
                 action: request.injection.action ?? 'block',
                 roles: new Set(request.injection.scan ?? ['user', 'tool']),
                 detector: new InjectionDetector(request.injection.threshold !== undefined ? { threshold: request.injection.threshold } : {}),
+                ...(request.injection.model ? { model: injectionModelStage(request.injection.model) } : {}),
               }
             : undefined,
           pii: request.pii
-            ? { action: request.pii.action, types: new Set(request.pii.types ?? PII_TYPES), restore: request.pii.restore ?? false, detector: new PiiDetector({ types: request.pii.types ?? PII_TYPES }) }
+            ? {
+                action: request.pii.action,
+                types: new Set(request.pii.types ?? PII_TYPES),
+                restore: request.pii.restore ?? false,
+                detector: new PiiDetector({ types: request.pii.types ?? PII_TYPES }),
+                ...(request.pii.model ? { model: piiModelStage(request.pii.model) } : {}),
+              }
             : undefined,
           secrets: request.secrets ? { action: request.secrets.action, restore: request.secrets.restore ?? false, detector: new SecretsDetector() } : undefined,
           deny: (request.deny ?? []).map(compileDenyRule),

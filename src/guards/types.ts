@@ -8,7 +8,7 @@ export type GuardName = 'injection' | 'pii' | 'secrets';
 
 export const GUARD_NAMES: readonly GuardName[] = ['injection', 'pii', 'secrets'];
 
-export type PiiType = 'email' | 'phone' | 'credit_card' | 'iban' | 'us_ssn' | 'ip_address';
+export type PiiType = 'email' | 'phone' | 'credit_card' | 'iban' | 'us_ssn' | 'ip_address' | 'person' | 'street_address' | 'date_of_birth' | 'passport' | 'driver_license';
 
 export type SecretType =
   | 'openai_key'

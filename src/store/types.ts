@@ -72,6 +72,8 @@ export interface GuardVerdict {
    * the span is in the answer's refusal text.
    */
   spans: { start: number; end: number; message_index: number; tool_call?: number; refusal?: boolean }[];
+  /** A model-stage verdict (type "model"): how long the model took, or waited before the timeout. */
+  latency_ms?: number;
 }
 
 export interface RequestLogQuery {

@@ -926,7 +926,7 @@ describe('switchyard validate: guard config errors with their paths', () => {
         '    p:',
         '      request:',
         '        injection: { threshold: 1.5 }',
-        '        pii: { action: redact, types: [email, passport] }',
+        '        pii: { action: redact, types: [email, national_id] }',
         '        deny: [{ name: d, patterns: ["(unclosed"], action: block }]',
         '      response:',
         '        pii: { action: route-private }',

@@ -34,7 +34,7 @@ export async function handleChat(exchange: Exchange, services: Services, format:
     // Guards (request phase), before routing: one lookup and nothing else when no policy applies.
     const guards = (recorder.guards = guardRunFor(exchange, services, request.model));
     let guardPrivate: string | undefined;
-    if (guards) ({ request, privateSource: guardPrivate } = guards.checkRequest(request));
+    if (guards) ({ request, privateSource: guardPrivate } = await guards.checkRequestWithModels(request));
     const resolution = await routeRequest(exchange, services, request, record, recorder.attempts, guardPrivate);
     checkCapabilities(request, resolution.model);
     recorder.permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>

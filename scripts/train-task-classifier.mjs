@@ -1,0 +1,51 @@
+// Trains the shipped task classifier (models/task-classifier.json): the prompts written for this
+// project (data/task-prompts.jsonl) less a stratified 20 % held out (seed 7), plus the public
+// prompts of bench/.tmp/task-public/train.jsonl (scripts/prepare-task-data.mjs: P3 templates,
+// HumanEval, BFCL live requests, GSM8K questions). Then reports accuracy on the held-out part,
+// the hand-written prompts (data/task-prompts-wild.jsonl), the public held-out sources
+// (validation.jsonl, on which the options were chosen) and MT-Bench + Vicuna
+// (data/task-prompts-public.jsonl, never used to choose anything). Uses the built code.
+//   npm run build && node scripts/prepare-task-data.mjs && node scripts/train-task-classifier.mjs [--out=FILE]
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { evaluate, readDataset, splitStratified } from '../dist/router/classifier/dataset.js';
+import { BUCKETS, HEAD_CHARS, TAIL_CHARS } from '../dist/router/classifier/features.js';
+import { DEFAULT_TRAINING } from '../dist/router/classifier/linear-model.js';
+import { SHIPPED_MODEL, TaskClassifier } from '../dist/router/classifier/task-classifier.js';
+import { formatEvaluation } from '../dist/cli/classifier.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = process.argv.find((arg) => arg.startsWith('--out='))?.slice(6) ?? fileURLToPath(SHIPPED_MODEL);
+const publicTrain = `${root}bench/.tmp/task-public/train.jsonl`;
+if (!existsSync(publicTrain)) {
+  console.error(`missing ${publicTrain}: run node scripts/prepare-task-data.mjs first`);
+  process.exit(1);
+}
+const HOLDOUT = 0.2;
+const SEED = DEFAULT_TRAINING.seed;
+const generated = readDataset(`${root}data/task-prompts.jsonl`);
+const { train, test } = splitStratified(generated, HOLDOUT, SEED);
+const extra = readDataset(publicTrain);
+const WEIGHT = Number(process.argv.find((arg) => arg.startsWith("--weight="))?.slice(9) ?? 2); // generated prompts count twice: chosen on the validation and hand-written sets
+const classifier = TaskClassifier.train([...Array.from({ length: WEIGHT }, () => train).flat(), ...extra], { seed: SEED });
+classifier.save(out, {
+  data: 'data/task-prompts.jsonl',
+  examples: train.length,
+  split: 'random',
+  holdout: HOLDOUT,
+  seed: SEED,
+  publicExamples: extra.length,
+  publicSources: [...new Set(extra.map((row) => row.group))].sort(),
+  training: { ...DEFAULT_TRAINING, seed: SEED },
+  features: { buckets: BUCKETS, headChars: HEAD_CHARS, tailChars: TAIL_CHARS },
+});
+console.log(`trained on ${train.length} generated + ${extra.length} public prompts → ${out}\n`);
+const predict = (text) => classifier.classify({ text }).category;
+for (const [label, rows] of [
+  ['held-out 20 % of data/task-prompts.jsonl', test],
+  ['data/task-prompts-wild.jsonl (hand-written)', readDataset(`${root}data/task-prompts-wild.jsonl`)],
+  ['public held-out sources (validation)', readDataset(`${root}bench/.tmp/task-public/validation.jsonl`)],
+  ['MT-Bench + Vicuna (data/task-prompts-public.jsonl)', readDataset(`${root}data/task-prompts-public.jsonl`)],
+]) {
+  console.log(`${formatEvaluation(label, evaluate(rows, predict))}\n`);
+}

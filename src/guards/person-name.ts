@@ -1,0 +1,209 @@
+/**
+ * Person names, offline and without a model: capitalised words are looked up in census name
+ * lists (name-lists.ts) and read in runs ("José Luis K. Saucedo Montoya", "Tygo van den Pol"),
+ * and a run is a name when the evidence is enough:
+ *   - a title before it ("Dr. Okafor", "Frau Weber", "Sra. Dueñas"): any capitalised run;
+ *   - two or more name words with a first name or surname among them ("Aaliyah Corkery": a
+ *     first name and a word that is in no dictionary), unless every word is also an ordinary
+ *     word ("Rose Hill", "Mark Brown": those need a title or a cue);
+ *   - one name word after a cue that introduces a person ("Dear Maria", "my name is Kofi",
+ *     "Thanks, Tom", "ask Priya") or before a speech verb ("Omar said").
+ * What rules a run out, since a redactor that rewrites places is useless: a place or
+ * organisation word right after it ("Jordan River", "Lincoln Park", "Harvard University",
+ * "Morgan Stanley & Co"), and an "&" beside it. Words of a run are separated by one space;
+ * "van", "de", "von", "del"… may join them. All-capital words count only when both are known
+ * names ("JOHN SMITH").
+ */
+import { ALSO_WORD, COMMON_FIRST, FIRST, nameLists, NEVER, SURNAME, TITLE, WORD } from './name-lists.js';
+import type { Finding } from './types.js';
+
+/** A capitalised word: an upper-case letter, then letters, marks, apostrophes and inner hyphens. */
+const CAPITALISED = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*\.?/uy;
+const UPPER = /\p{Lu}/u;
+const UPPER_CANDIDATE = /[A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u042f\u1e00-\u1eff]/g;
+const WORD_BEFORE = /[\p{L}\p{M}\p{N}_'’@.-]/u;
+
+/** Lower-case words that may join the words of a name. */
+const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'y', 'ten', 'ter', 'e', 'zu', 'af']);
+/** A word after a run that makes it a place, a building or an organisation. */
+const PLACE_WORDS = new Set(
+  'street st road rd avenue ave boulevard blvd lane ln drive dr court ct place pl way terrace circle highway parkway square plaza river lake park mountain mount mt bay island isle valley beach county city state town village hills hill creek canyon falls forest desert sea ocean gulf coast harbor harbour port peak ridge springs station airport bridge tower building center centre hall museum library gallery theatre theater stadium arena church cathedral chapel temple mosque school college university institute academy hospital clinic foundation company co corp corporation inc incorporated llc ltd plc gmbh ag sa group holdings bank capital partners associates brothers bros motors airlines airways systems technologies technology labs software studios studio records media news times post journal press hotel restaurant cafe bar pub market store shop mall line day award awards prize act law treaty doctrine effect syndrome disease theorem principle equation award cup league trophy festival'.split(' '),
+);
+/** Prepositions of place: a run after one needs a known first name ("born in Upton Keeling" is a town). */
+const PLACE_BEFORE = /\b(?:in|at|near|from|(?<!according )to|into|visited|visit|via|around|across|outside|inside|toward|towards|of)\s+$/i;
+/** A place word right before ("Mount Vernon", "Lake Louise", "Fort Worth", "San Diego"). */
+const PLACE_WORD_BEFORE = /\b(?:mount|mt|lake|fort|port|saint|st|san|santa|santo|são|sankt|cape|point|glen|isle|new|north|south|east|west|upper|lower|greater|little|great|old)\.?\s$/i;
+/** A region after a comma makes the word a town: "Austin, Texas", "Paris, France". */
+const REGION_AFTER = /^,\s*(?:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new\s\w+|north\s\w+|south\s\w+|ohio|oklahoma|oregon|pennsylvania|rhode island|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming|ontario|quebec|england|scotland|wales|ireland|france|germany|italy|spain|canada|australia|mexico|brazil|india|china|japan|[A-Z]{2}\b)/i;
+/** Cues that introduce a person right before a single name word. */
+const CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|cheers|regards|sincerely|best|love|name is|name's|name was|names are|i am|i'm|call me|named|called|ask|tell|attn\.?|attention|patient|client|tenant|applicant|employee|candidate|witness|cardholder|signed|according to|by|cc|from|with|to|and|for)|name|contact)\s*[:,]?\s*$/i;
+/** Cues of this strength also let a single word through when it is only a surname. */
+const STRONG_CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|name is|name's|i am|i'm|call me|named|attn\.?|signed|regards|sincerely)|name)\s*[:,]?\s*$/i;
+const SPEECH_AFTER = /^(?:'s\b|’s\b|\s+(?:said|says|wrote|writes|asked|asks|told|replied|replies|mentioned|explained|called|emailed|texted|thinks|thought|agreed|added|noted|confirmed)\b)/;
+/** Cues that are only enough for a known first name that is not also a word. */
+const WEAK_CUES = /\b(?:by|cc|from|with|(?<!according )to|and|for)\s*[:,]?\s*$/i;
+
+interface Word {
+  start: number;
+  end: number;
+  /** Lower-cased, without a final period. */
+  key: string;
+  bits: number;
+  initial: boolean;
+  title: boolean;
+  allCaps: boolean;
+}
+
+function readWord(text: string, start: number, end: number, lists: ReadonlyMap<string, number>): Word {
+  let stop = end;
+  if (text.charCodeAt(stop - 1) === 46) stop--;
+  const key = text.slice(start, stop).toLowerCase();
+  const initial = stop - start === 1;
+  const second = text.charCodeAt(start + 1);
+  const allCaps = !initial && second >= 65 && second <= 90;
+  let bits = lists.get(key) ?? 0;
+  if (bits === 0) {
+    // A hyphenated name ("Mary-Jane", "García-López") is as good as its parts.
+    if (key.includes('-')) for (const part of key.split('-')) bits |= (lists.get(part) ?? 0) & (FIRST | SURNAME);
+    // An apostrophe name ("O'Brien", "D'Angelo") is a surname when its rest is no word.
+    else if ((key.charCodeAt(0) === 111 || key.charCodeAt(0) === 100) && (key.charCodeAt(1) === 39 || key.charCodeAt(1) === 0x2019)) bits = SURNAME;
+  }
+  const title = (bits & TITLE) !== 0;
+  return { start, end: (initial || title) && end > stop ? end : stop, key, bits: (bits & NEVER) !== 0 ? WORD | NEVER : bits, initial, title, allCaps };
+}
+
+function isPlainFirst(word: Word): boolean {
+  return (word.bits & FIRST) !== 0 && (word.bits & ALSO_WORD) === 0 && !word.allCaps && !word.initial;
+}
+
+function isNameWord(word: Word): boolean {
+  if (word.initial) return true;
+  if (PLACE_WORDS.has(word.key) || (word.bits & NEVER) !== 0) return false;
+  if (word.allCaps) return (word.bits & (FIRST | SURNAME)) !== 0 && (word.bits & ALSO_WORD) === 0;
+  return (word.bits & (FIRST | SURNAME)) !== 0 || (word.bits & WORD) === 0;
+}
+
+/** Whether the text between two words lets them belong to one name: a space, or a particle between spaces. */
+function joins(text: string, from: number, to: number): boolean {
+  const gap = text.slice(from, to);
+  if (gap === ' ') return true;
+  if (gap.length > 12 || gap.charCodeAt(0) !== 32 || gap.charCodeAt(gap.length - 1) !== 32) return false;
+  return gap
+    .slice(1, -1)
+    .split(' ')
+    .every((part) => PARTICLES.has(part));
+}
+
+export function scanPersonNames(text: string, findings: Finding[]): void {
+  const lists = nameLists();
+  const words: Word[] = [];
+  // Capitalised words: a plain character-class regex finds the candidates (upper-case Latin,
+  // Greek and Cyrillic letters and anything else the Unicode test below accepts) far faster than
+  // a Unicode-property regex or a loop over the char codes reads the prose in between.
+  UPPER_CANDIDATE.lastIndex = 0;
+  for (let found = UPPER_CANDIDATE.exec(text); found; found = UPPER_CANDIDATE.exec(text)) {
+    const index = found.index;
+    const code = text.charCodeAt(index);
+    if (code > 90 && !UPPER.test(text[index] as string)) continue;
+    if (index > 0 && WORD_BEFORE.test(text[index - 1] as string)) continue;
+    CAPITALISED.lastIndex = index;
+    const match = CAPITALISED.exec(text);
+    if (!match) continue;
+    const end = index + match[0].length;
+    UPPER_CANDIDATE.lastIndex = end;
+    words.push(readWord(text, index, end, lists));
+  }
+  let index = 0;
+  while (index < words.length) {
+    const word = words[index] as Word;
+    // A title, then the run after it (any capitalised words).
+    const titled = word.title && index + 1 < words.length && joins(text, word.end, (words[index + 1] as Word).start);
+    const first = titled ? index + 1 : index;
+    // A word that is also an ordinary word does not start a name at the start of a sentence ("Ask Lia…").
+    // A dictionary word can still be a name right after a strong cue ("Hi Sven", "my name is Dawn").
+    const cued = !titled && word.bits === WORD && !word.allCaps && !PLACE_WORDS.has(word.key) && !sentenceStart(text, word.start) && STRONG_CUE_BEFORE.test(text.slice(Math.max(0, word.start - 24), word.start));
+    if (cued) {
+      findings.push({ guard: 'pii', type: 'person', rule: 'person.cue', start: word.start, end: trimPeriod(text, word.start, word.end), score: 0.6 });
+      index++;
+      continue;
+    }
+    if (!titled && (!isNameWord(word) || ((word.bits & ALSO_WORD) !== 0 && sentenceStart(text, word.start)))) {
+      index++;
+      continue;
+    }
+    let last = first;
+    while (last + 1 < words.length && last - first < 4 && joins(text, (words[last] as Word).end, (words[last + 1] as Word).start)) {
+      const next = words[last + 1] as Word;
+      if (next.title || PLACE_WORDS.has(next.key)) break;
+      // A dictionary word can be a surname right after a first name that is no word ("Emma Bins").
+      const surnameWord = last === first && !next.allCaps && (next.bits & NEVER) === 0 && isPlainFirst(words[last] as Word);
+      if (!titled && !isNameWord(next) && !surnameWord) break;
+      last++;
+    }
+    // Initials are not a name by themselves; a trailing one is not part of it ("Smith J. said").
+    while (last > first && (words[last] as Word).initial && !(words[last - 1] as Word).initial) last--;
+    const end = (words[last] as Word).end;
+    const after = text.slice(end, end + 40);
+    const nextWord = words[last + 1];
+    const headStart = (words[first] as Word).start;
+    const placeAfter = !titled && ((nextWord !== undefined && nextWord.start === end + 1 && PLACE_WORDS.has(nextWord.key)) || REGION_AFTER.test(after) || PLACE_WORD_BEFORE.test(text.slice(Math.max(0, headStart - 8), headStart)));
+    const organisation = /^\s*&/.test(after) || /&\s*$/.test(text.slice(Math.max(0, (words[first] as Word).start - 3), (words[first] as Word).start));
+    if (!placeAfter && !organisation && isPerson(text, words, first, last, titled, after)) {
+      const start = (words[first] as Word).start;
+      findings.push({ guard: 'pii', type: 'person', rule: titled ? 'person.title' : last > first ? 'person.full' : 'person.cue', start, end: trimPeriod(text, start, end), score: titled || last > first ? 0.8 : 0.7 });
+    }
+    index = last + 1;
+  }
+}
+
+function sentenceStart(text: string, start: number): boolean {
+  let index = start - 1;
+  while (index >= 0 && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 34)) index--;
+  if (index < 0) return true;
+  const code = text.charCodeAt(index);
+  return code === 46 || code === 33 || code === 63 || code === 10 || code === 58;
+}
+
+/** A name ends before a sentence's full stop, but keeps an initial's ("John Q.") */
+function trimPeriod(text: string, start: number, end: number): number {
+  if (text.charCodeAt(end - 1) !== 46) return end;
+  const lastSpace = text.lastIndexOf(' ', end);
+  return end - 1 - Math.max(start, lastSpace + 1) === 1 ? end : end - 1;
+}
+
+function isPerson(text: string, words: readonly Word[], first: number, last: number, titled: boolean, after: string): boolean {
+  if (titled) return true;
+  let named = 0;
+  let knownFirst = false;
+  let plainName = false;
+  for (let index = first; index <= last; index++) {
+    const word = words[index] as Word;
+    if (word.initial) continue;
+    named++;
+    if (word.bits & FIRST) knownFirst = true;
+    if ((word.bits & (FIRST | SURNAME)) !== 0 && (word.bits & ALSO_WORD) === 0) plainName = true;
+    else if ((word.bits & (FIRST | SURNAME | WORD)) === 0) plainName = true;
+  }
+  const head = words[first] as Word;
+  const before = text.slice(Math.max(0, head.start - 24), head.start);
+  const cue = CUE_BEFORE.test(before) && !WEAK_CUES.test(before);
+  if (named >= 2) {
+    if (PLACE_BEFORE.test(before) && !knownFirst) return false;
+    // At least one word is a name, and one that is not also an ordinary word (else a cue is needed).
+    const anyName = words.slice(first, last + 1).some((word) => (word.bits & (FIRST | SURNAME)) !== 0);
+    // Two words in no list and no dictionary: most often a name from outside the census lists
+    // ("Krisztián Szöllösy", "Wisława Szczepańska"); a place or organisation word after them, or
+    // a preposition of place before them, already ruled them out.
+    if (!anyName) return cue || STRONG_CUE_BEFORE.test(before) || SPEECH_AFTER.test(after) || (!PLACE_BEFORE.test(before) && words.slice(first, last + 1).every((word) => word.initial || (word.bits === 0 && !word.allCaps)));
+    if (plainName) return true;
+    return cue || STRONG_CUE_BEFORE.test(before) || SPEECH_AFTER.test(after);
+  }
+  if (named === 0) return false;
+  // One name word: a cue must introduce it.
+  if (STRONG_CUE_BEFORE.test(before)) return true;
+  if (!knownFirst || (head.bits & ALSO_WORD) !== 0) return false;
+  if (SPEECH_AFTER.test(after)) return true;
+  if (CUE_BEFORE.test(before) && !WEAK_CUES.test(before)) return true;
+  // A common first name alone, not after a preposition of place: "Leif, can I…", "said Gladys to Logan".
+  return (head.bits & COMMON_FIRST) !== 0 && !head.allCaps && !PLACE_BEFORE.test(before);
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { plausibleCardPrefix } from '../../src/guards/checksums.js';
+import { PiiDetector } from '../../src/guards/pii.js';
+import { luhnComplete } from './helpers.js';
+
+const detector = new PiiDetector();
+
+/** The values found in `text`, as "type:value". */
+function found(text: string, types?: readonly string[]): string[] {
+  return detector
+    .scan(text)
+    .filter((finding) => !types || types.includes(finding.type))
+    .map((finding) => `${finding.type}:${text.slice(finding.start, finding.end)}`);
+}
+
+describe('payment cards of every network', () => {
+  const cards: Array<[string, string]> = [
+    ['Visa 13', luhnComplete('422222222222')],
+    ['Visa 16', luhnComplete('411111111111111')],
+    ['Visa 19', luhnComplete('401288888888188')],
+    ['Mastercard 51-55', luhnComplete('555555555555444')],
+    ['Mastercard 2-series', luhnComplete('222300004840001')],
+    ['Amex', luhnComplete('37144963539843')],
+    ['Discover', luhnComplete('601111111111111')],
+    ['Discover 644', luhnComplete('644564456445644')],
+    ['Diners 14', luhnComplete('3056930902590')],
+    ['Diners 36', luhnComplete('3622720627166')],
+    ['JCB 16', luhnComplete('353011133330000')],
+    ['JCB 15 (2131)', luhnComplete('21310000000000')],
+    ['JCB 15 (1800)', luhnComplete('18000000000000')],
+    ['Maestro 12', luhnComplete('50180000000')],
+    ['Maestro 19', luhnComplete('675964982643845')],
+    ['UnionPay 16', luhnComplete('620000000000000')],
+    ['UnionPay 19', luhnComplete('624000000000000000')],
+  ];
+
+  it.each(cards)('%s is found written compact and in groups of four', (_name, number) => {
+    expect(plausibleCardPrefix(number)).toBe(true);
+    expect(found(`charge it to ${number} please`, ['credit_card'])).toEqual([`credit_card:${number}`]);
+    const grouped = number.replace(/(\d{4})(?=\d)/g, '$1 ');
+    expect(found(`card: ${grouped}.`, ['credit_card'])).toEqual([`credit_card:${grouped}`]);
+  });
+
+  it('leaves Luhn-invalid numbers, unknown prefixes, too-short runs, versions and prices alone', () => {
+    const invalid = luhnComplete('353011133330000').replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+    for (const text of [`card ${invalid}`, `id ${luhnComplete('90000000000000')}`, `ref ${luhnComplete('50180000')}`, 'version 10.0.19045.3693', 'total $4,111,111,111.11', 'ISBN 978-3-16-148410-0']) {
+      expect(found(text, ['credit_card'])).toEqual([]);
+    }
+  });
+});
+
+describe('phone numbers through the numbering plans', () => {
+  it('takes extensions, dotted North American numbers and international numbers any shape', () => {
+    expect(found('office (415) 555-2671 x4587, thanks', ['phone'])).toEqual(['phone:(415) 555-2671 x4587']);
+    expect(found('call 212-555-0147 ext. 22 after lunch', ['phone'])).toEqual(['phone:212-555-0147 ext. 22']);
+    expect(found('Call 930.167.3943 now', ['phone'])).toEqual(['phone:930.167.3943']);
+    expect(found('reach me at +447700 921 916 today', ['phone'])).toEqual(['phone:+447700 921 916']);
+    expect(found('mobile: +33 371037359', ['phone'])).toEqual(['phone:+33 371037359']);
+    expect(found('345-899-3560x4587 is the desk', ['phone'])).toEqual(['phone:345-899-3560x4587']);
+  });
+
+  it('takes a national number without "+" in an unusual grouping only after a phone word', () => {
+    expect(found('call back on 357 032 079 after five', ['phone'])).toEqual(['phone:357 032 079']);
+    expect(found('the batch 357 032 079 shipped', ['phone'])).toEqual([]);
+    expect(found('Call the function with the ID 4242 4242 and the port 8080.', ['phone'])).toEqual([]);
+  });
+
+  it('leaves dates, versions, ZIP+4 codes and order numbers alone', () => {
+    for (const text of ['on 2023-10-12 at 10:30', 'version 1.2.3.4', 'ZIP 02134-1234', 'order 4155552671', '12.10.2023', '+02 6109 11879096']) {
+      expect(found(text, ['phone'])).toEqual([]);
+    }
+  });
+});
+
+describe('person names', () => {
+  it('finds full names, names after titles and single names after a cue', () => {
+    expect(found('Please ship the order to Aaliyah Corkery today.', ['person'])).toEqual(['person:Aaliyah Corkery']);
+    expect(found('Dear Mrs. Okonkwo, your appointment has moved.', ['person'])).toEqual(['person:Okonkwo']);
+    expect(found('Ask Dr. Anneliese Brandt before Monday.', ['person'])).toEqual(['person:Anneliese Brandt']);
+    expect(found('The patient, Luis Alberto Ramírez, reports chest pain.', ['person'])).toEqual(['person:Luis Alberto Ramírez']);
+    expect(found('According to Noë T. van Iersel, the figures are final.', ['person'])).toEqual(['person:Noë T. van Iersel']);
+    expect(found('Hi Sven, could you send me the slides?', ['person'])).toEqual(['person:Sven']);
+    expect(found('My name is Kofi and I need help.', ['person'])).toEqual(['person:Kofi']);
+    expect(found('Krisztián Szöllösy listed his top 20 songs.', ['person'])).toEqual(['person:Krisztián Szöllösy']);
+    expect(found('Emma Bins lives next door.', ['person'])).toEqual(['person:Emma Bins']);
+  });
+
+  it('leaves places, organisations, products and capitalised phrases alone', () => {
+    for (const text of [
+      'The Jordan River flows into the Dead Sea.',
+      'Apple Park is in Cupertino, California.',
+      'Take the Victoria Line to Brixton and change for the bus.',
+      'Lincoln Park and Harvard University are nearby.',
+      'Johnson & Johnson reported earnings above expectations.',
+      'Mount Vernon overlooks the Potomac River.',
+      'Austin, Texas has grown quickly since 2010.',
+      'We visited Upton Keeling last summer.',
+      'Use Visual Studio Code with the Python extension.',
+      'Grace Hopper Street is closed for repairs.',
+      'The Golden Gate Bridge opened in 1937.',
+      'Will you review the draft? May I ask why?',
+    ]) {
+      expect(found(text, ['person']), text).toEqual([]);
+    }
+  });
+});
+
+describe('street addresses', () => {
+  it('finds US, British and European street lines with their unit, city, region and postal code', () => {
+    expect(found('Ship it to 742 Evergreen Terrace, Springfield, OR 97403 please.', ['street_address'])).toEqual(['street_address:742 Evergreen Terrace, Springfield, OR 97403']);
+    expect(found('Our office: 1565 N Walnut Street Suite 218, East Ole', ['street_address'])).toEqual(['street_address:1565 N Walnut Street Suite 218, East Ole']);
+    expect(found('Deliver to 18 Rue des Martyrs, 75009 Paris.', ['street_address'])).toEqual(['street_address:18 Rue des Martyrs, 75009 Paris']);
+    expect(found('Bitte an Schönhauser Allee 36, 10435 Berlin schicken.', ['street_address'])).toEqual(['street_address:Schönhauser Allee 36, 10435 Berlin']);
+    expect(found('Il negozio è in Via Garibaldi 12, 20121 Milano.', ['street_address'])).toEqual(['street_address:Via Garibaldi 12, 20121 Milano']);
+    expect(found('Invoice address: Keizersgracht 123, 1015 CJ Amsterdam', ['street_address'])).toEqual(['street_address:Keizersgracht 123, 1015 CJ Amsterdam']);
+    expect(found('Mail the form to PO Box 1425, Topeka, KS 66601.', ['street_address'])).toEqual(['street_address:PO Box 1425, Topeka, KS 66601']);
+    expect(found('He lives at Edeby 55 with his parents.', ['street_address'])).toEqual(['street_address:Edeby 55']);
+  });
+
+  it('leaves prices, versions, postal codes alone, quantities and streets without a number alone', () => {
+    for (const text of ['Prices start at $1,299 for the base model.', 'Version 4.12.1 broke the login flow.', 'The ZIP code 90210 belongs to Beverly Hills.', 'Add 2 cups of flour and 3 Granny Smith apples.', 'Grace Hopper Street was renamed last year.', 'Read chapter 7 before Friday.', 'Windows 10 and Python 3 are installed.', 'Room 304 is booked from 9 to 12.']) {
+      expect(found(text, ['street_address']), text).toEqual([]);
+    }
+  });
+});
+
+describe('dates of birth, passport and licence numbers', () => {
+  it('finds them right after the words that name them', () => {
+    expect(found('Patient DOB 03/14/1962, allergic to penicillin.', ['date_of_birth'])).toEqual(['date_of_birth:03/14/1962']);
+    expect(found('I was born on July 4, 1985 in a small town.', ['date_of_birth'])).toEqual(['date_of_birth:July 4, 1985']);
+    expect(found('Geburtsdatum: 02.11.1978', ['date_of_birth'])).toEqual(['date_of_birth:02.11.1978']);
+    expect(found('Passport number: X4829173', ['passport'])).toEqual(['passport:X4829173']);
+    expect(found('my passport no is 533380006 and it expires', ['passport'])).toEqual(['passport:533380006']);
+    expect(found("Driver's license: D123-4567-8901", ['driver_license'])).toEqual(['driver_license:D123-4567-8901']);
+    expect(found('DL# S530-4471-9982 issued in Illinois', ['driver_license'])).toEqual(['driver_license:S530-4471-9982']);
+  });
+
+  it('leaves the same shapes alone without those words', () => {
+    for (const text of ['The meeting is on 03/14/1962 in the archive.', 'Ticket X4829173 was closed.', 'Build D123-4567-8901 passed.', 'The passport office opens at 9.']) {
+      expect(found(text, ['date_of_birth', 'passport', 'driver_license']), text).toEqual([]);
+    }
+  });
+});
