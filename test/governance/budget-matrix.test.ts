@@ -173,14 +173,19 @@ describe.each(['day', 'month', 'total'] as Period[])('a %s budget', (period) => 
 });
 
 describe('settling governance', () => {
-  it('a failure while settling (alerts database gone) leaves every row and attempt row in the log, and the spend counted', async () => {
+  it('a failure while settling leaves every row and attempt row in the log, and the answer whole', async () => {
     const gateway = await startTestGateway(CONFIG, { ADMIN_KEY: ADMIN });
     gateways.push(gateway);
     const key = (await admin(gateway, 'POST', '/admin/keys', { name: 'settle-fails' })).json as { id: string; key: string };
     const created = await admin(gateway, 'POST', '/admin/budgets', { scope: 'key', scope_id: key.id, period: 'total', limit_usd: 100, enforcement: 'soft', alert_at: [0.0001] });
     expect(created.status).toBe(201);
-    // Every settlement now fails where it checks the alert thresholds.
-    gateway.running.gateway.services.governance.alerts.close();
+    // Every settlement now settles, then fails (as the total-budget bug did).
+    const governance = gateway.running.gateway.services.governance;
+    const settle = governance.settle.bind(governance);
+    governance.settle = (permit, record) => {
+      settle(permit, record);
+      throw new TypeError('settling failed');
+    };
     const client = new OpenAI({ baseURL: `${gateway.running.url}/v1`, apiKey: key.key, maxRetries: 0, timeout: 10_000 });
     const answered = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
     const stream = await client.chat.completions.create({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'hello' }] });
