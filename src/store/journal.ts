@@ -114,26 +114,33 @@ export class JournalAppender {
    */
   append(row: string): number {
     const seq = this.next;
-    const line = Buffer.from(`{"seq":${seq},${row}}\n`);
+    const line = `{"seq":${seq},${row}}\n`;
     if (this.fd === undefined) {
       mkdirSync(this.directory, { recursive: true });
       this.fd = openSync(join(this.directory, segmentName(seq)), 'a');
       this.size = 0;
     }
     const fd = this.fd;
+    let failure: unknown;
+    let bytes = 0;
     try {
-      let written = 0;
-      while (written < line.length) written += writeSync(fd, line, written);
+      // One write(2) of the string (no intermediate Buffer): a regular file takes all of it or fails.
+      const written = writeSync(fd, line);
+      bytes = Buffer.byteLength(line);
+      if (written !== bytes) failure = new Error(`short write to the request journal (${written} of ${bytes} bytes)`);
     } catch (error) {
+      failure = error;
+    }
+    if (failure !== undefined) {
       // Take back a partial line, so the next one starts on a line of its own.
       try {
         ftruncateSync(fd, this.size);
       } catch {
         this.closeSegment();
       }
-      throw error;
+      throw failure;
     }
-    this.size += line.length;
+    this.size += bytes;
     this.next = seq + 1;
     if (this.size >= this.segmentBytes) this.closeSegment();
     return seq;

@@ -4,39 +4,19 @@
  * response a client received whole (the JSON body, or `data: [DONE]`) must have its
  * request row and attempt rows after the restart, and the key's budget must count it.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { spawnServe } from '../helpers/serve-process.js';
 
-const BIN = new URL('../../bin/switchyard.js', import.meta.url).pathname;
 const ADMIN = 'sy-admin-kill-nine-0123456789';
 const CLIENTS = 8;
 /** Load runs at least this long and until this many answers arrived (bounded: a loaded machine is slow). */
 const LOAD_MS = 1500;
 const LOAD_ANSWERS = 200;
 const LOAD_MAX_MS = 15_000;
-
-function serve(configPath: string): { child: ChildProcessWithoutNullStreams; url: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--port', '0'], { stdio: 'pipe', env: { ...process.env, ADMIN_KEY: ADMIN } });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no banner: ${output}`)), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  });
-  return { child, url, exited };
-}
 
 async function admin(url: string, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, {
@@ -65,7 +45,7 @@ models:
   gpt-5.4-mini: { provider: sim, price: { input: 1, output: 2, per_request: 0.001 } }
 `,
     );
-    const first = serve(configPath);
+    const first = spawnServe(configPath, { ADMIN_KEY: ADMIN });
     const url = await first.url;
     const key = (await admin(url, 'POST', '/admin/keys', { name: 'load' })) as { id: string; key: string };
     const budget = (await admin(url, 'POST', '/admin/budgets', { scope: 'key', scope_id: key.id, period: 'total', limit_usd: 1_000_000 })) as { id: string };
@@ -111,7 +91,7 @@ models:
     const onlyInJournal = [...acknowledged.keys()].filter((id) => !present.has(id));
     expect(onlyInJournal.length).toBeGreaterThan(0);
 
-    const second = serve(configPath);
+    const second = spawnServe(configPath, { ADMIN_KEY: ADMIN });
     const restarted = await second.url;
     // The budget counts every acknowledged request's cost as soon as the gateway is up.
     const budgets = (await admin(restarted, 'GET', '/admin/budgets')).data as { id: string; spent_usd: number }[];

@@ -3,14 +3,12 @@
  * (as when a log shipper dies), and the real server process must still stop within its
  * grace period, exit 0, and leave the request log flushed.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/switchyard.js', import.meta.url).pathname;
+import { spawnServe } from '../helpers/serve-process.js';
 
 describe('shutdown with stdout and stderr closed', () => {
   it('SIGTERM stops the gateway within the grace period, exit 0, rows flushed', async () => {
@@ -21,24 +19,11 @@ describe('shutdown with stdout and stderr closed', () => {
       configPath,
       `server: { shutdown_grace_ms: 2000 }\nstore:\n  sqlite: { path: ${JSON.stringify(dbPath)} }\n  flush_interval_ms: 60000\nproviders:\n  sim: { type: simulator, behaviour: { ttft_ms: 0 } }\nmodels:\n  gpt-5.4-mini: { provider: sim }\n`,
     );
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Like `| head -1`: read the first line, then close the pipes.
-    const firstLine = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`no banner: ${output}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('\n')) {
-          clearTimeout(timer);
-          resolve(output.slice(0, output.indexOf('\n')));
-        }
-      });
-    });
+    const { child, url: listening, exited } = spawnServe(configPath);
+    // Like `| head -1`: the first line read, the pipes closed.
+    const url = await listening;
     child.stdout.destroy();
     child.stderr.destroy();
-    const url = /listening on (http:\/\/\S+)/.exec(firstLine)?.[1];
-    expect(url).toBeTruthy();
 
     // Requests whose rows the writer has not written yet (flush interval 60 s), and log lines into the broken pipe.
     for (let index = 0; index < 3; index++) {
