@@ -137,10 +137,13 @@ describe('request journal', () => {
     const now = Date.now();
     const seed = openDatabase(path);
     const insert = seed.prepare(
-      `INSERT INTO requests (id, created_at, endpoint, key_id, team, route, requested_model, model, provider, stream, status, latency_ms, input_tokens, output_tokens, cached_input_tokens, cost_usd, simulated, attempts, request_body)
-       VALUES (?, ?, 'chat', ?, NULL, 'auto', 'auto', 'm', 'p', 0, 200, 1, 10, 5, 0, ?, 1, 1, ?)`,
+      `INSERT INTO requests (id, created_at, endpoint, key_id, team, route, requested_model, model, provider, stream, status, latency_ms, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens, cost_usd, simulated, attempts, request_body)
+       VALUES (?, ?, 'chat', ?, NULL, 'auto', 'auto', 'm', 'p', 0, 200, 1, 10, 5, 0, 2, ?, 1, 1, ?)`,
     );
-    const attempt = seed.prepare(`INSERT INTO attempts VALUES (?, 1, 'm', 'p', 'm', ?, 200, NULL, NULL, 1, 1, 10, 5, 0, ?, 'upstream')`);
+    const attempt = seed.prepare(
+      `INSERT INTO attempts (request_id, attempt, model, provider, upstream_model, started_at, status, latency_ms, input_tokens, output_tokens, cached_input_tokens, cost_usd, usage_source)
+       VALUES (?, 1, 'm', 'p', 'm', ?, 200, 1, 10, 5, 0, ?, 'upstream')`,
+    );
     const body = 'x'.repeat(2000);
     seed.transaction(() => {
       // 3,000 rows from 40 to 10 days ago, 2,000 from the last day: about 10 MB of bodies.
@@ -180,7 +183,8 @@ describe('request journal', () => {
     const reports = new SpendReports(path, () => log.flush());
     const byKey = reports.spend('key');
     reports.close();
-    expect(byKey.find((row) => row.group === 'key_even')).toMatchObject({ requests: 2600 });
+    // Every token class too (the live rows have no reasoning tokens).
+    expect(byKey.find((row) => row.group === 'key_even')).toMatchObject({ requests: 2600, inputTokens: 26_000, reasoningTokens: 5000 });
     expect(byKey.find((row) => row.group === 'key_even')?.costUsd).toBeCloseTo(before.even + 0.1, 9);
     expect(byKey.find((row) => row.group === 'key_odd')?.requests).toBe(2500);
     log.close();
