@@ -23,6 +23,8 @@ export interface ExecutionContext {
 export interface AttemptControl {
   signal: AbortSignal;
   timeouts: Timeouts;
+  /** One side of a hedge race: settled the moment it loses (its signal aborts with hedge_lost). */
+  hedged?: boolean;
 }
 
 /** HTTP-like status we log for a call the client abandoned (nginx's convention). */
@@ -139,7 +141,7 @@ export class Executor {
     deployment: Deployment,
     context: ExecutionContext,
     attempts: AttemptRecord[],
-    signal: AbortSignal,
+    control: AttemptControl,
     call: (adapter: ProviderAdapter, attempt: AttemptRecord) => Promise<T>,
   ): Promise<T> {
     const adapter = this.adapterFor(deployment);
@@ -157,10 +159,11 @@ export class Executor {
           : { status: errorStatus(failure), usageSource: 'none', error: failure },
       );
     };
+    const signal = control.signal;
     const lostHedge = (): void => {
       if (signal.reason instanceof CallerAbortedError && signal.reason.code === 'hedge_lost') fail(signal.reason);
     };
-    signal.addEventListener('abort', lostHedge, { once: true });
+    if (control.hedged) signal.addEventListener('abort', lostHedge, { once: true });
     try {
       return await call(adapter, attempt);
     } catch (error) {
@@ -168,14 +171,14 @@ export class Executor {
       fail(failure);
       throw failure;
     } finally {
-      signal.removeEventListener('abort', lostHedge);
+      if (control.hedged) signal.removeEventListener('abort', lostHedge);
     }
   }
 
   complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<ChatResponse> {
     // Checked before the attempt starts: a request the upstream cannot express is no upstream call.
     noteUnsupported(this.adapterFor(deployment), request);
-    return this.attempt(request, model, deployment, context, attempts, control.signal, async (adapter, attempt) => {
+    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const response = await adapter.chat(request, this.callContext(deployment, context, control));
       const usage = response.usage;
       const outputText = usage ? '' : response.choices.map((choice) => (choice.text ?? '') + choice.toolCalls.map((call) => call.name + call.arguments).join('')).join('');
@@ -191,7 +194,7 @@ export class Executor {
    */
   openStream(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<OpenedStream> {
     noteUnsupported(this.adapterFor(deployment), request);
-    return this.attempt(request, model, deployment, context, attempts, control.signal, async (adapter, attempt) => {
+    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const parts = await adapter.chatStream(request, this.callContext(deployment, context, control));
       const rest = parts[Symbol.asyncIterator]();
       const head: StreamPart[] = [];
@@ -226,7 +229,7 @@ export class Executor {
   }
 
   embed(request: EmbeddingRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<EmbeddingResponse> {
-    return this.attempt(undefined, model, deployment, context, attempts, control.signal, async (adapter, attempt) => {
+    return this.attempt(undefined, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const response = await adapter.embed(request, this.callContext(deployment, context, control));
       const inputTokens = response.usage.inputTokens || request.input.reduce((sum, text) => sum + countTokens(text), 0);
       this.settle(attempt, model, { status: 200, usage: { inputTokens, outputTokens: 0 }, usageSource: response.usage.inputTokens ? 'upstream' : 'estimated' });
