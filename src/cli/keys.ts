@@ -113,7 +113,7 @@ export function runBudgets(values: Values, positionals: string[]): number {
   const [subcommand, id] = positionals;
   const path = config(values).store.sqlitePath;
   const log = new SqliteRequestLog({ path, flushIntervalMs: 1000, inline: true });
-  const ledger = new BudgetLedger(path, () => log.flush());
+  const ledger = new BudgetLedger(path, (query) => log.spend(query));
   try {
     switch (subcommand) {
       case 'create': {

@@ -4,12 +4,18 @@
  * the log is flushed) before exiting 0.
  */
 import { isLoopbackHost, loadConfig } from '../config/load.js';
+import { LogDestination } from '../core/log-destination.js';
 import { createLogger } from '../core/logger.js';
 import { countTokens } from '../core/tokens.js';
 import { startGateway, type RunningGateway } from '../server/start.js';
 import { CliError, portOption, UsageError } from './arguments.js';
 import { bannerLines } from './banner.js';
 import { VERSION } from './version.js';
+
+/** After SIGTERM, the process exits at most this long after the grace period, whatever hangs. */
+const SHUTDOWN_MARGIN_MS = 5000;
+/** How long shutdown waits for the gateway's own log lines to reach stdout. */
+const LOG_FLUSH_MS = 1000;
 
 export async function runServe(values: Record<string, string | boolean | undefined>): Promise<number> {
   const config = loadConfig({ ...(typeof values.config === 'string' ? { path: values.config } : {}), simulate: values.simulate === true });
@@ -18,7 +24,11 @@ export async function runServe(values: Record<string, string | boolean | undefin
   if (!isLoopbackHost(host) && config.server.apiKeys.length === 0 && !config.server.adminKey && !insecure) {
     throw new UsageError(`refusing to listen on ${host} without API keys: set server.api_keys in the config, or pass --insecure-no-auth`);
   }
-  const logger = createLogger();
+  // Logging never holds the gateway up: a reader that went away (`serve | head -1`, a dead
+  // log shipper) turns stdout writes into EPIPE errors, which are ignored.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const destination = new LogDestination(1);
+  const logger = createLogger({ destination });
   const port = values.port !== undefined ? portOption(values.port) : undefined;
   let running: RunningGateway;
   try {
@@ -33,9 +43,18 @@ export async function runServe(values: Record<string, string | boolean | undefin
   const shutdown = async (signal: string): Promise<void> => {
     if (exiting) return;
     exiting = true;
+    // Whatever happens below, the process ends: the grace period, then a little for the log.
+    setTimeout(() => {
+      try {
+        running.log.flush();
+      } finally {
+        process.exit(1);
+      }
+    }, config.server.shutdownGraceMs + SHUTDOWN_MARGIN_MS).unref();
     logger.info({ signal, inFlight: running.gateway.inFlight() }, 'draining');
     const result = await running.stop(config.server.shutdownGraceMs);
     logger.info(result, 'stopped');
+    await destination.flush(LOG_FLUSH_MS);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -45,7 +64,7 @@ export async function runServe(values: Record<string, string | boolean | undefin
     try {
       running.log.flush();
     } finally {
-      process.exit(1);
+      void destination.flush(LOG_FLUSH_MS).then(() => process.exit(1));
     }
   });
   process.on('unhandledRejection', (reason) => {

@@ -145,6 +145,19 @@ export interface ModelConfig {
 
 export type { RouteConfig } from './routes.js';
 
+export interface StoreSettings {
+  sqlitePath: string;
+  logContent: boolean;
+  flushIntervalMs: number;
+  /** Stored request and response bodies are cut to this many bytes (and marked truncated). */
+  maxLoggedBodyBytes: number;
+  /** What happens once rows cannot be written and the write buffer is full. */
+  onWriteFailure: 'keep_serving' | 'reject';
+  writeBufferBytes: number;
+  retentionDays: number | undefined;
+  maxSizeBytes: number | undefined;
+}
+
 export interface GatewayConfig {
   /** Where this config came from: a file path, or 'built-in defaults'. */
   source: string;
@@ -159,7 +172,7 @@ export interface GatewayConfig {
     insecureNoAuth: boolean;
     shutdownGraceMs: number;
   };
-  store: { sqlitePath: string; logContent: boolean; flushIntervalMs: number };
+  store: StoreSettings;
   providers: Map<string, ProviderConfig>;
   models: Map<string, ModelConfig>;
   routes: Map<string, RouteConfig>;
@@ -491,6 +504,11 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       sqlitePath: raw.store?.sqlite?.path ?? './.switchyard/switchyard.db',
       logContent: raw.store?.log_content ?? true,
       flushIntervalMs: raw.store?.flush_interval_ms ?? 50,
+      maxLoggedBodyBytes: raw.store?.max_logged_body_bytes ?? 64 * 1024,
+      onWriteFailure: raw.store?.on_write_failure ?? 'keep_serving',
+      writeBufferBytes: (raw.store?.write_buffer_mb ?? 64) * 1024 * 1024,
+      retentionDays: raw.store?.retention_days,
+      maxSizeBytes: raw.store?.max_size_mb !== undefined ? raw.store.max_size_mb * 1024 * 1024 : undefined,
     },
     providers,
     models,

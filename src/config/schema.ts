@@ -474,9 +474,25 @@ export const configSchema = z
           .strictObject({ path: z.string().min(1).describe('Default ./.switchyard/switchyard.db') })
           .optional(),
         log_content: z.boolean().optional().describe('Store request and response bodies in the log (default true).'),
-        flush_interval_ms: z.number().int().positive().optional().describe('How often batched log rows are written (default 50).'),
+        flush_interval_ms: z.number().int().positive().optional().describe('How often journaled log rows are written to the database, in batches (default 50).'),
+        max_logged_body_bytes: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('Stored request and response bodies are cut to this many bytes and marked truncated (default 65536; 0 keeps no bodies).'),
+        on_write_failure: z
+          .enum(['keep_serving', 'reject'])
+          .optional()
+          .describe(
+            'When log rows cannot be written and write_buffer_mb is full: keep_serving (default) refuses only requests under a budget and drops rows beyond the buffer, counted and alerted; reject refuses every API request with 503 until the log recovers.',
+          ),
+        write_buffer_mb: z.number().positive().optional().describe('Memory for rows the log cannot write yet (default 64).'),
+        retention_days: z.number().positive().optional().describe('Delete request rows older than this, in the background (their spend is kept per day for budgets and reports). Default: keep everything.'),
+        max_size_mb: z.number().positive().optional().describe('Delete the oldest request rows while the database holds more than this, in the background (spend kept per day). Default: no cap.'),
       })
-      .optional(),
+      .optional()
+      .describe('The request log: an embedded SQLite database fed through a crash-safe journal (see docs/request-log.md).'),
     providers: z.record(z.string().min(1), providerSchema).describe('Upstream providers by name.'),
     models: z.record(z.string().min(1), modelSchema).describe('Models clients can name, each with its deployments.'),
     routes: z.record(z.string().min(1), routeSchema).optional().describe('Named routes; `auto` is the default route.'),

@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'upstream_timeout'
   | 'upstream_connection_error'
   | 'shutting_down'
+  | 'request_log_unavailable'
   | 'internal_error';
 
 interface CodeInfo {
@@ -73,6 +74,7 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   upstream_timeout: { status: 504, type: 'timeout_error', retryable: true },
   upstream_connection_error: { status: 502, type: 'upstream_error', retryable: true },
   shutting_down: { status: 503, type: 'service_unavailable', retryable: true },
+  request_log_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
   internal_error: { status: 500, type: 'api_error', retryable: false },
 };
 

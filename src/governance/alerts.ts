@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger.js';
 import { openDatabase } from '../store/sqlite-schema.js';
 
 export interface AlertEvent {
-  type: 'budget_threshold' | 'error_rate' | 'eval_regression';
+  type: 'budget_threshold' | 'error_rate' | 'eval_regression' | 'request_log';
   /** Stable id of what is alerted on, e.g. `budget_ab12:0.8`. */
   alert: string;
   periodStart: number;
@@ -21,6 +21,8 @@ export class AlertNotifier {
   private readonly database: Database.Database;
   /** Webhook deliveries in flight (tests and shutdown can wait for them). */
   private readonly deliveries = new Set<Promise<void>>();
+  /** Alerts fired while the database could not record them (a full disk is itself alerted on). */
+  private readonly firedUnrecorded = new Set<string>();
 
   constructor(
     path: string,
@@ -33,8 +35,16 @@ export class AlertNotifier {
 
   /** Fire unless this alert already fired in this period; true when it fired. */
   fire(event: AlertEvent): boolean {
-    const inserted = this.database.prepare('INSERT OR IGNORE INTO alerts_fired (alert, period_start, fired_at) VALUES (?, ?, ?)').run(event.alert, event.periodStart, this.now());
-    if (inserted.changes === 0) return false;
+    const once = `${event.alert}\u0000${event.periodStart}`;
+    if (this.firedUnrecorded.has(once)) return false;
+    try {
+      const inserted = this.database.prepare('INSERT OR IGNORE INTO alerts_fired (alert, period_start, fired_at) VALUES (?, ?, ?)').run(event.alert, event.periodStart, this.now());
+      if (inserted.changes === 0) return false;
+    } catch (error) {
+      // Not recorded (disk full, database gone): still raised, once for this process.
+      this.firedUnrecorded.add(once);
+      this.logger.error({ alert: event.alert, err: error }, 'could not record that an alert fired; raising it anyway');
+    }
     this.logger.warn({ alert: event.alert, type: event.type, ...event.details }, event.message);
     if (this.webhookUrl) {
       const body = JSON.stringify({ type: event.type, alert: event.alert, message: event.message, period_start: new Date(event.periodStart).toISOString(), at: new Date(this.now()).toISOString(), ...event.details });

@@ -8,12 +8,15 @@
  * reservation fits, so spend can exceed a limit only by what one request costs beyond its
  * own estimate.
  *
- * Spend per scope and period starts from the request log (flushed first, so nothing
- * queued is missed) the first time a budget needs it, then follows every settled request.
+ * Spend per scope and period starts from the request log the first time a budget needs
+ * it (the log counts rows it has not written yet, so nothing recorded is missed; rows
+ * pruned by retention are counted from their daily roll-up), then follows every settled
+ * request.
  */
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../store/sqlite-schema.js';
+import type { Spend, SpendQuery } from '../store/types.js';
 
 export type BudgetScope = 'key' | 'team' | 'global';
 export type BudgetPeriod = 'day' | 'month' | 'total';
@@ -102,8 +105,8 @@ export class BudgetLedger {
 
   constructor(
     path: string,
-    /** Makes everything recorded so far visible in the database (the request log's flush). */
-    private readonly flushLog: () => void,
+    /** Spend in the request log (the log's spend()). */
+    private readonly spendOf: (query: SpendQuery) => Spend,
     private readonly now: () => number = Date.now,
   ) {
     this.database = openDatabase(path);
@@ -156,13 +159,9 @@ export class BudgetLedger {
     const key = `${budget.scope}\u0000${budget.scopeId ?? ''}\u0000${start}`;
     let entry = this.spend.get(key);
     if (!entry) {
-      this.flushLog();
-      const where = budget.scope === 'global' ? '' : budget.scope === 'key' ? 'AND key_id = ?' : 'AND team = ?';
-      const parameters: (string | number)[] = [start, ...(budget.scope === 'global' ? [] : [budget.scopeId ?? ''])];
-      const row = this.database
-        .prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS usd, COALESCE(SUM(input_tokens + output_tokens), 0) AS tokens FROM requests WHERE created_at >= ? ${where}`)
-        .get(...parameters) as { usd: number; tokens: number };
-      entry = { usd: row.usd, tokens: row.tokens, reservedUsd: 0, reservedTokens: 0 };
+      const scopeId = budget.scopeId ?? '';
+      const spent = this.spendOf({ since: start, ...(budget.scope === 'key' ? { keyId: scopeId } : budget.scope === 'team' ? { team: scopeId } : {}) });
+      entry = { usd: spent.usd, tokens: spent.tokens, reservedUsd: 0, reservedTokens: 0 };
       this.spend.set(key, entry);
     }
     return entry;

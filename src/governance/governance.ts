@@ -9,7 +9,7 @@ import type { GatewayConfig, ModelConfig } from '../config/load.js';
 import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ChatRequest } from '../core/types.js';
-import type { RequestRecord } from '../store/types.js';
+import type { RequestLog, RequestRecord } from '../store/types.js';
 import { AlertNotifier, ErrorRateWatch } from './alerts.js';
 import { BudgetLedger, periodStart, describeBudget, type BudgetDenial, type Caller, type Reservation } from './budgets.js';
 import { KeyStore, keyState, KEY_PREFIX, type VirtualKey } from './keys.js';
@@ -55,14 +55,14 @@ export class Governance {
 
   constructor(
     private readonly config: GatewayConfig,
-    flushLog: () => void,
+    private readonly log: Pick<RequestLog, 'spend' | 'flush' | 'saturated'>,
     logger: Logger,
   ) {
     const path = config.store.sqlitePath;
     this.keys = new KeyStore(path);
-    this.budgets = new BudgetLedger(path, flushLog);
+    this.budgets = new BudgetLedger(path, (query) => log.spend(query));
     this.alerts = new AlertNotifier(path, logger, config.governance.webhookUrl);
-    this.reports = new SpendReports(path, flushLog);
+    this.reports = new SpendReports(path, () => log.flush());
     this.errorRate = config.governance.errorRate ? new ErrorRateWatch(config.governance.errorRate, this.alerts) : undefined;
   }
 
@@ -133,6 +133,12 @@ export class Governance {
     if (isDenial(reservation)) {
       this.limiter.release(admission, 0);
       throw new GatewayError('budget_exceeded', reservation.message, reservation.retryAfterSeconds !== undefined ? { retryAfterSeconds: reservation.retryAfterSeconds } : {});
+    }
+    // A budget must see this request's cost after a restart too: not while its row could be dropped.
+    if (reservation.entries.length > 0 && this.log.saturated()) {
+      this.budgets.settle(reservation, caller, 0, 0);
+      this.limiter.release(admission, 0);
+      throw new GatewayError('request_log_unavailable', 'The request log cannot be written at the moment and its buffer is full; requests under a budget are refused until it recovers.', { retryAfterSeconds: 5 });
     }
     return { caller, reservation, admission };
   }

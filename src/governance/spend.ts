@@ -19,6 +19,17 @@ const GROUP_COLUMN: Record<SpendGrouping, string> = {
   day: "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
 };
 
+/** The same groups in spend_rollup (rows pruned by retention; '' stands for none there). */
+const ROLLUP_COLUMN: Record<SpendGrouping, string> = {
+  key: "NULLIF(key_id, '')",
+  team: "NULLIF(team, '')",
+  route: "NULLIF(route, '')",
+  model: "NULLIF(model, '')",
+  day: "strftime('%Y-%m-%d', day / 1000, 'unixepoch')",
+};
+
+const DAY_MS = 86_400_000;
+
 /** Tokens by class (TokenCounts: totals and their parts), cost and requests of one group. */
 export interface SpendRow extends TokenCounts {
   group: string | null;
@@ -26,8 +37,8 @@ export interface SpendRow extends TokenCounts {
   costUsd: number;
 }
 
-/** SUM() of every token column under its TokenCounts name. */
-const TOKEN_SUMS = [
+/** Every token column with its TokenCounts name (requests and spend_rollup have them all). */
+const TOKEN_COLUMN_NAMES = [
   ['input_tokens', 'inputTokens'],
   ['output_tokens', 'outputTokens'],
   ['cached_input_tokens', 'cachedInputTokens'],
@@ -36,9 +47,11 @@ const TOKEN_SUMS = [
   ['audio_input_tokens', 'audioInputTokens'],
   ['image_input_tokens', 'imageInputTokens'],
   ['reasoning_tokens', 'reasoningTokens'],
-]
-  .map(([column, name]) => `SUM(${column}) AS ${name}`)
-  .join(', ');
+] as const;
+
+/** SUM() of every token column under its TokenCounts name. */
+const TOKEN_SUMS = TOKEN_COLUMN_NAMES.map(([column, name]) => `SUM(${column}) AS ${name}`).join(', ');
+const TOKEN_COLUMNS = TOKEN_COLUMN_NAMES.map(([column]) => column).join(', ');
 
 export interface SavingsRow {
   route: string | null;
@@ -81,16 +94,39 @@ export class SpendReports {
     return { where: clauses.join(' AND '), parameters };
   }
 
+  /** Spend grouped by key, team, route, model or day; rows pruned by retention count by the day they fall on. */
   spend(grouping: SpendGrouping, range: TimeRange = {}, filter: { keyId?: string } = {}): SpendRow[] {
     this.flushLog();
     const { where, parameters } = this.range(range, filter.keyId !== undefined ? 'key_id = ?' : '');
     if (filter.keyId !== undefined) parameters.push(filter.keyId);
+    const rolled = this.rollupRange(range, filter.keyId);
     return this.database
       .prepare(
-        `SELECT ${GROUP_COLUMN[grouping]} AS "group", COUNT(*) AS requests, ${TOKEN_SUMS}, SUM(cost_usd) AS costUsd
-         FROM requests WHERE ${where} GROUP BY 1 ORDER BY costUsd DESC, 1`,
+        `SELECT grp AS "group", SUM(requests) AS requests, ${TOKEN_SUMS}, SUM(cost_usd) AS costUsd FROM (
+           SELECT ${GROUP_COLUMN[grouping]} AS grp, 1 AS requests, ${TOKEN_COLUMNS}, cost_usd FROM requests WHERE ${where}
+           UNION ALL
+           SELECT ${ROLLUP_COLUMN[grouping]}, requests, ${TOKEN_COLUMNS}, cost_usd FROM spend_rollup WHERE ${rolled.where}
+         ) GROUP BY 1 ORDER BY costUsd DESC, 1`,
       )
-      .all(...parameters) as SpendRow[];
+      .all(...parameters, ...rolled.parameters) as SpendRow[];
+  }
+
+  private rollupRange(range: TimeRange, keyId: string | undefined): { where: string; parameters: (string | number)[] } {
+    const clauses = ['1 = 1'];
+    const parameters: (string | number)[] = [];
+    if (range.since !== undefined) {
+      clauses.push('day >= ?');
+      parameters.push(Math.floor(range.since / DAY_MS) * DAY_MS);
+    }
+    if (range.until !== undefined) {
+      clauses.push('day < ?');
+      parameters.push(range.until);
+    }
+    if (keyId !== undefined) {
+      clauses.push('key_id = ?');
+      parameters.push(keyId);
+    }
+    return { where: clauses.join(' AND '), parameters };
   }
 
   /**

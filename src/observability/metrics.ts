@@ -7,9 +7,10 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import type { DeploymentLoad } from '../resilience/load-balancer.js';
-import type { AttemptRecord, RequestRecord } from '../store/types.js';
+import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
 
 const CIRCUIT_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+const LOG_WRITING_VALUE = { ok: 0, database_failing: 1, journal_failing: 2 } as const;
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -23,7 +24,7 @@ export class GatewayMetrics {
   private readonly guardVerdicts: Counter<'guard' | 'type' | 'action' | 'phase'>;
   private readonly decisions: Counter<'route' | 'strategy' | 'category' | 'variant' | 'model' | 'status'>;
 
-  constructor(sources: { breakers: CircuitBreakers | undefined; load: DeploymentLoad }) {
+  constructor(sources: { breakers: CircuitBreakers | undefined; load: DeploymentLoad; log?: Pick<RequestLog, 'health'> }) {
     const registers = [this.registry];
     this.requests = new Counter({ name: 'switchyard_requests_total', help: 'Client requests by endpoint, route, serving model and HTTP status.', labelNames: ['endpoint', 'route', 'model', 'status'], registers });
     this.latency = new Histogram({
@@ -58,6 +59,8 @@ export class GatewayMetrics {
     });
     const breakers = sources.breakers;
     const load = sources.load;
+    const log = sources.log;
+    if (log) this.requestLogMetrics(log);
     new Gauge({
       name: 'switchyard_circuit_state',
       help: 'Circuit breaker state per deployment: 0 closed, 1 half-open, 2 open.',
@@ -86,6 +89,44 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         for (const entry of load.snapshot()) if (entry.ewmaTtftMs !== null) this.set({ deployment: `${entry.provider}/${entry.upstreamModel}` }, entry.ewmaTtftMs / 1000);
+      },
+    });
+  }
+
+  /** The request log's writing, read from it when Prometheus scrapes. */
+  private requestLogMetrics(log: Pick<RequestLog, 'health'>): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'switchyard_request_log_writing',
+      help: 'Request log writing: 0 ok, 1 the database cannot be written (rows wait in the journal), 2 the journal cannot be written (rows wait in memory).',
+      registers,
+      collect() {
+        this.set(LOG_WRITING_VALUE[log.health().writing]);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_request_log_unwritten_rows',
+      help: 'Requests recorded and not yet in the database.',
+      registers,
+      collect() {
+        this.set(log.health().unwrittenRows);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_request_log_buffered_bytes',
+      help: 'Memory used for request log rows not yet written, against store.write_buffer_mb.',
+      registers,
+      collect() {
+        this.set(log.health().bufferedBytes);
+      },
+    });
+    new Counter({
+      name: 'switchyard_request_log_dropped_rows_total',
+      help: 'Request log rows dropped because writing failed and the write buffer was full.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(log.health().droppedRows);
       },
     });
   }

@@ -147,15 +147,15 @@ export async function withFailover<T>(primary: ModelConfig, call: AttemptCall<T>
   let calls = 0;
 
   const override = options.timeouts && Object.keys(options.timeouts).length > 0 ? options.timeouts : undefined;
-  const control = (deployment: Deployment, signal: AbortSignal): AttemptControl => {
+  const control = (deployment: Deployment, signal: AbortSignal, hedged: boolean): AttemptControl => {
     const timeouts = override ? { ...deployment.timeouts, ...override } : deployment.timeouts;
     // The first call of a request whose deadline is no shorter than total_ms needs no cut (the common case allocates nothing).
-    if (calls === 0 && deadlineMs >= timeouts.totalMs) return { signal, timeouts };
+    if (calls === 0 && deadlineMs >= timeouts.totalMs && !hedged) return { signal, timeouts };
     const left = deadlineAt - now();
-    return { signal, timeouts: left < timeouts.totalMs ? { ...timeouts, totalMs: Math.max(1, left) } : timeouts };
+    return { signal, timeouts: left < timeouts.totalMs ? { ...timeouts, totalMs: Math.max(1, left) } : timeouts, ...(hedged ? { hedged } : {}) };
   };
-  const tracked = async (model: ModelConfig, deployment: Deployment, signal: AbortSignal): Promise<T> => {
-    const attemptControl = control(deployment, signal);
+  const tracked = async (model: ModelConfig, deployment: Deployment, signal: AbortSignal, hedged = false): Promise<T> => {
+    const attemptControl = control(deployment, signal, hedged);
     calls++;
     try {
       const value = await call(model, deployment, attemptControl);
@@ -184,8 +184,8 @@ export async function withFailover<T>(primary: ModelConfig, call: AttemptCall<T>
           if (backup) {
             const after = hedgeThresholdMs(model.hedge, options.load, deployment);
             return await raceHedged(
-              { model, deployment, start: (signal) => tracked(model, deployment, signal) },
-              { model: backup.model, deployment: backup.deployment, start: (signal) => tracked(backup.model, backup.deployment, signal) },
+              { model, deployment, start: (signal) => tracked(model, deployment, signal, true) },
+              { model: backup.model, deployment: backup.deployment, start: (signal) => tracked(backup.model, backup.deployment, signal, true) },
               { afterMs: after, signal: options.signal, ...(options.discard ? { discard: options.discard } : {}), ...(options.onHedge ? { onHedge: options.onHedge } : {}) },
             );
           }

@@ -23,6 +23,8 @@ export interface ExecutionContext {
 export interface AttemptControl {
   signal: AbortSignal;
   timeouts: Timeouts;
+  /** One side of a hedge race: settled the moment it loses (its signal aborts with hedge_lost). */
+  hedged?: boolean;
 }
 
 /** HTTP-like status we log for a call the client abandoned (nginx's convention). */
@@ -129,7 +131,9 @@ export class Executor {
   /**
    * Runs one upstream call as one attempt record; `call` settles a success, and a
    * failure is recorded here with its status and cause, then rethrown. A call cancelled
-   * because its hedge twin won is billed for the prompt it sent.
+   * because its hedge twin won is billed for the prompt it sent, and settled the moment it
+   * is cancelled: the winner's answer (and the request's row, committed before its last
+   * byte) must not wait for the loser's connection to wind down.
    */
   private async attempt<T>(
     request: ChatRequest | undefined,
@@ -137,6 +141,7 @@ export class Executor {
     deployment: Deployment,
     context: ExecutionContext,
     attempts: AttemptRecord[],
+    control: AttemptControl,
     call: (adapter: ProviderAdapter, attempt: AttemptRecord) => Promise<T>,
   ): Promise<T> {
     const adapter = this.adapterFor(deployment);
@@ -144,10 +149,7 @@ export class Executor {
     attempts.push(attempt);
     this.running.set(attempt, deployment);
     this.load.begin(deployment);
-    try {
-      return await call(adapter, attempt);
-    } catch (error) {
-      const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
+    const fail = (failure: GatewayError | CallerAbortedError): void => {
       const billPrompt = failure instanceof CallerAbortedError && failure.code === 'hedge_lost' && request;
       this.settle(
         attempt,
@@ -156,14 +158,27 @@ export class Executor {
           ? { status: errorStatus(failure), usage: estimateUsage(request, ''), usageSource: 'estimated', error: failure }
           : { status: errorStatus(failure), usageSource: 'none', error: failure },
       );
+    };
+    const signal = control.signal;
+    const lostHedge = (): void => {
+      if (signal.reason instanceof CallerAbortedError && signal.reason.code === 'hedge_lost') fail(signal.reason);
+    };
+    if (control.hedged) signal.addEventListener('abort', lostHedge, { once: true });
+    try {
+      return await call(adapter, attempt);
+    } catch (error) {
+      const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
+      fail(failure);
       throw failure;
+    } finally {
+      if (control.hedged) signal.removeEventListener('abort', lostHedge);
     }
   }
 
   complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<ChatResponse> {
     // Checked before the attempt starts: a request the upstream cannot express is no upstream call.
     noteUnsupported(this.adapterFor(deployment), request);
-    return this.attempt(request, model, deployment, context, attempts, async (adapter, attempt) => {
+    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const response = await adapter.chat(request, this.callContext(deployment, context, control));
       const usage = response.usage;
       const outputText = usage ? '' : response.choices.map((choice) => (choice.text ?? '') + choice.toolCalls.map((call) => call.name + call.arguments).join('')).join('');
@@ -179,7 +194,7 @@ export class Executor {
    */
   openStream(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<OpenedStream> {
     noteUnsupported(this.adapterFor(deployment), request);
-    return this.attempt(request, model, deployment, context, attempts, async (adapter, attempt) => {
+    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const parts = await adapter.chatStream(request, this.callContext(deployment, context, control));
       const rest = parts[Symbol.asyncIterator]();
       const head: StreamPart[] = [];
@@ -214,7 +229,7 @@ export class Executor {
   }
 
   embed(request: EmbeddingRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<EmbeddingResponse> {
-    return this.attempt(undefined, model, deployment, context, attempts, async (adapter, attempt) => {
+    return this.attempt(undefined, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const response = await adapter.embed(request, this.callContext(deployment, context, control));
       const inputTokens = response.usage.inputTokens || request.input.reduce((sum, text) => sum + countTokens(text), 0);
       this.settle(attempt, model, { status: 200, usage: { inputTokens, outputTokens: 0 }, usageSource: response.usage.inputTokens ? 'upstream' : 'estimated' });

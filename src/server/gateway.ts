@@ -84,6 +84,40 @@ function expectMethodOn(method: string, path: string, allowed: string): void {
   if (method !== allowed) throw new GatewayError('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed}.`);
 }
 
+/**
+ * The request log failing is alerted on (once per episode: writes failing, rows dropped),
+ * besides readiness and /metrics saying so.
+ */
+function watchRequestLog(log: RequestLog, governance: Governance, logger: Logger): void {
+  let failingSince: number | undefined;
+  let droppedSince: number | undefined;
+  log.watch((health) => {
+    if (health.writing === 'ok') failingSince = undefined;
+    else if (failingSince === undefined) {
+      failingSince = Date.now();
+      governance.alerts.fire({
+        type: 'request_log',
+        alert: 'request_log:failing',
+        periodStart: failingSince,
+        message: `the request log cannot be written (${health.writing === 'journal_failing' ? 'journal' : 'database'}): ${health.error ?? 'unknown error'}; rows are kept and written when it recovers`,
+        details: { writing: health.writing, error: health.error, unwritten_rows: health.unwrittenRows },
+      });
+    }
+    if (health.droppedRows > 0 && droppedSince === undefined) {
+      droppedSince = Date.now();
+      governance.alerts.fire({
+        type: 'request_log',
+        alert: 'request_log:dropped',
+        periodStart: droppedSince,
+        message: `request log rows are being dropped: writing fails and the write buffer (store.write_buffer_mb) is full`,
+        details: { dropped_rows: health.droppedRows, error: health.error },
+      });
+    }
+    if (health.writing === 'ok' && health.heldRows === 0) droppedSince = undefined;
+    logger.debug({ requestLog: health }, 'request log health changed');
+  });
+}
+
 export function createGateway(dependencies: GatewayDependencies): Gateway {
   const { config, log, logger } = dependencies;
   const client = new UpstreamClient();
@@ -92,7 +126,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const breakerPolicy = config.resilience.circuitBreaker;
   const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
   const load = new DeploymentLoad();
-  const metrics = new GatewayMetrics({ breakers, load });
+  const metrics = new GatewayMetrics({ breakers, load, log });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());
   const router = new Router(config, resolver, {
@@ -100,12 +134,13 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     latencyP95: (model) => observedLatencyP95(load, model) ?? model.latencyP95Ms,
     quality: (model, category) => qualityEstimates.quality(model, category),
   });
-  const governance = new Governance(config, () => log.flush(), logger);
+  const governance = new Governance(config, log, logger);
   const guards = config.guards
     ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy, (name) =>
         logger.warn(`a virtual key names guard policy "${name}", which the config does not define; the default policy applies to it`),
       )
     : undefined;
+  watchRequestLog(log, governance, logger);
   const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, executor: new Executor(adapters, load) };
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
@@ -172,28 +207,49 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       return;
     }
     if (path === '/health/ready') {
+      const logHealth = log.health();
+      // Not ready when new requests would be refused: draining, or the log cannot take rows and the config says reject.
+      const refusing = draining || (logHealth.saturated && config.store.onWriteFailure === 'reject');
       const body = JSON.stringify({
-        status: draining ? 'draining' : 'ready',
+        status: draining ? 'draining' : refusing ? 'request_log_unavailable' : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 ? 'degraded' : 'ready',
         simulated: config.simulatedOnly,
         providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
         in_flight: active.size,
         open_circuits: breakers?.snapshot() ?? [],
         deployments: load.snapshot(),
+        request_log: {
+          writing: logHealth.writing,
+          error: logHealth.error,
+          unwritten_rows: logHealth.unwrittenRows,
+          held_rows: logHealth.heldRows,
+          buffered_bytes: logHealth.bufferedBytes,
+          max_buffered_bytes: logHealth.maxBufferedBytes,
+          dropped_rows: logHealth.droppedRows,
+          on_write_failure: config.store.onWriteFailure,
+        },
       });
-      sendJson(exchange.response, draining ? 503 : 200, body);
+      sendJson(exchange.response, refusing ? 503 : 200, body);
       return;
     }
     if (draining) throw new GatewayError('shutting_down', 'The gateway is shutting down; retry on another replica.', { retryAfterSeconds: 1 });
     const apiPath = path.startsWith('/v1/') ? path.slice(3) : path;
     const expectMethod = (allowed: string): void => expectMethodOn(method, path, allowed);
+    /** store.on_write_failure: reject — no model call while its row could not be kept. */
+    const expectLogWritable = (): void => {
+      if (config.store.onWriteFailure === 'reject' && log.saturated()) {
+        throw new GatewayError('request_log_unavailable', 'The request log cannot be written at the moment and its buffer is full (store.on_write_failure: reject); retry later.', { retryAfterSeconds: 5 });
+      }
+    };
     switch (apiPath) {
       case '/chat/completions':
         expectMethod('POST');
         authenticate(exchange);
+        expectLogWritable();
         return handleChat(exchange, services, openAIChatFormat);
       case '/messages':
         expectMethod('POST');
         authenticate(exchange);
+        expectLogWritable();
         return handleChat(exchange, services, anthropicMessagesFormat);
       case '/feedback':
         expectMethod('POST');
@@ -206,6 +262,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       case '/embeddings':
         expectMethod('POST');
         authenticate(exchange);
+        expectLogWritable();
         return handleEmbeddings(exchange, services);
       case '/models':
         expectMethod('GET');

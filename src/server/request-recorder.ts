@@ -43,6 +43,7 @@ export class RequestRecorder {
     this.guarded('keeping guard verdicts', () => {
       if (this.guards) recordGuards(this.guards, record);
     });
+    capBodies(record, services.config.store.maxLoggedBodyBytes);
     totalAttempts(record, attempts);
     record.latencyMs = elapsedMs(this.exchange);
     // Before the row is recorded: budgets count this request exactly once (see governance/budgets.ts).
@@ -57,6 +58,26 @@ export class RequestRecorder {
     } catch (error) {
       this.services.logger.error({ err: error, requestId: this.record.id }, `${what} failed; the request is logged all the same`);
     }
+  }
+}
+
+/**
+ * Stored bodies are cut to `store.max_logged_body_bytes` (UTF-8), ending in a marker, with
+ * each cut body's full size in details.truncated: a 12 MB prompt costs the log 64 KiB.
+ */
+export function capBodies(record: RequestRecord, maxBytes: number): void {
+  for (const [field, name] of [
+    ['requestBody', 'request_body'],
+    ['responseBody', 'response_body'],
+  ] as const) {
+    const text = record[field];
+    // A UTF-16 unit is at most 3 UTF-8 bytes: most bodies are known to fit without counting.
+    if (text === null || text.length * 3 <= maxBytes) continue;
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= maxBytes) continue;
+    const kept = Buffer.from(text.slice(0, maxBytes)).subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
+    record[field] = maxBytes > 0 ? `${kept}…[truncated: ${bytes} bytes in all]` : null;
+    ((record.details ??= {}).truncated ??= {})[name] = bytes;
   }
 }
 

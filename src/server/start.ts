@@ -57,6 +57,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     new SqliteRequestLog({
       path: config.store.sqlitePath,
       flushIntervalMs: config.store.flushIntervalMs,
+      maxBufferedBytes: config.store.writeBufferBytes,
+      retention: { retentionDays: config.store.retentionDays, maxSizeBytes: config.store.maxSizeBytes },
       onWriterError: (message) => logger.error({ path: config.store.sqlitePath }, message),
     });
   const schedules = options.schedules !== false ? config.eval.schedules : [];

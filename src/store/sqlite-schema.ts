@@ -4,10 +4,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord } from './types.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** The token-class columns after cached_input_tokens, in the order they were added (at the end of both tables). */
-const TOKEN_CLASS_COLUMNS = ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens'] as const;
+export const TOKEN_CLASS_COLUMNS = ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens'] as const;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE requests (
@@ -113,6 +113,26 @@ const MIGRATIONS: string[] = [
   ['requests', 'attempts']
     .map((table) => TOKEN_CLASS_COLUMNS.map((column) => `ALTER TABLE ${table} ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0;`).join('\n'))
     .join('\n'),
+  // How far each request journal is written (in the same transaction as its rows), and the
+  // spend of rows pruned by retention, per day, so budgets and spend reports keep counting it.
+  `CREATE TABLE journal_position (
+     journal TEXT PRIMARY KEY,
+     seq INTEGER NOT NULL
+   );
+   CREATE TABLE spend_rollup (
+     day INTEGER NOT NULL,
+     key_id TEXT NOT NULL,
+     team TEXT NOT NULL,
+     route TEXT NOT NULL,
+     model TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cached_input_tokens INTEGER NOT NULL,
+${TOKEN_CLASS_COLUMNS.map((column) => `     ${column} INTEGER NOT NULL,`).join('\n')}
+     cost_usd REAL NOT NULL,
+     PRIMARY KEY (day, key_id, team, route, model)
+   );`,
 ];
 
 export interface PendingRow {
@@ -141,11 +161,19 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
   return database;
 }
 
-/** A function that writes one batch in one transaction. */
-export function batchWriter(database: Database.Database): (batch: PendingRow[]) => void {
+/** Where a batch ends in its journal: recorded with the batch, in the same transaction. */
+export interface JournalPosition {
+  journal: string;
+  seq: number;
+}
+
+/** A function that writes one batch (and how far into its journal it reaches) in one transaction. */
+export function batchWriter(database: Database.Database): (batch: readonly PendingRow[], position?: JournalPosition) => void {
+  const savePosition = database.prepare('INSERT INTO journal_position (journal, seq) VALUES (?, ?) ON CONFLICT (journal) DO UPDATE SET seq = excluded.seq');
   const insertRequest = database.prepare(`INSERT OR REPLACE INTO requests VALUES (${Array.from({ length: 30 }, () => '?').join(', ')})`);
   const insertAttempt = database.prepare(`INSERT OR REPLACE INTO attempts VALUES (${Array.from({ length: 21 }, () => '?').join(', ')})`);
-  return database.transaction((batch: PendingRow[]) => {
+  return database.transaction((batch: readonly PendingRow[], position?: JournalPosition) => {
+    if (position) savePosition.run(position.journal, position.seq);
     // Positional parameters in column order: measurably cheaper than named ones.
     for (const { request: r, attempts } of batch) {
       insertRequest.run(

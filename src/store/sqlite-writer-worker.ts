@@ -1,42 +1,108 @@
 /**
- * The request log's writer thread: SQLite transactions and WAL checkpoints (which fsync)
- * happen here, never on the gateway's event loop. After each batch it publishes the
- * batch's sequence number in shared memory, so the main thread can wait for it
- * synchronously (Atomics.wait) on shutdown or a fatal error.
+ * The request log's writer thread: tails the request journals into SQLite (SqliteSink)
+ * and prunes by retention (Retention), so neither inserts, deletes nor WAL checkpoints
+ * (which fsync) touch the gateway's event loop. It publishes how far this process's
+ * journal is written, and whether writing is failing, in shared memory, so the main
+ * thread can wait for it synchronously (Atomics.wait) on shutdown; it reports the same by
+ * message for the spend summary, readiness, metrics and alerts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { batchWriter, openDatabase, type PendingRow } from './sqlite-schema.js';
+import { openDatabase } from './sqlite-schema.js';
+import { Retention } from './sqlite-retention.js';
+import { SqliteSink } from './sqlite-sink.js';
+import { FAILING_SLOT, WRITTEN_SLOT, type WriterData, type WriterMessage, type WriterReply } from './writer-protocol.js';
 
-export type WriterMessage = { type: 'batch'; seq: number; rows: PendingRow[] } | { type: 'close' };
-export type WriterReply = { type: 'ready' } | { type: 'written'; seq: number } | { type: 'failed'; seq: number; message: string };
+const MAX_RETRY_MS = 2000;
+/** How often retention runs (and abandoned journals are looked for). */
+const HOUSEKEEPING_MS = 10_000;
 
-const { path, written } = workerData as { path: string; written: Int32Array };
+const data = workerData as WriterData;
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker must run as a worker thread');
 
-const database = openDatabase(path);
-const write = batchWriter(database);
-/** Rows of batches that failed (disk full, locked too long): retried with the next batch. */
-let retry: PendingRow[] = [];
+const database = openDatabase(data.path);
+const sink = new SqliteSink(database, {
+  root: data.root,
+  own: data.journal,
+  onWritten: (journal, seq) => {
+    if (journal === data.journal) {
+      Atomics.store(data.shared, WRITTEN_SLOT, BigInt(seq));
+      Atomics.notify(data.shared, WRITTEN_SLOT);
+    }
+    port.postMessage({ type: 'written', journal, seq } satisfies WriterReply);
+  },
+  onCorrupt: (message) => port.postMessage({ type: 'warning', message } satisfies WriterReply),
+});
+const retention = new Retention(database, data.retention);
+
+let failing = false;
+let delay = 0;
+let retry: NodeJS.Timeout | undefined;
+let closed = false;
+
+/** Write what the journals hold; when that fails, try again with backoff until it works. */
+function drain(): void {
+  try {
+    sink.drain();
+    delay = 0;
+    if (failing) {
+      failing = false;
+      Atomics.store(data.shared, FAILING_SLOT, 0n);
+      port?.postMessage({ type: 'recovered' } satisfies WriterReply);
+    }
+  } catch (error) {
+    if (!failing) {
+      failing = true;
+      Atomics.store(data.shared, FAILING_SLOT, 1n);
+      port?.postMessage({ type: 'failed', message: (error as Error).message } satisfies WriterReply);
+    }
+    // Wake a flush() waiting for rows that cannot be written now.
+    Atomics.notify(data.shared, WRITTEN_SLOT);
+    delay = Math.min(Math.max(delay * 2, 100), MAX_RETRY_MS);
+    if (!retry && !closed) {
+      retry = setTimeout(() => {
+        retry = undefined;
+        drain();
+      }, delay);
+    }
+  }
+}
+
+/** Retention in small steps, each its own transaction, with the journal drained between them. */
+function housekeeping(): void {
+  if (closed) return;
+  try {
+    sink.discover();
+    drain();
+  } catch (error) {
+    port?.postMessage({ type: 'warning', message: `looking for abandoned journals failed: ${(error as Error).message}` } satisfies WriterReply);
+  }
+  const step = (): void => {
+    if (closed) return;
+    let deleted = 0;
+    try {
+      deleted = retention.active && !failing ? retention.pruneStep(Date.now()) : 0;
+    } catch (error) {
+      port?.postMessage({ type: 'warning', message: `pruning the request log failed (will retry): ${(error as Error).message}` } satisfies WriterReply);
+    }
+    if (deleted > 0) setImmediate(step);
+    else setTimeout(housekeeping, HOUSEKEEPING_MS).unref();
+  };
+  step();
+}
 
 port.on('message', (message: WriterMessage) => {
-  if (message.type === 'close') {
-    database.close();
-    port.close();
+  if (message.type === 'wake') {
+    drain();
     return;
   }
-  const rows = retry.length > 0 ? retry.concat(message.rows) : message.rows;
-  try {
-    write(rows);
-    retry = [];
-    Atomics.store(written, 0, message.seq);
-    Atomics.notify(written, 0);
-    port.postMessage({ type: 'written', seq: message.seq } satisfies WriterReply);
-  } catch (error) {
-    retry = rows;
-    Atomics.store(written, 1, message.seq);
-    Atomics.notify(written, 0);
-    port.postMessage({ type: 'failed', seq: message.seq, message: (error as Error).message } satisfies WriterReply);
-  }
+  closed = true;
+  clearTimeout(retry);
+  drain();
+  sink.close();
+  database.close();
+  port.close();
 });
-port.postMessage({ type: 'ready' } satisfies WriterReply);
+
+drain();
+housekeeping();

@@ -1,5 +1,8 @@
 /** What the request log keeps: one row per client request, one per upstream attempt. */
 import type { TokenCounts } from '../core/types.js';
+import type { Spend, SpendQuery } from './unwritten-spend.js';
+
+export type { Spend, SpendQuery };
 
 /** Tokens by class (TokenCounts): what the call was billed for. */
 export interface AttemptRecord extends TokenCounts {
@@ -53,6 +56,8 @@ export interface RequestDetails {
   hedges?: { afterMs: number; primary: string; backup: string; winner: string }[];
   seams?: { atChar: number; atToken: number; fromAttempt: number; toAttempt: number; fromModel: string; toModel: string; cause: string; method: string }[];
   guards?: GuardVerdict[];
+  /** Bodies cut to store.max_logged_body_bytes: their full size in bytes. */
+  truncated?: { request_body?: number; response_body?: number };
 }
 
 /** One guard verdict: what was found and what was done, with where (never the value). */
@@ -99,11 +104,41 @@ export interface FeedbackSummary {
   scoreSum: number;
 }
 
+/** How the log's writing goes, for readiness, metrics and alerts. */
+export interface RequestLogHealth {
+  /** ok; database_failing: rows wait in the journal; journal_failing: rows wait in memory. */
+  writing: 'ok' | 'database_failing' | 'journal_failing';
+  /** The last write error while failing. */
+  error: string | null;
+  /** Rows recorded and not yet in the database. */
+  unwrittenRows: number;
+  /** Of those, rows held in memory because the journal could not take them. */
+  heldRows: number;
+  /** Memory used for rows not yet written, against the bound. */
+  bufferedBytes: number;
+  maxBufferedBytes: number;
+  /** Rows dropped because writing failed and the memory bound was reached (reported, never silent). */
+  droppedRows: number;
+  /** Writing fails and the memory bound is reached: rows recorded now may be dropped. */
+  saturated: boolean;
+}
+
 export interface RequestLog {
-  /** Queue a request and its attempts; written in the next batch, off the request path. */
+  /**
+   * Record a request and its attempts. Durable when it returns (journaled), unless the
+   * journal cannot be written (then held in memory, see health()); written to the
+   * database in the next batch, off the request path.
+   */
   record(request: RequestRecord, attempts: AttemptRecord[]): void;
-  /** Write everything queued now (synchronous). */
-  flush(): void;
+  /** Write everything recorded so far now (synchronous, bounded); false when writing fails at the moment. */
+  flush(): boolean;
+  /** Spend since a time for a key, a team or everyone, counting rows not written yet. */
+  spend(query: SpendQuery): Spend;
+  health(): RequestLogHealth;
+  /** Whether rows may be dropped now (writing fails and the memory bound is reached). Cheap. */
+  saturated(): boolean;
+  /** Called whenever health changes (failing, recovered, rows dropped). */
+  watch(listener: (health: RequestLogHealth) => void): void;
   recent(query: RequestLogQuery): RequestRecord[];
   attemptsOf(requestId: string): AttemptRecord[];
   /** One request by id (after a flush, so a request answered a moment ago is found). */

@@ -3,14 +3,12 @@
  * before SIGTERM completes, readiness and new requests get 503 at once, the process exits
  * 0, and the log has the stream's row.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/switchyard.js', import.meta.url).pathname;
+import { spawnServe } from '../helpers/serve-process.js';
 
 describe('graceful drain (switchyard serve + SIGTERM)', () => {
   it('finishes a 20 s stream started before SIGTERM, refuses new work with 503, exits 0, loses no row', async () => {
@@ -21,20 +19,8 @@ describe('graceful drain (switchyard serve + SIGTERM)', () => {
       configPath,
       `store:\n  sqlite: { path: ${JSON.stringify(dbPath)} }\nproviders:\n  sim: { type: simulator, behaviour: { ttft_ms: 0 } }\nmodels:\n  gpt-5.4-mini: { provider: sim }\n`,
     );
-    const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no banner: ${output}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+    const { child, url: listening, exited } = spawnServe(configPath);
+    const url = await listening;
 
     // 100 answer tokens at 5 tokens/s: a 20-second stream.
     const streamed = await fetch(`${url}/v1/chat/completions`, {

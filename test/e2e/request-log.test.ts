@@ -114,4 +114,21 @@ describe('request log completeness', () => {
     expect(row?.requestBody).toContain('remember this sentence');
     expect(JSON.parse(row?.responseBody ?? '{}').object).toBe('chat.completion');
   });
+
+  it('caps a stored body at 64 KiB by default, marked truncated with its full size, and keeps small ones whole', async () => {
+    // 300,000 bytes of prompt, in several-byte characters, so the cut must land on a character boundary.
+    const prompt = 'Summarise: ' + 'é—ü'.repeat(40_000);
+    await gateway.client.chat.completions.create({ model: 'gpt-5.4', messages: [{ role: 'user', content: prompt }] }, { headers: { 'x-request-id': 'huge-1' } });
+    gateway.running.log.flush();
+    const row = gateway.running.log.find('huge-1');
+    const fullBytes = Buffer.byteLength(JSON.stringify({ model: 'gpt-5.4', messages: [{ role: 'user', content: prompt }] }));
+    expect(row?.details?.truncated).toEqual({ request_body: fullBytes });
+    const stored = row?.requestBody ?? '';
+    expect(stored).toMatch(new RegExp(`…\\[truncated: ${fullBytes} bytes in all\\]$`));
+    const kept = stored.slice(0, stored.indexOf('…[truncated'));
+    expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(64 * 1024);
+    expect(Buffer.byteLength(kept)).toBeGreaterThan(64 * 1024 - 3);
+    expect(kept).not.toContain('\uFFFD');
+    expect(JSON.parse(row?.responseBody ?? '{}').object).toBe('chat.completion');
+  });
 });

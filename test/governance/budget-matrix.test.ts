@@ -173,14 +173,19 @@ describe.each(['day', 'month', 'total'] as Period[])('a %s budget', (period) => 
 });
 
 describe('settling governance', () => {
-  it('a failure while settling (alerts database gone) leaves every row and attempt row in the log, and the spend counted', async () => {
+  it('a failure while settling leaves every row and attempt row in the log, and the answer whole', async () => {
     const gateway = await startTestGateway(CONFIG, { ADMIN_KEY: ADMIN });
     gateways.push(gateway);
     const key = (await admin(gateway, 'POST', '/admin/keys', { name: 'settle-fails' })).json as { id: string; key: string };
     const created = await admin(gateway, 'POST', '/admin/budgets', { scope: 'key', scope_id: key.id, period: 'total', limit_usd: 100, enforcement: 'soft', alert_at: [0.0001] });
     expect(created.status).toBe(201);
-    // Every settlement now fails where it checks the alert thresholds.
-    gateway.running.gateway.services.governance.alerts.close();
+    // Every settlement now settles, then fails (as the total-budget bug did).
+    const governance = gateway.running.gateway.services.governance;
+    const settle = governance.settle.bind(governance);
+    governance.settle = (permit, record) => {
+      settle(permit, record);
+      throw new TypeError('settling failed');
+    };
     const client = new OpenAI({ baseURL: `${gateway.running.url}/v1`, apiKey: key.key, maxRetries: 0, timeout: 10_000 });
     const answered = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
     const stream = await client.chat.completions.create({ model: 'auto', stream: true, messages: [{ role: 'user', content: 'hello' }] });
@@ -201,5 +206,36 @@ describe('settling governance', () => {
     expect(attempts.n).toBe(2);
     const listed = await admin(gateway, 'GET', '/admin/budgets');
     expect((listed.json.data as { spent_usd: number }[])[0]?.spent_usd).toBeCloseTo(2 * CALL_USD, 9);
+  });
+});
+
+describe('token budgets', () => {
+  it('limit_tokens refuses once the tokens used and reserved would pass it, and spend matches the log', async () => {
+    const gateway = await gatewayFor('key');
+    const key = (await admin(gateway, 'POST', '/admin/keys', { name: 'tokens' })).json as { id: string; key: string };
+    const created = await admin(gateway, 'POST', '/admin/budgets', { scope: 'key', scope_id: key.id, period: 'day', limit_tokens: 300 });
+    const client = new OpenAI({ baseURL: `${gateway.running.url}/v1`, apiKey: key.key, maxRetries: 0, timeout: 10_000 });
+    const outcomes: string[] = [];
+    for (let index = 0; index < 12; index++) {
+      outcomes.push(
+        await client.chat.completions.create({ model: 'auto', max_tokens: 40, messages: [{ role: 'user', content: 'Name a colour.' }] }).then(
+          () => 'ok',
+          (error: unknown) => (error instanceof OpenAI.APIError ? `${error.status}:${String(error.code)}:${error.message}` : 'other'),
+        ),
+      );
+    }
+    const refused = outcomes.filter((outcome) => outcome.startsWith('429:budget_exceeded'));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toMatch(/tokens used or reserved/);
+    // Once refused, refused for the rest of the day.
+    expect(outcomes.slice(outcomes.indexOf(refused[0] as string)).every((outcome) => outcome.startsWith('429'))).toBe(true);
+    gateway.running.log.flush();
+    const log = new Database(gateway.dbPath, { readonly: true });
+    const used = log.prepare('SELECT SUM(input_tokens + output_tokens) AS tokens FROM requests WHERE key_id = ?').get(key.id) as { tokens: number };
+    log.close();
+    const listed = await admin(gateway, 'GET', '/admin/budgets');
+    const budget = (listed.json.data as { id: string; spent_tokens: number }[]).find((each) => each.id === created.json.id);
+    expect(budget?.spent_tokens).toBe(used.tokens);
+    expect(used.tokens).toBeLessThanOrEqual(300);
   });
 });

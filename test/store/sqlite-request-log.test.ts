@@ -6,30 +6,11 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/core/ids.js';
 import { SqliteRequestLog } from '../../src/store/sqlite-request-log.js';
-import type { AttemptRecord, RequestRecord } from '../../src/store/types.js';
+import type { AttemptRecord } from '../../src/store/types.js';
+import { countRows, logRow } from '../helpers/log-rows.js';
 
-function row(id: string): { request: RequestRecord; attempts: AttemptRecord[] } {
-  const request: RequestRecord = {
-    id, createdAt: Date.now(), endpoint: 'chat', keyId: null, team: null, route: 'auto', requestedModel: 'auto', model: 'm', provider: 'p', stream: false,
-    status: 200, errorCode: null, errorMessage: null, finishReason: 'stop', latencyMs: 1.5, ttftMs: 1, inputTokens: 10, outputTokens: 5,
-    cachedInputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, audioInputTokens: 0, imageInputTokens: 0, reasoningTokens: 0, costUsd: 0.00001, simulated: true, attempts: 1, requestBody: '{"model":"auto"}', responseBody: '{}',
-    details: { seams: [{ atChar: 3, atToken: 1, fromAttempt: 1, toAttempt: 2, fromModel: 'm', toModel: 'm', cause: 'cut', method: 'instruction' }] },
-  };
-  const attempt: AttemptRecord = {
-    requestId: id, attempt: 1, model: 'm', provider: 'p', upstreamModel: 'm', startedAt: Date.now(), status: 200, errorCode: null,
-    errorMessage: null, latencyMs: 1, ttftMs: 1, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0,
-    cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, audioInputTokens: 0, imageInputTokens: 0, reasoningTokens: 0, costUsd: 0.00001, usageSource: 'upstream',
-  };
-  return { request, attempts: [attempt] };
-}
-
-function count(path: string): { requests: number; attempts: number } {
-  const database = new Database(path, { readonly: true });
-  const requests = (database.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n;
-  const attempts = (database.prepare('SELECT COUNT(*) AS n FROM attempts').get() as { n: number }).n;
-  database.close();
-  return { requests, attempts };
-}
+const row = logRow;
+const count = countRows;
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'switchyard-log-')), 'log.db');
 
@@ -96,8 +77,9 @@ describe('SqliteRequestLog', () => {
   it('migrates a log written before token classes: old rows read as zero, new rows keep theirs', () => {
     const path = tempDb();
     new SqliteRequestLog({ path, flushIntervalMs: 10, inline: true }).close();
-    // Back to the version-4 shape: no class columns, one row written then.
+    // Back to the version-4 shape: no class columns, no journal positions or roll-ups, one row written then.
     const database = new Database(path);
+    database.exec('DROP TABLE journal_position; DROP TABLE spend_rollup;');
     for (const table of ['requests', 'attempts']) {
       for (const column of ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens']) database.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
     }
