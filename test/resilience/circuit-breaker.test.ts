@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TIMEOUTS, type Deployment, type ProviderConfig } from '../../src/config/load.js';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -44,9 +44,14 @@ describe('CircuitBreakers', () => {
 
 describe('circuit breakers end to end', () => {
   it('an open deployment gets no requests during the cooldown, then exactly one probe', async () => {
+    // The breakers read Date.now; the cooldown is a minute of clock that only this test moves,
+    // so a slow machine cannot let it expire early.
+    const realNow = Date.now.bind(Date);
+    let skipped = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + skipped);
     const gateway = await startTestGateway(`
 resilience:
-  circuit_breaker: { failures: 3, cooldown_ms: 400 }
+  circuit_breaker: { failures: 3, cooldown_ms: 60000 }
 providers:
   good: { type: simulator, behaviour: { ttft_ms: 0, tokens_per_second: 100000 } }
   broken: { type: simulator, behaviour: { ttft_ms: 0, error_rate: 1, error_status: 503 } }
@@ -75,12 +80,13 @@ models:
       const metrics = await (await fetch(`${gateway.running.url}/metrics`)).text();
       expect(metrics).toContain('switchyard_circuit_state{deployment="broken/gpt-5.4"} 2');
       expect(metrics).toMatch(/switchyard_upstream_attempts_total\{provider="broken",model="flaky",outcome="upstream_error"\} 3/);
-      await new Promise((resolve) => setTimeout(resolve, 450));
+      skipped = 60_001;
       await ask();
       await ask();
       expect(callsToBroken(), 'one probe after the cooldown, which fails and reopens the circuit').toBe(4);
     } finally {
       await gateway.stop();
+      clock.mockRestore();
     }
   });
 });
