@@ -7,6 +7,7 @@ import { DEFAULT_DEADLINE_MS, mergeTimeouts, type Timeouts, type GatewayConfig, 
 import { ENV_PROVIDERS } from '../config/defaults.js';
 import { GatewayError } from '../core/errors.js';
 import { SIMULATED_CATALOG, findCatalogModel } from '../simulator/index.js';
+import { listPrice } from '../config/list-prices.js';
 
 export interface Resolution {
   /** The route the client selected, when it named one. */
@@ -90,7 +91,7 @@ export class ModelResolver {
       name,
       kind,
       deployments: [{ provider, upstreamModel, weight: 1, timeouts: mergeTimeouts(provider.timeouts) }],
-      price: findCatalogModel(upstreamModel)?.price,
+      price: findCatalogModel(upstreamModel)?.price ?? listPrice(upstreamModel),
       contextWindow: undefined,
       maxOutputTokens: undefined,
       capabilities: { tools: true, vision: true, jsonSchema: true, streaming: true },
