@@ -31,7 +31,8 @@ export interface StreamRenderer {
 
 export interface InboundChatFormat {
   name: string;
-  parseRequest(body: unknown): ChatRequest;
+  /** `strict` (server.strict_params) refuses fields and values the gateway does not model, instead of passing them on. */
+  parseRequest(body: unknown, options: { strict: boolean }): ChatRequest;
   renderResponse(response: ChatResponse, context: ResponseContext): string;
   createStreamRenderer(context: { requestId: string; request: ChatRequest; fallbackModel: string }): StreamRenderer;
   renderError(error: GatewayError): RenderedError;

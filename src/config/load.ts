@@ -171,6 +171,8 @@ export interface GatewayConfig {
     adminKey: string | undefined;
     insecureNoAuth: boolean;
     shutdownGraceMs: number;
+    /** Refuse unknown request fields and unknown values of known ones (400), as the strict reader of old did. */
+    strictParams: boolean;
   };
   store: StoreSettings;
   providers: Map<string, ProviderConfig>;
@@ -499,6 +501,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       adminKey,
       insecureNoAuth: server.insecure_no_auth ?? false,
       shutdownGraceMs: server.shutdown_grace_ms ?? 60_000,
+      strictParams: server.strict_params ?? false,
     },
     store: {
       sqlitePath: raw.store?.sqlite?.path ?? './.switchyard/switchyard.db',

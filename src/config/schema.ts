@@ -466,6 +466,12 @@ export const configSchema = z
         insecure_no_auth: z.boolean().optional().describe('Allow a non-loopback bind without keys (logged loudly).'),
         admin_key: secretReference.optional().describe('The admin credential for /admin/* (keys, teams, budgets, spend). Setting it also turns on key checks for every API request: virtual keys (sk-sy-…) or server.api_keys.'),
         shutdown_grace_ms: z.number().int().nonnegative().optional().describe('How long in-flight requests may run after SIGTERM (default 60000).'),
+        strict_params: z
+          .boolean()
+          .optional()
+          .describe(
+            'Refuse request fields the gateway does not model, and new values of the fields it does, with a 400 (default false: they are forwarded unchanged to an upstream that speaks the client\'s protocol, and dropped with an x-switchyard-warnings entry otherwise).',
+          ),
       })
       .optional(),
     store: z

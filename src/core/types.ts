@@ -74,6 +74,38 @@ export interface ChatRequest {
   store?: boolean;
   /** Settings the inbound format accepted but could not carry; sent back as x-switchyard-warnings. */
   warnings?: string[];
+  /** The client's own request, for an upstream that speaks the same protocol (see NativeRequest). */
+  native?: NativeRequest;
+}
+
+/** A place in a wire body: `['tools', 10, 'defer_loading']`. */
+export type WirePath = (string | number)[];
+
+/** A field (or a block, or a new value of a known field) the canonical request does not carry. */
+export interface PassedField {
+  path: WirePath;
+  value: unknown;
+}
+
+/** The wire protocols a client speaks to us, and that an adapter may speak upstream. */
+export type WireProtocol = 'anthropic-messages' | 'openai-chat' | 'openai-responses';
+
+/**
+ * What the client sent beyond the canonical request. An adapter whose upstream speaks
+ * `protocol` forwards `passed` unchanged (the provider accepts or rejects them as its own API
+ * does); any other adapter drops them with a warning, or refuses the request when `reject`
+ * says losing a field would give a wrong answer.
+ */
+export interface NativeRequest {
+  protocol: WireProtocol;
+  /** The body as the client sent it (already validated); adapters of the same protocol start from it. */
+  body: Record<string, unknown>;
+  passed: PassedField[];
+  /** The canonical messages and tools as parsed: when a guard replaced them, the client's own versions no longer apply. */
+  messages: Message[];
+  tools: ToolDefinition[] | undefined;
+  /** Known fields the canonical request has no place for (`top_k`, `thinking`): forwarded natively, a warning elsewhere. */
+  knownElsewhere: string[];
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';

@@ -3,7 +3,7 @@
  * to their wire format and answers back; the shared UpstreamClient does the I/O.
  */
 import type { Deployment, Timeouts } from '../config/load.js';
-import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../core/types.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart, WireProtocol } from '../core/types.js';
 
 export interface CallContext {
   deployment: Deployment;
@@ -16,6 +16,12 @@ export interface CallContext {
 }
 
 export interface ProviderAdapter {
+  /**
+   * The client protocol this upstream speaks natively, if any: a request in that protocol
+   * reaches it with the fields the gateway does not model (ChatRequest.native), and every
+   * other adapter gets them dropped with a warning before it is called.
+   */
+  readonly protocol?: WireProtocol;
   chat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
   /**
    * Resolves once the upstream accepted the stream (2xx headers), so failures before the

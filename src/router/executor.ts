@@ -9,6 +9,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import { countMessageTokens, countTokens } from '../core/tokens.js';
 import { costOf } from '../governance/pricing.js';
 import { emptyTokenCounts, tokenCounts } from '../core/usage.js';
+import { crossProtocolLoss } from '../api/native-request.js';
 import { CallerAbortedError } from '../providers/http-client.js';
 import type { CallContext, ProviderAdapter } from '../providers/types.js';
 import type { DeploymentLoad } from '../resilience/load-balancer.js';
@@ -80,9 +81,14 @@ export function errorStatus(error: unknown): number {
   return toGatewayError(error).status;
 }
 
-/** Ask the adapter what it cannot carry: warnings join the request's, hard errors throw. */
-function noteUnsupported(adapter: ProviderAdapter, request: ChatRequest): void {
-  const warnings = adapter.unsupported?.(request) ?? [];
+/**
+ * Ask the adapter what it cannot carry: warnings join the request's, hard errors throw. An
+ * adapter of another protocol than the client's also loses the fields only that protocol has.
+ */
+function noteUnsupported(adapter: ProviderAdapter, request: ChatRequest, provider: string): void {
+  const native = request.native;
+  const lost = native && adapter.protocol !== native.protocol ? crossProtocolLoss(native, provider) : [];
+  const warnings = [...lost, ...(adapter.unsupported?.(request) ?? [])];
   if (warnings.length === 0) return;
   request.warnings = [...new Set([...(request.warnings ?? []), ...warnings])];
 }
@@ -177,7 +183,7 @@ export class Executor {
 
   complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<ChatResponse> {
     // Checked before the attempt starts: a request the upstream cannot express is no upstream call.
-    noteUnsupported(this.adapterFor(deployment), request);
+    noteUnsupported(this.adapterFor(deployment), request, deployment.provider.name);
     return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const response = await adapter.chat(request, this.callContext(deployment, context, control));
       const usage = response.usage;
@@ -193,7 +199,7 @@ export class Executor {
    * attempt (executor.settle) when the rest of the stream ends.
    */
   openStream(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<OpenedStream> {
-    noteUnsupported(this.adapterFor(deployment), request);
+    noteUnsupported(this.adapterFor(deployment), request, deployment.provider.name);
     return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
       const parts = await adapter.chatStream(request, this.callContext(deployment, context, control));
       const rest = parts[Symbol.asyncIterator]();

@@ -1,13 +1,30 @@
 /**
  * Anthropic Messages requests (POST /v1/messages) → the canonical ChatRequest, so Claude
- * clients (the Anthropic SDK, Claude Code) can be served by any model. Strict like the
- * Anthropic API: an unknown field is a 400 naming it. Settings with no canonical
- * equivalent are dropped with a warning (x-switchyard-warnings), never silently.
+ * clients (the Anthropic SDK, Claude Code) can be served by any model. Read tolerantly
+ * (see tolerant-reader.ts): fields we do not model, new block and tool types and new values
+ * of `thinking`, `tool_choice` and `service_tier` go unchanged to an Anthropic upstream, and
+ * are dropped with a warning (x-switchyard-warnings) by any other, never silently.
  */
 import { z } from 'zod';
 import type { ChatRequest, ContentPart, Message, ToolChoice } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
-import { validationError } from '../openai/chat-request.js';
+import { readTolerantly, type PathPattern } from '../tolerant-reader.js';
+
+/** Where a new type or value sets the node aside instead of failing (see tolerant-reader.ts). */
+const OPEN_VALUES: PathPattern[] = [
+  ['thinking'],
+  ['tool_choice'],
+  ['service_tier'],
+  ['tools', '*'],
+  ['messages', '*', 'content', '*'],
+  ['messages', '*', 'content', '*', 'content', '*'],
+  ['system', '*'],
+];
+
+export interface ParseOptions {
+  /** server.strict_params: refuse unknown fields and values with a 400. */
+  strict?: boolean;
+}
 
 const cacheControl = z.strictObject({ type: z.literal('ephemeral'), ttl: z.string().optional() }).optional();
 
@@ -132,11 +149,9 @@ function toolChoiceOf(choice: NonNullable<AnthropicRequest['tool_choice']>): Too
   }
 }
 
-export function parseAnthropicMessagesRequest(body: unknown): ChatRequest {
+export function parseAnthropicMessagesRequest(body: unknown, options: ParseOptions = {}): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
-  const parsed = anthropicMessagesRequestSchema.safeParse(body);
-  if (!parsed.success) throw validationError(parsed.error);
-  const wire = parsed.data;
+  const { data: wire, passed } = readTolerantly(anthropicMessagesRequestSchema, body as Record<string, unknown>, { strict: options.strict ?? false, openValues: OPEN_VALUES });
   const messages: Message[] = [];
   if (wire.system !== undefined) {
     const system = typeof wire.system === 'string' ? wire.system : textOfBlocks(wire.system);
@@ -144,7 +159,7 @@ export function parseAnthropicMessagesRequest(body: unknown): ChatRequest {
   }
   wire.messages.forEach((message, index) => messages.push(...toCanonicalMessages(message, index)));
   const request: ChatRequest = { model: wire.model, messages, stream: wire.stream ?? false, includeUsage: true, maxTokens: wire.max_tokens };
-  const warnings: string[] = [];
+  const elsewhere: string[] = [];
   if (wire.tools) request.tools = wire.tools.map((tool) => ({ name: tool.name, parameters: tool.input_schema, ...(tool.description !== undefined ? { description: tool.description } : {}) }));
   if (wire.tool_choice) {
     request.toolChoice = toolChoiceOf(wire.tool_choice);
@@ -154,11 +169,12 @@ export function parseAnthropicMessagesRequest(body: unknown): ChatRequest {
   if (wire.temperature !== undefined) request.temperature = wire.temperature;
   if (wire.top_p !== undefined) request.topP = wire.top_p;
   if (wire.metadata?.user_id) request.user = wire.metadata.user_id;
-  if (wire.top_k !== undefined) warnings.push('top_k dropped: not supported by every upstream');
-  if (wire.thinking?.type === 'enabled') warnings.push('thinking dropped: extended thinking is not forwarded yet');
-  if (wire.service_tier !== undefined) warnings.push('service_tier dropped');
-  if (usesCacheControl(wire)) warnings.push('cache_control ignored: prompt caching hints are not forwarded yet');
-  if (warnings.length) request.warnings = warnings;
+  // Known settings with no canonical form: an Anthropic upstream gets them as sent; others drop them.
+  if (wire.top_k !== undefined) elsewhere.push('top_k');
+  if (wire.thinking !== undefined) elsewhere.push('thinking');
+  if (wire.service_tier !== undefined) elsewhere.push('service_tier');
+  if (usesCacheControl(wire)) elsewhere.push('cache_control');
+  request.native = { protocol: 'anthropic-messages', body: body as Record<string, unknown>, passed, messages, tools: request.tools, knownElsewhere: elsewhere };
   return request;
 }
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
-import { formatPath } from '../../config/load.js';
+import { invalidBodyError, readTolerantly, restoreFields, wirePathName, type PathPattern } from '../tolerant-reader.js';
 
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
 const imagePart = z.strictObject({
@@ -98,33 +98,26 @@ export const openAIChatRequestSchema = z.strictObject({
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
 type OpenAIMessage = OpenAIChatRequest['messages'][number];
 
-/** Validate an OpenAI-format body; the first problem becomes a 400 naming its param. */
-export function parseOpenAIChatRequest(body: unknown): ChatRequest {
+/** Where a new type or value sets the node aside instead of failing (see tolerant-reader.ts). */
+const OPEN_VALUES: PathPattern[] = [['reasoning_effort'], ['tool_choice'], ['tools', '*'], ['messages', '*', 'content', '*']];
+
+/**
+ * Validate an OpenAI-format body, tolerantly (see tolerant-reader.ts): fields we do not
+ * model and new values of the open ones are kept for an OpenAI-protocol upstream; any other
+ * problem is a 400 naming its param. `strict` (server.strict_params) refuses them too.
+ */
+export function parseOpenAIChatRequest(body: unknown, options: { strict?: boolean } = {}): ChatRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   }
-  const parsed = openAIChatRequestSchema.safeParse(body);
-  if (!parsed.success) throw validationError(parsed.error);
-  return toCanonicalChatRequest(parsed.data);
+  const { data, passed } = readTolerantly(openAIChatRequestSchema, body as Record<string, unknown>, { strict: options.strict ?? false, openValues: OPEN_VALUES });
+  const request = toCanonicalChatRequest(data);
+  request.native = { protocol: 'openai-chat', body: body as Record<string, unknown>, passed, messages: request.messages, tools: request.tools, knownElsewhere: [] };
+  return request;
 }
 
 export function validationError(error: z.ZodError): GatewayError {
-  const issue = error.issues[0];
-  if (!issue) return new GatewayError('invalid_request', 'The request is invalid.');
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    const param = formatPath([...issue.path, key]);
-    return new GatewayError('unknown_parameter', `Unrecognized request argument supplied: ${param}`, { param });
-  }
-  const param = formatPath(issue.path);
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-    return new GatewayError('missing_parameter', `Missing required parameter: '${param}'.`, { param });
-  }
-  if (issue.code === 'invalid_union' && issue.path.at(-1) === 'role') {
-    return new GatewayError('invalid_request', `Invalid value for '${param}': expected one of system, developer, user, assistant, tool.`, { param });
-  }
-  const message = issue.message.replace(/^Invalid input: /, '');
-  return new GatewayError('invalid_request', `Invalid value for '${param || 'body'}': ${message}.`, { param: param || null });
+  return invalidBodyError(error.issues);
 }
 
 function toCanonicalMessage(message: OpenAIMessage): Message {
@@ -278,6 +271,22 @@ export function toOpenAIChatBody(request: ChatRequest, options: OutboundOptions)
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) body[key] = value;
   return body;
+}
+
+/**
+ * An OpenAI client's request to an OpenAI-protocol upstream: the fields the gateway does not
+ * model go back where the client put them (messages and tools map one to one, so their
+ * indexes hold while no guard or recovery step replaced them). Returns what could not be placed.
+ */
+export function withNativeOpenAIFields(body: Record<string, unknown>, request: ChatRequest): string[] {
+  const native = request.native;
+  if (native?.protocol !== 'openai-chat' || native.passed.length === 0) return [];
+  const lost = restoreFields(body, native.passed, (path) => {
+    if (path[0] === 'messages') return request.messages === native.messages;
+    if (path[0] === 'tools' || path[0] === 'tool_choice') return request.tools === native.tools;
+    return true;
+  });
+  return lost.map((path) => `${wirePathName(path)} dropped: the gateway rewrote that part of the request`);
 }
 
 function fromCanonicalMessage(message: Message, dialect: OutboundOptions['dialect']): Record<string, unknown> {

@@ -5,13 +5,15 @@ import { GatewayError } from '../../core/errors.js';
 import { translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
-import { anthropicUnsupported, jsonToolName, toAnthropicBody } from './anthropic-request.js';
+import { anthropicUnsupported, jsonToolName, nativeAnthropicLoss, toAnthropicBody, withNativeFields } from './anthropic-request.js';
 import { parseAnthropicMessage } from './anthropic-response.js';
 import { readAnthropicStream } from './anthropic-stream.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 
 export class AnthropicAdapter implements ProviderAdapter {
+  readonly protocol = 'anthropic-messages' as const;
+
   constructor(
     private readonly provider: ProviderConfig,
     private readonly client: UpstreamClient,
@@ -19,7 +21,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   ) {}
 
   unsupported(request: ChatRequest): string[] {
-    return anthropicUnsupported(request);
+    return [...anthropicUnsupported(request), ...nativeAnthropicLoss(request)];
   }
 
   private async post(request: ChatRequest, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
@@ -36,7 +38,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       url: `${this.provider.baseUrl}/messages`,
       method: 'POST',
       headers,
-      body: JSON.stringify(toAnthropicBody({ ...request, stream }, context.deployment.upstreamModel)),
+      body: JSON.stringify(withNativeFields(toAnthropicBody({ ...request, stream }, context.deployment.upstreamModel), request)),
       timeouts: context.timeouts,
       signal: context.signal,
     });

@@ -4,7 +4,7 @@
  * tool results as user turns, and max_tokens always. JSON output uses the documented
  * technique: one forced tool whose input schema is the wanted shape.
  */
-import type { ChatRequest, ContentPart, Message, ToolChoice } from '../../core/types.js';
+import type { ChatRequest, ContentPart, Message, NativeRequest, ToolChoice } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 
 type Block = Record<string, unknown>;
@@ -135,4 +135,52 @@ export function anthropicUnsupported(request: ChatRequest): string[] {
   if (request.temperature !== undefined && request.temperature > 1) warnings.push(`temperature ${request.temperature} lowered to 1, Anthropic's maximum`);
   if (request.responseFormat?.type === 'json_schema' && request.tools?.length) warnings.push('tools ignored for this call: json_schema output forces its own tool');
   return warnings;
+}
+
+/** The top-level fields whose native form replaces the canonical one only when the client's messages and tools are still its own. */
+const STRUCTURAL = new Set(['model', 'stream', 'messages', 'system', 'tools', 'tool_choice']);
+
+function nativeAnthropic(request: ChatRequest): NativeRequest | undefined {
+  return request.native?.protocol === 'anthropic-messages' ? request.native : undefined;
+}
+
+/**
+ * An Anthropic client's request to an Anthropic upstream: the canonical body, with the
+ * client's own messages, system blocks and tools (cache_control marks, new block types,
+ * `defer_loading`) while no guard or recovery step replaced them, and every other field it
+ * sent that the canonical body lacks (`thinking`, `context_management`, `output_config`, …).
+ * Canonical values win for the fields the gateway sets itself (model, stream, max_tokens).
+ */
+export function withNativeFields(body: Record<string, unknown>, request: ChatRequest): Record<string, unknown> {
+  const native = nativeAnthropic(request);
+  if (!native) return body;
+  const sent = native.body;
+  if (request.messages === native.messages) {
+    body.messages = sent.messages;
+    if (sent.system !== undefined) body.system = sent.system;
+    else delete body.system;
+  }
+  if (request.tools === native.tools && request.responseFormat === undefined) {
+    if (sent.tools !== undefined) body.tools = sent.tools;
+    if (sent.tool_choice !== undefined) body.tool_choice = sent.tool_choice;
+  }
+  for (const [key, value] of Object.entries(sent)) {
+    if (STRUCTURAL.has(key)) continue;
+    if (key === 'metadata' && typeof value === 'object' && value !== null) body.metadata = { ...(value as Record<string, unknown>), ...(body.metadata as Record<string, unknown> | undefined) };
+    else if (!(key in body)) body[key] = value;
+  }
+  return body;
+}
+
+/** What of an Anthropic client's own request cannot reach the Anthropic upstream (a guard replaced its messages or tools). */
+export function nativeAnthropicLoss(request: ChatRequest): string[] {
+  const native = nativeAnthropic(request);
+  if (!native) return [];
+  const lost = new Set<string>();
+  for (const field of native.passed) {
+    const part = field.path[0];
+    if ((part === 'messages' || part === 'system') && request.messages !== native.messages) lost.add(`${String(part)} fields the gateway does not model`);
+    if ((part === 'tools' || part === 'tool_choice') && request.tools !== native.tools) lost.add(`${String(part)} fields the gateway does not model`);
+  }
+  return [...lost].map((what) => `${what} dropped: the gateway rewrote that part of the request`);
 }

@@ -9,7 +9,7 @@ import type { ProviderConfig } from '../../config/load.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-response.js';
-import { toOpenAIChatBody } from '../../api/openai/chat-request.js';
+import { toOpenAIChatBody, withNativeOpenAIFields } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { bearerAuthorizer } from '../auth/bearer.js';
 import { parseSse } from '../sse.js';
@@ -20,6 +20,7 @@ import type { CallContext, ProviderAdapter } from '../types.js';
 import { entraTokenCache } from './entra-token.js';
 
 export class AzureOpenAIAdapter implements ProviderAdapter {
+  readonly protocol = 'openai-chat' as const;
   private readonly caller: UpstreamCaller;
   private readonly apiVersion: string;
 
@@ -51,6 +52,7 @@ export class AzureOpenAIAdapter implements ProviderAdapter {
 
   private body(request: ChatRequest, context: CallContext, stream: boolean): string {
     const body = toOpenAIChatBody({ ...request, stream }, { upstreamModel: context.deployment.upstreamModel, dialect: 'openai', streamUsage: true });
+    withNativeOpenAIFields(body, request);
     // The deployment in the path picks the model; these are not in the GA api-versions.
     delete body.model;
     delete body.store;
@@ -60,7 +62,7 @@ export class AzureOpenAIAdapter implements ProviderAdapter {
   }
 
   unsupported(request: ChatRequest): string[] {
-    const warnings: string[] = [];
+    const warnings = request.native?.passed.length ? withNativeOpenAIFields(toOpenAIChatBody(request, { upstreamModel: '', dialect: 'openai', streamUsage: true }), request) : [];
     if (request.store !== undefined) warnings.push('store dropped: not supported by Azure OpenAI');
     if (request.metadata !== undefined) warnings.push('metadata dropped: not supported by Azure OpenAI');
     if (request.serviceTier !== undefined) warnings.push('service_tier dropped: not supported by Azure OpenAI');

@@ -7,7 +7,7 @@ import type { ProviderConfig } from '../../config/load.js';
 import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-response.js';
-import { toOpenAIChatBody } from '../../api/openai/chat-request.js';
+import { toOpenAIChatBody, withNativeOpenAIFields } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { parseSse } from '../sse.js';
 import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
@@ -16,6 +16,7 @@ import type { CallContext, ProviderAdapter } from '../types.js';
 
 
 export class OpenAIAdapter implements ProviderAdapter {
+  readonly protocol = 'openai-chat' as const;
   private readonly dialect: 'openai' | 'compatible';
 
   constructor(
@@ -60,19 +61,25 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
-    const body = toOpenAIChatBody({ ...request, stream: false }, this.outboundOptions(context));
+    const body = this.body(request, context, false);
     const response = await this.post('/chat/completions', body, context, false);
     return parseOpenAIChatResponse(await this.readJson(response, context), context.deployment.upstreamModel);
   }
 
   async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
-    const body = toOpenAIChatBody({ ...request, stream: true }, this.outboundOptions(context));
+    const body = this.body(request, context, true);
     const response = await this.post('/chat/completions', body, context, true);
     return this.readStream(response, context);
   }
 
-  private outboundOptions(context: CallContext) {
-    return { upstreamModel: context.deployment.upstreamModel, dialect: this.dialect, streamUsage: this.provider.streamUsage };
+  private body(request: ChatRequest, context: CallContext, stream: boolean): Record<string, unknown> {
+    const body = toOpenAIChatBody({ ...request, stream }, this.outboundOptions(context.deployment.upstreamModel));
+    withNativeOpenAIFields(body, request);
+    return body;
+  }
+
+  private outboundOptions(upstreamModel: string) {
+    return { upstreamModel, dialect: this.dialect, streamUsage: this.provider.streamUsage };
   }
 
   private async *readStream(response: UpstreamResponse, context: CallContext): AsyncGenerator<StreamPart> {
@@ -113,8 +120,9 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   unsupported(request: ChatRequest): string[] {
-    if (this.dialect === 'openai') return [];
-    const warnings: string[] = [];
+    // Fields of the client's that cannot be put back (a dry run of the body the call will send).
+    const warnings = request.native?.passed.length ? withNativeOpenAIFields(toOpenAIChatBody(request, this.outboundOptions('')), request) : [];
+    if (this.dialect === 'openai') return warnings;
     if (request.metadata) warnings.push(`metadata dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);
     if (request.store !== undefined) warnings.push(`store dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);
     return warnings;

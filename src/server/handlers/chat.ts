@@ -28,7 +28,7 @@ export async function handleChat(exchange: Exchange, services: Services, format:
   const recorder = new RequestRecorder(exchange, services, 'chat');
   const { record } = recorder;
   try {
-    let request = format.parseRequest(await readApiBody(exchange, services, record));
+    let request = format.parseRequest(await readApiBody(exchange, services, record), { strict: services.config.server.strictParams });
     record.stream = request.stream;
     checkKeyRoutes(exchange, services, request.model);
     // Guards (request phase), before routing: one lookup and nothing else when no policy applies.
