@@ -32,7 +32,8 @@ export async function runServe(values: Record<string, string | boolean | undefin
   const port = values.port !== undefined ? portOption(values.port) : undefined;
   let running: RunningGateway;
   try {
-    running = await startGateway({ config, logger, host, ...(port !== undefined ? { port } : {}) });
+    // Access-log lines share stdout's non-blocking destination with the gateway's own log.
+    running = await startGateway({ config, logger, host, accessLog: (line) => destination.write(line), ...(port !== undefined ? { port } : {}) });
   } catch (error) {
     throw listenError(error, host, port ?? config.server.port);
   }

@@ -158,6 +158,12 @@ export interface StoreSettings {
   maxSizeBytes: number | undefined;
 }
 
+export interface TelemetrySettings {
+  /** The OTLP/HTTP traces URL from the config; undefined: the exporter reads OTEL_EXPORTER_OTLP_* itself. */
+  tracesUrl: string | undefined;
+  serviceName: string;
+}
+
 export interface GatewayConfig {
   /** Where this config came from: a file path, or 'built-in defaults'. */
   source: string;
@@ -175,6 +181,10 @@ export interface GatewayConfig {
     strictParams: boolean;
   };
   store: StoreSettings;
+  /** log.access: one JSON line per HTTP request on stdout. */
+  log: { access: boolean };
+  /** OpenTelemetry trace export; undefined when off (the default). */
+  telemetry: TelemetrySettings | undefined;
   providers: Map<string, ProviderConfig>;
   models: Map<string, ModelConfig>;
   routes: Map<string, RouteConfig>;
@@ -513,6 +523,8 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       retentionDays: raw.store?.retention_days,
       maxSizeBytes: raw.store?.max_size_mb !== undefined ? raw.store.max_size_mb * 1024 * 1024 : undefined,
     },
+    log: { access: raw.log?.access ?? false },
+    telemetry: resolveTelemetry(raw.telemetry, env),
     providers,
     models,
     routes,
@@ -534,6 +546,17 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     guards,
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
+  };
+}
+
+/** Traces are exported when `telemetry.otlp` is present, unless OTEL_SDK_DISABLED=true. */
+function resolveTelemetry(raw: RawConfig['telemetry'], env: Environment): TelemetrySettings | undefined {
+  const otlp = raw?.otlp;
+  if (!otlp || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const endpoint = otlp.endpoint?.replace(/\/+$/, '');
+  return {
+    tracesUrl: endpoint === undefined ? undefined : endpoint.endsWith('/v1/traces') ? endpoint : `${endpoint}/v1/traces`,
+    serviceName: otlp.service_name ?? (env.OTEL_SERVICE_NAME?.trim() || 'switchyard'),
   };
 }
 

@@ -499,6 +499,30 @@ export const configSchema = z
       })
       .optional()
       .describe('The request log: an embedded SQLite database fed through a crash-safe journal (see docs/request-log.md).'),
+    log: z
+      .strictObject({
+        access: z
+          .boolean()
+          .optional()
+          .describe('Write one JSON line per HTTP request to stdout (method, path, status, duration, key id, route, model, tokens, cost; never keys or bodies). Default false.'),
+      })
+      .optional()
+      .describe("The gateway's own log output."),
+    telemetry: z
+      .strictObject({
+        otlp: z
+          .strictObject({
+            endpoint: z
+              .url()
+              .optional()
+              .describe('OTLP/HTTP base URL (e.g. http://127.0.0.1:4318); traces go to <endpoint>/v1/traces. Default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT, then http://localhost:4318.'),
+            service_name: z.string().min(1).optional().describe('service.name of the exported spans (default: OTEL_SERVICE_NAME, then switchyard).'),
+          })
+          .optional()
+          .describe('Export OpenTelemetry traces (GenAI semantic conventions) over OTLP/HTTP; headers, timeout and compression follow the OTEL_EXPORTER_OTLP_* variables. Tracing is on when this section is present, off otherwise (and when OTEL_SDK_DISABLED=true).'),
+      })
+      .optional()
+      .describe('OpenTelemetry (see docs/observability.md).'),
     providers: z.record(z.string().min(1), providerSchema).describe('Upstream providers by name.'),
     models: z.record(z.string().min(1), modelSchema).describe('Models clients can name, each with its deployments.'),
     routes: z.record(z.string().min(1), routeSchema).optional().describe('Named routes; `auto` is the default route.'),

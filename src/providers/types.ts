@@ -13,6 +13,8 @@ export interface CallContext {
   timeouts: Timeouts;
   /** Fault-scripting header for the simulator; never sent to a real provider. */
   simulatorHeader?: string;
+  /** W3C trace context of this call's span (tracing on): sent upstream as `traceparent`. */
+  traceparent?: string;
 }
 
 export interface ProviderAdapter {

@@ -47,6 +47,7 @@ export class UpstreamCaller {
   async post(url: string, body: string, context: CallContext, accept = 'application/json'): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept, ...this.provider.headers };
     if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
+    if (context.traceparent) headers.traceparent = context.traceparent;
     const unsigned: UpstreamRequest = { url, method: 'POST', headers, body, timeouts: context.timeouts, signal: context.signal };
     let attempt = await this.send(unsigned);
     const expired = this.options.credentialExpired ?? ((response: UpstreamResponse) => response.status === 401);

@@ -14,10 +14,13 @@ import { CallerAbortedError } from '../providers/http-client.js';
 import type { CallContext, ProviderAdapter } from '../providers/types.js';
 import type { DeploymentLoad } from '../resilience/load-balancer.js';
 import type { AttemptRecord } from '../store/types.js';
+import type { RequestTrace } from '../observability/tracing.js';
 
 export interface ExecutionContext {
   requestId: string;
   simulatorHeader?: string;
+  /** The request's trace (tracing on): each upstream call gets a child span. */
+  trace?: RequestTrace;
 }
 
 /** One call's own abort signal and timeouts (see resilience/failover.ts). */
@@ -148,11 +151,12 @@ export class Executor {
     context: ExecutionContext,
     attempts: AttemptRecord[],
     control: AttemptControl,
-    call: (adapter: ProviderAdapter, attempt: AttemptRecord) => Promise<T>,
+    call: (adapter: ProviderAdapter, attempt: AttemptRecord, traceparent: string | undefined) => Promise<T>,
   ): Promise<T> {
     const adapter = this.adapterFor(deployment);
     const attempt = startAttempt(context.requestId, attempts.length + 1, model, deployment);
     attempts.push(attempt);
+    const traceparent = context.trace?.startAttempt(attempt);
     this.running.set(attempt, deployment);
     this.load.begin(deployment);
     const fail = (failure: GatewayError | CallerAbortedError): void => {
@@ -171,7 +175,7 @@ export class Executor {
     };
     if (control.hedged) signal.addEventListener('abort', lostHedge, { once: true });
     try {
-      return await call(adapter, attempt);
+      return await call(adapter, attempt, traceparent);
     } catch (error) {
       const failure = error instanceof CallerAbortedError ? error : toGatewayError(error);
       fail(failure);
@@ -184,8 +188,8 @@ export class Executor {
   complete(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<ChatResponse> {
     // Checked before the attempt starts: a request the upstream cannot express is no upstream call.
     noteUnsupported(this.adapterFor(deployment), request, deployment.provider.name);
-    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
-      const response = await adapter.chat(request, this.callContext(deployment, context, control));
+    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt, traceparent) => {
+      const response = await adapter.chat(request, this.callContext(deployment, context, control, traceparent));
       const usage = response.usage;
       const outputText = usage ? '' : response.choices.map((choice) => (choice.text ?? '') + choice.toolCalls.map((call) => call.name + call.arguments).join('')).join('');
       this.load.observeTtft(deployment, Date.now() - attempt.startedAt);
@@ -200,8 +204,8 @@ export class Executor {
    */
   openStream(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<OpenedStream> {
     noteUnsupported(this.adapterFor(deployment), request, deployment.provider.name);
-    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt) => {
-      const parts = await adapter.chatStream(request, this.callContext(deployment, context, control));
+    return this.attempt(request, model, deployment, context, attempts, control, async (adapter, attempt, traceparent) => {
+      const parts = await adapter.chatStream(request, this.callContext(deployment, context, control, traceparent));
       const rest = parts[Symbol.asyncIterator]();
       const head: StreamPart[] = [];
       for (;;) {
@@ -235,15 +239,18 @@ export class Executor {
   }
 
   embed(request: EmbeddingRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<EmbeddingResponse> {
-    return this.attempt(undefined, model, deployment, context, attempts, control, async (adapter, attempt) => {
-      const response = await adapter.embed(request, this.callContext(deployment, context, control));
+    return this.attempt(undefined, model, deployment, context, attempts, control, async (adapter, attempt, traceparent) => {
+      const response = await adapter.embed(request, this.callContext(deployment, context, control, traceparent));
       const inputTokens = response.usage.inputTokens || request.input.reduce((sum, text) => sum + countTokens(text), 0);
       this.settle(attempt, model, { status: 200, usage: { inputTokens, outputTokens: 0 }, usageSource: response.usage.inputTokens ? 'upstream' : 'estimated' });
       return response;
     });
   }
 
-  private callContext(deployment: Deployment, context: ExecutionContext, control: AttemptControl): CallContext {
-    return { deployment, signal: control.signal, timeouts: control.timeouts, ...(context.simulatorHeader ? { simulatorHeader: context.simulatorHeader } : {}) };
+  private callContext(deployment: Deployment, context: ExecutionContext, control: AttemptControl, traceparent: string | undefined): CallContext {
+    const callContext: CallContext = { deployment, signal: control.signal, timeouts: control.timeouts };
+    if (context.simulatorHeader) callContext.simulatorHeader = context.simulatorHeader;
+    if (traceparent) callContext.traceparent = traceparent;
+    return callContext;
   }
 }

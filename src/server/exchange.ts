@@ -10,6 +10,8 @@ import { renderOpenAIError } from '../api/openai/errors.js';
 import type { RenderedError } from '../api/inbound-format.js';
 import type { KeyPolicy } from '../router/signals.js';
 import type { VirtualKey } from '../governance/keys.js';
+import type { RequestRecord } from '../store/types.js';
+import type { RequestTrace } from '../observability/tracing.js';
 
 export interface Exchange {
   id: string;
@@ -29,6 +31,12 @@ export interface Exchange {
   /** The authenticated virtual key, when the caller used one. */
   virtualKey?: VirtualKey;
   rawBody: string | null;
+  /** The request's log row, once a handler that logs one took over (access log, traces). */
+  record?: RequestRecord;
+  /** The request's trace, when tracing is on. */
+  trace?: RequestTrace;
+  /** Its trace id (hex), for the access log. */
+  traceId?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -21,6 +21,8 @@ import { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import { DeploymentLoad } from '../resilience/load-balancer.js';
 import { GuardSet } from '../guards/pipeline.js';
 import { GatewayMetrics } from '../observability/metrics.js';
+import { accessLine, type LineSink } from '../observability/access-log.js';
+import type { Tracing } from '../observability/tracing.js';
 import { Executor } from '../router/executor.js';
 import { ModelResolver } from '../router/resolve.js';
 import type { KeyPolicy } from '../router/signals.js';
@@ -47,6 +49,10 @@ export interface GatewayDependencies {
    * logged under that key id and belong to no user's key or team (no key or team budget).
    */
   internalKeys?: ReadonlyMap<string, string>;
+  /** OpenTelemetry tracing (loaded by startGateway when telemetry.otlp is configured). */
+  tracing?: Tracing;
+  /** Where access-log lines go when log.access is on (default: stdout). */
+  accessLog?: LineSink;
 }
 
 /** The best p95 time to first token the gateway has observed across a model's deployments. */
@@ -141,7 +147,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       )
     : undefined;
   watchRequestLog(log, governance, logger);
-  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, executor: new Executor(adapters, load) };
+  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, executor: new Executor(adapters, load), tracing: dependencies.tracing };
+  const accessLog = config.log.access ? (dependencies.accessLog ?? ((line: string) => void process.stdout.write(line))) : undefined;
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
   const adminDigest = config.server.adminKey !== undefined ? digest(config.server.adminKey) : undefined;
@@ -287,7 +294,14 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    dispatch(exchange, request.method ?? 'GET', path)
+    const method = request.method ?? 'GET';
+    // The access line goes out once the response is closed and the handler has finished (so a client that left is logged with the row's outcome).
+    let pendingLine = accessLog ? 2 : 0;
+    const lineStep = (): void => {
+      if (--pendingLine === 0) accessLog?.(accessLine(exchange, method, path));
+    };
+    if (accessLog) response.once('close', lineStep);
+    dispatch(exchange, method, path)
       .catch((error: unknown) => {
         const failure = toGatewayError(error);
         if (failure.status >= 500 && failure.code === 'internal_error') logger.error({ err: error, requestId: exchange.id }, 'request failed');
@@ -296,6 +310,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         else if (!response.writableEnded) response.destroy();
       })
       .finally(() => {
+        if (pendingLine > 0) lineStep();
         active.delete(exchange);
         if (draining && active.size === 0) drained?.();
       });
@@ -327,6 +342,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       await governance.alerts.settled();
       governance.close();
       await client.close();
+      await dependencies.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'exporting the last traces failed'));
     },
   };
 }

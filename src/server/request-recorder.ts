@@ -29,6 +29,11 @@ export class RequestRecorder {
     endpoint: RequestRecord['endpoint'],
   ) {
     this.record = newRequestRecord(exchange, endpoint);
+    exchange.record = this.record;
+    if (services.tracing) {
+      exchange.trace = services.tracing.startRequest(endpoint, exchange.request.headers);
+      exchange.traceId = exchange.trace.traceId;
+    }
   }
 
   get done(): boolean {
@@ -50,6 +55,7 @@ export class RequestRecorder {
     this.guarded('settling budgets and rate limits', () => services.governance.settle(this.permit, record));
     services.log.record(record, attempts);
     this.guarded('counting metrics', () => services.metrics.observe(record, attempts));
+    if (this.exchange.trace) this.guarded('ending the trace', () => this.exchange.trace?.end(record, attempts, this.guards !== undefined));
   }
 
   private guarded(what: string, step: () => void): void {

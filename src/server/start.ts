@@ -15,6 +15,8 @@ import type { RequestLog } from '../store/types.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { simulatedAuth } from './simulated-providers.js';
 import { EvalScheduler, evalKeyId } from '../eval/scheduler.js';
+import type { LineSink } from '../observability/access-log.js';
+import { loadTracing } from '../observability/tracing.js';
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -26,6 +28,8 @@ export interface StartOptions {
   log?: RequestLog;
   /** Run config eval.schedules in this process (default true; `eval run`'s own gateway: false). */
   schedules?: boolean;
+  /** Where access-log lines go when log.access is on (default: stdout). */
+  accessLog?: LineSink;
 }
 
 export interface RunningGateway {
@@ -64,7 +68,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const schedules = options.schedules !== false ? config.eval.schedules : [];
   // Scheduled eval runs call this gateway with in-process keys (key id eval:<schedule>).
   const evalKeys = new Map(schedules.map((schedule) => [schedule.name, `sy-internal-${randomBytes(24).toString('hex')}`]));
-  const gateway = createGateway({ config, log, logger, internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])) });
+  // The OpenTelemetry SDK is imported only when tracing is configured.
+  const tracing = await loadTracing(config, (message) => logger.warn(message));
+  const gateway = createGateway({ config, log, logger, ...(tracing ? { tracing } : {}), ...(options.accessLog ? { accessLog: options.accessLog } : {}), internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])) });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);
   const host = options.host ?? config.server.host;
   try {

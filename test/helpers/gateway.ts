@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { parseConfigText } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { startGateway, type RunningGateway } from '../../src/server/start.js';
+import { startGateway, type RunningGateway, type StartOptions } from '../../src/server/start.js';
 
 /** Breakers off: these tests script bursts of upstream errors that would otherwise open circuits. */
 export const FAST_SIMULATOR_CONFIG = `
@@ -43,11 +43,11 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(configText = FAST_SIMULATOR_CONFIG, env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(configText = FAST_SIMULATOR_CONFIG, env: Record<string, string> = {}, options: Pick<StartOptions, 'accessLog'> = {}): Promise<TestGateway> {
   const directory = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const dbPath = join(directory, 'log.db');
   const config = parseConfigText(`store:\n  sqlite: { path: ${JSON.stringify(dbPath)} }\n  flush_interval_ms: 10\n${configText}`, env, 'test');
-  const running = await startGateway({ config, logger: silentLogger(), port: 0, host: '127.0.0.1' });
+  const running = await startGateway({ config, logger: silentLogger(), port: 0, host: '127.0.0.1', ...options });
   const client = new OpenAI({ baseURL: `${running.url}/v1`, apiKey: env.SWITCHYARD_API_KEY ?? 'unused', maxRetries: 0, timeout: 10_000 });
   return {
     running,

@@ -34,6 +34,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     };
     if (this.provider.apiKey) headers['x-api-key'] = this.provider.apiKey;
     if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
+    if (context.traceparent) headers.traceparent = context.traceparent;
     const response = await this.client.send({
       url: `${this.provider.baseUrl}/messages`,
       method: 'POST',

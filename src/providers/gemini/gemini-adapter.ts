@@ -27,6 +27,7 @@ export class GeminiAdapter implements ProviderAdapter {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', ...this.provider.headers };
     if (this.provider.apiKey) headers['x-goog-api-key'] = this.provider.apiKey;
     if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
+    if (context.traceparent) headers.traceparent = context.traceparent;
     const model = encodeURIComponent(context.deployment.upstreamModel);
     const response = await this.client.send({
       url: `${this.provider.baseUrl}/models/${model}:${method}`,

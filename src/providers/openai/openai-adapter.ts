@@ -31,6 +31,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...this.provider.headers };
     if (this.provider.apiKey) headers.authorization = `Bearer ${this.provider.apiKey}`;
     if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
+    if (context.traceparent) headers.traceparent = context.traceparent;
     return headers;
   }
 

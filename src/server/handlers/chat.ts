@@ -159,7 +159,10 @@ export function responseHeaders(record: RequestRecord, attempts: number, request
 
 export function executionContext(exchange: Exchange): ExecutionContext {
   const simulatorHeader = simulatorHeaderOf(exchange);
-  return { requestId: exchange.id, ...(simulatorHeader ? { simulatorHeader } : {}) };
+  const context: ExecutionContext = { requestId: exchange.id };
+  if (simulatorHeader) context.simulatorHeader = simulatorHeader;
+  if (exchange.trace) context.trace = exchange.trace;
+  return context;
 }
 
 async function completeChat(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, resolution: Resolution, recorder: RequestRecorder): Promise<void> {

@@ -31,7 +31,7 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
     );
     record.route = resolution.route;
     const simulatorHeader = simulatorHeaderOf(exchange);
-    const context = { requestId: exchange.id, ...(simulatorHeader ? { simulatorHeader } : {}) };
+    const context = { requestId: exchange.id, ...(simulatorHeader ? { simulatorHeader } : {}), ...(exchange.trace ? { trace: exchange.trace } : {}) };
     const { value: response, model, deployment } = await withFailover(
       resolution.model,
       (candidate, candidateDeployment, control) => {
