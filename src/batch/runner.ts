@@ -81,9 +81,16 @@ export class BatchRunner {
   private working: Promise<void> | undefined;
   private stopped = false;
   private ownInFlight = 0;
+  /** Batches that met their budget's edge: worked one line at a time from then on. */
+  private readonly atBudgetEdge = new Set<string>();
 
   constructor(private readonly options: BatchRunnerOptions) {
     this.now = options.now ?? Date.now;
+  }
+
+  /** The state the runner works from (for tests and the CLI's direct reads). */
+  get store(): BatchStore {
+    return this.options.store;
   }
 
   start(): void {
@@ -214,10 +221,11 @@ export class BatchRunner {
           return;
         }
         const verdict = await this.send(batch, line);
-        if (verdict === 'budget_exhausted') stopLines = true;
+        if (verdict !== 'ok') stopLines = true;
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.options.settings.concurrency) }, () => worker()));
+    const concurrency = this.atBudgetEdge.has(batch.id) ? 1 : Math.max(1, this.options.settings.concurrency);
+    await Promise.all(Array.from({ length: concurrency }, () => worker()));
   }
 
   /** Interactive requests first: while any are in flight, only busyConcurrency lines run. */
@@ -252,8 +260,13 @@ export class BatchRunner {
     store.linePending(batch.id, line.line);
   }
 
-  /** One try of one line, and whatever it decides for the line. */
-  private async send(batch: Batch, line: BatchLine): Promise<'ok' | 'budget_exhausted'> {
+  /**
+   * One line, with its tries, and whatever it decides for the line. A budget refusal while
+   * other lines of the batch held reservations may only mean "not now": the line goes back
+   * to pending and the batch continues one line at a time; a refusal with nothing else in
+   * flight means the budget is spent, and every remaining line fails with budget_exceeded.
+   */
+  private async send(batch: Batch, line: BatchLine): Promise<'ok' | 'budget_wait' | 'budget_exhausted'> {
     const { store } = this.options;
     let tries = line.tries;
     for (;;) {
@@ -267,6 +280,11 @@ export class BatchRunner {
       }
       const error = outcome.status === 0 ? { code: 'connection_error', message: outcome.body } : errorOf(outcome.body, outcome.status);
       if (error.code === 'budget_exceeded') {
+        if (!this.atBudgetEdge.has(batch.id) || this.ownInFlight > 0) {
+          this.atBudgetEdge.add(batch.id);
+          store.linePending(batch.id, line.line);
+          return 'budget_wait';
+        }
         store.lineFinished(batch.id, line.line, { status: outcome.status, response: outcome.body, error });
         store.failRemaining(batch.id, { code: 'budget_exceeded', message: `Not sent: ${error.message}` }, outcome.status);
         return 'budget_exhausted';

@@ -3,7 +3,8 @@
  * them: upload a JSONL file, create a batch, poll it, download the output and error files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import OpenAI, { toFile } from 'openai';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
 import Database from 'better-sqlite3';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -112,13 +113,13 @@ describe('Files and Batches through the OpenAI SDK', () => {
     const file = await gateway.client.files.create({ file: await toFile(Buffer.from(text), 'bad.jsonl'), purpose: 'batch' });
     const batch = await finished(gateway.client, (await gateway.client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' })).id);
     expect(batch.status).toBe('failed');
-    expect(batch.errors?.data.map((error) => [error.line, error.code])).toEqual([
+    expect(batch.errors?.data?.map((error) => [error.line, error.code])).toEqual([
       [2, 'invalid_json_line'],
       [3, 'invalid_url'],
       [4, 'duplicate_custom_id'],
       [5, 'invalid_request'],
     ]);
-    expect(batch.errors?.data[2]?.message).toContain('line 1');
+    expect(batch.errors?.data?.[2]?.message).toContain('line 1');
   });
 
   it('bad requests to the API itself are clear 4xx errors', async () => {
