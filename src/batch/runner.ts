@@ -41,6 +41,8 @@ export interface BatchRunnerOptions {
   secret: string;
   /** Client requests in flight in this process (the runner's own calls included). */
   inFlight: () => number;
+  /** Milliseconds since the last client request (not a batch line) arrived. */
+  sinceClientRequestMs: () => number;
   maxLineBytes: number;
   logger: Logger;
   now?: () => number;
@@ -48,6 +50,9 @@ export interface BatchRunnerOptions {
 
 /** The header that names, with the runner's secret, whose key a line's call runs under. */
 export const BATCH_OWNER_HEADER = 'x-switchyard-batch-owner';
+
+/** After a client request arrives, the gateway counts as busy for this long. */
+const BUSY_WINDOW_MS = 1000;
 
 const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504]);
 
@@ -228,12 +233,15 @@ export class BatchRunner {
     await Promise.all(Array.from({ length: concurrency }, () => worker()));
   }
 
-  /** Interactive requests first: while any are in flight, only busyConcurrency lines run. */
+  /**
+   * Interactive requests first: while any is in flight, or one arrived in the last second
+   * (a client between two calls), only busyConcurrency lines run.
+   */
   private async waitForTurn(): Promise<void> {
     const { concurrency, busyConcurrency } = this.options.settings;
     for (;;) {
-      const interactive = this.options.inFlight() - this.ownInFlight;
-      const limit = interactive > 0 ? busyConcurrency : concurrency;
+      const busy = this.options.inFlight() - this.ownInFlight > 0 || this.options.sinceClientRequestMs() < BUSY_WINDOW_MS;
+      const limit = busy ? busyConcurrency : concurrency;
       if (this.ownInFlight < limit || this.stopped) return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -73,6 +73,8 @@ export interface Gateway {
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Requests currently being served. */
   inFlight(): number;
+  /** Milliseconds since the last request that was not a batch line arrived (Infinity before the first). */
+  sinceClientRequestMs(): number;
   /** Stop taking new requests (503) and wait for in-flight ones, up to the deadline. */
   drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: number }>;
   /** Release upstream connections. Call after drain. */
@@ -166,6 +168,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const batchDigest = dependencies.batch ? digest(dependencies.batch.secret) : undefined;
 
   const active = new Set<Exchange>();
+  let lastClientRequestAt = -Infinity;
   let draining = false;
   let drained: (() => void) | undefined;
 
@@ -327,6 +330,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const exchange = createExchange(request, response);
+    if (request.headers[BATCH_OWNER_HEADER] === undefined) lastClientRequestAt = exchange.startedAt;
     active.add(exchange);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -357,6 +361,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     handle,
     services,
     inFlight: () => active.size,
+    sinceClientRequestMs: () => performance.now() - lastClientRequestAt,
     async drain(deadlineMs) {
       draining = true;
       if (active.size > 0) {

@@ -116,7 +116,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       : undefined;
   scheduler?.start();
   if (batchStore) {
-    runner = new BatchRunner({ store: batchStore, log, settings: config.batch, baseUrl: url, secret: batchSecret, inFlight: () => gateway.inFlight(), maxLineBytes: config.server.maxBodyBytes, logger });
+    runner = new BatchRunner({ store: batchStore, log, settings: config.batch, baseUrl: url, secret: batchSecret, inFlight: () => gateway.inFlight(), sinceClientRequestMs: () => gateway.sinceClientRequestMs(), maxLineBytes: config.server.maxBodyBytes, logger });
     runner.start();
   }
 
