@@ -6,7 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { Blob } from 'node:buffer';
+import { FormData, request } from 'undici';
 import { parseConfigText } from '../dist/config/load.js';
 import { silentLogger } from '../dist/core/logger.js';
 import { startGateway } from '../dist/server/start.js';
@@ -57,7 +58,7 @@ const lines = Array.from({ length: LINES }, (_, index) => JSON.stringify({ custo
 const form = new FormData();
 form.set('purpose', 'batch');
 form.set('file', new Blob([lines]), 'bench.jsonl');
-const file = await (await fetch(`${gateway.url}/v1/files`, { method: 'POST', body: form })).json();
+const file = JSON.parse(await (await request(`${gateway.url}/v1/files`, { method: 'POST', body: form })).body.text());
 const batch = await (await fetch(`${gateway.url}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }) })).json();
 while ((await batchProgress(batch.id)).status !== 'in_progress') await new Promise((resolve) => setTimeout(resolve, 20));
 const busy = await interactive(REQUESTS);
