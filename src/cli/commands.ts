@@ -175,6 +175,33 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
     run: async (values, positionals) => (await import('./guard.js')).runGuard(values, positionals),
   },
+  batch: {
+    summary: 'batches on a running gateway: submit a JSONL file, follow it, list, cancel, download results',
+    usage: [
+      'batch submit FILE.jsonl [--endpoint /v1/chat/completions|/v1/embeddings] [--wait] [--json] [--url URL] [--key KEY]',
+      'batch status BATCH_ID [--wait] [--json]',
+      'batch list [--json]',
+      'batch cancel BATCH_ID',
+      'batch results BATCH_ID [--errors] [--output FILE]',
+    ],
+    subcommands: {
+      submit: 'upload the file and create a batch (each line: {"custom_id", "method": "POST", "url", "body"})',
+      status: "show a batch's state and progress",
+      list: 'list your batches, newest first',
+      cancel: 'cancel a batch: lines not yet sent are not sent',
+      results: 'print (or save) the output file, or with --errors the error file',
+    },
+    options: {
+      url: { type: 'string', value: 'URL', description: 'the gateway (default SWITCHYARD_URL, else http://127.0.0.1:4040)' },
+      key: { type: 'string', value: 'KEY', description: 'API key to call with (default SWITCHYARD_API_KEY); batches belong to the key' },
+      endpoint: { type: 'string', value: 'PATH', description: 'what every line calls (default /v1/chat/completions)', for: ['submit'] },
+      wait: { type: 'boolean', description: 'follow with a progress bar until the batch ends', for: ['submit', 'status'] },
+      errors: { type: 'boolean', description: 'the error file instead of the output file', for: ['results'] },
+      output: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of standard output', for: ['results'] },
+      json: { ...JSON_OPTION, for: ['submit', 'status', 'list', 'cancel'] },
+    },
+    run: async (values, positionals) => (await import('./batch.js')).runBatch(values, positionals),
+  },
   simulate: {
     summary: 'run the provider simulator alone, on loopback (OpenAI, Anthropic and Gemini protocols)',
     usage: ['simulate [--port N] [--host HOST]'],

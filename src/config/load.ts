@@ -8,7 +8,7 @@
  * every problem in one run.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, join as joinPath, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { FAILURE_CLASSES} from './schema.js';
@@ -24,6 +24,7 @@ import type { KeyPolicy } from '../router/signals.js';
 import { resolveEvalSettings, type EvalSettings } from '../eval/schedule-config.js';
 import { compileGuardPolicy, policyModelSources, type GuardPolicy } from '../guards/policy.js';
 import { checkOnnxFolder, parseOnnxSource } from '../onnx/model-folder.js';
+import type { BatchSettings } from '../batch/runner.js';
 
 export interface Timeouts {
   connectMs: number;
@@ -194,6 +195,8 @@ export interface GatewayConfig {
   governance: { webhookUrl: string | undefined; errorRate: { threshold: number; windowMs: number; minRequests: number } | undefined };
   /** Guard policies; undefined when the config has no `guards` section (no guard runs at all). */
   guards: GuardSettings | undefined;
+  /** The Files and Batches APIs. */
+  batch: BatchSettings & { enabled: boolean };
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
   /** The providers `--simulate` replaced with the simulator (absent without --simulate). */
@@ -544,6 +547,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     },
     eval: evalSettings,
     guards,
+    batch: batchSettings(raw.batch, raw.store?.sqlite?.path ?? './.switchyard/switchyard.db'),
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };
@@ -557,6 +561,20 @@ function resolveTelemetry(raw: RawConfig['telemetry'], env: Environment): Teleme
   return {
     tracesUrl: endpoint === undefined ? undefined : endpoint.endsWith('/v1/traces') ? endpoint : `${endpoint}/v1/traces`,
     serviceName: otlp.service_name ?? (env.OTEL_SERVICE_NAME?.trim() || 'switchyard'),
+  };
+}
+
+function batchSettings(raw: RawConfig['batch'], sqlitePath: string): GatewayConfig['batch'] {
+  return {
+    enabled: raw?.enabled ?? true,
+    dir: raw?.dir ?? (sqlitePath === ':memory:' ? './.switchyard/batch' : joinPath(dirname(sqlitePath), 'batch')),
+    maxFileBytes: Math.round((raw?.max_file_mb ?? 100) * 1024 * 1024),
+    maxLines: raw?.max_lines ?? 50_000,
+    concurrency: raw?.concurrency ?? 4,
+    busyConcurrency: raw?.busy_concurrency ?? 1,
+    lineRetries: raw?.line_retries ?? 2,
+    leaseMs: raw?.lease_ms ?? 30_000,
+    pollMs: raw?.poll_ms ?? 1000,
   };
 }
 

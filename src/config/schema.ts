@@ -558,6 +558,20 @@ export const configSchema = z
       .optional(),
     eval: evalConfigSchema.optional(),
     guards: guardsSchema.optional(),
+    batch: z
+      .strictObject({
+        enabled: z.boolean().optional().describe('Serve /v1/files and /v1/batches and work batches in this process (default true).'),
+        dir: z.string().min(1).optional().describe('Where uploaded files, output files and batch state are kept (default: a batch folder beside the request log database).'),
+        max_file_mb: z.number().positive().optional().describe('Largest file an upload may be (default 100).'),
+        max_lines: z.number().int().positive().optional().describe('Most lines one batch may have (default 50000).'),
+        concurrency: z.number().int().positive().max(256).optional().describe('Lines sent at once while no client request is in flight (default 4).'),
+        busy_concurrency: z.number().int().positive().max(256).optional().describe('Lines sent at once while client requests are in flight, so interactive traffic comes first (default 1).'),
+        line_retries: z.number().int().min(0).max(10).optional().describe("Further tries of a line that failed with a retryable error (429, 5xx, connection), after the gateway's own retries and fallbacks (default 2)."),
+        lease_ms: positiveMs.optional().describe('How long a process may hold a batch without renewing; another process takes it over after that (default 30000).'),
+        poll_ms: positiveMs.optional().describe('How often the runner looks for batches to work (default 1000; new batches start at once).'),
+      })
+      .optional()
+      .describe('The OpenAI-compatible Files and Batches APIs, run through the gateway (see docs/batch.md).'),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

@@ -58,6 +58,15 @@ export function elapsedMs(exchange: Exchange): number {
 
 /** Read the whole body, refusing (413) beyond the limit by Content-Length or by counting chunks. */
 export function readBody(exchange: Exchange, limit: number): Promise<string> {
+  return collectBody(exchange, limit, (chunks) => (chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+}
+
+/** The whole body as bytes (uploads), with the same limit. */
+export function readBodyBytes(exchange: Exchange, limit: number): Promise<Buffer> {
+  return collectBody(exchange, limit, (chunks) => Buffer.concat(chunks));
+}
+
+function collectBody<T>(exchange: Exchange, limit: number, finish: (chunks: Buffer[]) => T): Promise<T> {
   const { request } = exchange;
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -79,7 +88,7 @@ export function readBody(exchange: Exchange, limit: number): Promise<string> {
       chunks.push(chunk);
     });
     request.once('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      if (!failed) resolve(finish(chunks));
     });
     request.once('error', (error) => {
       if (!failed) reject(new GatewayError('invalid_request', `could not read the request body: ${error.message}`));

@@ -10,7 +10,7 @@ import type { GatewayConfig, ModelConfig } from '../config/load.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { Router, type RouterOptions } from '../router/router.js';
 import { Governance } from '../governance/governance.js';
-import { KEY_PREFIX } from '../governance/keys.js';
+import { KEY_PREFIX, keyState, type VirtualKey } from '../governance/keys.js';
 import { handleAdmin } from './handlers/admin.js';
 import { QualityEstimates } from '../router/quality-estimates.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
@@ -35,6 +35,8 @@ import { handleChat } from './handlers/chat.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleRouteExplain } from './handlers/route-explain.js';
 import { handleFeedback } from './handlers/feedback.js';
+import { handleBatchApi, type BatchService } from './handlers/batches.js';
+import { BATCH_OWNER_HEADER } from '../batch/runner.js';
 import { handleGetModel, handleListModels } from './handlers/models.js';
 import type { Services } from './services.js';
 
@@ -53,6 +55,8 @@ export interface GatewayDependencies {
   tracing?: Tracing;
   /** Where access-log lines go when log.access is on (default: stdout). */
   accessLog?: LineSink;
+  /** The Files and Batches APIs, and the secret with which the batch runner calls as a batch's owner. */
+  batch?: { service: BatchService; secret: string };
 }
 
 /** The best p95 time to first token the gateway has observed across a model's deployments. */
@@ -69,6 +73,8 @@ export interface Gateway {
   handle(request: IncomingMessage, response: ServerResponse): void;
   /** Requests currently being served. */
   inFlight(): number;
+  /** Milliseconds since the last request that was not a batch line arrived (Infinity before the first). */
+  sinceClientRequestMs(): number;
   /** Stop taking new requests (503) and wait for in-flight ones, up to the deadline. */
   drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: number }>;
   /** Release upstream connections. Call after drain. */
@@ -84,6 +90,13 @@ function presentedKey(exchange: Exchange): string | undefined {
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
+}
+
+function useVirtualKey(exchange: Exchange, key: VirtualKey): void {
+  exchange.keyId = key.id;
+  exchange.team = key.team ?? undefined;
+  exchange.virtualKey = key;
+  exchange.keyPolicy = { id: key.id, private: key.metadata?.private === 'true', ...(key.allowedModels ? { allowModels: new Set(key.allowedModels) } : {}) };
 }
 
 function expectMethodOn(method: string, path: string, allowed: string): void {
@@ -152,8 +165,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
   const adminDigest = config.server.adminKey !== undefined ? digest(config.server.adminKey) : undefined;
+  const batchDigest = dependencies.batch ? digest(dependencies.batch.secret) : undefined;
 
   const active = new Set<Exchange>();
+  let lastClientRequestAt = -Infinity;
   let draining = false;
   let drained: (() => void) | undefined;
 
@@ -163,6 +178,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
    */
   const authenticate = (exchange: Exchange): void => {
     const presented = presentedKey(exchange);
+    if (batchDigest && presented !== undefined && timingSafeEqual(batchDigest, digest(presented))) return actAsBatchOwner(exchange);
     const internal = presented !== undefined ? internalDigests.find((candidate) => timingSafeEqual(candidate.digest, digest(presented))) : undefined;
     if (internal) {
       exchange.keyId = internal.keyId;
@@ -171,10 +187,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     }
     if (presented?.startsWith(KEY_PREFIX)) {
       const key = governance.authenticateVirtualKey(presented);
-      exchange.keyId = key.id;
-      exchange.team = key.team ?? undefined;
-      exchange.virtualKey = key;
-      exchange.keyPolicy = { id: key.id, private: key.metadata?.private === 'true', ...(key.allowedModels ? { allowModels: new Set(key.allowedModels) } : {}) };
+      useVirtualKey(exchange, key);
       return;
     }
     if (!governance.keysRequired) return;
@@ -187,6 +200,29 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     }
     exchange.keyId = match.policy.id;
     exchange.keyPolicy = match.policy;
+  };
+
+  /**
+   * A batch line, sent by the batch runner: it runs under the key that created the batch,
+   * as that key is now (a key revoked or disabled since fails its remaining lines).
+   */
+  const actAsBatchOwner = (exchange: Exchange): void => {
+    const owner = exchange.request.headers[BATCH_OWNER_HEADER];
+    if (typeof owner !== 'string' || owner === '') {
+      if (governance.keysRequired) throw new GatewayError('missing_api_key', 'This batch was created without an API key, and the gateway now requires one.');
+      return;
+    }
+    const key = governance.keys.get(owner);
+    if (key) {
+      const state = keyState(key, Date.now());
+      if (state !== 'active') throw new GatewayError('invalid_api_key', `The API key that created this batch (${key.prefix}…) is ${state}.`);
+      useVirtualKey(exchange, key);
+      return;
+    }
+    const policy = config.server.keyPolicies.find((candidate) => candidate.id === owner);
+    if (!policy) throw new GatewayError('invalid_api_key', 'The API key that created this batch is no longer configured.');
+    exchange.keyId = policy.id;
+    exchange.keyPolicy = policy;
   };
 
   /** /admin/*: the admin key, or (for a key's own usage only) the caller's own key. */
@@ -276,6 +312,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         return handleListModels(exchange, services);
     }
+    if (dependencies.batch && (apiPath === '/files' || apiPath.startsWith('/files/') || apiPath === '/batches' || apiPath.startsWith('/batches/'))) {
+      authenticate(exchange);
+      return handleBatchApi(exchange, dependencies.batch.service, method, apiPath, config.server.maxBodyBytes);
+    }
     if (path === '/admin' || path.startsWith('/admin/')) {
       const role = authenticateAdmin(exchange);
       return handleAdmin(exchange, services, method, path, role);
@@ -290,6 +330,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const exchange = createExchange(request, response);
+    if (request.headers[BATCH_OWNER_HEADER] === undefined) lastClientRequestAt = exchange.startedAt;
     active.add(exchange);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
@@ -320,6 +361,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     handle,
     services,
     inFlight: () => active.size,
+    sinceClientRequestMs: () => performance.now() - lastClientRequestAt,
     async drain(deadlineMs) {
       draining = true;
       if (active.size > 0) {

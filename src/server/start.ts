@@ -17,6 +17,8 @@ import { simulatedAuth } from './simulated-providers.js';
 import { EvalScheduler, evalKeyId } from '../eval/scheduler.js';
 import type { LineSink } from '../observability/access-log.js';
 import { loadTracing } from '../observability/tracing.js';
+import { BatchStore } from '../batch/store.js';
+import { BatchRunner } from '../batch/runner.js';
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -30,6 +32,8 @@ export interface StartOptions {
   schedules?: boolean;
   /** Where access-log lines go when log.access is on (default: stdout). */
   accessLog?: LineSink;
+  /** Serve the Files and Batches APIs and work batches (default: config batch.enabled, unless schedules is false). */
+  batches?: boolean;
 }
 
 export interface RunningGateway {
@@ -41,6 +45,8 @@ export interface RunningGateway {
   simulators: RunningSimulator[];
   /** Scheduled evaluation runs (config eval.schedules), when there are any. */
   scheduler: EvalScheduler | undefined;
+  /** The batch runner, when batches are on. */
+  batches: BatchRunner | undefined;
   /** Graceful stop: refuse new requests, finish in-flight ones (up to the grace period), flush the log. */
   stop(graceMs?: number): Promise<{ completed: boolean; abandoned: number }>;
 }
@@ -70,7 +76,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const evalKeys = new Map(schedules.map((schedule) => [schedule.name, `sy-internal-${randomBytes(24).toString('hex')}`]));
   // The OpenTelemetry SDK is imported only when tracing is configured.
   const tracing = await loadTracing(config, (message) => logger.warn(message));
-  const gateway = createGateway({ config, log, logger, ...(tracing ? { tracing } : {}), ...(options.accessLog ? { accessLog: options.accessLog } : {}), internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])) });
+  const batchesOn = options.batches ?? (config.batch.enabled && options.schedules !== false);
+  const batchStore = batchesOn ? new BatchStore(config.batch.dir) : undefined;
+  let runner: BatchRunner | undefined;
+  const batchSecret = `sy-batch-${randomBytes(24).toString('hex')}`;
+  const gateway = createGateway({
+    config,
+    log,
+    logger,
+    ...(tracing ? { tracing } : {}),
+    ...(options.accessLog ? { accessLog: options.accessLog } : {}),
+    internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])),
+    ...(batchStore ? { batch: { secret: batchSecret, service: { store: batchStore, settings: config.batch, poke: () => runner?.poke() } } } : {}),
+  });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);
   const host = options.host ?? config.server.host;
   try {
@@ -85,6 +103,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // Nothing may keep the process alive after a failed start (a port in use is an exit, not a hang).
     await gateway.close();
     await Promise.all(simulators.map((simulator) => simulator.close()));
+    batchStore?.close();
     if (!options.log) log.close();
     throw error;
   }
@@ -96,6 +115,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       ? new EvalScheduler({ config, baseUrl: url, keyFor: (name) => evalKeys.get(name) ?? '', alerts: gateway.services.governance.alerts, logger })
       : undefined;
   scheduler?.start();
+  if (batchStore) {
+    runner = new BatchRunner({ store: batchStore, log, settings: config.batch, baseUrl: url, secret: batchSecret, inFlight: () => gateway.inFlight(), sinceClientRequestMs: () => gateway.sinceClientRequestMs(), maxLineBytes: config.server.maxBodyBytes, logger });
+    runner.start();
+  }
 
   let stopping: Promise<{ completed: boolean; abandoned: number }> | undefined;
   const stop = (graceMs = config.server.shutdownGraceMs) => {
@@ -105,13 +128,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       server.closeIdleConnections();
       // Scheduled eval runs stop first: no new calls; the ones in flight drain with the rest.
       const schedulerStopped = scheduler?.stop(graceMs);
+      // The batch runner sends no new line; lines in flight drain with the rest, the others resume at the next start.
+      const runnerStopped = runner?.stop();
       const result = await gateway.drain(graceMs);
       await schedulerStopped;
+      await runnerStopped;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await gateway.close();
       await Promise.all(simulators.map((simulator) => simulator.close()));
+      batchStore?.close();
       if (!options.log) log.close();
       else log.flush();
       return result;
@@ -119,7 +146,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     return stopping;
   };
 
-  return { url, port, server, gateway, log, simulators, scheduler, stop };
+  return { url, port, server, gateway, log, simulators, scheduler, batches: runner, stop };
 }
 
 function behaviourOf(provider: ProviderConfig): Partial<SimBehaviour> {

@@ -1,0 +1,58 @@
+/**
+ * Checks a batch input file line by line, as OpenAI's validation does: each line a JSON
+ * object `{custom_id, method: "POST", url: <the batch's endpoint>, body: {...}}`, custom ids
+ * unique, no streaming, at most `maxLines` lines of at most `maxLineBytes` each. Every
+ * problem is reported with its line number (1-based), up to a hundred of them.
+ */
+import type { BatchEndpoint, BatchError } from './store.js';
+
+export interface ValidLine {
+  line: number;
+  customId: string;
+  body: string;
+}
+
+export type Validation = { ok: true; lines: ValidLine[] } | { ok: false; errors: BatchError[] };
+
+const MAX_REPORTED = 100;
+
+export function validateBatchInput(content: string, endpoint: BatchEndpoint, limits: { maxLines: number; maxLineBytes: number }): Validation {
+  const errors: BatchError[] = [];
+  const lines: ValidLine[] = [];
+  const seen = new Map<string, number>();
+  const report = (line: number, code: string, message: string, param: string | null = null): void => {
+    if (errors.length < MAX_REPORTED) errors.push({ code, message, param, line });
+  };
+  const raw = content.split('\n');
+  if (raw.length > 0 && raw[raw.length - 1]?.trim() === '') raw.pop();
+  if (raw.length === 0) return { ok: false, errors: [{ code: 'empty_file', message: 'The input file has no lines.', param: 'input_file_id', line: null }] };
+  if (raw.length > limits.maxLines) {
+    return { ok: false, errors: [{ code: 'too_many_requests', message: `The input file has ${raw.length} lines; a batch takes at most ${limits.maxLines} (batch.max_lines).`, param: 'input_file_id', line: null }] };
+  }
+  raw.forEach((text, index) => {
+    const number = index + 1;
+    if (text.trim() === '') return report(number, 'invalid_json_line', 'The line is empty.');
+    if (Buffer.byteLength(text) > limits.maxLineBytes) return report(number, 'request_too_large', `The line is ${Buffer.byteLength(text)} bytes; at most ${limits.maxLineBytes} are accepted.`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      return report(number, 'invalid_json_line', `The line is not valid JSON: ${(error as Error).message}.`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return report(number, 'invalid_json_line', 'The line must be a JSON object.');
+    const { custom_id: customId, method, url, body } = parsed as Record<string, unknown>;
+    if (typeof customId !== 'string' || customId === '') return report(number, 'missing_required_parameter', 'custom_id must be a non-empty string.', 'custom_id');
+    if (customId.length > 512) return report(number, 'invalid_request', 'custom_id is longer than 512 characters.', 'custom_id');
+    const earlier = seen.get(customId);
+    if (earlier !== undefined) return report(number, 'duplicate_custom_id', `custom_id '${customId}' was already used on line ${earlier}.`, 'custom_id');
+    seen.set(customId, number);
+    if (method !== 'POST') return report(number, 'invalid_method', `method must be "POST", not ${JSON.stringify(method)}.`, 'method');
+    if (url !== endpoint) return report(number, 'invalid_url', `url must be the batch's endpoint "${endpoint}", not ${JSON.stringify(url)}.`, 'url');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return report(number, 'invalid_request', 'body must be a JSON object: the request for the endpoint.', 'body');
+    const request = body as Record<string, unknown>;
+    if (typeof request.model !== 'string' || request.model === '') return report(number, 'missing_required_parameter', 'body.model must name a model or route.', 'body.model');
+    if (request.stream === true) return report(number, 'invalid_request', 'body.stream is not supported in a batch; each answer is stored whole.', 'body.stream');
+    lines.push({ line: number, customId, body: JSON.stringify(request) });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
+}
