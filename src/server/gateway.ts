@@ -30,6 +30,8 @@ import { anthropicMessagesFormat } from '../api/anthropic/messages-format.js';
 import { renderAnthropicError } from '../api/anthropic/errors.js';
 import { openAIChatFormat } from '../api/openai/chat-format.js';
 import { handleChat } from './handlers/chat.js';
+import { handleCreateResponse, handleStoredResponse } from './handlers/responses.js';
+import { SqliteResponseStore } from '../store/response-store.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleRouteExplain } from './handlers/route-explain.js';
 import { handleFeedback } from './handlers/feedback.js';
@@ -141,7 +143,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       )
     : undefined;
   watchRequestLog(log, governance, logger);
-  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, executor: new Executor(adapters, load) };
+  const responses = new SqliteResponseStore(config.store.sqlitePath);
+  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, responses, executor: new Executor(adapters, load) };
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
   const adminDigest = config.server.adminKey !== undefined ? digest(config.server.adminKey) : undefined;
@@ -192,7 +195,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     return 'key';
   };
 
-  const dispatch = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+  const dispatch = async (exchange: Exchange, method: string, path: string, query: string): Promise<void> => {
     // While draining, every answer closes its connection so clients move to another replica.
     if (draining) exchange.response.setHeader('connection', 'close');
     if (path === '/health/live') {
@@ -251,6 +254,11 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         expectLogWritable();
         return handleChat(exchange, services, anthropicMessagesFormat);
+      case '/responses':
+        expectMethod('POST');
+        authenticate(exchange);
+        expectLogWritable();
+        return handleCreateResponse(exchange, services);
       case '/feedback':
         expectMethod('POST');
         authenticate(exchange);
@@ -273,6 +281,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       const role = authenticateAdmin(exchange);
       return handleAdmin(exchange, services, method, path, role);
     }
+    if (apiPath.startsWith('/responses/')) {
+      authenticate(exchange);
+      return handleStoredResponse(exchange, services, method, apiPath.slice('/responses/'.length), new URLSearchParams(query));
+    }
     if (apiPath.startsWith('/models/')) {
       expectMethod('GET');
       authenticate(exchange);
@@ -287,7 +299,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    dispatch(exchange, request.method ?? 'GET', path)
+    dispatch(exchange, request.method ?? 'GET', path, query === -1 ? '' : url.slice(query + 1))
       .catch((error: unknown) => {
         const failure = toGatewayError(error);
         if (failure.status >= 500 && failure.code === 'internal_error') logger.error({ err: error, requestId: exchange.id }, 'request failed');
@@ -326,6 +338,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     async close() {
       await governance.alerts.settled();
       governance.close();
+      responses.close();
       await client.close();
     },
   };

@@ -15,6 +15,7 @@ import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GuardSet } from '../guards/pipeline.js';
 import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
+import type { ResponseStore } from '../store/response-store.js';
 import type { RequestRecorder } from './request-recorder.js';
 import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
@@ -32,6 +33,8 @@ export interface Services {
   governance: Governance;
   /** Undefined when the config has no guards: the request path then never looks at guards. */
   guards: GuardSet | undefined;
+  /** Stored Responses API answers (store: true), scoped by key. */
+  responses: ResponseStore;
 }
 
 export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['endpoint']): RequestRecord {
