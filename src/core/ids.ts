@@ -4,7 +4,7 @@
  * instead of random B-tree writes, which measurably raised gateway throughput, and they
  * sort by time in any tool.
  */
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 const pool = Buffer.alloc(4096);
 let offset = pool.length;
@@ -57,4 +57,14 @@ export function uuidv7(now = Date.now()): string {
   ];
   const hex = bytes.map((byte) => HEX[byte]!);
   return `${hex.slice(0, 4).join('')}-${hex.slice(4, 6).join('')}-${hex.slice(6, 8).join('')}-${hex.slice(8, 10).join('')}-${hex.slice(10).join('')}`;
+}
+
+/**
+ * A tool-call id for an upstream that gives none (Gemini): derived from what identifies the
+ * response (its id, else its content) and the call's position, so ids are unique across the
+ * responses of a conversation — an Anthropic upstream refuses a history with duplicates —
+ * and the same when a recorded response is replayed.
+ */
+export function derivedToolCallId(responseSeed: string, index: number): string {
+  return `call_${createHash('sha256').update(`${responseSeed}\u0000${index}`).digest('hex').slice(0, 24)}`;
 }

@@ -90,14 +90,23 @@ describe('Gemini adapter: responses', () => {
     });
   });
 
-  it('reads function calls as tool calls with synthesised ids', async () => {
+  it('reads function calls as tool calls with synthesised ids: unique per response, the same on replay', async () => {
     server.replay = { fixture: 'gemini/generate-function-call.json' };
     const { adapter, context } = call();
-    expect((await adapter.chat(conversation, context)).choices[0]).toMatchObject({
+    const first = (await adapter.chat(conversation, context)).choices[0];
+    expect(first).toMatchObject({
       text: null,
-      toolCalls: [{ id: 'call_0', name: 'get_weather', arguments: '{"location":"Boston, MA"}' }],
+      toolCalls: [{ id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'get_weather', arguments: '{"location":"Boston, MA"}' }],
       finishReason: 'tool_calls',
     });
+    const replayed = (await adapter.chat(conversation, context)).choices[0];
+    expect(replayed?.toolCalls[0]?.id).toBe(first?.toolCalls[0]?.id);
+    // Another response (another responseId) making the same call gets another id.
+    server.replay = { fixture: 'gemini/stream-function-call.chunks.txt' };
+    const streamed = await collect(await adapter.chatStream({ ...conversation, stream: true }, context));
+    const streamedId = streamed.find((part) => part.type === 'tool-call-start');
+    expect(streamedId).toMatchObject({ id: expect.stringMatching(/^call_[0-9a-f]{24}$/) });
+    expect((streamedId as { id: string }).id).not.toBe(first?.toolCalls[0]?.id);
   });
 
   it('a SAFETY candidate and a blocked prompt are content_filter finishes, not errors', async () => {
@@ -127,7 +136,7 @@ describe('Gemini adapter: responses', () => {
     const { adapter, context } = call();
     const parts = await collect(await adapter.chatStream({ ...conversation, stream: true }, context));
     expect(parts.slice(1, 4)).toEqual([
-      { type: 'tool-call-start', index: 0, toolIndex: 0, id: 'call_0', name: 'get_weather' },
+      { type: 'tool-call-start', index: 0, toolIndex: 0, id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: 'get_weather' },
       { type: 'tool-call-delta', index: 0, toolIndex: 0, argumentsDelta: '{"location":"Paris"}' },
       { type: 'finish', index: 0, finishReason: 'tool_calls' },
     ]);

@@ -55,7 +55,8 @@ const thinkingBlock = z.strictObject({ type: z.literal('thinking'), thinking: z.
 const redactedThinkingBlock = z.strictObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
 const messageSchema = z.strictObject({
-  role: z.enum(['user', 'assistant']),
+  /** `system`: an instruction mid-conversation (Claude Code sends its reminders so to models other than Claude). */
+  role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock]))]),
 });
 
@@ -108,6 +109,12 @@ function textOfBlocks(blocks: { type: string; text?: string }[]): string {
 /** One Anthropic turn can become several canonical messages: tool results are their own turns. */
 function toCanonicalMessages(message: AnthropicMessage, index: number): Message[] {
   if (typeof message.content === 'string') return [{ role: message.role, content: message.content }];
+  if (message.role === 'system') {
+    const blocks = message.content;
+    const nonText = blocks.findIndex((block) => block.type !== 'text');
+    if (nonText >= 0) throw new GatewayError('invalid_request', 'A system message may contain only text blocks.', { param: `messages[${index}].content[${nonText}].type` });
+    return [{ role: 'system', content: textOfBlocks(blocks as { type: string; text?: string }[]) }];
+  }
   if (message.role === 'assistant') {
     const text = message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
     const toolCalls = message.content.flatMap((block) => (block.type === 'tool_use' ? [{ id: block.id, name: block.name, arguments: JSON.stringify(block.input) }] : []));

@@ -155,7 +155,7 @@ export function withNativeFields(body: Record<string, unknown>, request: ChatReq
   const native = nativeAnthropic(request);
   if (!native) return body;
   const sent = native.body;
-  if (request.messages === native.messages) {
+  if (nativeMessagesUsable(request, native)) {
     body.messages = sent.messages;
     if (sent.system !== undefined) body.system = sent.system;
     else delete body.system;
@@ -172,6 +172,17 @@ export function withNativeFields(body: Record<string, unknown>, request: ChatReq
   return body;
 }
 
+/**
+ * Whether the client's own messages can go upstream: not when a guard or recovery step
+ * replaced them, nor when they hold `system` turns (sent by Claude Code to models it does
+ * not know as Claude), which the canonical conversion moves into the system prompt.
+ */
+function nativeMessagesUsable(request: ChatRequest, native: NativeRequest): boolean {
+  if (request.messages !== native.messages) return false;
+  const sent = native.body.messages;
+  return Array.isArray(sent) && !sent.some((message) => (message as { role?: unknown }).role === 'system');
+}
+
 /** What of an Anthropic client's own request cannot reach the Anthropic upstream (a guard replaced its messages or tools). */
 export function nativeAnthropicLoss(request: ChatRequest): string[] {
   const native = nativeAnthropic(request);
@@ -179,7 +190,7 @@ export function nativeAnthropicLoss(request: ChatRequest): string[] {
   const lost = new Set<string>();
   for (const field of native.passed) {
     const part = field.path[0];
-    if ((part === 'messages' || part === 'system') && request.messages !== native.messages) lost.add(`${String(part)} fields the gateway does not model`);
+    if ((part === 'messages' || part === 'system') && !nativeMessagesUsable(request, native)) lost.add(`${String(part)} fields the gateway does not model`);
     if ((part === 'tools' || part === 'tool_choice') && request.tools !== native.tools) lost.add(`${String(part)} fields the gateway does not model`);
   }
   return [...lost].map((what) => `${what} dropped: the gateway rewrote that part of the request`);

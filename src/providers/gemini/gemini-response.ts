@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ChatResponse, FinishReason, StreamPart, ToolCall, Usage } from '../../core/types.js';
+import { derivedToolCallId } from '../../core/ids.js';
 import { GatewayError } from '../../core/errors.js';
 import { usageWith } from '../../core/usage.js';
 
@@ -66,10 +67,15 @@ export function parseChunk(body: unknown, provider: string): GeminiResponse {
   return parsed.data;
 }
 
-function callsOf(response: GeminiResponse, firstIndex: number): ToolCall[] {
+/** What identifies a response for derived tool-call ids: Gemini's responseId, else the response itself. */
+function idSeedOf(response: GeminiResponse, body: unknown): string {
+  return response.responseId ?? JSON.stringify(body);
+}
+
+function callsOf(response: GeminiResponse, firstIndex: number, idSeed: string): ToolCall[] {
   const parts = response.candidates?.[0]?.content?.parts ?? [];
   return parts.flatMap((part) => (part.functionCall ? [part.functionCall] : [])).map((call, offset) => ({
-    id: call.id ?? `call_${firstIndex + offset}`,
+    id: call.id ?? derivedToolCallId(idSeed, firstIndex + offset),
     name: call.name,
     arguments: JSON.stringify(call.args ?? {}),
   }));
@@ -82,7 +88,7 @@ function textOf(response: GeminiResponse): string {
 export function parseGeminiResponse(body: unknown, fallbackModel: string, provider: string): ChatResponse {
   const response = parseChunk(body, provider);
   const candidate = response.candidates?.[0];
-  const toolCalls = callsOf(response, 0);
+  const toolCalls = callsOf(response, 0, idSeedOf(response, body));
   // A blocked prompt has no candidate: a content-filter finish, not an error.
   const finishReason: FinishReason = candidate ? mapFinishReason(candidate.finishReason, toolCalls.length > 0) : response.promptFeedback?.blockReason ? 'content_filter' : 'stop';
   const text = textOf(response);
@@ -103,6 +109,8 @@ export class GeminiChunkReader {
   private started = false;
   private toolCount = 0;
   private usage: Usage | undefined;
+  /** Set by the first chunk: every derived tool-call id of this stream comes from it. */
+  private idSeed = '';
 
   constructor(
     private readonly fallbackModel: string,
@@ -114,6 +122,7 @@ export class GeminiChunkReader {
     const out: StreamPart[] = [];
     if (!this.started) {
       this.started = true;
+      this.idSeed = idSeedOf(response, body);
       const prompt = readUsage(response.usageMetadata);
       out.push({
         type: 'start',
@@ -125,7 +134,7 @@ export class GeminiChunkReader {
     }
     const text = textOf(response);
     if (text) out.push({ type: 'text-delta', index: 0, text });
-    for (const call of callsOf(response, this.toolCount)) {
+    for (const call of callsOf(response, this.toolCount, this.idSeed)) {
       const toolIndex = this.toolCount++;
       out.push({ type: 'tool-call-start', index: 0, toolIndex, id: call.id, name: call.name });
       out.push({ type: 'tool-call-delta', index: 0, toolIndex, argumentsDelta: call.arguments });

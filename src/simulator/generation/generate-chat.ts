@@ -14,6 +14,7 @@ import { detectCategory } from './task-category.js';
 import { capitalise, joinList, keywordsOf } from './text-features.js';
 import { textAnswer } from './text-answers.js';
 import { buildToolCall, chooseTools } from './tool-calls.js';
+import { nextAgentStep, userRequestOf, withoutHarnessTail } from './agent-task.js';
 
 type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect' | 'safetyBlock'>;
 
@@ -47,16 +48,20 @@ function continueAnswer(model: SimulatedModel, input: ChatInput, behaviour: Answ
   return { ...full, content: cut.text, finishReason: cut.truncated ? 'length' : full.finishReason, usage: { promptTokens, completionTokens: countTextTokens(cut.text) } };
 }
 
-function freshAnswer(model: SimulatedModel, input: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
-  if (input.messages[0]?.role === 'system' && input.messages[0].text === CLASSIFY_INSTRUCTION) return classification(input, promptTokens);
-  const random = SeededRandom.fromText(model.name, JSON.stringify(input.messages), String(input.seed ?? ''));
-  const lastUser = [...input.messages].reverse().find((message) => message.role === 'user');
-  const lastUserText = lastUser?.text ?? '';
+function freshAnswer(model: SimulatedModel, asked: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
+  if (asked.messages[0]?.role === 'system' && asked.messages[0].text === CLASSIFY_INSTRUCTION) return classification(asked, promptTokens);
+  const random = SeededRandom.fromText(model.name, JSON.stringify(asked.messages), String(asked.seed ?? ''));
+  // Agents wrap the user's words in harness text: answer the words, as if asked bare.
+  const input = { ...asked, messages: withoutHarnessTail(asked.messages) };
+  const request = userRequestOf(input.messages);
+  const lastUser = input.messages[request.index];
+  const lastUserText = request.text;
+  const agentStep = nextAgentStep(input, request);
   const category = detectCategory({
     lastUserText,
     hasImages: (lastUser?.imageCount ?? 0) > 0,
-    toolsOffered: input.tools.length > 0 && input.toolChoice.mode !== 'none',
-    promptTokens,
+    toolsOffered: input.tools.length > 0 && input.toolChoice.mode !== 'none' && (agentStep?.kind === 'call' || !isAgentRequest(input)),
+    promptTokens: conversationTokens(input, promptTokens),
   });
   const draw = random.next();
   const correct = behaviour.forceCorrect ?? draw < model.quality[category];
@@ -64,8 +69,13 @@ function freshAnswer(model: SimulatedModel, input: ChatInput, behaviour: AnswerB
   if (behaviour.safetyBlock) {
     return { category, correct, content: null, toolCalls: [], finishReason: 'content_filter', usage: { promptTokens, completionTokens: 0 } };
   }
+  if (agentStep?.kind === 'call') {
+    const call = { id: `call_${random.identifier(24)}`, name: agentStep.tool.name, arguments: JSON.stringify(agentStep.arguments) };
+    return toolCallAnswer([call], category, correct, promptTokens, limit);
+  }
+  if (agentStep?.kind === 'answer') return textOnly(agentStep.text, category, correct, promptTokens, limit);
 
-  const tools = chooseTools(input, lastUserText);
+  const tools = isAgentRequest(input) && input.toolChoice.mode === 'auto' ? [] : chooseTools(input, lastUserText);
   if (tools.length > 0) {
     const calls = tools.map((tool) => buildToolCall(tool, lastUserText, correct, random));
     return toolCallAnswer(calls, category, correct, promptTokens, limit);
@@ -88,6 +98,27 @@ function freshAnswer(model: SimulatedModel, input: ChatInput, behaviour: AnswerB
   };
   if (stopped.sequence !== undefined && !cut.truncated) answer.stopSequence = stopped.sequence;
   return answer;
+}
+
+/**
+ * A coding agent's request: a system prompt of thousands of tokens and a dozen tools. It
+ * answers questions directly and uses tools only for the file tasks it recognises
+ * (agent-task.ts): a made-up call to a shell or sub-agent tool would run for real.
+ */
+function isAgentRequest(input: ChatInput): boolean {
+  const system = input.messages.find((message) => message.role === 'system');
+  return input.tools.length >= 5 && (system?.text.length ?? 0) > 4_000;
+}
+
+/** Prompt size for choosing the task: an agent's own system prompt does not make a question a long-context task. */
+function conversationTokens(input: ChatInput, promptTokens: number): number {
+  if (!isAgentRequest(input)) return promptTokens;
+  return input.messages.reduce((sum, message) => sum + (message.role === 'system' ? 0 : countTextTokens(message.text)), 0);
+}
+
+function textOnly(text: string, category: ChatAnswer['category'], correct: boolean, promptTokens: number, limit: number): ChatAnswer {
+  const cut = truncateToTokens(text, limit);
+  return { category, correct, content: cut.text, toolCalls: [], finishReason: cut.truncated ? 'length' : 'stop', usage: { promptTokens, completionTokens: countTextTokens(cut.text) } };
 }
 
 /** Asked to name a task category (the gateway's LLM classifier), the simulator answers with the one it detects. */
