@@ -17,6 +17,8 @@ export interface UpstreamRequest {
   timeouts: Timeouts;
   /** Aborted when the client goes away; the upstream call is cancelled with it. */
   signal?: AbortSignal;
+  /** The provider's name: client-visible errors name it, never the upstream's address. */
+  provider?: string;
 }
 
 export interface UpstreamResponse {
@@ -151,27 +153,27 @@ export class DeadlineError extends Error {
  * `signal` is the call's own signal (UpstreamResponse.signal): its reason tells a caller
  * abort from the deadline.
  */
-export function translateError(error: unknown, upstream: Pick<UpstreamRequest, 'url' | 'timeouts' | 'signal'>, signal?: AbortSignal): Error {
+export function translateError(error: unknown, upstream: Pick<UpstreamRequest, 'url' | 'timeouts' | 'signal' | 'provider'>, signal?: AbortSignal): Error {
   if (error instanceof GatewayError || error instanceof CallerAbortedError) return error;
   if (upstream.signal?.aborted) return abortReason(upstream.signal);
   if (signal?.reason instanceof CallerAbortedError) return signal.reason;
-  const host = safeHost(upstream.url);
+  const host = upstream.provider !== undefined ? `provider ${upstream.provider}` : `upstream ${safeHost(upstream.url)}`;
   const timeouts = upstream.timeouts;
   if (signal?.reason instanceof DeadlineError || error instanceof DeadlineError) {
-    return new GatewayError('upstream_timeout', `upstream ${host} did not finish within total_ms=${timeouts.totalMs}`, { cause: error });
+    return new GatewayError('upstream_timeout', `${host} did not finish within total_ms=${timeouts.totalMs}`, { cause: error });
   }
   if (error instanceof undiciErrors.HeadersTimeoutError) {
-    return new GatewayError('upstream_timeout', `upstream ${host} sent no response within first_token_ms=${timeouts.firstTokenMs}`, { cause: error });
+    return new GatewayError('upstream_timeout', `${host} sent no response within first_token_ms=${timeouts.firstTokenMs}`, { cause: error });
   }
   if (error instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('upstream_timeout', `upstream ${host} went silent for idle_ms=${timeouts.idleMs}`, { cause: error });
+    return new GatewayError('upstream_timeout', `${host} went silent for idle_ms=${timeouts.idleMs}`, { cause: error });
   }
   if (error instanceof undiciErrors.ConnectTimeoutError) {
-    return new GatewayError('upstream_timeout', `could not connect to upstream ${host} within connect_ms=${timeouts.connectMs}`, { cause: error });
+    return new GatewayError('upstream_timeout', `could not connect to ${host} within connect_ms=${timeouts.connectMs}`, { cause: error });
   }
   const code = (error as { code?: string } | undefined)?.code;
   const detail = code ?? (error instanceof Error ? error.message : 'unknown error');
-  return new GatewayError('upstream_connection_error', `connection to upstream ${host} failed (${detail})`, { cause: error });
+  return new GatewayError('upstream_connection_error', `connection to ${host} failed (${detail})`, { cause: error });
 }
 
 function safeHost(url: string): string {

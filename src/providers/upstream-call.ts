@@ -62,12 +62,12 @@ export class UpstreamCaller {
 
   private async send(unsigned: UpstreamRequest): Promise<{ response: UpstreamResponse; credential?: unknown }> {
     const { request, credential } = await this.options.auth.authorize(unsigned);
-    return { response: await this.client.send(request), credential };
+    return { response: await this.client.send({ ...request, provider: this.provider.name }), credential };
   }
 
   /** Read failures (timeouts, resets, the caller leaving) as gateway errors. */
   failure(error: unknown, context: CallContext, response: UpstreamResponse): Error {
-    return translateError(error, { url: this.provider.baseUrl ?? '', timeouts: context.timeouts, signal: context.signal }, response.signal);
+    return translateError(error, { url: this.provider.baseUrl ?? '', timeouts: context.timeouts, signal: context.signal, provider: this.provider.name }, response.signal);
   }
 
   json(response: UpstreamResponse, context: CallContext): Promise<unknown> {

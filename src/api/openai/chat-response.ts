@@ -31,7 +31,8 @@ export function renderChatResponse(response: ChatResponse, id: string, model: st
       index: choice.index,
       message: {
         role: 'assistant',
-        content: choice.text,
+        // A withheld answer is null whichever upstream withheld it (some send "", some null).
+        content: choice.finishReason === 'content_filter' && !choice.text ? null : choice.text,
         refusal: choice.refusal ?? null,
         ...(choice.toolCalls.length
           ? { tool_calls: choice.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })) }

@@ -36,13 +36,14 @@ export class GeminiAdapter implements ProviderAdapter {
       body: JSON.stringify(body),
       timeouts: context.timeouts,
       signal: context.signal,
+      provider: this.provider.name,
     });
     if (response.status < 200 || response.status >= 300) throw await upstreamHttpError(response, this.provider.name, this.secrets, retryDelayOf);
     return response;
   }
 
   private failure(error: unknown, context: CallContext, response: UpstreamResponse): Error {
-    return translateError(error, { url: this.provider.baseUrl ?? '', timeouts: context.timeouts, signal: context.signal }, response.signal);
+    return translateError(error, { url: this.provider.baseUrl ?? '', timeouts: context.timeouts, signal: context.signal, provider: this.provider.name }, response.signal);
   }
 
   private json(response: UpstreamResponse, context: CallContext): Promise<unknown> {

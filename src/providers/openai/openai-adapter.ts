@@ -56,6 +56,7 @@ export class OpenAIAdapter implements ProviderAdapter {
       body: JSON.stringify(body),
       timeouts: context.timeouts,
       signal: context.signal,
+      provider: this.provider.name,
     });
     if (response.status < 200 || response.status >= 300) throw await upstreamHttpError(response, this.provider.name, this.secrets);
     return response;
@@ -63,7 +64,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   private readJson(response: UpstreamResponse, context: CallContext): Promise<unknown> {
     return readUpstreamJson(response, this.provider.name, (error) =>
-      translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal }, response.signal),
+      translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal, provider: this.provider.name }, response.signal),
     );
   }
 
@@ -129,7 +130,7 @@ export class OpenAIAdapter implements ProviderAdapter {
         }
       }
     } catch (error) {
-      throw translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal }, response.signal);
+      throw translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal, provider: this.provider.name }, response.signal);
     } finally {
       if (done) finishBody(response.body);
       else discardBody(response.body);
