@@ -1,17 +1,15 @@
 // Benchmark harness: Switchyard vs a bare Node pass-through proxy vs the Portkey gateway,
 // all in front of one mock upstream, side by side on this machine, each in its own process.
 // `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--only=switchyard,bare] [--duration=S]`
-import { execFile, fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { HOST, TARGETS, chatBody, cpuBusy, freePort, machineInfo, parseArgs, round, startProcess } from './lib.mjs';
+import { HOST, TARGETS, chatBody, cpuBusy, machineInfo, parseArgs, round, startProcess } from './lib.mjs';
+import { SWITCHYARD_FEATURES, starters } from './targets.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-const tmp = path.join(here, '.tmp');
-const COMPLETIONS = '/v1/chat/completions';
 const HELP = `Usage: node bench/run.mjs [--quick] [--only=switchyard,bare,portkey] [--duration=SECONDS]
   --quick       short run (about a minute): 2 s per measurement, 1 s warm-up
   --only=LIST   targets to measure besides "direct", which always runs as the baseline
@@ -43,168 +41,6 @@ const settings = {
 };
 const targets = TARGETS.filter((t) => t === 'direct' || !options.only || options.only.includes(t));
 const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
-
-// ---- targets: each returns { url, headers, version?, stop } or throws why it is unavailable
-
-// Switchyard runs with its features on, as the overhead targets ask: a routed request (the
-// local task classifier, then a table), guards on the request and the answer, a virtual key with a key budget and a global budget
-// (reserved before and settled after every call), and the request log with content.
-const ADMIN_KEY = 'sy-bench-admin-key-not-secret';
-const SWITCHYARD_FEATURES = 'routing on (`model: auto`: the local task classifier, then a category table over two models), the default guard set on the request (injection, PII, secrets) and the answer (PII, secrets), a virtual key with a key budget and a global budget (reserved before and settled after every call), and the request log with bodies';
-const switchyardConfig = (mockPort) => `server:
-  host: 127.0.0.1
-  port: 4040
-  admin_key: env:SWITCHYARD_BENCH_ADMIN_KEY
-store:
-  sqlite:
-    path: bench/.tmp/bench.db
-  log_content: true
-providers:
-  mock:
-    type: openai-compatible
-    base_url: http://127.0.0.1:${mockPort}/v1
-models:
-  gpt-bench:
-    provider: mock
-    price: { input: 1, output: 2 }
-    context_window: 128000
-  gpt-bench-large:
-    provider: mock
-    upstream_model: gpt-bench
-    price: { input: 5, output: 10 }
-    context_window: 128000
-guards:
-  default: default
-  policies:
-    default:
-      request:
-        injection: { action: block }
-        pii: { action: redact, restore: true }
-        secrets: { action: block }
-      response:
-        pii: { action: redact }
-        secrets: { action: redact }
-routes:
-  auto:
-    strategy: table
-    candidates: [gpt-bench, gpt-bench-large]
-    table:
-      code: gpt-bench-large
-      math: gpt-bench-large
-      default: gpt-bench
-`;
-
-/**
- * Switchyard with its features on (see SWITCHYARD_FEATURES), or plain: the same binary with
- * one fixed route, no guards and no keys — the difference is what the features cost.
- */
-async function startSwitchyard(mock, features) {
-  mkdirSync(tmp, { recursive: true });
-  const name = features ? 'bench' : 'bench-plain';
-  const config = path.join(tmp, `switchyard-${name}.yaml`);
-  const db = path.join(tmp, `${name}.db`);
-  for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true });
-  writeFileSync(config, features ? switchyardConfig(mock.port) : plainConfig(mock.port));
-  const port = await freePort();
-  const proc = await startProcess({
-    name: features ? 'switchyard' : 'switchyard (plain)',
-    cwd: root,
-    args: [path.join(root, 'bin/switchyard.js'), 'serve', '--config', config, '--port', String(port)],
-    env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY },
-    readyUrl: `http://${HOST}:${port}/health/ready`,
-    readyStatus: 200,
-  });
-  const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const headers = features ? { authorization: `Bearer ${await benchKey(`http://${HOST}:${port}`)}` } : {};
-  return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers, version, stop: proc.stop };
-}
-
-/** The same gateway without routing, guards or keys: `auto` is a fixed route, the log stays on. */
-const plainConfig = (mockPort) => `store:
-  sqlite:
-    path: bench/.tmp/bench-plain.db
-  log_content: true
-providers:
-  mock:
-    type: openai-compatible
-    base_url: http://127.0.0.1:${mockPort}/v1
-models:
-  gpt-bench:
-    provider: mock
-    price: { input: 1, output: 2 }
-    context_window: 128000
-routes:
-  auto:
-    model: gpt-bench
-`;
-
-/** A virtual key with a day budget, and a global budget: every request reserves and settles both. */
-async function benchKey(origin) {
-  const admin = async (path, body) => {
-    const res = await request(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) });
-    const json = await res.body.json();
-    if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const key = await admin('/admin/keys', { name: 'bench' });
-  await admin('/admin/budgets', { scope: 'key', scope_id: key.id, period: 'day', limit_usd: 1_000_000 });
-  await admin('/admin/budgets', { scope: 'global', period: 'month', limit_usd: 1_000_000 });
-  return key.key;
-}
-
-// Portkey 1.x asks for @hono/node-server ^1.3.3, but from 1.14 on that server hands Portkey
-// the upstream fetch Response's immutable headers and every streamed request fails with
-// "TypeError: immutable". Portkey's own lockfile uses 1.13, so we pin that line.
-const PORTKEY_OVERRIDES = { '@hono/node-server': '~1.13.8' };
-
-function portkeyInstalled(dir) {
-  try {
-    const hono = JSON.parse(readFileSync(path.join(dir, 'node_modules/@hono/node-server/package.json'), 'utf8'));
-    return existsSync(path.join(dir, 'node_modules/@portkey-ai/gateway/package.json')) && hono.version.startsWith('1.13.');
-  } catch {
-    return false;
-  }
-}
-
-function installPortkey(dir) {
-  progress(`installing @portkey-ai/gateway@1 into ${path.relative(root, dir)}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, overrides: PORTKEY_OVERRIDES }, null, 2)}\n`);
-  const args = ['install', '--prefix', dir, '@portkey-ai/gateway@1', '--no-audit', '--no-fund', '--loglevel=error'];
-  return new Promise((resolve, reject) =>
-    execFile('npm', args, { timeout: 240_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`npm install failed: ${(stderr || error.message).trim().split('\n').slice(-3).join(' ')}`)) : resolve(),
-    ),
-  );
-}
-
-const starters = {
-  direct: async (mock) => ({ url: `${mock.origin}${COMPLETIONS}`, headers: {}, stop: async () => {} }),
-
-  bare: async (mock) => {
-    const proc = await startProcess({ name: 'bare proxy', args: [path.join(here, 'bare-proxy.mjs'), '0', mock.origin], readyLine: true });
-    return { url: `http://${HOST}:${proc.port}${COMPLETIONS}`, headers: {}, stop: proc.stop };
-  },
-
-  switchyard: (mock) => startSwitchyard(mock, true),
-  'switchyard-plain': (mock) => startSwitchyard(mock, false),
-
-  portkey: async (mock) => {
-    const dir = path.join(tmp, 'portkey');
-    const manifest = path.join(dir, 'node_modules/@portkey-ai/gateway/package.json');
-    if (!portkeyInstalled(dir)) await installPortkey(dir);
-    const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
-    const bin = path.join(path.dirname(manifest), typeof pkg.bin === 'string' ? pkg.bin : Object.values(pkg.bin)[0]);
-    const port = await freePort();
-    const proc = await startProcess({
-      name: 'portkey',
-      args: ['--import', pathToFileURL(path.join(here, 'loopback.mjs')).href, bin, `--port=${port}`, '--headless'],
-      readyUrl: `http://${HOST}:${port}/`,
-    });
-    const headers = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${mock.origin}/v1`, authorization: 'Bearer sk-bench' };
-    return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers, version: pkg.version, stop: proc.stop };
-  },
-};
 
 /** One plain and one streaming request must succeed before a target is measured. */
 async function smokeTest({ url, headers }) {
