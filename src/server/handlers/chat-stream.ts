@@ -17,7 +17,7 @@ import { abortReason, CallerAbortedError } from '../../providers/http-client.js'
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, type AttemptControl, type OpenedStream } from '../../router/executor.js';
 import type { Resolution } from '../../router/resolve.js';
 import { openContinuation, type StreamSeam } from '../../resilience/stream-recovery.js';
-import { elapsedMs, writeChunk, type Exchange } from '../exchange.js';
+import { elapsedMs, StreamWriter, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
 import { ContentFilteredError } from '../../resilience/failover.js';
 import { canServe, executionContext, responseHeaders, runWithFailover, servedOrRefusal } from './chat.js';
@@ -47,8 +47,8 @@ class ClientTranscript {
   finishReason: string | null = null;
   firstTokenMs: number | null = null;
 
-  take(part: StreamPart, elapsed: number): void {
-    if (this.firstTokenMs === null && (part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'refusal-delta')) this.firstTokenMs = elapsed;
+  take(part: StreamPart, exchange: Exchange): void {
+    if (this.firstTokenMs === null && (part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'refusal-delta')) this.firstTokenMs = elapsedMs(exchange);
     if (part.type === 'text-delta' || part.type === 'refusal-delta') this.text += part.text;
     else if (part.type === 'tool-call-start') this.toolCalls.set(part.toolIndex, { id: part.id, name: part.name, arguments: '' });
     else if (part.type === 'tool-call-delta') {
@@ -113,6 +113,7 @@ export async function streamChat(exchange: Exchange, services: Services, format:
 
   const response = exchange.response;
   response.writeHead(200, { ...SSE_HEADERS, ...responseHeaders(record, attempts.length, request, resolution) });
+  const out = new StreamWriter(response);
   const client = new ClientTranscript();
   const renderer: StreamRenderer = format.createStreamRenderer({ requestId: exchange.id, request, fallbackModel: served.model.name });
   const logContent = services.config.store.logContent;
@@ -128,24 +129,28 @@ export async function streamChat(exchange: Exchange, services: Services, format:
   let heldWhitespace = '';
   for (;;) {
     const own = new AttemptTranscript();
-    const relay = async (part: StreamPart): Promise<void> => {
+    // relay and send return a promise only when the client's socket is full (back-pressure):
+    // a part that can be written at once costs no promise and no extra turn.
+    const relay = (part: StreamPart): Promise<void> | undefined => {
       own.take(part);
-      if (part.type === 'usage') return; // summed over seams, sent once at the end
-      if (part.type === 'start' && seams.length > 0) return; // one response, one start
-      if (streamGuard) for (const each of streamGuard.filter(part)) await send(each);
-      else await send(part);
+      if (part.type === 'usage') return undefined; // summed over seams, sent once at the end
+      if (part.type === 'start' && seams.length > 0) return undefined; // one response, one start
+      if (!streamGuard) return send(part);
+      let full: Promise<void> | undefined;
+      for (const each of streamGuard.filter(part)) full = send(each) ?? full;
+      return full;
     };
-    const send = async (part: StreamPart): Promise<void> => {
+    const send = (part: StreamPart): Promise<void> | undefined => {
       if (part.type === 'text-delta' && heldWhitespace) {
         // The prefill left out trailing whitespace the client already has; do not send it twice.
         const text = part.text.replace(/^\s+/, '');
         heldWhitespace = '';
-        if (!text) return;
+        if (!text) return undefined;
         part = { ...part, text };
       }
-      client.take(part, elapsedMs(exchange));
+      client.take(part, exchange);
       const text = renderer.part(part);
-      if (text) await writeChunk(response, text);
+      return text ? out.write(text) : undefined;
     };
 
     try {
@@ -153,7 +158,8 @@ export async function streamChat(exchange: Exchange, services: Services, format:
       for (;;) {
         const next = await current.rest.next();
         if (next.done) break;
-        await relay(next.value);
+        const full = relay(next.value);
+        if (full) await full;
       }
       if (streamGuard) for (const part of streamGuard.end()) await send(part);
     } catch (error) {
@@ -167,8 +173,8 @@ export async function streamChat(exchange: Exchange, services: Services, format:
         record.errorCode = error.code;
         record.errorMessage = error.message;
         recorder.commit();
-        await writeChunk(response, renderer.error(error));
-        response.end();
+        await out.write(renderer.error(error));
+        out.end();
         return;
       }
       const failure = error instanceof CallerAbortedError || exchange.signal.aborted ? abortReason(exchange.signal) : toGatewayError(error);
@@ -193,8 +199,8 @@ export async function streamChat(exchange: Exchange, services: Services, format:
       record.errorCode = failure.code;
       record.errorMessage = seams.length > 0 ? `${failure.message} (after ${seams.length} recovered break${seams.length > 1 ? 's' : ''})` : failure.message;
       recorder.commit();
-      await writeChunk(response, renderer.error(failure));
-      response.end();
+      await out.write(renderer.error(failure));
+      out.end();
       return;
     }
 
@@ -212,9 +218,9 @@ export async function streamChat(exchange: Exchange, services: Services, format:
   record.ttftMs = client.firstTokenMs;
   if (logContent) record.responseBody = client.toJson();
   recorder.commit();
-  await writeChunk(response, renderer.finish(usage, cost));
+  await out.write(renderer.finish(usage, cost));
   response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });
-  response.end();
+  out.end();
 
   /** Continue the answer on a backup, or undefined when recovery is off, unsafe or fails. */
   async function recover(broken: OpenedStream, failure: GatewayError, brokenTokens: number): Promise<OpenedStream | undefined> {
