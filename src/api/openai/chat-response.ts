@@ -214,6 +214,36 @@ export function parseOpenAIChatResponse(body: unknown, fallbackModel: string): C
   return response;
 }
 
+const nullishString = (value: unknown): boolean => value == null || typeof value === 'string';
+const nullishNumber = (value: unknown): boolean => value == null || typeof value === 'number';
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Whether a chunk is the common kind — text deltas, a role, a finish reason, no tool calls
+ * and no usage — with every field chunkSchema reads of the type it asks for. Such a chunk
+ * is read as is: validating it with zod cost more than everything else a relayed chunk
+ * costs the adapter. Anything else (tool calls, usage, a field of the wrong type) goes
+ * through chunkSchema, which also names what is wrong.
+ */
+function isPlainChunk(data: unknown): data is z.infer<typeof chunkSchema> {
+  if (!isRecord(data)) return false;
+  const chunk = data;
+  if (!nullishString(chunk.id) || !nullishString(chunk.model) || !nullishNumber(chunk.created) || chunk.usage != null) return false;
+  const choices = chunk.choices;
+  if (choices == null) return true;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices as unknown[]) {
+    if (!isRecord(choice)) return false;
+    const { index, delta, finish_reason: finishReason } = choice;
+    if (!nullishNumber(index) || !nullishString(finishReason)) return false;
+    if (delta == null) continue;
+    if (!isRecord(delta)) return false;
+    const { role, content, refusal, tool_calls: toolCalls } = delta;
+    if (toolCalls != null || !nullishString(role) || !nullishString(content) || !nullishString(refusal)) return false;
+  }
+  return true;
+}
+
 /** Reads upstream chunks of one stream into parts; keeps the per-stream state. */
 export class ChunkReader {
   private started = false;
@@ -222,11 +252,15 @@ export class ChunkReader {
   constructor(private readonly fallbackModel: string) {}
 
   read(data: unknown): StreamPart[] {
-    const parsed = chunkSchema.safeParse(data);
-    if (!parsed.success) {
-      throw new GatewayError('upstream_bad_response', `upstream sent a malformed stream chunk (${parsed.error.issues[0]?.message ?? 'unknown shape'})`);
+    let chunk: z.infer<typeof chunkSchema>;
+    if (isPlainChunk(data)) chunk = data;
+    else {
+      const parsed = chunkSchema.safeParse(data);
+      if (!parsed.success) {
+        throw new GatewayError('upstream_bad_response', `upstream sent a malformed stream chunk (${parsed.error.issues[0]?.message ?? 'unknown shape'})`);
+      }
+      chunk = parsed.data;
     }
-    const chunk = parsed.data;
     const parts: StreamPart[] = [];
     if (!this.started) {
       this.started = true;
