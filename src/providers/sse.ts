@@ -9,65 +9,90 @@ export interface SseEvent {
   id: string | undefined;
 }
 
-export async function* parseSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder('utf-8');
-  let buffer = '';
-  let data: string[] = [];
-  let event: string | undefined;
-  let id: string | undefined;
-  let skipLeadingLf = false;
+/**
+ * Incremental SSE decoding: bytes in (split anywhere, even inside a UTF-8 character),
+ * complete events out. Synchronous, so a reader takes every event of one network read in
+ * one go rather than one promise per event.
+ */
+export class SseDecoder {
+  private readonly decoder = new TextDecoder('utf-8');
+  private buffer = '';
+  private data: string[] = [];
+  private event: string | undefined;
+  private id: string | undefined;
+  private skipLeadingLf = false;
 
-  const takeLine = (line: string): SseEvent | undefined => {
-    if (line === '') {
-      if (data.length === 0) {
-        event = undefined;
-        return undefined;
-      }
-      const dispatched: SseEvent = { event, data: data.join('\n'), id };
-      data = [];
-      event = undefined;
-      return dispatched;
+  /** The events completed by this chunk, in order. */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    const buffer = this.buffer + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    const events: SseEvent[] = [];
+    let start = 0;
+    if (this.skipLeadingLf && buffer.length > 0) {
+      this.skipLeadingLf = false;
+      if (buffer.charCodeAt(0) === 10) start = 1;
     }
-    if (line.startsWith(':')) return undefined;
+    if (buffer.indexOf('\r', start) === -1) {
+      // LF line ends only (what servers send): find each line with indexOf.
+      for (let end = buffer.indexOf('\n', start); end !== -1; end = buffer.indexOf('\n', start)) {
+        this.takeLine(buffer.slice(start, end), events);
+        start = end + 1;
+      }
+    } else {
+      for (let index = start; index < buffer.length; index++) {
+        const character = buffer.charCodeAt(index);
+        if (character !== 10 && character !== 13) continue;
+        this.takeLine(buffer.slice(start, index), events);
+        if (character === 13) {
+          if (index + 1 < buffer.length) {
+            if (buffer.charCodeAt(index + 1) === 10) index++;
+          } else {
+            this.skipLeadingLf = true;
+          }
+        }
+        start = index + 1;
+      }
+    }
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    return events;
+  }
+
+  /**
+   * The input ended. An event without its closing blank line is incomplete (the stream
+   * ended mid-event) and is never dispatched: this returns no events, and exists so a
+   * reader says where the input ends.
+   */
+  end(): SseEvent[] {
+    const rest = this.buffer + this.decoder.decode();
+    this.buffer = '';
+    const events: SseEvent[] = [];
+    if (rest.length > 0) this.takeLine(rest, events);
+    return events;
+  }
+
+  private takeLine(line: string, events: SseEvent[]): void {
+    if (line === '') {
+      if (this.data.length === 0) {
+        this.event = undefined;
+        return;
+      }
+      events.push({ event: this.event, data: this.data.length === 1 ? (this.data[0] as string) : this.data.join('\n'), id: this.id });
+      this.data = [];
+      this.event = undefined;
+      return;
+    }
+    if (line.charCodeAt(0) === 58) return; // ':' starts a comment
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') data.push(value);
-    else if (field === 'event') event = value;
-    else if (field === 'id') id = value;
-    return undefined;
-  };
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.event = value;
+    else if (field === 'id') this.id = value;
+  }
+}
 
-  for await (const chunk of body) {
-    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let start = 0;
-    for (let index = 0; index < buffer.length; index++) {
-      const character = buffer.charCodeAt(index);
-      if (character !== 10 && character !== 13) continue;
-      if (skipLeadingLf && character === 10 && index === start) {
-        skipLeadingLf = false;
-        start = index + 1;
-        continue;
-      }
-      skipLeadingLf = false;
-      const dispatched = takeLine(buffer.slice(start, index));
-      if (dispatched) yield dispatched;
-      if (character === 13) {
-        if (index + 1 < buffer.length) {
-          if (buffer.charCodeAt(index + 1) === 10) index++;
-        } else {
-          skipLeadingLf = true;
-        }
-      }
-      start = index + 1;
-    }
-    buffer = buffer.slice(start);
-  }
-  buffer += decoder.decode();
-  if (buffer.length > 0) {
-    const dispatched = takeLine(buffer);
-    if (dispatched) yield dispatched;
-  }
-  // An event without its closing blank line is incomplete: the stream ended mid-event.
+export async function* parseSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
+  const decoder = new SseDecoder();
+  for await (const chunk of body) yield* decoder.push(chunk);
+  yield* decoder.end();
 }

@@ -9,7 +9,7 @@ import { GatewayError } from '../../core/errors.js';
 import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-response.js';
 import { toOpenAIChatBody, withNativeOpenAIFields } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
-import { parseSse } from '../sse.js';
+import { parseSse, SseDecoder } from '../sse.js';
 import { parseResponsesAnswer, ResponsesEventReader, responsesUnsupported, toResponsesBody } from './responses-upstream.js';
 import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
@@ -102,25 +102,30 @@ export class OpenAIAdapter implements ProviderAdapter {
     let done = false;
     let finished = false;
     try {
-      for await (const event of parseSse(bodyChunks(response.body))) {
-        if (event.data === '[DONE]') {
-          done = true;
-          break;
-        }
-        let data: unknown;
-        try {
-          data = JSON.parse(event.data);
-        } catch {
-          throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
-        }
-        const upstreamError = (data as { error?: { message?: unknown } } | null)?.error;
-        if (upstreamError) {
-          const message = typeof upstreamError.message === 'string' ? upstreamError.message : 'unknown error';
-          throw new GatewayError('upstream_error', `provider ${this.provider.name} failed mid-stream: ${message}`);
-        }
-        for (const part of reader.read(data)) {
-          if (part.type === 'finish') finished = true;
-          yield part;
+      // The events of each network read are decoded in one synchronous pass (SseDecoder),
+      // not one promise each: relaying a chunk should cost about what forwarding it costs.
+      const decoder = new SseDecoder();
+      reading: for await (const chunk of bodyChunks(response.body)) {
+        for (const event of decoder.push(chunk)) {
+          if (event.data === '[DONE]') {
+            done = true;
+            break reading;
+          }
+          let data: unknown;
+          try {
+            data = JSON.parse(event.data);
+          } catch {
+            throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
+          }
+          const upstreamError = (data as { error?: { message?: unknown } } | null)?.error;
+          if (upstreamError) {
+            const message = typeof upstreamError.message === 'string' ? upstreamError.message : 'unknown error';
+            throw new GatewayError('upstream_error', `provider ${this.provider.name} failed mid-stream: ${message}`);
+          }
+          for (const part of reader.read(data)) {
+            if (part.type === 'finish') finished = true;
+            yield part;
+          }
         }
       }
     } catch (error) {
