@@ -8,7 +8,8 @@ import { Pool } from 'undici';
 
 const port = Number(process.argv[2] ?? 0);
 const upstream = new URL(process.argv[3] ?? process.env.UPSTREAM_URL);
-const pool = new Pool(upstream.origin, { connections: 256, keepAliveTimeout: 60_000 });
+// No cap on upstream connections (as Switchyard's agent): thousands of open streams must not queue.
+const pool = new Pool(upstream.origin, { connections: null, keepAliveTimeout: 60_000 });
 
 const server = http.createServer(async (req, res) => {
   try {

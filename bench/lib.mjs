@@ -21,19 +21,25 @@ export function chatBody(stream = false) {
 }
 
 export const TARGETS = ['direct', 'bare', 'switchyard', 'switchyard-plain', 'portkey'];
+export const SCENARIOS = ['throughput', 'cpu', 'fanout'];
 
 export function parseArgs(argv) {
-  const options = { quick: false, only: null, duration: null, help: false };
+  const options = { quick: false, only: null, duration: null, scenarios: null, fanoutStreams: null, help: false };
+  const list = (value) => value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const arg of argv) {
     const [key, value] = arg.replace(/^--/, '').split('=');
     if (key === 'quick') options.quick = true;
     else if (key === 'help' || key === 'h') options.help = true;
-    else if (key === 'only' && value) options.only = value.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (key === 'only' && value) options.only = list(value);
+    else if (key === 'scenarios' && value) options.scenarios = list(value);
     else if (key === 'duration' && Number(value) > 0) options.duration = Number(value);
+    else if (key === 'fanout-streams' && Number.isInteger(Number(value)) && Number(value) > 0) options.fanoutStreams = Number(value);
     else throw new Error(`unknown or malformed argument: ${arg}`);
   }
   const unknown = (options.only ?? []).filter((t) => !TARGETS.includes(t));
   if (unknown.length) throw new Error(`unknown target(s) in --only: ${unknown.join(', ')} (known: ${TARGETS.join(', ')})`);
+  const unknownScenarios = (options.scenarios ?? []).filter((s) => !SCENARIOS.includes(s));
+  if (unknownScenarios.length) throw new Error(`unknown scenario(s) in --scenarios: ${unknownScenarios.join(', ')} (known: ${SCENARIOS.join(', ')})`);
   return options;
 }
 

@@ -1,13 +1,16 @@
 // Benchmark harness: Switchyard vs a bare Node pass-through proxy vs the Portkey gateway,
 // all in front of one mock upstream, side by side on this machine, each in its own process.
-// `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--only=switchyard,bare] [--duration=S]`
+// `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--only=switchyard,bare] [--duration=S]
+//   [--scenarios=throughput,cpu,fanout] [--fanout-streams=N]`
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { HOST, TARGETS, chatBody, cpuBusy, machineInfo, parseArgs, round, startProcess } from './lib.mjs';
+import { HOST, SCENARIOS, TARGETS, chatBody, cpuBusy, machineInfo, parseArgs, round, startProcess } from './lib.mjs';
 import { SWITCHYARD_FEATURES, starters } from './targets.mjs';
+import { CPU_TARGETS, cpuScenario } from './cpu.mjs';
+import { FANOUT_TARGETS, fanOutScenario } from './fan-out.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HELP = `Usage: node bench/run.mjs [--quick] [--only=switchyard,bare,portkey] [--duration=SECONDS]
@@ -15,6 +18,10 @@ const HELP = `Usage: node bench/run.mjs [--quick] [--only=switchyard,bare,portke
   --only=LIST   targets to measure besides "direct", which always runs as the baseline
                 (bare, switchyard, switchyard-plain, portkey)
   --duration=S  seconds per measurement (default 10, quick 2)
+  --scenarios=LIST  what to run (default all): throughput (max req/s, latency at fixed
+                rates, time to first chunk), cpu (CPU per request and per relayed chunk),
+                fanout (2,000 concurrent slow streams, memory per open stream)
+  --fanout-streams=N  concurrent streams in the fan-out (default 2000, quick 500)
 Writes bench/results/latest.md and bench/results/latest.json.`;
 
 let options;
@@ -38,6 +45,9 @@ const settings = {
   rates: [500, 1000],
   streamRate: 200,
   mockDelayMs: 0,
+  scenarios: options.scenarios ?? SCENARIOS,
+  cpu: options.quick ? { requests: 1000, streams: 300, rounds: 1 } : { requests: 3000, streams: 1000, rounds: 3 },
+  fanout: { streams: options.fanoutStreams ?? (options.quick ? 500 : 2000), chunks: 60, intervalMs: 50 },
 };
 const targets = TARGETS.filter((t) => t === 'direct' || !options.only || options.only.includes(t));
 const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
@@ -112,7 +122,7 @@ function addLatencyOverDirect(results) {
 
 const overloaded = (x, rate) => !x || x.error || x.achieved < 0.95 * rate;
 
-function ratios(results) {
+function ratios(results, cpu, fanout) {
   const sy = results.switchyard;
   const ratio = (name, num, den, bar, pass, invalid = null) => {
     const value = typeof num === 'number' && typeof den === 'number' && den > 0 ? round(num / den, 2) : null;
@@ -125,6 +135,19 @@ function ratios(results) {
   });
   out.push(ratio('Switchyard max req/s ÷ bare max req/s', sy?.max?.rps, results.bare?.max?.rps, '≥ 0.8', (v) => v >= 0.8));
   out.push(ratio('Switchyard max req/s ÷ Portkey max req/s', sy?.max?.rps, results.portkey?.max?.rps, '≥ 5', (v) => v >= 5));
+  const bare = cpu?.bare;
+  for (const [name, label] of [['switchyard', 'Switchyard'], ['switchyard-plain', 'Switchyard plain']]) {
+    const own = cpu?.[name];
+    if (!own) continue;
+    out.push(ratio(`${label} CPU per request ÷ bare's`, own.perRequest, bare?.perRequest, '≤ 2', (v) => v <= 2));
+    out.push(ratio(`${label} CPU per 20-chunk stream ÷ bare's`, own.perShortStream, bare?.perShortStream, '≤ 2', (v) => v <= 2));
+    out.push(ratio(`${label} CPU per relayed chunk ÷ bare's`, own.perChunk, bare?.perChunk, '≤ 2', (v) => v <= 2));
+  }
+  for (const [name, label] of [['switchyard', 'Switchyard'], ['switchyard-plain', 'Switchyard plain']]) {
+    const own = fanout?.results?.[name];
+    if (!own) continue;
+    out.push(ratio(`${label}: ${fanout.streams} slow streams, time ÷ direct`, own.status === 'ok' && own.failed === 0 ? own.seconds : null, fanout.results.direct?.seconds, '≤ 1.3', (v) => v <= 1.3));
+  }
   return out;
 }
 
@@ -191,7 +214,52 @@ function markdown(report) {
     ),
     '',
   ];
-  return lines.join('\n');
+  return [...(measured.length > 0 ? lines : lines.slice(0, lines.indexOf('## Targets') + 4)), ...cpuSection(report.cpu), ...fanoutSection(report.fanout)].join('\n');
+}
+
+function cpuSection(cpu) {
+  if (!cpu) return [];
+  const ok = Object.entries(cpu).filter(([, r]) => r.status === 'ok');
+  const bare = cpu.bare?.status === 'ok' ? cpu.bare : null;
+  const times = (value, base) => (bare && typeof value === 'number' && base ? `${value} (${round(value / base, 2)}×)` : value);
+  const first = ok[0]?.[1];
+  return [
+    `## CPU per request and per relayed chunk (${first?.unit ?? 'µs'} of each target's own process)`,
+    '',
+    first
+      ? `Closed loop, ${first.concurrency} concurrent; ${first.requests} requests and ${first.streams} streams of 20 and of 200 chunks per round; each figure the lowest of ${first.rounds} round(s). ` +
+        'Per chunk = (200-chunk stream − 20-chunk stream) ÷ 180. CPU is user + system time of all the process\'s threads (the request log\'s writer thread included). In brackets: × the bare proxy.'
+      : 'No target could be measured.',
+    '',
+    table(
+      ['target', 'per request', 'per 20-chunk stream', 'per 200-chunk stream', 'per relayed chunk'],
+      Object.entries(cpu).map(([name, r]) =>
+        r.status === 'ok'
+          ? [name, times(r.perRequest, bare?.perRequest), times(r.perShortStream, bare?.perShortStream), times(r.perLongStream, bare?.perLongStream), times(r.perChunk, bare?.perChunk)]
+          : [name, `${r.status}: ${r.reason}`],
+      ),
+    ),
+    '',
+  ];
+}
+
+function fanoutSection(fanout) {
+  if (!fanout) return [];
+  return [
+    `## Streaming fan-out: ${fanout.streams} concurrent streams of ${fanout.chunks} chunks, ${fanout.intervalMs} ms apart`,
+    '',
+    'All streams sent at once; time from the first request to the last complete stream. Memory per open stream = (peak resident memory while the streams are open − resident memory before) ÷ streams. CPU per chunk = the process\'s CPU during the wave ÷ chunks relayed.',
+    '',
+    table(
+      ['target', 'seconds', '× direct', 'failed', 'CPU per chunk µs', 'RSS before MiB', 'RSS peak MiB', 'memory per open stream KiB'],
+      Object.entries(fanout.results).map(([name, r]) =>
+        r.status === 'ok'
+          ? [name, r.seconds, r.vsDirect, r.failed + (r.firstFailure ? ` (${r.firstFailure.split('\n')[0].slice(0, 80)})` : ''), r.cpuPerChunkUs, r.rssBeforeMiB, r.rssPeakMiB, r.memoryPerStreamKiB]
+          : [name, `${r.status}: ${r.reason}`],
+      ),
+    ),
+    '',
+  ];
 }
 
 // ---- main
@@ -200,21 +268,33 @@ const started = Date.now();
 const machine = { ...machineInfo(), cpuBusyBefore: await cpuBusy() };
 if (machine.cpuBusyBefore > 0.2) progress(`warning: the CPUs were ${Math.round(machine.cpuBusyBefore * 100)}% busy before the run; figures will be skewed`);
 progress(`targets: ${targets.join(', ')}; ${settings.duration} s per measurement, ${settings.warmup} s warm-up`);
-const mockProc = await startProcess({
-  name: 'mock upstream',
-  args: [path.join(here, 'mock-upstream.mjs'), '0'],
-  env: { MOCK_DELAY_MS: String(settings.mockDelayMs) },
-  readyLine: true,
-});
-const mock = { port: mockProc.port, origin: `http://${HOST}:${mockProc.port}` };
 const results = {};
-try {
-  for (const name of targets) results[name] = await benchTarget(name, mock);
-} finally {
-  await mockProc.stop();
+if (settings.scenarios.includes('throughput')) {
+  const mockProc = await startProcess({
+    name: 'mock upstream',
+    args: [path.join(here, 'mock-upstream.mjs'), '0'],
+    env: { MOCK_DELAY_MS: String(settings.mockDelayMs) },
+    readyLine: true,
+  });
+  const mock = { port: mockProc.port, origin: `http://${HOST}:${mockProc.port}` };
+  try {
+    for (const name of targets) results[name] = await benchTarget(name, mock);
+  } finally {
+    await mockProc.stop();
+  }
+  if (results.direct.status === 'ok') addLatencyOverDirect(results);
 }
-if (results.direct.status === 'ok') addLatencyOverDirect(results);
-const report = { machine, settings: { ...settings, targets }, results, ratios: ratios(results), elapsedSeconds: round((Date.now() - started) / 1000, 1) };
+const cpu = settings.scenarios.includes('cpu') ? await cpuScenario({ only: CPU_TARGETS.filter((t) => targets.includes(t)), ...settings.cpu, progress }) : undefined;
+const fanout = settings.scenarios.includes('fanout') ? await fanOutScenario({ only: FANOUT_TARGETS.filter((t) => targets.includes(t)), ...settings.fanout, progress }) : undefined;
+const report = {
+  machine,
+  settings: { ...settings, targets },
+  results,
+  ...(cpu ? { cpu } : {}),
+  ...(fanout ? { fanout } : {}),
+  ratios: ratios(results, cpu, fanout),
+  elapsedSeconds: round((Date.now() - started) / 1000, 1),
+};
 
 const md = markdown(report);
 const resultsDir = path.join(here, 'results');

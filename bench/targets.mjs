@@ -67,7 +67,7 @@ routes:
  * Switchyard with its features on (see SWITCHYARD_FEATURES), or plain: the same binary with
  * one fixed route, no guards and no keys — the difference is what the features cost.
  */
-async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build = root, wrap = [], timeoutMs } = {}) {
+async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build = root, wrap = [], timeoutMs = 120_000 } = {}) {
   mkdirSync(tmp, { recursive: true });
   const name = `${features ? 'bench' : 'bench-plain'}${tag}`;
   const config = path.join(tmp, `switchyard-${name}.yaml`);
@@ -82,7 +82,8 @@ async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build 
     env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY },
     readyUrl: `http://${HOST}:${port}/health/ready`,
     readyStatus: 200,
-    ...(timeoutMs ? { timeoutMs } : {}),
+    // Loading the config, classifier and tokenizer takes seconds on a busy machine.
+    timeoutMs,
   });
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const headers = features ? { authorization: `Bearer ${await benchKey(`http://${HOST}:${port}`)}` } : {};
