@@ -72,7 +72,7 @@ async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build 
   const name = `${features ? 'bench' : 'bench-plain'}${tag}`;
   const config = path.join(tmp, `switchyard-${name}.yaml`);
   const db = path.join(tmp, `${name}.db`);
-  for (const file of [db, `${db}-wal`, `${db}-shm`]) rmSync(file, { force: true });
+  for (const file of [db, `${db}-wal`, `${db}-shm`, `${db}.journal`]) rmSync(file, { force: true, recursive: true });
   writeFileSync(config, features ? switchyardConfig(mock.port, db) : plainConfig(mock.port, db));
   const port = await freePort();
   const proc = await startProcess({

@@ -108,6 +108,10 @@ export class StreamScanner {
   }
 
   private advance(final: boolean): StreamResult {
+    // Nothing can be released while no more than the hold-back is pending (see cutPoint), and a
+    // pass reports only findings in released text: scanning now would be thrown away. This skips
+    // a full scan per chunk for the first holdBack characters (all of most short answers).
+    if (!final && this.pending.length <= this.holdBack) return { release: '', findings: [] };
     const findings = this.scan();
     const cut = final ? this.pending.length : this.cutPoint(findings);
     if (cut === 0) return { release: '', findings: [] };
