@@ -90,6 +90,34 @@ describe('virtual keys', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('a disabled key is refused with a 401 saying so, makes no model call, and works again once enabled', async () => {
+    const { id, secret } = await createKey({ name: 'switched-off' });
+    const ask = () => client(secret).chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });
+    expect((await ask()).choices[0]?.message.content).toBeTruthy();
+    const disabled = await admin('POST', `/admin/keys/${id}/disable`);
+    expect(disabled.status).toBe(200);
+    expect(disabled.json).toMatchObject({ id, state: 'disabled' });
+    gateway.running.log.flush();
+    const before = gateway.running.log.recent({ last: 500 }).filter((row) => row.keyId === id && row.status === 200).length;
+    const refused = await ask().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((refused as Error).message).toMatch(/is disabled/);
+    expect((refused as Error).message).not.toContain(secret);
+    // Anthropic-format clients are refused the same way.
+    const messages = await fetch(`${gateway.running.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': secret, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(messages.status).toBe(401);
+    expect(((await messages.json()) as { type: string; error: { type: string } }).error.type).toBe('authentication_error');
+    gateway.running.log.flush();
+    expect(gateway.running.log.recent({ last: 500 }).filter((row) => row.keyId === id && row.status === 200)).toHaveLength(before);
+
+    expect((await admin('POST', `/admin/keys/${id}/enable`)).json).toMatchObject({ id, state: 'active' });
+    expect((await ask()).choices[0]?.message.content).toBeTruthy();
+  });
+
   it('restricts models and routes', async () => {
     const { secret } = await createKey({ name: 'narrow', allowed_models: ['gpt-5.4-mini'], allowed_routes: ['auto'] });
     await expect(client(secret).chat.completions.create({ model: 'gpt-5.4', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);

@@ -1,0 +1,162 @@
+/**
+ * The rate limiter on an injected clock: the 60 s window slides (each admission frees its
+ * room exactly 60 s later, not at a minute boundary), tokens are admitted at the estimate
+ * and corrected to the real count when the request settles, concurrency slots are freed,
+ * and a request refused by one scope holds nothing in the others.
+ */
+import { describe, expect, it } from 'vitest';
+import { RateLimiter, type Admission, type LimitScope, type RateDenial } from '../../src/governance/rate-limits.js';
+
+const WINDOW = 60_000;
+/** 12:00:30 UTC: half-way through a wall-clock minute, so a fixed per-minute window would reset 30 s in. */
+const START = Date.UTC(2026, 5, 1, 12, 0, 30);
+
+function limiter(start = START) {
+  const clock = { now: start };
+  return { clock, limiter: new RateLimiter(() => clock.now) };
+}
+
+const denied = (outcome: Admission | RateDenial): outcome is RateDenial => 'denied' in outcome;
+
+describe('requests per minute', () => {
+  it('frees an admission exactly 60 s after it, not a millisecond sooner', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', rpm: 1 };
+    expect(denied(rate.admit([scope], 1))).toBe(false);
+    clock.now = START + WINDOW - 1;
+    const refused = rate.admit([scope], 1);
+    expect(denied(refused) && refused).toMatchObject({ limit: 'requests', scope: 'key:a', retryAfterSeconds: 1 });
+    clock.now = START + WINDOW;
+    expect(denied(rate.admit([scope], 1))).toBe(false);
+  });
+
+  it('slides: N admitted, N+1 refused, and room comes back one admission at a time', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', rpm: 3 };
+    const admitAt = (offset: number): boolean => {
+      clock.now = START + offset;
+      return !denied(rate.admit([scope], 1));
+    };
+    expect([admitAt(0), admitAt(10_000), admitAt(20_000)]).toEqual([true, true, true]);
+    // The wall-clock minute turns at +30 s: a fixed window would start afresh there.
+    expect(admitAt(30_000)).toBe(false);
+    expect(admitAt(59_999)).toBe(false);
+    // At +60 s the first admission leaves the window: one place, no more.
+    expect(admitAt(60_000)).toBe(true);
+    expect(admitAt(60_001)).toBe(false);
+    expect(admitAt(70_000)).toBe(true);
+    expect(admitAt(80_000)).toBe(true);
+    expect(admitAt(80_000)).toBe(false);
+  });
+
+  it('says when room comes back: Retry-After and x-ratelimit headers from the oldest admission', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'team:t', rpm: 2 };
+    const first = rate.admit([scope], 1) as Admission;
+    expect(first.headers).toEqual({ 'x-ratelimit-limit-requests': '2', 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-reset-requests': '60s' });
+    clock.now = START + 15_000;
+    const second = rate.admit([scope], 1) as Admission;
+    expect(second.headers).toMatchObject({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '45s' });
+    clock.now = START + 20_500;
+    const refused = rate.admit([scope], 1) as RateDenial;
+    expect(refused).toMatchObject({ denied: true, limit: 'requests', retryAfterSeconds: 40 });
+    expect(refused.headers).toEqual({ 'x-ratelimit-limit-requests': '2', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '40s' });
+    expect(refused.message).toBe('Rate limit reached for team:t: 2 requests per minute. Retry after 40 s.');
+  });
+
+  it('reports the tightest of several scopes in the headers', () => {
+    const { limiter: rate } = limiter();
+    const admitted = rate.admit(
+      [
+        { id: 'key:a', rpm: 10 },
+        { id: 'team:t', rpm: 3 },
+        { id: 'model:m', rpm: 5 },
+      ],
+      1,
+    ) as Admission;
+    expect(admitted.headers['x-ratelimit-limit-requests']).toBe('3');
+    expect(admitted.headers['x-ratelimit-remaining-requests']).toBe('2');
+  });
+
+  it('a request refused by one scope is not counted by the others', () => {
+    const { limiter: rate } = limiter();
+    const key: LimitScope = { id: 'key:a', rpm: 2 };
+    const team: LimitScope = { id: 'team:t', rpm: 1 };
+    expect(denied(rate.admit([key, team], 1))).toBe(false);
+    const refused = rate.admit([key, team], 1);
+    expect(denied(refused) && refused.scope).toBe('team:t');
+    // The key still has one place: the refused request did not take it.
+    expect(denied(rate.admit([key], 1))).toBe(false);
+    expect(denied(rate.admit([key], 1))).toBe(true);
+  });
+
+  it('scopes without limits are not tracked and never refuse', () => {
+    const { limiter: rate } = limiter();
+    for (let index = 0; index < 100; index++) expect(denied(rate.admit([{ id: 'key:free', rpm: null, tpm: null, maxConcurrent: null }], 1_000_000))).toBe(false);
+  });
+});
+
+describe('tokens per minute', () => {
+  it('admits at the estimate, and the real count replaces it when the request settles', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 1000 };
+    const first = rate.admit([scope], 900) as Admission;
+    expect(first.headers).toMatchObject({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '100' });
+    expect(denied(rate.admit([scope], 200))).toBe(true);
+    // It used 150 of its 900: 850 are free again, inside the same minute.
+    rate.release(first, 150);
+    clock.now = START + 1000;
+    const second = rate.admit([scope], 800);
+    expect(denied(second)).toBe(false);
+    expect((second as Admission).headers['x-ratelimit-remaining-tokens']).toBe('50');
+    // And a request that used more than it estimated counts at what it used.
+    rate.release(second as Admission, 840);
+    expect(denied(rate.admit([scope], 10))).toBe(false);
+    expect(denied(rate.admit([scope], 1))).toBe(true);
+  });
+
+  it('refuses with the time at which enough tokens leave the window', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 1000 };
+    rate.admit([scope], 400);
+    clock.now = START + 10_000;
+    rate.admit([scope], 400);
+    clock.now = START + 20_000;
+    // 800 used: 300 more fit only once the first 400 leave, at +60 s (40 s from now).
+    const refused = rate.admit([scope], 300) as RateDenial;
+    expect(refused).toMatchObject({ denied: true, limit: 'tokens', retryAfterSeconds: 40 });
+    expect(refused.headers).toEqual({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '200', 'x-ratelimit-reset-tokens': '40s' });
+    // 700 need both gone: the second leaves at +70 s.
+    expect((rate.admit([scope], 700) as RateDenial).retryAfterSeconds).toBe(50);
+    clock.now = START + WINDOW;
+    expect(denied(rate.admit([scope], 300))).toBe(false);
+  });
+
+  it('a request larger than the whole limit is refused outright, saying so', () => {
+    const { limiter: rate } = limiter();
+    const refused = rate.admit([{ id: 'key:a', tpm: 100 }], 101) as RateDenial;
+    expect(refused).toMatchObject({ denied: true, limit: 'tokens', retryAfterSeconds: 60 });
+    expect(refused.message).toContain('this request alone needs up to 101');
+    expect(denied(rate.admit([{ id: 'key:a', tpm: 100 }], 100))).toBe(false);
+  });
+});
+
+describe('concurrent requests', () => {
+  it('holds a slot from admission until release', () => {
+    const { limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', maxConcurrent: 2 };
+    const first = rate.admit([scope], 1) as Admission;
+    const second = rate.admit([scope], 1) as Admission;
+    const refused = rate.admit([scope], 1);
+    expect(denied(refused) && refused).toMatchObject({ limit: 'concurrent', retryAfterSeconds: 1 });
+    rate.release(first, 1);
+    const third = rate.admit([scope], 1);
+    expect(denied(third)).toBe(false);
+    expect(denied(rate.admit([scope], 1))).toBe(true);
+    rate.release(second, 1);
+    rate.release(third as Admission, 1);
+    expect(denied(rate.admit([scope], 1))).toBe(false);
+    expect(denied(rate.admit([scope], 1))).toBe(false);
+    expect(denied(rate.admit([scope], 1))).toBe(true);
+  });
+});
