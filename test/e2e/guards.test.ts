@@ -7,8 +7,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,128 +15,8 @@ import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { messageText, ScriptedUpstream } from '../helpers/scripted-upstream.js';
 import { ALPHANUMERIC, token } from '../guards/helpers.js';
-
-interface UpstreamMessage {
-  role: string;
-  content: string | null;
-  tool_calls?: { id: string; type: string; function: { name: string; arguments: string } }[];
-}
-interface UpstreamBody {
-  model: string;
-  stream?: boolean;
-  messages: UpstreamMessage[];
-  /** Embedding requests. */
-  input?: string[];
-}
-
-/** A scripted OpenAI-compatible upstream: records every body, answers `answer(body)` in `chunkSize` pieces when streaming. */
-class ScriptedUpstream {
-  received: UpstreamBody[] = [];
-  answer: (body: UpstreamBody) => string = (body) => `You said: ${body.messages.filter((message) => message.role === 'user').at(-1)?.content ?? ''}`;
-  /** When set, the answer is this tool call instead of text (arguments streamed in `chunkSize` pieces). */
-  toolCall: ((body: UpstreamBody) => { name: string; arguments: string }) | undefined;
-  /** When set, the answer is this refusal (`message.refusal`, content null) instead of text (streamed in `chunkSize` pieces). */
-  refusal: ((body: UpstreamBody) => string) | undefined;
-  chunkSize = 5;
-  /** The next streamed answer breaks (socket destroyed) after this many content chunks. */
-  breakNextAfter: number | undefined;
-  url = '';
-  private server: Server | undefined;
-
-  async start(): Promise<void> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as UpstreamBody;
-        this.received.push(body);
-        if (request.url?.endsWith('/embeddings')) {
-          const data = (body.input ?? []).map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] }));
-          response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 3, total_tokens: 3 } }));
-          return;
-        }
-        const text = this.answer(body);
-        const base = { id: 'chatcmpl-test', created: 1, model: body.model };
-        const call = this.toolCall?.(body);
-        if (call) {
-          this.answerToolCall(response, body, base, call);
-          return;
-        }
-        const refusal = this.refusal?.(body);
-        if (refusal !== undefined) {
-          this.answerRefusal(response, body, base, refusal);
-          return;
-        }
-        if (!body.stream) {
-          response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(
-            JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } }),
-          );
-          return;
-        }
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        const event = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
-        response.write(event({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }));
-        const breakAfter = this.breakNextAfter;
-        this.breakNextAfter = undefined;
-        for (let at = 0, sent = 0; at < text.length; at += this.chunkSize, sent++) {
-          if (sent === breakAfter) {
-            setTimeout(() => response.destroy(), 5);
-            return;
-          }
-          response.write(event({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text.slice(at, at + this.chunkSize) }, finish_reason: null }] }));
-        }
-        response.write(event({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
-        response.write(event({ ...base, object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 } }));
-        response.end('data: [DONE]\n\n');
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/v1`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  private answerRefusal(response: ServerResponse, body: UpstreamBody, base: Record<string, unknown>, refusal: string): void {
-    const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
-    if (!body.stream) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      const message = { role: 'assistant', content: null, refusal };
-      response.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'stop' }], usage }));
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    const event = (delta: unknown, finish: string | null = null): string => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    response.write(event({ role: 'assistant', content: null, refusal: '' }));
-    for (let at = 0; at < refusal.length; at += this.chunkSize) response.write(event({ refusal: refusal.slice(at, at + this.chunkSize) }));
-    response.write(event({}, 'stop'));
-    response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
-    response.end('data: [DONE]\n\n');
-  }
-
-  private answerToolCall(response: ServerResponse, body: UpstreamBody, base: Record<string, unknown>, call: { name: string; arguments: string }): void {
-    const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
-    if (!body.stream) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      const message = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: call }] };
-      response.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'tool_calls' }], usage }));
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    const event = (delta: unknown, finish: string | null = null): string => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    response.write(event({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: call.name, arguments: '' } }] }));
-    for (let at = 0; at < call.arguments.length; at += this.chunkSize) {
-      response.write(event({ tool_calls: [{ index: 0, function: { arguments: call.arguments.slice(at, at + this.chunkSize) } }] }));
-    }
-    response.write(event({}, 'tool_calls'));
-    response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
-    response.end('data: [DONE]\n\n');
-  }
-}
 
 const upstream = new ScriptedUpstream();
 let gateway: TestGateway;
@@ -505,7 +383,7 @@ describe('tool-call arguments', () => {
 
   it("a placeholder in the answer's tool call is restored, so the client's tool gets the user's value (non-streamed and streamed)", async () => {
     upstream.toolCall = (body) => {
-      const asked = body.messages.at(-1)?.content ?? '';
+      const asked = messageText(body.messages.at(-1));
       return { name: 'send_email', arguments: JSON.stringify({ to: /\[EMAIL_\d+\]/.exec(asked)?.[0] ?? 'nobody' }) };
     };
     const prompt = `Email ${EMAIL} that the report is ready.`;
@@ -731,7 +609,7 @@ describe('refusal text gets the answer checks', () => {
   });
 
   it('placeholders in a refusal are restored for the client, non-streamed and streamed', async () => {
-    upstream.refusal = (body) => `I will not write to ${/\[EMAIL_\d+\]/.exec(body.messages.at(-1)?.content ?? '')?.[0] ?? 'nobody'} without consent.`;
+    upstream.refusal = (body) => `I will not write to ${/\[EMAIL_\d+\]/.exec(messageText(body.messages.at(-1)))?.[0] ?? 'nobody'} without consent.`;
     const prompt = `Write to ${EMAIL} that the contract is void.`;
     const completion = await openai.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: prompt }] });
     expect(completion.choices[0]?.message.refusal).toBe(`I will not write to ${EMAIL} without consent.`);
