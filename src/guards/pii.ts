@@ -308,13 +308,44 @@ function isDigitCode(code: number): boolean {
 /** When two findings overlap, the one of the earlier type in this list stays. */
 const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, passport: 5, driver_license: 6, date_of_birth: 7, phone: 8, street_address: 9, person: 10 };
 
-/** Drops findings that overlap a finding of a stronger type (or an equal one found first). */
+/** Up to this many findings, each is compared with every kept one; past it, kept spans are marked on a map of the text. */
+const FEW_FINDINGS = 64;
+
+/**
+ * Drops findings that overlap a finding of a stronger type (or an equal one found first).
+ * Comparing every finding with every kept one is quadratic: 1 MB of connection strings or
+ * PEM headers (a hundred thousand findings) took a minute that way. Past FEW_FINDINGS the
+ * kept spans are marked on maps of the text instead (a byte per character), so a finding is
+ * checked against its own span only.
+ */
 export function resolveOverlaps(findings: Finding[], priority: Record<string, number>): Finding[] {
   if (findings.length < 2) return findings;
   const ranked = [...findings].sort((left, right) => (priority[left.type] ?? 99) - (priority[right.type] ?? 99) || right.end - right.start - (left.end - left.start) || left.start - right.start);
   const kept: Finding[] = [];
+  if (ranked.length <= FEW_FINDINGS) {
+    for (const finding of ranked) if (!kept.some((other) => finding.start < other.end && other.start < finding.end)) kept.push(finding);
+    return kept.sort((left, right) => left.start - right.start);
+  }
+  let extent = 0;
+  for (const finding of ranked) extent = Math.max(extent, finding.end);
+  /** Characters inside a kept span; where a kept span starts; where a kept empty span sits. */
+  const covered = new Uint8Array(extent + 1);
+  const starts = new Uint8Array(extent + 1);
+  const points = new Uint8Array(extent + 1);
   for (const finding of ranked) {
-    if (!kept.some((other) => finding.start < other.end && other.start < finding.end)) kept.push(finding);
+    const { start, end } = finding;
+    const overlaps =
+      start === end
+        ? // Inside a kept span: this character and the one before it are covered, and no span starts here.
+          start > 0 && covered[start] === 1 && covered[start - 1] === 1 && starts[start] === 0
+        : covered.subarray(start, end).includes(1) || points.subarray(start + 1, end).includes(1);
+    if (overlaps) continue;
+    kept.push(finding);
+    if (start === end) points[start] = 1;
+    else {
+      covered.fill(1, start, end);
+      starts[start] = 1;
+    }
   }
   return kept.sort((left, right) => left.start - right.start);
 }

@@ -147,9 +147,16 @@ function truncatedBlockEnd(text: string, from: number): number {
 function scanPrivateKeys(text: string, findings: Finding[]): void {
   if (text.indexOf('-----BEGIN') === -1) return;
   PEM_BEGIN.lastIndex = 0;
+  // The first footer of each kind at or after the last header that looked for it (-1: none):
+  // a text of headers without footers must not be searched to its end once per header.
+  const footers = new Map<string, number>();
   for (let match = PEM_BEGIN.exec(text); match; match = PEM_BEGIN.exec(text)) {
     const footer = `-----END ${match[1]}-----`;
-    const footerAt = text.indexOf(footer, match.index);
+    let footerAt = footers.get(footer);
+    if (footerAt === undefined || (footerAt !== -1 && footerAt < match.index)) {
+      footerAt = text.indexOf(footer, match.index);
+      footers.set(footer, footerAt);
+    }
     const end = footerAt !== -1 ? footerAt + footer.length : truncatedBlockEnd(text, match.index + match[0].length);
     const body = text.slice(match.index + match[0].length, footerAt === -1 ? end : footerAt);
     if (/x{8}|\.{3}|<[^>]*>/i.test(body)) continue; // "-----BEGIN PRIVATE KEY-----\n...\n" in docs
