@@ -2,12 +2,11 @@
  * The learned router and cascade verifier end to end: data errors name their line, training
  * is deterministic for a seed, a saved router loads back to identical scores, the CLI trains
  * and evaluates, and on a fixed held-out split of GSM8K the router beats prompt length alone
- * (that one reads ../shared/data and is skipped without it).
+ * (that one reads ../shared/data: skipped without it, except in CI, where it fails).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runRouter } from '../../src/cli/router.js';
 import { CascadeVerifier } from '../../src/router/learned/cascade-verifier.js';
@@ -17,12 +16,11 @@ import { LearnedRouter } from '../../src/router/learned/learned-router.js';
 import { seededRandom } from '../../src/core/random.js';
 import { evaluateRouting } from '../../src/router/learned/metrics.js';
 import { parseRouterFile } from '../../src/router/learned/model-file.js';
+import { sharedData } from '../helpers/shared-data.js';
 
 const STRONG = 'gpt-4-1106-preview';
 const WEAK = 'mixtral-8x7b-instruct';
-const SHARED_ROUTING = fileURLToPath(new URL('../../../shared/data/routing/', import.meta.url));
-const HAS_SHARED_DATA = existsSync(`${SHARED_ROUTING}gsm8k-train.jsonl`);
-if (!HAS_SHARED_DATA) console.warn(`learned router: ${SHARED_ROUTING} not found — skipping the GSM8K held-out test`);
+const GSM8K = sharedData('routing/gsm8k-train.jsonl');
 
 const NAMES = ['Ava', 'Ben', 'Chen', 'Dara', 'Eli', 'Fay', 'Gus', 'Hana'];
 const ITEMS = ['apples', 'pens', 'books', 'tickets', 'marbles', 'stamps'];
@@ -181,9 +179,9 @@ describe('switchyard router (CLI)', () => {
   });
 });
 
-describe.skipIf(!HAS_SHARED_DATA)('GSM8K, a fixed held-out split (../shared/data/routing)', () => {
+describe.skipIf(GSM8K.skip)('GSM8K, a fixed held-out split (../shared/data/routing)', () => {
   it('the pre-call router and the cascade verifier beat prompt length alone on prompts they never saw', () => {
-    const examples = readRoutingData(`${SHARED_ROUTING}gsm8k-train.jsonl`, { strong: STRONG, weak: WEAK, requireWeakAnswer: true });
+    const examples = readRoutingData(GSM8K.require(), { strong: STRONG, weak: WEAK, requireWeakAnswer: true });
     // Fold 0 of a seed-1 five-fold split: 188 held-out prompts.
     const { train, test } = splitByFold(examples, kFoldAssignment(examples.length, 5, 1), 0);
     const outcomes = { strong: test.map((example) => example.strong), weak: test.map((example) => example.weak) };
