@@ -1,0 +1,28 @@
+/**
+ * The folders that hold money, data and safety, each with the tests that are written for it.
+ * Narrow on purpose: Stryker runs a folder's covering tests once per mutant, so the gateway's
+ * slow end-to-end matrices stay out (they run in `npm test`).
+ */
+export const MUTATION_FOLDERS = {
+  governance: {
+    mutate: ['src/governance/**/*.ts'],
+    // Unit tests only: the end-to-end governance tests start a gateway per run, about 20 s a mutant on a loaded machine.
+    tests: ['test/governance/rate-limits.test.ts', 'test/governance/budget-ledger.test.ts', 'test/governance/pricing.test.ts', 'test/governance/alerts.test.ts', 'test/governance/token-classes.test.ts'],
+  },
+  resilience: {
+    mutate: ['src/resilience/**/*.ts'],
+    tests: ['test/resilience/circuit-breaker.test.ts', 'test/resilience/failover.test.ts', 'test/resilience/hedging-and-balancing.test.ts', 'test/resilience/stream-recovery.test.ts', 'test/resilience/stream-recovery-cases.test.ts'],
+  },
+  guards: {
+    mutate: ['src/guards/**/*.ts', '!src/guards/injection-training.ts', '!src/guards/name-lists.ts'],
+    tests: ['test/guards/*.test.ts'],
+  },
+  store: {
+    mutate: ['src/store/**/*.ts'],
+    tests: ['test/store/*.test.ts', 'test/server/request-recorder.test.ts'],
+  },
+  handlers: {
+    mutate: ['src/server/handlers/**/*.ts'],
+    tests: ['test/e2e/openai-client.test.ts', 'test/e2e/anthropic-client.test.ts', 'test/e2e/malformed-input.test.ts', 'test/e2e/model-not-found.test.ts', 'test/e2e/parameters-upstream.test.ts', 'test/resilience/stream-recovery-cases.test.ts', 'test/e2e/client-disconnect.test.ts'],
+  },
+};
