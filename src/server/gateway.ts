@@ -32,6 +32,8 @@ import { anthropicMessagesFormat } from '../api/anthropic/messages-format.js';
 import { renderAnthropicError } from '../api/anthropic/errors.js';
 import { openAIChatFormat } from '../api/openai/chat-format.js';
 import { handleChat } from './handlers/chat.js';
+import { handleCreateResponse, handleStoredResponse } from './handlers/responses.js';
+import { SqliteResponseStore } from '../store/response-store.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleRouteExplain } from './handlers/route-explain.js';
 import { handleFeedback } from './handlers/feedback.js';
@@ -160,7 +162,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       )
     : undefined;
   watchRequestLog(log, governance, logger);
-  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, executor: new Executor(adapters, load), tracing: dependencies.tracing };
+  const responses = new SqliteResponseStore(config.store.sqlitePath);
+  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, responses, executor: new Executor(adapters, load), tracing: dependencies.tracing };
   const accessLog = config.log.access ? (dependencies.accessLog ?? ((line: string) => void process.stdout.write(line))) : undefined;
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
@@ -235,7 +238,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     return 'key';
   };
 
-  const dispatch = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+  const dispatch = async (exchange: Exchange, method: string, path: string, query: string): Promise<void> => {
     // While draining, every answer closes its connection so clients move to another replica.
     if (draining) exchange.response.setHeader('connection', 'close');
     if (path === '/health/live') {
@@ -294,6 +297,11 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         expectLogWritable();
         return handleChat(exchange, services, anthropicMessagesFormat);
+      case '/responses':
+        expectMethod('POST');
+        authenticate(exchange);
+        expectLogWritable();
+        return handleCreateResponse(exchange, services);
       case '/feedback':
         expectMethod('POST');
         authenticate(exchange);
@@ -320,6 +328,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       const role = authenticateAdmin(exchange);
       return handleAdmin(exchange, services, method, path, role);
     }
+    if (apiPath.startsWith('/responses/')) {
+      authenticate(exchange);
+      return handleStoredResponse(exchange, services, method, apiPath.slice('/responses/'.length), new URLSearchParams(query));
+    }
     if (apiPath.startsWith('/models/')) {
       expectMethod('GET');
       authenticate(exchange);
@@ -342,7 +354,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       if (--pendingLine === 0) accessLog?.(accessLine(exchange, method, path));
     };
     if (accessLog) response.once('close', lineStep);
-    dispatch(exchange, method, path)
+    dispatch(exchange, method, path, query === -1 ? '' : url.slice(query + 1))
       .catch((error: unknown) => {
         const failure = toGatewayError(error);
         if (failure.status >= 500 && failure.code === 'internal_error') logger.error({ err: error, requestId: exchange.id }, 'request failed');
@@ -383,6 +395,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     async close() {
       await governance.alerts.settled();
       governance.close();
+      responses.close();
       await client.close();
       await dependencies.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'exporting the last traces failed'));
     },

@@ -16,6 +16,7 @@ import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GuardSet } from '../guards/pipeline.js';
 import type { Tracing } from '../observability/tracing.js';
 import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
+import type { ResponseStore } from '../store/response-store.js';
 import type { RequestRecorder } from './request-recorder.js';
 import { readJsonBody, sendError, type Exchange } from './exchange.js';
 
@@ -35,6 +36,8 @@ export interface Services {
   guards: GuardSet | undefined;
   /** Undefined unless telemetry.otlp is configured: then each request gets a span. */
   tracing: Tracing | undefined;
+  /** Stored Responses API answers (store: true), scoped by key. */
+  responses: ResponseStore;
 }
 
 export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['endpoint']): RequestRecord {

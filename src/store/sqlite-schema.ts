@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord } from './types.js';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** The token-class columns after cached_input_tokens, in the order they were added (at the end of both tables). */
 export const TOKEN_CLASS_COLUMNS = ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens'] as const;
@@ -133,6 +133,18 @@ ${TOKEN_CLASS_COLUMNS.map((column) => `     ${column} INTEGER NOT NULL,`).join('
      cost_usd REAL NOT NULL,
      PRIMARY KEY (day, key_id, team, route, model)
    );`,
+  // Stored Responses API answers (store: true): the response object, its input items, and the
+  // whole conversation up to it (canonical messages), so previous_response_id is one lookup.
+  `CREATE TABLE responses (
+     id TEXT PRIMARY KEY,
+     request_id TEXT NOT NULL,
+     key_id TEXT,
+     created_at INTEGER NOT NULL,
+     response TEXT NOT NULL,
+     input_items TEXT NOT NULL,
+     conversation TEXT NOT NULL
+   );
+   CREATE INDEX responses_key ON responses (key_id);`,
 ];
 
 export interface PendingRow {
