@@ -65,6 +65,8 @@ export interface ProviderConfig {
   headers: Record<string, string>;
   timeouts: Partial<Timeouts>;
   streamUsage: boolean;
+  /** OpenAI protocol: which API the adapter calls (Chat Completions unless the provider says responses). */
+  openaiApi?: 'chat_completions' | 'responses';
   simulated: boolean;
   simulator?: SimulatorSettings;
   /** Azure OpenAI: api-version and Entra ID credentials. */
@@ -383,6 +385,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
         headers: {},
         timeouts: fromRawTimeouts(provider.timeouts),
         streamUsage: true,
+        openaiApi: provider.api ?? 'chat_completions',
         simulated: true,
         simulator: behaviour
           ? {
@@ -419,6 +422,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
         headers: { ...(provider.headers ?? {}) },
         timeouts: fromRawTimeouts(provider.timeouts),
         streamUsage: true,
+        openaiApi: 'chat_completions',
         simulated: false,
         ...settings,
       });
@@ -447,6 +451,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       headers,
       timeouts: fromRawTimeouts(provider.timeouts),
       streamUsage: provider.type === 'openai-compatible' ? (provider.stream_usage ?? true) : true,
+      openaiApi: provider.type === 'openai' ? (provider.api ?? 'chat_completions') : 'chat_completions',
       simulated: false,
     });
   }

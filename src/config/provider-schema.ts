@@ -109,6 +109,10 @@ const cohereSchema = z
   })
   .describe('Cohere: Chat v2 and Embed v2.');
 
+const openaiApi = z
+  .enum(['chat_completions', 'responses'])
+  .describe('Which OpenAI API the gateway calls: chat_completions (default) or responses (for models served only there; requests of every client format are translated).');
+
 export const providerSchema = z.discriminatedUnion('type', [
   z
     .strictObject({
@@ -117,10 +121,11 @@ export const providerSchema = z.discriminatedUnion('type', [
       api_key: secretReference.optional(),
       organization: z.string().optional(),
       project: z.string().optional(),
+      api: openaiApi.optional(),
       headers: z.record(z.string(), z.string()).optional().describe('Extra headers sent upstream.'),
       timeouts: timeoutsSchema.optional(),
     })
-    .describe('OpenAI, over the Chat Completions API.'),
+    .describe('OpenAI, over the Chat Completions API or the Responses API.'),
   z
     .strictObject({
       type: z.literal('openai-compatible'),
@@ -156,6 +161,7 @@ export const providerSchema = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('simulator'),
       protocol: z.enum(PROTOCOLS).optional().describe('Wire protocol the gateway speaks to this simulator (default openai); the cloud protocols get simulated credentials (SigV4 keys, a service account, an api-key).'),
+      api: openaiApi.optional().describe('With protocol openai: which OpenAI API the gateway calls on the simulator (default chat_completions).'),
       behaviour: simBehaviourSchema.optional(),
       timeouts: timeoutsSchema.optional(),
     })

@@ -14,6 +14,11 @@ providers:
     type: simulator
     protocol: openai
     behaviour: { ttft_ms: 0, tokens_per_second: 100000 }
+  sim-openai-responses:
+    type: simulator
+    protocol: openai
+    api: responses
+    behaviour: { ttft_ms: 0, tokens_per_second: 100000 }
   sim-anthropic:
     type: simulator
     protocol: anthropic
@@ -26,6 +31,10 @@ models:
   gpt-5.4:
     provider: sim-openai
     price: { input: 1.75, output: 14, cached_input: 0.175 }
+  gpt-5.4-native:
+    provider: sim-openai-responses
+    upstream_model: gpt-5.4
+    price: { input: 1.75, output: 14, cached_input: 0.175 }
   claude-sonnet-4.6:
     provider: sim-anthropic
     price: { input: 3, output: 15, cached_input: 0.3, cache_write_5m: 3.75, cache_write_1h: 6 }
@@ -34,7 +43,8 @@ models:
     price: { input: 2, output: 12, cached_input: 0.2 }
 `;
 
-const MODELS = ['gpt-5.4', 'claude-sonnet-4.6', 'gemini-3.1-pro'] as const;
+/** gpt-5.4 over Chat Completions, gpt-5.4-native over the Responses API upstream, Claude and Gemini translated. */
+const MODELS = ['gpt-5.4', 'gpt-5.4-native', 'claude-sonnet-4.6', 'gemini-3.1-pro'] as const;
 
 const weatherTool: OpenAI.Responses.FunctionTool = {
   type: 'function',
@@ -149,6 +159,23 @@ describe.each(MODELS)('client.responses with %s', (model) => {
   });
 });
 
+describe('a Responses upstream behind other client formats', () => {
+  it('serves Chat Completions clients, streamed and not, from the Responses API', async () => {
+    const plain = await gateway.client.chat.completions.create({ model: 'gpt-5.4-native', messages: [{ role: 'user', content: 'What is 17 * 23?' }] });
+    expect(plain.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(plain.usage?.completion_tokens).toBeGreaterThan(0);
+    const stream = await gateway.client.chat.completions.create({ model: 'gpt-5.4-native', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'What is 17 * 23?' }] });
+    let text = '';
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(text).toBe(plain.choices[0]?.message.content);
+    expect(finish).toBe('stop');
+  });
+});
+
 describe('stored responses', () => {
   it('lists input items (newest first by default), and deletes', async () => {
     const response = await gateway.client.responses.create({
@@ -170,7 +197,7 @@ describe('stored responses', () => {
 
   it('keeps nothing with store: false, so the id cannot be continued', async () => {
     const response = await gateway.client.responses.create({ model: 'gpt-5.4', input: 'Hello', store: false });
-    expect(response.store).toBe(false);
+    expect((response as { store?: boolean }).store).toBe(false);
     await expect(gateway.client.responses.retrieve(response.id)).rejects.toMatchObject({ status: 404 });
     await expect(gateway.client.responses.create({ model: 'gpt-5.4', input: 'And again', previous_response_id: response.id })).rejects.toMatchObject({
       status: 404,

@@ -103,7 +103,7 @@ export interface ResponseEcho {
   instructions: string | null;
   tools: Record<string, unknown>[];
   toolChoice: unknown;
-  text: { format: Record<string, unknown>; verbosity?: string };
+  text: { format: Record<string, unknown>; verbosity: string };
   reasoning: { effort: string | null; summary: string | null };
   metadata: Record<string, string>;
   temperature: number | null;
@@ -113,6 +113,7 @@ export interface ResponseEcho {
   serviceTier: string | null;
   truncation: string;
   user: string | null;
+  safetyIdentifier: string | null;
 }
 
 export function newItemId(prefix: string): string {
@@ -177,7 +178,7 @@ function echoOf(wire: ResponsesWire, tools: z.infer<typeof functionTool>[]): Res
     instructions: wire.instructions ?? null,
     tools: tools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description ?? null, parameters: tool.parameters ?? null, strict: tool.strict ?? true })),
     toolChoice: wire.tool_choice ?? 'auto',
-    text: { format: (wire.text?.format as Record<string, unknown> | undefined) ?? { type: 'text' }, ...(wire.text?.verbosity ? { verbosity: wire.text.verbosity } : {}) },
+    text: { format: (wire.text?.format as Record<string, unknown> | undefined) ?? { type: 'text' }, verbosity: wire.text?.verbosity ?? 'medium' },
     reasoning: { effort: wire.reasoning?.effort ?? null, summary: wire.reasoning?.summary ?? null },
     metadata: wire.metadata ?? {},
     temperature: wire.temperature ?? null,
@@ -187,6 +188,7 @@ function echoOf(wire: ResponsesWire, tools: z.infer<typeof functionTool>[]): Res
     serviceTier: wire.service_tier ?? null,
     truncation: wire.truncation ?? 'disabled',
     user: wire.user ?? null,
+    safetyIdentifier: wire.safety_identifier ?? null,
   };
 }
 

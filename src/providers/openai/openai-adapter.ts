@@ -4,20 +4,24 @@
  * for now, the simulator, which speaks the same protocol on loopback.
  */
 import type { ProviderConfig } from '../../config/load.js';
-import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart } from '../../core/types.js';
+import type { ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, StreamPart, WireProtocol } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-response.js';
 import { toOpenAIChatBody, withNativeOpenAIFields } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { parseSse } from '../sse.js';
+import { parseResponsesAnswer, ResponsesEventReader, responsesUnsupported, toResponsesBody } from './responses-upstream.js';
 import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
 
 
 export class OpenAIAdapter implements ProviderAdapter {
-  readonly protocol = 'openai-chat' as const;
+  /** Chat Completions, or the Responses API with provider `api: responses`. */
+  readonly protocol: WireProtocol;
   private readonly dialect: 'openai' | 'compatible';
+  /** Calls /responses instead of /chat/completions (provider `api: responses`). */
+  private readonly responsesApi: boolean;
 
   constructor(
     private readonly provider: ProviderConfig,
@@ -25,6 +29,8 @@ export class OpenAIAdapter implements ProviderAdapter {
     private readonly secrets: string[],
   ) {
     this.dialect = provider.type === 'openai-compatible' ? 'compatible' : 'openai';
+    this.responsesApi = provider.openaiApi === 'responses';
+    this.protocol = this.responsesApi ? 'openai-responses' : 'openai-chat';
   }
 
   private headers(context: CallContext): Record<string, string> {
@@ -62,12 +68,20 @@ export class OpenAIAdapter implements ProviderAdapter {
   }
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    if (this.responsesApi) {
+      const response = await this.post('/responses', toResponsesBody({ ...request, stream: false }, context.deployment.upstreamModel), context, false);
+      return parseResponsesAnswer(await this.readJson(response, context), context.deployment.upstreamModel, this.provider.name);
+    }
     const body = this.body(request, context, false);
     const response = await this.post('/chat/completions', body, context, false);
     return parseOpenAIChatResponse(await this.readJson(response, context), context.deployment.upstreamModel);
   }
 
   async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
+    if (this.responsesApi) {
+      const response = await this.post('/responses', toResponsesBody({ ...request, stream: true }, context.deployment.upstreamModel), context, true);
+      return this.readResponsesStream(response, context);
+    }
     const body = this.body(request, context, true);
     const response = await this.post('/chat/completions', body, context, true);
     return this.readStream(response, context);
@@ -120,7 +134,31 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
   }
 
+  /** A Responses event stream: complete only once response.completed (or incomplete) arrived. */
+  private async *readResponsesStream(response: UpstreamResponse, context: CallContext): AsyncGenerator<StreamPart> {
+    const reader = new ResponsesEventReader(context.deployment.upstreamModel, this.provider.name);
+    try {
+      for await (const event of parseSse(bodyChunks(response.body))) {
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} sent a stream event that is not JSON`);
+        }
+        yield* reader.read(data);
+        if (reader.done) break;
+      }
+    } catch (error) {
+      throw translateError(error, { url: this.baseUrl(), timeouts: context.timeouts, signal: context.signal }, response.signal);
+    } finally {
+      if (reader.done) finishBody(response.body);
+      else discardBody(response.body);
+    }
+    if (!reader.done) throw new GatewayError('upstream_connection_error', `provider ${this.provider.name} ended the stream before the answer was complete`);
+  }
+
   unsupported(request: ChatRequest): string[] {
+    if (this.responsesApi) return responsesUnsupported(request, this.provider.name);
     // Fields of the client's that cannot be put back (a dry run of the body the call will send).
     const warnings = request.native?.passed.length ? withNativeOpenAIFields(toOpenAIChatBody(request, this.outboundOptions('')), request) : [];
     if (this.dialect === 'openai') return warnings;

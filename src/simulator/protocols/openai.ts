@@ -1,10 +1,11 @@
 /**
- * The OpenAI wire protocol: Chat Completions, Embeddings and Models under /v1, with
+ * The OpenAI wire protocol: Chat Completions, Responses, Embeddings and Models under /v1, with
  * errors in OpenAI's {"error":{message,type,param,code}} shape.
  */
 import { sendJson } from '../http-io.js';
 import { handleChatCompletions } from './openai-chat.js';
 import { handleEmbeddings } from './openai-embeddings.js';
+import { handleResponses } from './openai-responses.js';
 import { OpenAIRequestError, sendRequestError } from './openai-exchange.js';
 import { errorBody, modelBody } from './openai-render.js';
 import type { SimExchange, SimulatorProtocol } from './protocol.js';
@@ -29,6 +30,7 @@ async function route(exchange: SimExchange): Promise<void> {
   const path = exchange.url.pathname.replace(/\/+$/, '');
   if (method === 'POST' && path === '/v1/chat/completions') return handleChatCompletions(exchange);
   if (method === 'POST' && path === '/v1/embeddings') return handleEmbeddings(exchange);
+  if (method === 'POST' && path === '/v1/responses') return handleResponses(exchange);
   if (method === 'GET' && path === '/v1/models') return listModels(exchange);
   if (method === 'GET' && path.startsWith('/v1/models/')) return retrieveModel(exchange, decodeURIComponent(path.slice('/v1/models/'.length)));
   openaiProtocol.notFound?.(exchange);
