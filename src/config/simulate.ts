@@ -27,10 +27,12 @@ export function simulateProviders(data: unknown): SimulatedProvider[] {
   const replaced: SimulatedProvider[] = [];
   for (const [name, provider] of Object.entries(providers as Record<string, unknown>)) {
     if (typeof provider !== 'object' || provider === null) continue;
-    const { type, timeouts } = provider as { type?: unknown; timeouts?: unknown };
+    const { type, timeouts, api } = provider as { type?: unknown; timeouts?: unknown; api?: unknown };
     if (typeof type !== 'string' || type === 'simulator') continue;
     const protocol = protocolOf(type);
-    (providers as Record<string, unknown>)[name] = { type: 'simulator', protocol, ...(timeouts !== undefined ? { timeouts } : {}) };
+    // An OpenAI provider on the Responses API keeps it: the simulator speaks that API too.
+    const keepApi = type === 'openai' && api !== undefined;
+    (providers as Record<string, unknown>)[name] = { type: 'simulator', protocol, ...(keepApi ? { api } : {}), ...(timeouts !== undefined ? { timeouts } : {}) };
     replaced.push({ name, type, protocol });
   }
   return replaced;
