@@ -38,4 +38,9 @@ export interface ProviderAdapter {
    * be wrong without them make this throw a 400 GatewayError naming the param.
    */
   unsupported?(request: ChatRequest): string[];
+  /**
+   * The prompt's input tokens as the upstream itself counts them (Anthropic's
+   * /v1/messages/count_tokens), for upstreams that offer it; no answer is generated.
+   */
+  countTokens?(request: ChatRequest, context: CallContext): Promise<number>;
 }

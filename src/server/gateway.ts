@@ -33,6 +33,7 @@ import { renderAnthropicError } from '../api/anthropic/errors.js';
 import { openAIChatFormat } from '../api/openai/chat-format.js';
 import { handleChat } from './handlers/chat.js';
 import { handleCreateResponse, handleStoredResponse } from './handlers/responses.js';
+import { handleCountTokens } from './handlers/count-tokens.js';
 import { SqliteResponseStore } from '../store/response-store.js';
 import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleRouteExplain } from './handlers/route-explain.js';
@@ -297,6 +298,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         expectLogWritable();
         return handleChat(exchange, services, anthropicMessagesFormat);
+      case '/messages/count_tokens':
+        expectMethod('POST');
+        authenticate(exchange);
+        return handleCountTokens(exchange, services);
       case '/responses':
         expectMethod('POST');
         authenticate(exchange);

@@ -26,7 +26,8 @@ export interface AttemptRecord extends TokenCounts {
 export interface RequestRecord extends TokenCounts {
   id: string;
   createdAt: number;
-  endpoint: 'chat' | 'embeddings';
+  /** count_tokens rows record the upstream count call (never billed tokens). */
+  endpoint: 'chat' | 'embeddings' | 'count_tokens';
   keyId: string | null;
   /** The calling key's team (virtual keys), for spend by team and team budgets. */
   team: string | null;

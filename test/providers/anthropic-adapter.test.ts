@@ -204,3 +204,22 @@ describe('Anthropic adapter: errors', () => {
     await expect(adapter.embed({ model: 'c', input: ['x'], encodingFormat: 'float' }, context)).rejects.toMatchObject({ status: 422 });
   });
 });
+
+describe('Anthropic adapter: count_tokens', () => {
+  it('posts the prompt alone to /v1/messages/count_tokens and reads input_tokens', async () => {
+    server.replay = { fixture: 'anthropic/count-tokens.json' };
+    const { adapter, context } = call();
+    const count = await adapter.countTokens({ ...conversation, maxTokens: 500 }, context);
+    expect(count).toBe(2095);
+    const sent = server.last();
+    expect(sent.url).toBe('/v1/messages/count_tokens');
+    expect(sent.headers['x-api-key']).toBe(SECRET);
+    expect(Object.keys(sent.body as object).sort()).toEqual(['messages', 'model', 'system', 'tool_choice', 'tools']);
+  });
+
+  it('refuses an answer without a number of input tokens', async () => {
+    server.replay = { fixture: 'anthropic/message-basic.json' };
+    const { adapter, context } = call();
+    await expect(adapter.countTokens(conversation, context)).rejects.toThrow(/input_tokens/);
+  });
+});

@@ -184,3 +184,14 @@ function usesCacheControl(wire: AnthropicRequest): boolean {
   if (wire.tools?.some(marked)) return true;
   return wire.messages.some((message) => Array.isArray(message.content) && message.content.some((block) => 'cache_control' in block && block.cache_control !== undefined));
 }
+
+/**
+ * A /v1/messages/count_tokens body: a Messages request without max_tokens (the count is of
+ * the prompt alone), validated the same way.
+ */
+export function parseAnthropicCountTokensRequest(body: unknown): ChatRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
+  const request = parseAnthropicMessagesRequest({ max_tokens: 1, ...body });
+  delete request.maxTokens;
+  return request;
+}

@@ -10,6 +10,7 @@ import { parseAnthropicMessage } from './anthropic-response.js';
 import { readAnthropicStream } from './anthropic-stream.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
+const COUNT_TOKENS_FIELDS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'mcp_servers']);
 
 export class AnthropicAdapter implements ProviderAdapter {
   readonly protocol = 'anthropic-messages' as const;
@@ -25,6 +26,10 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private async post(request: ChatRequest, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
+    return this.send('/messages', withNativeFields(toAnthropicBody({ ...request, stream }, context.deployment.upstreamModel), request), context, stream);
+  }
+
+  private async send(path: string, body: Record<string, unknown>, context: CallContext, stream: boolean): Promise<UpstreamResponse> {
     if (!this.provider.baseUrl) throw new GatewayError('internal_error', `provider ${this.provider.name} has no base URL (simulator not started?)`);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -36,10 +41,10 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (this.provider.simulated && context.simulatorHeader) headers['x-switchyard-sim'] = context.simulatorHeader;
     if (context.traceparent) headers.traceparent = context.traceparent;
     const response = await this.client.send({
-      url: `${this.provider.baseUrl}/messages`,
+      url: `${this.provider.baseUrl}${path}`,
       method: 'POST',
       headers,
-      body: JSON.stringify(withNativeFields(toAnthropicBody({ ...request, stream }, context.deployment.upstreamModel), request)),
+      body: JSON.stringify(body),
       timeouts: context.timeouts,
       signal: context.signal,
     });
@@ -55,6 +60,19 @@ export class AnthropicAdapter implements ProviderAdapter {
     const response = await this.post(request, context, false);
     const body = await readUpstreamJson(response, this.provider.name, (error) => this.failure(error, context, response));
     return parseAnthropicMessage(body, context.deployment.upstreamModel, jsonToolName(request));
+  }
+
+  async countTokens(request: ChatRequest, context: CallContext): Promise<number> {
+    const full = withNativeFields(toAnthropicBody({ ...request, stream: false }, context.deployment.upstreamModel), request);
+    // count_tokens takes the prompt only: no max_tokens, sampling or stop settings.
+    const body = Object.fromEntries(Object.entries(full).filter(([key]) => COUNT_TOKENS_FIELDS.has(key)));
+    const response = await this.send('/messages/count_tokens', body, context, false);
+    const answer = await readUpstreamJson(response, this.provider.name, (error) => this.failure(error, context, response));
+    const count = (answer as { input_tokens?: unknown } | null)?.input_tokens;
+    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
+      throw new GatewayError('upstream_bad_response', `provider ${this.provider.name} answered count_tokens without a number of input_tokens`);
+    }
+    return count;
   }
 
   async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {

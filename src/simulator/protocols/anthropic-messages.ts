@@ -47,9 +47,15 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
 }
 
 export async function handleCountTokens(exchange: SimExchange): Promise<void> {
-  const { body } = await readJsonBody(exchange, countTokensRequest, describeIssue);
-  chatModelFor(exchange, body.model);
-  sendJson(exchange.response, 200, { input_tokens: countPromptTokens(toChatInput(body)) }, { 'request-id': simRequestId(exchange) });
+  const requestId = simRequestId(exchange);
+  const { body, raw } = await readJsonBody(exchange, countTokensRequest, describeIssue);
+  const model = chatModelFor(exchange, body.model);
+  // Scripted faults (error_rate, hang) apply to counting as to messages.
+  const faulted = await injectFaults(exchange, resolveBehaviour(exchange, model), raw, (status, retryAfter) => {
+    sendJson(exchange.response, status, errorBody(status, simulatedErrorMessage(status), requestId), { 'request-id': requestId, ...retryAfterHeader(retryAfter) });
+  });
+  if (faulted) return;
+  sendJson(exchange.response, 200, { input_tokens: countPromptTokens(toChatInput(body)) }, { 'request-id': requestId });
 }
 
 function chatModelFor(exchange: SimExchange, name: string): SimulatedModel {
