@@ -120,14 +120,20 @@ export function newItemId(prefix: string): string {
   return `${prefix}_${randomBytes(16).toString('hex')}`;
 }
 
-/** Validate a Responses body; the first problem becomes a 400 naming its param. */
-export function parseResponsesRequest(body: unknown): ResponsesCall {
+/**
+ * Validate a Responses body; the first problem becomes a 400 naming its param. With `strict`
+ * (server.strict_params) a field we do not act on is a 400 too, instead of a warning.
+ */
+export function parseResponsesRequest(body: unknown, options: { strict: boolean } = { strict: false }): ResponsesCall {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   const parsed = responsesRequestSchema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
   const wire = parsed.data;
   const warnings: string[] = [];
   for (const key of Object.keys(body)) {
+    if (options.strict && !(key in responsesRequestSchema.shape)) {
+      throw new GatewayError('unknown_parameter', `Unrecognized request argument supplied: ${key} (server.strict_params refuses what the gateway does not act on)`, { param: key });
+    }
     if (IGNORED[key] !== undefined) warnings.push(IGNORED[key]);
     else if (!KNOWN.has(key)) warnings.push(`${key} dropped: not a field Switchyard knows`);
   }

@@ -49,8 +49,8 @@ function responsesFormat(exchange: Exchange, store: ResponseStore): InboundChatF
 
   return {
     name: 'openai-responses',
-    parseRequest(body) {
-      call = parseResponsesRequest(body);
+    parseRequest(body, options) {
+      call = parseResponsesRequest(body, options);
       if (call.previousResponseId !== undefined) {
         const previous = store.find(call.previousResponseId, exchange.keyId);
         if (!previous) throw notFound(call.previousResponseId, 'previous_response_id');
