@@ -10,7 +10,7 @@ import type { GatewayConfig } from '../config/load.js';
 
 export interface Tracing {
   /** Start the span of one client request, continuing the client's W3C `traceparent` when it sent one. */
-  startRequest(operation: 'chat' | 'embeddings', headers: IncomingHttpHeaders): RequestTrace;
+  startRequest(operation: 'chat' | 'embeddings' | 'count_tokens', headers: IncomingHttpHeaders): RequestTrace;
   /** Export what is buffered and stop. */
   shutdown(): Promise<void>;
 }

@@ -242,8 +242,8 @@ export class Executor {
   /** The upstream's own count of the prompt's tokens (an attempt with no tokens billed), or undefined when it has no such API. */
   async countTokens(request: ChatRequest, model: ModelConfig, deployment: Deployment, context: ExecutionContext, control: AttemptControl, attempts: AttemptRecord[]): Promise<number | undefined> {
     if (!this.adapterFor(deployment).countTokens) return undefined;
-    return this.attempt(undefined, model, deployment, context, attempts, control, async (adapter, attempt) => {
-      const count = await (adapter.countTokens as NonNullable<ProviderAdapter['countTokens']>)(request, this.callContext(deployment, context, control));
+    return this.attempt(undefined, model, deployment, context, attempts, control, async (adapter, attempt, traceparent) => {
+      const count = await (adapter.countTokens as NonNullable<ProviderAdapter['countTokens']>)(request, this.callContext(deployment, context, control, traceparent));
       this.settle(attempt, model, { status: 200, usage: { inputTokens: 0, outputTokens: 0 }, usageSource: 'none' });
       return count;
     });
