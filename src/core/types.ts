@@ -8,9 +8,21 @@
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
+/** A prompt-cache breakpoint (Anthropic's cache_control): cache everything up to here, for 5 minutes (default) or 1 hour. */
+export interface CacheControl {
+  ttl?: '5m' | '1h';
+}
+
 export type ContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
+  | { type: 'text'; text: string; cacheControl?: CacheControl }
+  | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high'; cacheControl?: CacheControl };
+
+/**
+ * Reasoning a model showed before answering (Anthropic thinking blocks). The signature
+ * (or the redacted data) is the upstream's proof of the block: it goes back to the same
+ * family verbatim, and to no other.
+ */
+export type ReasoningBlock = { type: 'thinking'; text: string; signature?: string } | { type: 'redacted'; data: string };
 
 export interface ToolCall {
   id: string;
@@ -28,6 +40,10 @@ export interface Message {
   toolCalls?: ToolCall[];
   /** Tool-result turns: which call this answers. */
   toolCallId?: string;
+  /** Assistant turns: the reasoning shown before the content, to be handed back to the same model family. */
+  reasoning?: ReasoningBlock[];
+  /** A cache breakpoint after this whole message (tool results, tool calls, string content). */
+  cacheControl?: CacheControl;
 }
 
 export interface ToolDefinition {
@@ -36,7 +52,12 @@ export interface ToolDefinition {
   /** JSON Schema of the arguments. */
   parameters?: Record<string, unknown>;
   strict?: boolean;
+  /** A cache breakpoint after the tool definitions up to this one. */
+  cacheControl?: CacheControl;
 }
+
+/** Extended thinking with a budget of tokens (Anthropic `thinking`, Gemini `thinkingBudget`). */
+export type Thinking = { type: 'enabled'; budgetTokens: number } | { type: 'disabled' };
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
@@ -70,6 +91,9 @@ export interface ChatRequest {
   logprobs?: boolean;
   topLogprobs?: number;
   reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high' | 'none';
+  /** Extended thinking as Anthropic-format clients ask for it; reasoningEffort is the OpenAI-format way. */
+  thinking?: Thinking;
+  topK?: number;
   serviceTier?: string;
   store?: boolean;
   /** Settings the inbound format accepted but could not carry; sent back as x-switchyard-warnings. */
@@ -146,6 +170,8 @@ export interface ChatChoice {
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   refusal?: string | null;
+  /** Thinking shown before the answer (Anthropic thinking blocks), in order. */
+  reasoning?: ReasoningBlock[];
 }
 
 export interface ChatResponse {
@@ -167,6 +193,10 @@ export type StreamPart =
   | { type: 'start'; id?: string; model: string; created: number; prompt?: PromptUsage }
   | { type: 'text-delta'; index: number; text: string }
   | { type: 'refusal-delta'; index: number; text: string }
+  /** Thinking text; a thinking block ends with its signature part (Anthropic) or when other content starts. */
+  | { type: 'reasoning-delta'; index: number; text: string }
+  | { type: 'reasoning-signature'; index: number; signature: string }
+  | { type: 'reasoning-redacted'; index: number; data: string }
   | { type: 'tool-call-start'; index: number; toolIndex: number; id: string; name: string }
   | { type: 'tool-call-delta'; index: number; toolIndex: number; argumentsDelta: string }
   | { type: 'finish'; index: number; finishReason: FinishReason }

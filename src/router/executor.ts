@@ -97,7 +97,8 @@ function noteUnsupported(adapter: ProviderAdapter, request: ChatRequest, provide
 }
 
 function isContent(part: StreamPart): boolean {
-  return part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'refusal-delta';
+  // Thinking is the model's first output: a long think is not a late first token.
+  return part.type === 'text-delta' || part.type === 'tool-call-start' || part.type === 'refusal-delta' || part.type === 'reasoning-delta' || part.type === 'reasoning-redacted';
 }
 
 /**

@@ -58,6 +58,9 @@ function toolInput(argumentsText: string): Record<string, unknown> {
 export function renderAnthropicMessage(response: ChatResponse, context: ResponseContext): string {
   const choice = response.choices[0];
   const content: Record<string, unknown>[] = [];
+  for (const block of choice?.reasoning ?? []) {
+    content.push(block.type === 'thinking' ? { type: 'thinking', thinking: block.text, signature: block.signature ?? '' } : { type: 'redacted_thinking', data: block.data });
+  }
   const text = (choice?.text ?? '') + (choice?.refusal ?? '');
   if (text !== '') content.push({ type: 'text', text });
   for (const call of choice?.toolCalls ?? []) content.push({ type: 'tool_use', id: call.id, name: call.name, input: toolInput(call.arguments) });
@@ -78,7 +81,7 @@ const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${
 export class AnthropicStreamRenderer implements StreamRenderer {
   private started = false;
   private blockIndex = -1;
-  private openBlock: 'text' | 'tool' | null = null;
+  private openBlock: 'text' | 'tool' | 'thinking' | null = null;
   private readonly toolBlocks = new Map<number, number>();
   private stopReason: FinishReason | null = null;
 
@@ -121,6 +124,23 @@ export class AnthropicStreamRenderer implements StreamRenderer {
           out += event('content_block_start', { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'text', text: '' } });
         }
         return out + event('content_block_delta', { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'text_delta', text: part.text } });
+      case 'reasoning-delta':
+        if (part.text === '') return out || undefined;
+        if (this.openBlock !== 'thinking') {
+          out += this.closeBlock();
+          this.blockIndex++;
+          this.openBlock = 'thinking';
+          out += event('content_block_start', { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'thinking', thinking: '', signature: '' } });
+        }
+        return out + event('content_block_delta', { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'thinking_delta', thinking: part.text } });
+      case 'reasoning-signature':
+        if (this.openBlock !== 'thinking') return out || undefined;
+        return out + event('content_block_delta', { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'signature_delta', signature: part.signature } });
+      case 'reasoning-redacted':
+        out += this.closeBlock();
+        this.blockIndex++;
+        out += event('content_block_start', { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'redacted_thinking', data: part.data } });
+        return out + event('content_block_stop', { type: 'content_block_stop', index: this.blockIndex });
       case 'tool-call-start':
         out += this.closeBlock();
         this.blockIndex++;

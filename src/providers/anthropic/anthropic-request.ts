@@ -6,6 +6,7 @@
  */
 import type { ChatRequest, ContentPart, Message, NativeRequest, ToolChoice } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
+import { EFFORT_BUDGETS } from '../../core/reasoning.js';
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -85,12 +86,30 @@ function toolChoiceOf(choice: ToolChoice, parallel: boolean | undefined): Block 
   return base;
 }
 
+export function effortBudget(request: ChatRequest): number | undefined {
+  const effort = request.reasoningEffort;
+  return effort === undefined || effort === 'none' ? undefined : EFFORT_BUDGETS[effort];
+}
+
+/** Why reasoning_effort cannot become thinking on Anthropic for this request, or undefined when it can. */
+function thinkingConflict(request: ChatRequest): string | undefined {
+  if (request.responseFormat?.type === 'json_schema') return 'json_schema output forces a tool, which Anthropic does not allow with thinking';
+  if (request.toolChoice === 'required' || typeof request.toolChoice === 'object') return 'a forced tool_choice is not allowed with thinking on Anthropic';
+  if (request.maxTokens !== undefined && request.maxTokens <= 1024) return `max_tokens ${request.maxTokens} leaves no room for Anthropic's minimum thinking budget of 1024`;
+  return undefined;
+}
+
 export function toAnthropicBody(request: ChatRequest, upstreamModel: string): Record<string, unknown> {
+  const effort = effortBudget(request);
+  const thinking = effort !== undefined && thinkingConflict(request) === undefined ? effort : undefined;
+  // Thinking counts against max_tokens: without a client limit, leave room for the answer after it.
+  const maxTokens = request.maxTokens ?? Math.max(defaultMaxTokens(upstreamModel), (thinking ?? 0) + 4096);
   const body: Record<string, unknown> = {
     model: upstreamModel,
-    max_tokens: request.maxTokens ?? defaultMaxTokens(upstreamModel),
+    max_tokens: maxTokens,
     messages: turnsOf(request.messages),
   };
+  if (thinking !== undefined) body.thinking = { type: 'enabled', budget_tokens: Math.min(thinking, maxTokens - 1) };
   const system = systemOf(request);
   if (system !== undefined) body.system = system;
   const tools: Block[] = (request.tools ?? []).map((tool) => ({
@@ -109,8 +128,9 @@ export function toAnthropicBody(request: ChatRequest, upstreamModel: string): Re
   }
   if (tools.length) body.tools = tools;
   if (request.stop?.length) body.stop_sequences = request.stop;
-  if (request.temperature !== undefined) body.temperature = Math.min(request.temperature, 1);
-  if (request.topP !== undefined) body.top_p = request.topP;
+  // With thinking Anthropic takes no temperature, and top_p only from 0.95 (anthropicUnsupported warns).
+  if (request.temperature !== undefined && thinking === undefined) body.temperature = Math.min(request.temperature, 1);
+  if (request.topP !== undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   if (request.stream) body.stream = true;
   return body;
@@ -131,8 +151,14 @@ export function anthropicUnsupported(request: ChatRequest): string[] {
   dropped('metadata', request.metadata !== undefined);
   dropped('store', request.store !== undefined);
   dropped('service_tier', request.serviceTier !== undefined);
-  dropped('reasoning_effort', request.reasoningEffort !== undefined);
-  if (request.temperature !== undefined && request.temperature > 1) warnings.push(`temperature ${request.temperature} lowered to 1, Anthropic's maximum`);
+  const effort = effortBudget(request);
+  const conflict = effort !== undefined ? thinkingConflict(request) : undefined;
+  if (conflict) warnings.push(`reasoning_effort dropped: ${conflict}`);
+  const thinking = effort !== undefined && conflict === undefined;
+  if (thinking && request.maxTokens !== undefined && (effort as number) >= request.maxTokens) warnings.push(`reasoning_effort: thinking budget cut to ${request.maxTokens - 1}, below max_tokens`);
+  if (thinking && request.temperature !== undefined) warnings.push('temperature dropped: Anthropic takes none with thinking');
+  if (thinking && request.topP !== undefined && request.topP < 0.95) warnings.push('top_p dropped: Anthropic takes only 0.95 to 1 with thinking');
+  if (!thinking && request.temperature !== undefined && request.temperature > 1) warnings.push(`temperature ${request.temperature} lowered to 1, Anthropic's maximum`);
   if (request.responseFormat?.type === 'json_schema' && request.tools?.length) warnings.push('tools ignored for this call: json_schema output forces its own tool');
   return warnings;
 }

@@ -4,7 +4,7 @@
  * and becomes plain text.
  */
 import { z } from 'zod';
-import type { ChatResponse, FinishReason, PromptUsage, StreamPart, ToolCall, Usage } from '../../core/types.js';
+import type { ChatResponse, FinishReason, PromptUsage, ReasoningBlock, StreamPart, ToolCall, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { usageWith } from '../../core/usage.js';
 
@@ -23,7 +23,16 @@ const messageSchema = z.object({
   id: z.string().nullish(),
   model: z.string().nullish(),
   content: z.array(
-    z.object({ type: z.string(), text: z.string().nullish(), id: z.string().nullish(), name: z.string().nullish(), input: z.unknown().optional() }),
+    z.object({
+      type: z.string(),
+      text: z.string().nullish(),
+      id: z.string().nullish(),
+      name: z.string().nullish(),
+      input: z.unknown().optional(),
+      thinking: z.string().nullish(),
+      signature: z.string().nullish(),
+      data: z.string().nullish(),
+    }),
   ),
   stop_reason: z.string().nullish(),
   usage: usageSchema.nullish(),
@@ -71,8 +80,11 @@ export function parseAnthropicMessage(body: unknown, fallbackModel: string, json
   const message = parsed.data;
   let text = '';
   const toolCalls: ToolCall[] = [];
+  const reasoning: ReasoningBlock[] = [];
   for (const block of message.content) {
-    if (block.type === 'text') text += block.text ?? '';
+    if (block.type === 'thinking') reasoning.push({ type: 'thinking', text: block.thinking ?? '', ...(block.signature ? { signature: block.signature } : {}) });
+    else if (block.type === 'redacted_thinking') reasoning.push({ type: 'redacted', data: block.data ?? '' });
+    else if (block.type === 'text') text += block.text ?? '';
     else if (block.type === 'tool_use' && jsonTool && block.name === jsonTool) text += JSON.stringify(block.input ?? {});
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id ?? `toolu_${toolCalls.length}`, name: block.name ?? '', arguments: JSON.stringify(block.input ?? {}) });
   }
@@ -81,7 +93,7 @@ export function parseAnthropicMessage(body: unknown, fallbackModel: string, json
   const response: ChatResponse = {
     model: message.model ?? fallbackModel,
     created: Math.floor(Date.now() / 1000),
-    choices: [{ index: 0, text: text === '' && toolCalls.length ? null : text, toolCalls, finishReason }],
+    choices: [{ index: 0, text: text === '' && toolCalls.length ? null : text, toolCalls, finishReason, ...(reasoning.length ? { reasoning } : {}) }],
     usage: readUsage(message.usage),
   };
   if (message.id) response.id = message.id;
@@ -92,9 +104,16 @@ const eventSchema = z.object({
   type: z.string(),
   message: z.object({ id: z.string().nullish(), model: z.string().nullish(), usage: usageSchema.nullish() }).nullish(),
   index: z.number().nullish(),
-  content_block: z.object({ type: z.string(), id: z.string().nullish(), name: z.string().nullish() }).nullish(),
+  content_block: z.object({ type: z.string(), id: z.string().nullish(), name: z.string().nullish(), data: z.string().nullish() }).nullish(),
   delta: z
-    .object({ type: z.string().nullish(), text: z.string().nullish(), partial_json: z.string().nullish(), stop_reason: z.string().nullish() })
+    .object({
+      type: z.string().nullish(),
+      text: z.string().nullish(),
+      partial_json: z.string().nullish(),
+      stop_reason: z.string().nullish(),
+      thinking: z.string().nullish(),
+      signature: z.string().nullish(),
+    })
     .nullish(),
   usage: usageSchema.nullish(),
   error: z.object({ type: z.string().nullish(), message: z.string().nullish() }).nullish(),
@@ -131,6 +150,7 @@ export class AnthropicEventReader {
         ];
       case 'content_block_start': {
         const block = event.content_block;
+        if (block?.type === 'redacted_thinking') return [{ type: 'reasoning-redacted', index: 0, data: block.data ?? '' }];
         if (block?.type !== 'tool_use') return [];
         if (this.jsonTool && block.name === this.jsonTool) {
           this.jsonBlocks.add(index);
@@ -148,7 +168,9 @@ export class AnthropicEventReader {
           const toolIndex = this.toolBlocks.get(index);
           return toolIndex === undefined ? [] : [{ type: 'tool-call-delta', index: 0, toolIndex, argumentsDelta: delta.partial_json }];
         }
-        return []; // thinking and signature deltas are not forwarded
+        if (delta?.type === 'thinking_delta' && delta.thinking) return [{ type: 'reasoning-delta', index: 0, text: delta.thinking }];
+        if (delta?.type === 'signature_delta' && delta.signature) return [{ type: 'reasoning-signature', index: 0, signature: delta.signature }];
+        return [];
       }
       case 'message_delta': {
         if (event.usage) this.usage = { ...this.usage, ...Object.fromEntries(Object.entries(event.usage).filter(([, value]) => value != null)) };

@@ -4,6 +4,7 @@
  * answers tool calls by function NAME (not id), and accepts an OpenAPI subset of JSON Schema.
  */
 import type { ChatRequest, ContentPart, Message, ToolChoice } from '../../core/types.js';
+import { EFFORT_BUDGETS } from '../../core/reasoning.js';
 import { GatewayError } from '../../core/errors.js';
 
 type Part = Record<string, unknown>;
@@ -123,6 +124,8 @@ export function toGeminiBody(request: ChatRequest): Record<string, unknown> {
   if (request.seed !== undefined) generation.seed = request.seed;
   if (request.presencePenalty !== undefined) generation.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) generation.frequencyPenalty = request.frequencyPenalty;
+  // OpenAI reasoning_effort as Gemini's thinking budget (the same numbers as Anthropic's; none turns thinking off).
+  if (request.reasoningEffort !== undefined) generation.thinkingConfig = { thinkingBudget: request.reasoningEffort === 'none' ? 0 : EFFORT_BUDGETS[request.reasoningEffort] };
   if (request.responseFormat?.type === 'json_object') generation.responseMimeType = 'application/json';
   if (request.responseFormat?.type === 'json_schema') {
     generation.responseMimeType = 'application/json';
@@ -145,7 +148,6 @@ export function geminiUnsupported(request: ChatRequest): string[] {
   dropped('metadata', request.metadata !== undefined);
   dropped('store', request.store !== undefined);
   dropped('service_tier', request.serviceTier !== undefined);
-  dropped('reasoning_effort', request.reasoningEffort !== undefined);
   dropped('parallel_tool_calls', request.parallelToolCalls === false);
   return warnings;
 }

@@ -68,6 +68,7 @@ export const messagesRequest = z.looseObject({
   top_k: z.number().int().nonnegative().optional(),
   stream: z.boolean().optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
+  thinking: z.looseObject({ type: z.string(), budget_tokens: z.number().int().optional() }).optional(),
 });
 
 export type MessagesRequest = z.infer<typeof messagesRequest>;

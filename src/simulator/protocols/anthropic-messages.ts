@@ -8,6 +8,7 @@ import type { SimulatedModel } from '../types.js';
 import { countTokensRequest, describeIssue, messagesRequest, toChatInput, type MessagesRequest } from './anthropic-api.js';
 import { errorBody, messageBody, messageId, simulatedErrorMessage } from './anthropic-render.js';
 import { streamMessage } from './anthropic-stream.js';
+import { checkSignatures, thinkAbout, thinkingBudget } from './anthropic-thinking.js';
 import {
   SimRequestError,
   answerHeaders,
@@ -25,7 +26,9 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
   const { body, raw } = await readJsonBody(exchange, messagesRequest, describeIssue);
   const model = chatModelFor(exchange, body.model);
   const behaviour = resolveBehaviour(exchange, model);
-  const input = toChatInput(body, body.max_tokens);
+  const budget = thinkingBudget(body.thinking, body.max_tokens);
+  checkSignatures(body.messages);
+  const input = toChatInput(body, budget === undefined ? body.max_tokens : body.max_tokens - budget);
   checkSupported(model, body, input);
   const promptTokens = countPromptTokens(input);
   if (promptTokens > model.contextWindow) throw new SimRequestError(400, `prompt is too long: ${promptTokens} tokens > ${model.contextWindow} maximum`);
@@ -34,16 +37,21 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
   });
   if (faulted) return;
 
-  const answer = generateChat(model, input, behaviour, promptTokens);
+  const thinking = budget === undefined ? undefined : thinkAbout(input, budget);
+  const generated = generateChat(model, input, behaviour, promptTokens);
+  // Thinking is output: billed in output_tokens.
+  const answer = thinking ? { ...generated, usage: { ...generated.usage, completionTokens: generated.usage.completionTokens + thinking.tokens } } : generated;
   if (!(await delay(behaviour.ttftMs, exchange.signal))) return;
   const headers = { 'request-id': requestId, ...answerHeaders(answer) };
   const id = messageId();
   if (body.stream) {
-    await streamMessage(exchange.response, answer, { id, model: body.model, behaviour, signal: exchange.signal, headers });
+    await streamMessage(exchange.response, answer, { id, model: body.model, behaviour, signal: exchange.signal, headers, ...(thinking ? { thinking } : {}) });
     return;
   }
   if (!(await awaitGeneration(exchange, behaviour, answer.usage.completionTokens))) return;
-  sendJson(exchange.response, 200, messageBody(id, body.model, answer), headers);
+  const message = messageBody(id, body.model, answer);
+  if (thinking) message.content = [{ type: 'thinking', thinking: thinking.text, signature: thinking.signature }, ...(message.content as unknown[])];
+  sendJson(exchange.response, 200, message, headers);
 }
 
 export async function handleCountTokens(exchange: SimExchange): Promise<void> {

@@ -11,6 +11,7 @@ import { tokenPieces } from '../tokens.js';
 import type { SimBehaviour } from '../types.js';
 import { paceStream } from './exchange.js';
 import { stopReasonOf, toolUseId, usageBody } from './anthropic-render.js';
+import type { SimThinking } from './anthropic-thinking.js';
 
 type StreamUnit = { kind: 'text'; text: string } | { kind: 'tool_start'; index: number; id: string; name: string } | { kind: 'tool_input'; index: number; json: string };
 
@@ -20,6 +21,8 @@ export interface AnthropicStreamSettings {
   behaviour: SimBehaviour;
   signal: AbortSignal;
   headers: Record<string, string>;
+  /** Extended thinking: a thinking block (deltas, then its signature) before the answer's blocks. */
+  thinking?: SimThinking;
 }
 
 export async function streamMessage(response: ServerResponse, answer: ChatAnswer, settings: AnthropicStreamSettings): Promise<void> {
@@ -40,16 +43,24 @@ export async function streamMessage(response: ServerResponse, answer: ChatAnswer
     },
   });
 
-  const units = unitsOf(answer);
+  // Block indexes shift by one behind a thinking block.
+  const shift = settings.thinking ? 1 : 0;
+  if (settings.thinking) {
+    send('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    for (const piece of chunksOf(tokenPieces(settings.thinking.text), 8)) send('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: piece } });
+    send('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: settings.thinking.signature } });
+    send('content_block_stop', { index: 0 });
+  }
+  const units = unitsOf(answer, shift);
   // A text block opens before the first token; tool_use blocks open as paced units.
-  let openBlock = units[0]?.kind === 'text' ? 0 : -1;
-  if (openBlock === 0) send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+  let openBlock = units[0]?.kind === 'text' ? shift : -1;
+  if (openBlock === shift) send('content_block_start', { index: shift, content_block: { type: 'text', text: '' } });
   send('ping', {});
 
   const completed = await paceStream(response, units.length, settings.behaviour, settings.signal, (from, to) => {
     for (const unit of mergeUnits(units.slice(from, to))) {
       if (unit.kind === 'text') {
-        send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: unit.text } });
+        send('content_block_delta', { index: shift, delta: { type: 'text_delta', text: unit.text } });
       } else if (unit.kind === 'tool_start') {
         if (openBlock >= 0) send('content_block_stop', { index: openBlock });
         openBlock = unit.index;
@@ -67,12 +78,18 @@ export async function streamMessage(response: ServerResponse, answer: ChatAnswer
 }
 
 /** One unit per token: text pieces, or per tool call a start then input JSON pieces. */
-function unitsOf(answer: ChatAnswer): StreamUnit[] {
+function unitsOf(answer: ChatAnswer, shift: number): StreamUnit[] {
   if (answer.toolCalls.length === 0) return tokenPieces(answer.content ?? '').map((text) => ({ kind: 'text', text }));
-  return answer.toolCalls.flatMap((call, index): StreamUnit[] => [
-    { kind: 'tool_start', index, id: toolUseId(call), name: call.name },
-    ...tokenPieces(call.arguments).map((json): StreamUnit => ({ kind: 'tool_input', index, json })),
-  ]);
+  return answer.toolCalls.flatMap((call, position): StreamUnit[] => {
+    const index = position + shift;
+    return [{ kind: 'tool_start', index, id: toolUseId(call), name: call.name }, ...tokenPieces(call.arguments).map((json): StreamUnit => ({ kind: 'tool_input', index, json }))];
+  });
+}
+
+function chunksOf(pieces: readonly string[], size: number): string[] {
+  const chunks: string[] = [];
+  for (let start = 0; start < pieces.length; start += size) chunks.push(pieces.slice(start, start + size).join(''));
+  return chunks;
 }
 
 /** Units that fall due together become as few events as possible. */
