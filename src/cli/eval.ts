@@ -286,15 +286,38 @@ function evalTune(values: Values, rest: string[]): number {
   }
 }
 
+/** `RUN` or `RUN:TARGET` (a run's id or name, then optionally one of its targets). */
+function compareSide(store: EvalStore, spec: string): { report: RunReport; target?: string } {
+  if (store.findRun(spec)) return { report: reportFor(store, spec) };
+  const colon = spec.indexOf(':');
+  if (colon > 0) {
+    const run = spec.slice(0, colon);
+    const target = spec.slice(colon + 1);
+    const report = reportFor(store, run);
+    if (!report.targets.some((candidate) => candidate.target === target)) {
+      throw new UsageError(`run "${run}" has no target "${target}" (its targets: ${report.targets.map((candidate) => candidate.target).join(', ')})`);
+    }
+    return { report, target };
+  }
+  return { report: reportFor(store, spec) };
+}
+
 function evalCompare(values: Values, rest: string[]): number {
   const [first, second] = rest;
-  if (!first || !second) throw new UsageError('usage: switchyard eval compare RUN_A RUN_B [--json] [--alpha 0.05] [--fail-on-regression]');
+  if (!first || !second) throw new UsageError('usage: switchyard eval compare A B (each RUN or RUN:TARGET) [--json] [--alpha 0.05] [--fail-on-regression]');
   const alpha = fractionOption(values, 'alpha') ?? 0.05;
   const store = openStore(values);
   try {
-    const comparison = compareReports(reportFor(store, first), reportFor(store, second), alpha);
+    const sideA = compareSide(store, first);
+    const sideB = compareSide(store, second);
+    const comparison = compareReports(sideA.report, sideB.report, alpha, {
+      ...(sideA.target !== undefined ? { targetA: sideA.target } : {}),
+      ...(sideB.target !== undefined ? { targetB: sideB.target } : {}),
+    });
     console.log(values.json ? JSON.stringify(comparison, null, 2) : renderComparison(comparison));
-    return values['fail-on-regression'] && comparison.regressions.length > 0 ? 1 : 0;
+    if (!values['fail-on-regression']) return 0;
+    // Nothing compared proves nothing: a gate must not pass on it.
+    return comparison.regressions.length > 0 || comparison.rows.length === 0 ? 1 : 0;
   } finally {
     store.close();
   }
