@@ -122,7 +122,7 @@ async function evalRun(values: Values): Promise<number> {
     const { run } = prepared;
     console.error(`${prepared.resumed ? 'resuming' : 'starting'} eval run ${run.id}${run.name !== run.id ? ` "${run.name}"` : ''}: ${run.cases.length} cases × ${run.targets.length} target(s) × ${run.runs} run(s)`);
 
-    const gateway = await startEvalGateway(config);
+    const gateway = await startEvalGateway(config, run.name);
     const controller = new AbortController();
     const onSignal = (): void => {
       if (controller.signal.aborted) process.exit(130);
@@ -132,7 +132,7 @@ async function evalRun(values: Values): Promise<number> {
     process.on('SIGINT', onSignal);
     let summary;
     try {
-      const client = new GatewayClient(gateway.url, evaluationApiKey(config));
+      const client = new GatewayClient(gateway.url, gateway.runKey ?? evaluationApiKey(config));
       const scorer = runScorer(run, client, store, config);
       const limit = integerOption(values, 'limit', 1);
       summary = await executeRun({
