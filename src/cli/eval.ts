@@ -17,7 +17,7 @@ import { EvalSetupError, prepareRun } from '../eval/run-setup.js';
 import { executeRun } from '../eval/runner.js';
 import { EvalStore } from '../eval/store.js';
 import { readConfigSource, validateEditedConfig } from '../eval/tune-config.js';
-import { applyTuning, proposeTuning, type TuneProposal } from '../eval/tune.js';
+import { applyTuning, proposeTuning, type EffectFigures, type TuneProposal } from '../eval/tune.js';
 import { unifiedDiff } from '../eval/unified-diff.js';
 import { dollars, milliseconds, percent, textTable } from '../eval/report/format.js';
 import { UsageError } from './arguments.js';
@@ -122,7 +122,7 @@ async function evalRun(values: Values): Promise<number> {
     const { run } = prepared;
     console.error(`${prepared.resumed ? 'resuming' : 'starting'} eval run ${run.id}${run.name !== run.id ? ` "${run.name}"` : ''}: ${run.cases.length} cases × ${run.targets.length} target(s) × ${run.runs} run(s)`);
 
-    const gateway = await startEvalGateway(config);
+    const gateway = await startEvalGateway(config, run.name);
     const controller = new AbortController();
     const onSignal = (): void => {
       if (controller.signal.aborted) process.exit(130);
@@ -132,7 +132,7 @@ async function evalRun(values: Values): Promise<number> {
     process.on('SIGINT', onSignal);
     let summary;
     try {
-      const client = new GatewayClient(gateway.url, evaluationApiKey(config));
+      const client = new GatewayClient(gateway.url, gateway.runKey ?? evaluationApiKey(config));
       const scorer = runScorer(run, client, store, config);
       const limit = integerOption(values, 'limit', 1);
       summary = await executeRun({
@@ -182,24 +182,68 @@ function evalReport(values: Values, rest: string[]): number {
 }
 
 function renderProposal(proposal: TuneProposal): string {
-  const lines = [`Measured in run ${proposal.runId} (quality floor ${proposal.options.qualityFloor}${proposal.options.latencyBudgetMs !== undefined ? `, latency budget ${proposal.options.latencyBudgetMs} ms` : ''}):`, ''];
+  const { options } = proposal;
+  const lines = [
+    `Route ${options.routeName} (table) from run ${proposal.runId} (quality floor ${options.qualityFloor}${options.latencyBudgetMs !== undefined ? `, latency budget ${options.latencyBudgetMs} ms` : ''}):`,
+    '',
+  ];
   lines.push(
     textTable(
-      ['category', 'model', 'accuracy [95% CI]', 'cost/correct', 'p95', 'fallback', 'note'],
+      ['category', 'model', 'accuracy [95% CI]', 'n', 'cost/call', 'cost/correct', 'p95', 'fallbacks', 'note'],
       proposal.choices.map((choice) => [
         choice.category,
         choice.model,
         `${percent(choice.accuracy)} [${percent(choice.accuracyLow)}, ${percent(choice.accuracyHigh)}]`,
+        String(choice.graded),
+        dollars(choice.costPerCallUsd),
         dollars(choice.costPerCorrectUsd),
         milliseconds(choice.latencyP95Ms),
-        choice.fallback ?? '-',
+        choice.fallbacks.join(', ') || '-',
         choice.note ?? '',
       ]),
-      [0, 1, 5, 6],
+      [0, 1, 7, 8],
     ),
   );
+  lines.push('', ...renderEffect(proposal));
   if (proposal.skipped.length > 0) lines.push('', `Not tuned: ${proposal.skipped.join(', ')}`);
   return lines.join('\n');
+}
+
+function effectCells(label: string, figures: EffectFigures, comparedWith?: EffectFigures): string[] {
+  let change = '';
+  if (comparedWith && comparedWith.costPerCallUsd && figures.costPerCallUsd !== null && comparedWith.accuracy !== null && figures.accuracy !== null) {
+    const points = (100 * (comparedWith.accuracy - figures.accuracy)).toFixed(1);
+    change = `proposed: ${(comparedWith.costPerCallUsd / figures.costPerCallUsd).toFixed(2)}× the cost, ${Number(points) >= 0 ? '+' : ''}${points} points`;
+  }
+  return [label, `${percent(figures.accuracy)} [${percent(figures.accuracyLow)}, ${percent(figures.accuracyHigh)}]`, String(figures.graded), dollars(figures.costPerCallUsd), dollars(figures.costUsd), change];
+}
+
+/** The proposed route on this run's cases, against the route it replaces and the most accurate model. */
+function renderEffect(proposal: TuneProposal): string[] {
+  const { effect, options } = proposal;
+  const rows = [effectCells(`proposed ${options.routeName}`, effect.proposed)];
+  if (effect.current) rows.push(effectCells(`current ${options.routeName}`, effect.current, effect.proposed));
+  if (effect.reference) rows.push(effectCells(`most accurate: ${effect.reference.model}`, effect.reference.figures, effect.proposed));
+  const lines = ['Expected effect on the cases of this run (each category answered by its table entry):', '', textTable(['', 'accuracy [95% CI]', 'n', 'cost/call', 'cost', 'vs proposed'], rows, [0, 5])];
+  if (!effect.current) lines.push('', `The run did not evaluate route ${options.routeName}: add --routes ${options.routeName} to eval run to see the change against it.`);
+  else {
+    const changed = effect.categories.filter((entry) => entry.current);
+    lines.push(
+      '',
+      textTable(
+        ['category', `current ${options.routeName}`, 'cost/call', 'proposed', 'cost/call'],
+        changed.map((entry) => [
+          entry.category,
+          `${percent(entry.current?.accuracy ?? null)} (n=${entry.current?.graded ?? 0})`,
+          dollars(entry.current?.costPerCallUsd ?? null),
+          `${percent(entry.proposed.accuracy)} (n=${entry.proposed.graded})`,
+          dollars(entry.proposed.costPerCallUsd),
+        ]),
+        1,
+      ),
+    );
+  }
+  return lines;
 }
 
 function evalTune(values: Values, rest: string[]): number {
@@ -210,9 +254,11 @@ function evalTune(values: Values, rest: string[]): number {
   try {
     const report = reportFor(store, id);
     const latencyBudgetMs = integerOption(values, 'latency-budget-ms', 1);
+    const routeName = text(values, 'route') ?? 'tuned';
     const proposal = proposeTuning(report, new Set([...source.config.models.values()].filter((model) => model.kind === 'chat').map((model) => model.name)), {
-      qualityFloor: fractionOption(values, 'quality-floor') ?? 0.9,
-      routeName: text(values, 'route') ?? 'tuned',
+      // Rewriting an existing route keeps its floor unless told otherwise.
+      qualityFloor: fractionOption(values, 'quality-floor') ?? source.config.routes.get(routeName)?.qualityFloor ?? 0.9,
+      routeName,
       ...(latencyBudgetMs !== undefined ? { latencyBudgetMs } : {}),
     });
     if (proposal.measurements.length === 0) {
@@ -240,15 +286,38 @@ function evalTune(values: Values, rest: string[]): number {
   }
 }
 
+/** `RUN` or `RUN:TARGET` (a run's id or name, then optionally one of its targets). */
+function compareSide(store: EvalStore, spec: string): { report: RunReport; target?: string } {
+  if (store.findRun(spec)) return { report: reportFor(store, spec) };
+  const colon = spec.indexOf(':');
+  if (colon > 0) {
+    const run = spec.slice(0, colon);
+    const target = spec.slice(colon + 1);
+    const report = reportFor(store, run);
+    if (!report.targets.some((candidate) => candidate.target === target)) {
+      throw new UsageError(`run "${run}" has no target "${target}" (its targets: ${report.targets.map((candidate) => candidate.target).join(', ')})`);
+    }
+    return { report, target };
+  }
+  return { report: reportFor(store, spec) };
+}
+
 function evalCompare(values: Values, rest: string[]): number {
   const [first, second] = rest;
-  if (!first || !second) throw new UsageError('usage: switchyard eval compare RUN_A RUN_B [--json] [--alpha 0.05] [--fail-on-regression]');
+  if (!first || !second) throw new UsageError('usage: switchyard eval compare A B (each RUN or RUN:TARGET) [--json] [--alpha 0.05] [--fail-on-regression]');
   const alpha = fractionOption(values, 'alpha') ?? 0.05;
   const store = openStore(values);
   try {
-    const comparison = compareReports(reportFor(store, first), reportFor(store, second), alpha);
+    const sideA = compareSide(store, first);
+    const sideB = compareSide(store, second);
+    const comparison = compareReports(sideA.report, sideB.report, alpha, {
+      ...(sideA.target !== undefined ? { targetA: sideA.target } : {}),
+      ...(sideB.target !== undefined ? { targetB: sideB.target } : {}),
+    });
     console.log(values.json ? JSON.stringify(comparison, null, 2) : renderComparison(comparison));
-    return values['fail-on-regression'] && comparison.regressions.length > 0 ? 1 : 0;
+    if (!values['fail-on-regression']) return 0;
+    // Nothing compared proves nothing: a gate must not pass on it.
+    return comparison.regressions.length > 0 || comparison.rows.length === 0 ? 1 : 0;
   } finally {
     store.close();
   }

@@ -1,6 +1,7 @@
 /**
  * `switchyard spend [--by key|team|route|model|day] [--since 7d] [--until DATE] [--json]`
- * and `switchyard spend --savings [--baseline MODEL]`: cost reports from the request log.
+ * and `switchyard spend --savings [--baseline MODEL]`: cost reports from the request log,
+ * evaluation calls (key id `eval:…`) left out unless --include-eval.
  */
 import { loadConfig } from '../config/load.js';
 import { formatUsd } from '../governance/pricing.js';
@@ -31,7 +32,7 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       const baselineName = typeof values.baseline === 'string' ? values.baseline : 'gpt-5.4';
       const baseline = config.models.get(baselineName);
       if (!baseline?.price) throw new UsageError(`--baseline must name a configured model with a price ("${baselineName}" ${baseline ? 'has no price' : 'is unknown'})`);
-      const rows = reports.savings(baseline.price, range);
+      const rows = reports.savings(baseline.price, range, { includeEval: values['include-eval'] === true });
       if (values.json) {
         console.log(JSON.stringify({ baseline: baselineName, rows }));
         return 0;
@@ -40,7 +41,8 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
         console.log(`(no requests${describeRange(range)}: nothing to compare with ${baselineName})`);
         return 0;
       }
-      console.log(`Savings against ${baselineName} (the same tokens at its price):`);
+      console.log(`Savings against ${baselineName}: each request's own tokens (input, cached, cache writes, output) priced at ${baselineName}'s list price — what the same traffic would have cost had every request gone to ${baselineName} and produced as many tokens.`);
+      if (values['include-eval'] !== true) console.log('Evaluation calls (key eval:…) are left out; --include-eval counts them.');
       console.log(
         textTable(
           ['route', 'category', 'requests', 'actual $', 'baseline $', 'saved $', 'saved'],
@@ -50,12 +52,14 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       );
       const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
       const total = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
-      console.log(`total: $${formatUsd(actual)} actual vs $${formatUsd(total)} on ${baselineName}: saved $${formatUsd(total - actual)}`);
+      const requests = rows.reduce((sum, row) => sum + row.requests, 0);
+      const share = total > 0 ? ((total - actual) / total) * 100 : 0;
+      console.log(`total: ${requests} requests, $${formatUsd(actual)} actual vs $${formatUsd(total)} on ${baselineName}: saved $${formatUsd(total - actual)} (${share.toFixed(1)} %)`);
       return 0;
     }
     const by = (typeof values.by === 'string' ? values.by : 'model') as SpendGrouping;
     if (!['key', 'team', 'route', 'model', 'day'].includes(by)) throw new UsageError('--by must be key, team, route, model or day');
-    const rows = reports.spend(by, range);
+    const rows = reports.spend(by, range, { includeEval: values['include-eval'] === true });
     if (values.json) {
       for (const row of rows) console.log(JSON.stringify(row));
       return 0;

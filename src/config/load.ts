@@ -141,6 +141,8 @@ export interface ModelConfig {
   streamRecovery: StreamRecovery;
   /** Share of correct answers per category (configured, or written by `eval tune`). */
   quality: Partial<Record<TaskCategory | 'default', number>>;
+  /** Graded answers behind each quality figure: present where the figure was measured (`eval tune`). */
+  qualityTrials: Partial<Record<TaskCategory | 'default', number>>;
   latencyP95Ms: number | undefined;
   safety: number;
   rateLimits: { rpm?: number; tpm?: number; maxConcurrent?: number } | undefined;
@@ -646,6 +648,7 @@ function resolveModel(
     hedge: model.hedge ? { afterMs: model.hedge.after_ms, ...(model.hedge.percentile !== undefined ? { percentile: model.hedge.percentile } : {}) } : undefined,
     streamRecovery: model.stream_recovery ?? defaultRecovery,
     quality: { ...(model.quality ?? {}) },
+    qualityTrials: { ...(model.quality_trials ?? {}) },
     latencyP95Ms: model.latency_p95_ms,
     safety: model.safety ?? 1,
     rateLimits: model.rate_limits ? { rpm: model.rate_limits.rpm, tpm: model.rate_limits.tpm, maxConcurrent: model.rate_limits.max_concurrent } : undefined,
@@ -731,6 +734,7 @@ export function fixedRoute(name: string, model: ModelConfig, description?: strin
     candidates: [model],
     classify: { rules: DEFAULT_RULES, longContextTokens: 32_000, classifier: 'none', modelFile: undefined, minConfidence: 0, fallbackCategory: 'qa', llm: undefined },
     table: new Map(),
+    tableFallbacks: new Map(),
     tiers: undefined,
     difficulty: { standardFrom: 0.3, hardFrom: 0.6 },
     qualityFloor: 0.85,

@@ -54,6 +54,8 @@ export interface RouteConfig {
   candidates: ModelConfig[];
   classify: ClassifyPolicy;
   table: Map<TaskCategory | 'default', ModelConfig>;
+  /** table: fallbacks of each entry, tried before the route's. */
+  tableFallbacks: Map<TaskCategory | 'default', ModelConfig[]>;
   tiers: Record<Difficulty, ModelConfig[]> | undefined;
   difficulty: { standardFrom: number; hardFrom: number };
   qualityFloor: number;
@@ -120,6 +122,7 @@ export function resolveRoutes(raw: RawConfig, models: Map<string, ModelConfig>, 
       candidates: route.candidates ? modelList(route.candidates, `${path}.candidates`) : chatModels,
       classify: resolveClassify(route, path, chatModel, issues),
       table: new Map(),
+      tableFallbacks: new Map(),
       tiers: route.tiers
         ? { simple: modelList(route.tiers.simple, `${path}.tiers.simple`), standard: modelList(route.tiers.standard, `${path}.tiers.standard`), hard: modelList(route.tiers.hard, `${path}.tiers.hard`) }
         : undefined,
@@ -135,6 +138,10 @@ export function resolveRoutes(raw: RawConfig, models: Map<string, ModelConfig>, 
     for (const [category, target] of Object.entries(route.table ?? {})) {
       const model = chatModel(target, `${path}.table.${category}`);
       if (model) resolved.table.set(category as TaskCategory | 'default', model);
+    }
+    for (const [category, targets] of Object.entries(route.table_fallbacks ?? {})) {
+      if (!route.table?.[category as TaskCategory | 'default']) issues.push({ path: `${path}.table_fallbacks.${category}`, message: `no table entry for ${category}` });
+      resolved.tableFallbacks.set(category as TaskCategory | 'default', modelList(targets, `${path}.table_fallbacks.${category}`));
     }
     (route.fallbacks ?? []).forEach((target, index) => {
       const model = chatModel(target, `${path}.fallbacks[${index}]`);

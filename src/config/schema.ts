@@ -133,6 +133,12 @@ const modelSchema = z
     hedge: hedgeSchema.optional(),
     stream_recovery: streamRecovery.optional().describe('When a stream breaks after content reached the client (default: resilience.stream_recovery).'),
     quality: qualitySchema.optional(),
+    quality_trials: z
+      .partialRecord(z.union([categoryName, z.literal('default')]), z.number().int().positive())
+      .optional()
+      .describe(
+        'Graded answers behind each quality figure (`switchyard eval tune` writes them). A figure with trials is a measurement, one without is an estimate: in a category where a measured candidate clears the floor, the cheapest strategy never prefers an estimated one.',
+      ),
     rate_limits: rateLimitsSchema.optional().describe('Limits across every caller of this model.'),
     latency_p95_ms: positiveMs.optional().describe('Expected p95 time to first token, used by latency budgets and weighted scores until the gateway has observed 20 calls.'),
     safety: z.number().min(0).max(1).optional().describe('Safety score 0..1 for the weighted strategy (default 1).'),
@@ -370,6 +376,10 @@ const routeSchema = z
       .partialRecord(z.union([categoryName, z.literal('default')]), z.string().min(1))
       .optional()
       .describe('table: model per category; `default` for categories not listed.'),
+    table_fallbacks: z
+      .partialRecord(z.union([categoryName, z.literal('default')]), modelList)
+      .optional()
+      .describe("table: fallbacks per entry, tried in order after the entry's model (and its own fallbacks) and before the route's `fallbacks`."),
     tiers: z
       .strictObject({ simple: modelList, standard: modelList, hard: modelList })
       .optional()

@@ -61,10 +61,10 @@ export class GatewayClient {
     private readonly apiKey: string,
   ) {}
 
-  private async post(path: string, body: unknown): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
+  private async post(path: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
     const response = await request(`${this.baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },
+      headers: { ...extraHeaders, 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },
       body: JSON.stringify(body),
       headersTimeout: REQUEST_TIMEOUT_MS,
       bodyTimeout: REQUEST_TIMEOUT_MS,
@@ -79,7 +79,8 @@ export class GatewayClient {
     return { status: response.statusCode, headers: response.headers, json };
   }
 
-  async chat(body: Record<string, unknown>): Promise<ChatOutcome> {
+  /** `simulatorHeader`: the case's answer key for simulated upstreams (x-switchyard-sim; real providers never get it). */
+  async chat(body: Record<string, unknown>, simulatorHeader?: string): Promise<ChatOutcome> {
     const started = performance.now();
     const failed = (status: number, error: string): ChatOutcome => ({
       status,
@@ -94,7 +95,7 @@ export class GatewayClient {
     });
     let response: Awaited<ReturnType<GatewayClient['post']>>;
     try {
-      response = await this.post('/v1/chat/completions', { ...body, stream: false });
+      response = await this.post('/v1/chat/completions', { ...body, stream: false }, simulatorHeader ? { 'x-switchyard-sim': simulatorHeader } : {});
     } catch (error) {
       return failed(0, `connection failed: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@
  * so an interrupted run (Ctrl-C, a crash, --limit) resumes where it stopped and never
  * repeats a call it already paid for.
  */
+import { simulatorHeaderFor } from './answer-key.js';
 import { caseRequestBody } from './case-request.js';
 import type { EvalCase } from './dataset.js';
 import type { ChatOutcome, GatewayClient } from './gateway-client.js';
@@ -85,7 +86,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteSummar
 
 async function evaluateItem(item: WorkItem, options: ExecuteOptions, now: () => number): Promise<ResultRow> {
   const { evalCase, target, runIndex } = item;
-  const outcome = await options.client.chat(caseRequestBody(evalCase, target.name, runIndex));
+  const outcome = await options.client.chat(caseRequestBody(evalCase, target.name, runIndex), simulatorHeaderFor(evalCase));
   let score: Score;
   let cost: ScoringCost = NO_COST;
   if (outcome.error !== null) {

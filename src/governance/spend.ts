@@ -2,6 +2,7 @@
  * Spend reports from the request log: cost and tokens summed by key, team, route, model
  * or day over a time range, usage of one key, and the savings report — what the same
  * requests (same tokens) would have cost on a baseline model, by route and task category.
+ * Evaluation calls (key id `eval:…`) are left out of both unless asked for.
  */
 import type Database from 'better-sqlite3';
 import type { Price } from '../config/load.js';
@@ -69,6 +70,13 @@ export interface TimeRange {
   until?: number;
 }
 
+/** Evaluation calls (key id `eval:<run or schedule>`) are measurements, not traffic: left out unless asked for. */
+export interface EvalTraffic {
+  includeEval?: boolean;
+}
+
+const NOT_EVAL = "(key_id IS NULL OR key_id NOT LIKE 'eval:%')";
+
 export class SpendReports {
   private readonly database: Database.Database;
 
@@ -95,11 +103,13 @@ export class SpendReports {
   }
 
   /** Spend grouped by key, team, route, model or day; rows pruned by retention count by the day they fall on. */
-  spend(grouping: SpendGrouping, range: TimeRange = {}, filter: { keyId?: string } = {}): SpendRow[] {
+  spend(grouping: SpendGrouping, range: TimeRange = {}, filter: { keyId?: string } & EvalTraffic = {}): SpendRow[] {
     this.flushLog();
-    const { where, parameters } = this.range(range, filter.keyId !== undefined ? 'key_id = ?' : '');
+    // Asking for one key's spend includes it whatever it is.
+    const withoutEval = filter.keyId === undefined && filter.includeEval !== true;
+    const { where, parameters } = this.range(range, filter.keyId !== undefined ? 'key_id = ?' : withoutEval ? NOT_EVAL : '');
     if (filter.keyId !== undefined) parameters.push(filter.keyId);
-    const rolled = this.rollupRange(range, filter.keyId);
+    const rolled = this.rollupRange(range, filter.keyId, withoutEval);
     return this.database
       .prepare(
         `SELECT grp AS "group", SUM(requests) AS requests, ${TOKEN_SUMS}, SUM(cost_usd) AS costUsd FROM (
@@ -111,8 +121,9 @@ export class SpendReports {
       .all(...parameters, ...rolled.parameters) as SpendRow[];
   }
 
-  private rollupRange(range: TimeRange, keyId: string | undefined): { where: string; parameters: (string | number)[] } {
+  private rollupRange(range: TimeRange, keyId: string | undefined, withoutEval = false): { where: string; parameters: (string | number)[] } {
     const clauses = ['1 = 1'];
+    if (withoutEval) clauses.push("key_id NOT LIKE 'eval:%'");
     const parameters: (string | number)[] = [];
     if (range.since !== undefined) {
       clauses.push('day >= ?');
@@ -133,9 +144,9 @@ export class SpendReports {
    * Actual cost against the same tokens, class by class, priced at `baseline`, per route and
    * category (the category the route classified the request as; requests to a model name have none).
    */
-  savings(baseline: Price, range: TimeRange = {}): SavingsRow[] {
+  savings(baseline: Price, range: TimeRange = {}, traffic: EvalTraffic = {}): SavingsRow[] {
     this.flushLog();
-    const { where, parameters } = this.range(range, 'status = 200');
+    const { where, parameters } = this.range(range, traffic.includeEval === true ? 'status = 200' : `status = 200 AND ${NOT_EVAL}`);
     const rows = this.database
       .prepare(
         `SELECT route, json_extract(details, '$.decision.category.category') AS category, COUNT(*) AS requests,

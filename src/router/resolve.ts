@@ -103,6 +103,7 @@ export class ModelResolver {
       hedge: undefined,
       streamRecovery: this.config.resilience.streamRecovery,
       quality: {},
+      qualityTrials: {},
       latencyP95Ms: undefined,
       safety: 1,
       rateLimits: undefined,

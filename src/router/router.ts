@@ -134,8 +134,10 @@ export class Router {
     const figures = (model: ModelConfig): ModelFigures => {
       const quality = category ? (this.options.quality ? this.options.quality(model, category.category) : (model.quality[category.category] ?? model.quality.default)) : undefined;
       const price = model.price;
+      const trials = category ? (model.qualityTrials[category.category] ?? (model.quality[category.category] === undefined ? model.qualityTrials.default : undefined)) : undefined;
       return {
         quality,
+        measured: trials !== undefined,
         costUsd: price ? (promptTokens * price.input + outputTokens * price.output) / 1_000_000 + (price.perRequest ?? 0) : undefined,
         latencyP95Ms: this.options.latencyP95(model),
         safety: model.safety,
@@ -155,7 +157,7 @@ export class Router {
       route: route.name,
       strategy: strategy.name,
       model: choice.model,
-      fallbacks: route.fallbacks,
+      fallbacks: choice.fallbacks ? [...new Set([...choice.fallbacks, ...route.fallbacks])] : route.fallbacks,
       timeouts: route.timeouts,
       reason: parts.join(' '),
       ...(category ? { category } : {}),

@@ -34,6 +34,8 @@ export interface StartOptions {
   accessLog?: LineSink;
   /** Serve the Files and Batches APIs and work batches (default: config batch.enabled, unless schedules is false). */
   batches?: boolean;
+  /** More in-process keys (secret → key id), e.g. an interactive eval run's `eval:<run>`. */
+  internalKeys?: ReadonlyMap<string, string>;
 }
 
 export interface RunningGateway {
@@ -80,13 +82,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const batchStore = batchesOn ? new BatchStore(config.batch.dir) : undefined;
   let runner: BatchRunner | undefined;
   const batchSecret = `sy-batch-${randomBytes(24).toString('hex')}`;
+  const internalKeys = new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)]));
+  for (const [secret, keyId] of options.internalKeys ?? []) internalKeys.set(secret, keyId);
   const gateway = createGateway({
     config,
     log,
     logger,
     ...(tracing ? { tracing } : {}),
     ...(options.accessLog ? { accessLog: options.accessLog } : {}),
-    internalKeys: new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)])),
+    internalKeys,
     ...(batchStore ? { batch: { secret: batchSecret, service: { store: batchStore, settings: config.batch, poke: () => runner?.poke() } } } : {}),
   });
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 }, gateway.handle);

@@ -2,6 +2,7 @@
  * Behaviour knobs and their precedence: DEFAULT_BEHAVIOUR < model.behaviour <
  * options.behaviour < the per-request `x-switchyard-sim` header.
  */
+import { decodeAnswerKey } from '../core/answer-key.js';
 import type { SimBehaviour } from './types.js';
 
 export const SIM_HEADER = 'x-switchyard-sim';
@@ -52,6 +53,11 @@ const HEADER_KEYS: Record<string, KeyParser> = {
   slow_ttft_ms: (key, value) => ({ slowTtftMs: numberIn(key, value, 0, Number.MAX_SAFE_INTEGER, false) }),
   correct: (key, value) => ({ forceCorrect: flag(key, value) }),
   safety: (key, value) => ({ safetyBlock: flag(key, value) }),
+  expect: (key, value) => {
+    const decoded = decodeAnswerKey(String(value));
+    if (typeof decoded === 'string') throw new SimHeaderError(key, decoded);
+    return { answerKey: decoded };
+  },
 };
 
 const KNOWN_KEYS = Object.keys(HEADER_KEYS).join(', ');
@@ -59,8 +65,9 @@ const KNOWN_KEYS = Object.keys(HEADER_KEYS).join(', ');
 /**
  * Parses the `x-switchyard-sim` header: JSON (`{"ttft_ms":10,"break_after":5}`) or
  * `key=value;key=value`. Throws SimHeaderError naming the bad key. Keys: ttft_ms, tps,
- * answer_tokens, error_rate, error_status, retry_after, break_after, hang, slow_rate, slow_ttft_ms, correct and
- * safety (1 → the answer is blocked by a simulated safety filter, on every protocol).
+ * answer_tokens, error_rate, error_status, retry_after, break_after, hang, slow_rate, slow_ttft_ms, correct,
+ * safety (1 → the answer is blocked by a simulated safety filter, on every protocol) and expect (an answer key,
+ * core/answer-key.ts: the model answers it right with the probability of its quality for the key's category).
  */
 export function parseSimHeader(value: string | undefined): Partial<SimBehaviour> {
   const text = value?.trim() ?? '';

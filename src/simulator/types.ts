@@ -1,4 +1,5 @@
 /** Public types of the provider simulator: per-model profiles and the behaviour knobs. */
+import type { AnswerKey } from '../core/answer-key.js';
 import type { TaskCategory } from '../core/categories.js';
 import type { SimCredentials } from './auth.js';
 
@@ -28,6 +29,8 @@ export interface SimBehaviour {
    * "content_filter", Anthropic stop_reason "refusal", Gemini finishReason "SAFETY".
    */
   safetyBlock?: boolean;
+  /** What a right answer looks like and the task's category (an evaluation case): see core/answer-key.ts. */
+  answerKey?: AnswerKey;
 }
 
 export interface SimulatedModel {

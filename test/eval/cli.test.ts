@@ -125,8 +125,16 @@ describe('switchyard eval (CLI)', () => {
 
   it('compares two runs and exports outcomes for the learned router', async () => {
     const compare = await evalCli(['compare', 'cli-run', 'cli-run'], config);
-    expect(compare.code).toBe(0);
-    expect(compare.stdout).toContain('No significant regression.');
+    expect(compare.code, compare.stderr + compare.stdout).toBe(0);
+    expect(compare.stdout).toMatch(/No regression detected; these samples could detect overall only drops larger than \d+\.\d(–\d+\.\d)? points/);
+    // A model against another model of the same run, by target.
+    const cross = await evalCli(['compare', 'cli-run:gpt-5.4-mini', 'cli-run:deepseek-v4-flash'], config);
+    expect(cross.stdout).toContain('gpt-5.4-mini → deepseek-v4-flash');
+    expect(cross.stdout).toMatch(/gpt-5\.4-mini → deepseek-v4-flash\s+all\s/);
+    // A target one side lacks: a usage error naming the run's targets, not an empty "no regression".
+    await expect(evalCli(['compare', 'cli-run:gpt-5.4-mini', 'cli-run:nope'], { ...config, 'fail-on-regression': true })).rejects.toThrow(
+      /run "cli-run" has no target "nope" \(its targets: gpt-5\.4-mini, deepseek-v4-flash, split\)/,
+    );
 
     const out = join(directory, 'outcomes.jsonl');
     expect((await evalCli(['export-outcomes', 'cli-run'], { ...config, out })).code).toBe(0);

@@ -134,5 +134,6 @@ export function syntheticReport(id: string, targets: Record<string, ResultRow[]>
       ),
     })),
     scoring: { costUsd: 0, calls: 0, cacheHits: 0 },
+    warnings: [],
   };
 }

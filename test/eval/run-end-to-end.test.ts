@@ -129,14 +129,16 @@ describe('eval run against simulated models', () => {
     expect(table).toMatch(/gpt-5\.4-mini\s+\(all\)\s+180\s+\d+\.\d% \[\d+\.\d%, \d+\.\d%\]/);
   });
 
-  it('tune picks the cheapest model whose profile clears the floor', () => {
+  it('tune picks the cheapest model whose profile clears the floor (the floor alone), and with equal quality stays within the best model’s interval', () => {
     const configModels = new Set(MODELS);
     for (const floor of [0.8, 0.7]) {
       const expected = MODELS.map(profile)
         .filter((model) => model.quality.math >= floor)
         .sort((left, right) => left.price.output - right.price.output)[0]?.name;
-      const proposal = proposeTuning(report, configModels, { qualityFloor: floor, routeName: 'tuned' });
+      const proposal = proposeTuning(report, configModels, { qualityFloor: floor, routeName: 'tuned', matchBest: false });
       expect(proposal.route.table.math).toBe(expected);
+      const equal = proposeTuning(report, configModels, { qualityFloor: floor, routeName: 'tuned' });
+      expect(equal.effect.proposed.accuracy).toBeGreaterThanOrEqual(equal.effect.reference?.figures.accuracyLow ?? 1);
       expect(proposal.skipped).toEqual(['split (a route)']);
       const tuned = parseConfigText(applyTuning(configText, proposal), {}, 'tuned');
       expect(tuned.routes.get('tuned')?.table.get('math')?.name).toBe(expected);

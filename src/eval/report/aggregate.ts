@@ -8,6 +8,7 @@
  */
 import { TASK_CATEGORIES } from '../../core/categories.js';
 import { planOf } from '../runner.js';
+import { UNREADABLE_DETAILS } from '../scoring/score-answer.js';
 import { summariseLatencies, wilsonInterval, type LatencySummary } from '../statistics.js';
 import type { ResultRow, StoredRun } from '../store.js';
 
@@ -17,6 +18,8 @@ export interface Metrics {
   graded: number;
   correct: number;
   unscorable: number;
+  /** Answers in which the scorer found nothing to read (no letter, number or JSON): counted as wrong. */
+  unreadable: number;
   errors: number;
   refusals: number;
   accuracy: number | null;
@@ -61,7 +64,12 @@ export interface RunReport {
   categories: string[];
   targets: TargetReport[];
   scoring: { costUsd: number; calls: number; cacheHits: number };
+  /** Categories where the scorer could not read a large share of the answers. */
+  warnings: string[];
 }
+
+/** From this share of unreadable answers in a category, the report warns. */
+export const UNREADABLE_WARNING_SHARE = 0.1;
 
 export function metricsOf(rows: readonly ResultRow[]): Metrics {
   const errors = rows.filter((row) => row.scoreStatus === 'error').length;
@@ -80,6 +88,7 @@ export function metricsOf(rows: readonly ResultRow[]): Metrics {
     graded,
     correct,
     unscorable,
+    unreadable: rows.filter((row) => row.scoreStatus === 'scored' && UNREADABLE_DETAILS.has(row.scoreDetail)).length,
     errors,
     refusals,
     accuracy: graded > 0 ? correct / graded : null,
@@ -131,5 +140,21 @@ export function buildReport(run: StoredRun, rows: readonly ResultRow[]): RunRepo
       calls: rows.reduce((sum, row) => sum + row.scoringCalls, 0),
       cacheHits: rows.reduce((sum, row) => sum + row.scoringCacheHits, 0),
     },
+    warnings: unreadableWarnings(categories, rows),
   };
+}
+
+export function unreadableWarnings(categories: readonly string[], rows: readonly ResultRow[]): string[] {
+  const warnings: string[] = [];
+  for (const category of categories) {
+    const answered = rows.filter((row) => row.category === category && row.scoreStatus === 'scored');
+    const unreadable = answered.filter((row) => UNREADABLE_DETAILS.has(row.scoreDetail));
+    if (answered.length === 0 || unreadable.length / answered.length < UNREADABLE_WARNING_SHARE) continue;
+    const kinds = [...new Set(unreadable.map((row) => row.scoreDetail))].join('; ');
+    warnings.push(
+      `${category}: the scorer found no answer to read in ${Math.round((100 * unreadable.length) / answered.length)}% of the answers (${unreadable.length} of ${answered.length}: ${kinds}). ` +
+        'They count as wrong for every target, so this category tells targets apart less than its size suggests; make the prompts ask for the form the scorer reads (docs/eval.md, Scorers).',
+    );
+  }
+  return warnings;
 }

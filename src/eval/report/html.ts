@@ -18,6 +18,7 @@ svg .grid { stroke: #e2e8f0; } svg .tick { font-size: 11px; fill: #64748b; } svg
 svg .title { font-size: 13px; font-weight: 600; fill: #0f172a; } svg .label { font-size: 11px; fill: #0f172a; }
 svg .whisker { stroke-width: 1.5; } svg .ci { stroke: #0f172a; stroke-width: 1.2; } svg .frontier { fill: none; stroke: #94a3b8; stroke-dasharray: 4 3; stroke-width: 1.5; }
 .note { color: #64748b; font-size: 12px; }
+.warning { color: #92400e; background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
 `;
 
 function metricCells(metrics: Metrics): string {
@@ -103,6 +104,7 @@ export function renderHtml(report: RunReport): string {
 <h1>Evaluation ${escapeHtml(run.name)}</h1>
 <p class="meta">Run ${escapeHtml(run.id)} · dataset ${escapeHtml(run.dataset)} (${run.cases} cases × ${run.runs} runs) · ${escapeHtml(run.status)} · ${run.stored}/${run.planned} results · started ${escapeHtml(run.createdAt)}</p>
 ${scoring}
+${report.warnings.map((warning) => `<p class="warning">Warning: ${escapeHtml(warning)}</p>`).join('\n')}
 <h2>Results</h2>
 ${resultsTable(report)}
 <p class="note">Accuracy counts failed calls as wrong and leaves out results the scorer could not decide. Latency is the whole non-streamed call as the client saw it, for successful calls. Cost per correct answer is the total cost divided by the correct answers.</p>

@@ -56,6 +56,7 @@ export function renderTable(report: RunReport): string {
   }
   lines.push('', textTable(HEADER, rows));
   if (notes.length > 0) lines.push('', ...notes);
+  if (report.warnings.length > 0) lines.push('', ...report.warnings.map((warning) => `WARNING ${warning}`));
   if (report.targets.some((target) => target.overall.unscorable > 0)) lines.push('', 'n+k?: k results the scorer could not decide (e.g. an unreadable judge verdict) are left out of the accuracy.');
   return lines.join('\n');
 }

@@ -36,6 +36,9 @@ export function needsRemoteScorer(expected: Expected): boolean {
   return expected.scorer === 'judge' || expected.scorer === 'embedding';
 }
 
+/** Details of answers the scorer found nothing to read in (no letter, no number, no JSON): wrong, but they tell models apart poorly. */
+export const UNREADABLE_DETAILS: ReadonlySet<string> = new Set(['no number in the answer', 'no choice found', 'no JSON in the answer']);
+
 function scored(correct: boolean, raw: number | null, detail: string): Score {
   return { status: 'scored', correct, raw, detail };
 }

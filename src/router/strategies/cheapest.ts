@@ -3,6 +3,11 @@
  * with the lowest expected cost per correct answer (expected cost of this request divided
  * by the quality), so a cheap model that is often wrong does not win on price per token.
  * With no model over the floor, the best-quality one serves and the decision says so.
+ *
+ * A measured figure (`quality_trials`, written by `eval tune`) beats an estimate: when a
+ * measured candidate clears the floor, candidates whose figure is only an estimate (the
+ * built-in catalog's, or a hand-written guess) are not chosen, however cheap, so a guess
+ * never takes traffic from a model the team has measured.
  */
 import type { ModelConfig } from '../../config/load.js';
 import type { RoutingStrategy, ScoredCandidate, StrategyInput, StrategyChoice } from './types.js';
@@ -16,16 +21,25 @@ export function chooseCheapest(input: StrategyInput, floor: number, label = 'che
   const scores: ScoredCandidate[] = [];
   let best: { model: ModelConfig; perCorrect: number } | undefined;
   let bestQuality: { model: ModelConfig; quality: number } | undefined;
-  for (const model of input.candidates) {
-    const figures = input.figures(model);
+  const all = input.candidates.map((model) => ({ model, figures: input.figures(model) }));
+  const measuredClears = all.some(({ figures }) => figures.measured && figures.quality !== undefined && figures.quality >= floor);
+  for (const { model, figures } of all) {
     const perCorrect = costPerCorrect(figures.costUsd, figures.quality);
-    const passes = figures.quality !== undefined && figures.quality >= floor;
+    const clears = figures.quality !== undefined && figures.quality >= floor;
+    const passes = clears && (figures.measured || !measuredClears);
     scores.push({
       model: model.name,
       ...(figures.quality !== undefined ? { quality: figures.quality } : {}),
       ...(figures.costUsd !== undefined ? { costUsd: figures.costUsd } : {}),
       ...(perCorrect !== undefined ? { costPerCorrectUsd: perCorrect } : {}),
-      note: figures.quality === undefined ? 'no quality figure for this category' : passes ? 'clears the floor' : `below the floor ${floor}`,
+      note:
+        figures.quality === undefined
+          ? 'no quality figure for this category'
+          : passes
+            ? `clears the floor${figures.measured ? ' (measured)' : ''}`
+            : clears
+              ? 'an estimate; a measured model clears the floor'
+              : `below the floor ${floor}`,
     });
     if (figures.quality !== undefined && (!bestQuality || figures.quality > bestQuality.quality)) bestQuality = { model, quality: figures.quality };
     if (!passes) continue;

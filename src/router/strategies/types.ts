@@ -10,6 +10,8 @@ import type { RoutingSignals } from '../signals.js';
 export interface ModelFigures {
   /** Share of correct answers for the category, or undefined when nobody measured it. */
   quality: number | undefined;
+  /** The quality figure is a measurement (graded answers behind it, `quality_trials`), not an estimate. */
+  measured: boolean;
   /** Expected USD for this request (prompt + expected output), or undefined without a price. */
   costUsd: number | undefined;
   /** p95 time to first token in ms, observed or configured. */
@@ -43,6 +45,8 @@ export interface StrategyChoice {
   /** The short part of x-switchyard-reason after the category, e.g. `table->claude-opus-4.6`. */
   reason: string;
   scores?: ScoredCandidate[];
+  /** Fallbacks of this choice (a table entry's), tried before the route's. */
+  fallbacks?: readonly ModelConfig[];
   /** cascade: `model` is the weak model answering first; the chat pipeline verifies its answer and may escalate. */
   cascade?: CascadePlan;
 }

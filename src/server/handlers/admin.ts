@@ -207,15 +207,18 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
         const baselineName = parameters.get('baseline') ?? undefined;
         const baseline = baselineName ? services.config.models.get(baselineName) : undefined;
         if (!baselineName || !baseline?.price) throw new GatewayError('invalid_request', `baseline must name a model with a price${baselineName ? ` ('${baselineName}' has none or is unknown)` : ''}.`, { param: 'baseline' });
-        const rows = governance.reports.savings(baseline.price, range(parameters));
+        const rows = governance.reports.savings(baseline.price, range(parameters), { includeEval: parameters.get('include_eval') === 'true' });
         const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
         const baselineUsd = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
-        return send(200, JSON.stringify({ object: 'savings', baseline: baselineName, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, rows }));
+        return send(
+          200,
+          JSON.stringify({ object: 'savings', baseline: baselineName, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, rows }),
+        );
       }
       if (id !== undefined) break;
       const by = (parameters.get('by') ?? 'model') as SpendGrouping;
       if (!['key', 'team', 'route', 'model', 'day'].includes(by)) throw new GatewayError('invalid_request', 'by must be one of key, team, route, model, day.', { param: 'by' });
-      return send(200, JSON.stringify({ object: 'spend', by, rows: governance.reports.spend(by, range(parameters)) }));
+      return send(200, JSON.stringify({ object: 'spend', by, rows: governance.reports.spend(by, range(parameters), { includeEval: parameters.get('include_eval') === 'true' }) }));
     }
   }
   throw new GatewayError('not_found', `Unknown admin endpoint ${method} ${path}.`);

@@ -15,11 +15,16 @@ function languageOf(text: string): Language {
   return 'python';
 }
 
-function body(language: Language, words: readonly string[], correct: boolean): string {
+/** The name the prompt asks for ("a function named parse_line", "called isPalindrome"). */
+function requestedName(text: string): string | undefined {
+  return /\b(?:named|called)\s+`?([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
+}
+
+function body(language: Language, words: readonly string[], correct: boolean, requested: string | undefined): string {
   const start = correct ? 0 : 1;
   switch (language) {
     case 'python': {
-      const name = snakeCaseOf(words.slice(0, 3), 'solve');
+      const name = requested ?? snakeCaseOf(words.slice(0, 3), 'solve');
       return [
         `def ${name}(items):`,
         `    """Handle ${joinList(words.slice(0, 3)) || 'the input'}."""`,
@@ -32,7 +37,7 @@ function body(language: Language, words: readonly string[], correct: boolean): s
     }
     case 'typescript':
     case 'javascript': {
-      const name = camelCaseOf(words.slice(0, 3), 'solve');
+      const name = requested ?? camelCaseOf(words.slice(0, 3), 'solve');
       const signature = language === 'typescript' ? `(items: readonly string[]): string[]` : '(items)';
       return [
         `export function ${name}${signature} {`,
@@ -49,7 +54,7 @@ function body(language: Language, words: readonly string[], correct: boolean): s
       return [`SELECT id, name, created_at`, `FROM ${table}`, `WHERE created_at >= DATE '2026-01-01'`, `ORDER BY created_at ${correct ? 'DESC' : 'ASC'}`, 'LIMIT 10;'].join('\n');
     }
     case 'go': {
-      const name = camelCaseOf(words.slice(0, 3), 'solve');
+      const name = requested ?? camelCaseOf(words.slice(0, 3), 'solve');
       return [
         `func ${name.charAt(0).toUpperCase()}${name.slice(1)}(items []string) []string {`,
         '\tresult := []string{}',
@@ -63,7 +68,7 @@ function body(language: Language, words: readonly string[], correct: boolean): s
       ].join('\n');
     }
     case 'rust': {
-      const name = snakeCaseOf(words.slice(0, 3), 'solve');
+      const name = requested ?? snakeCaseOf(words.slice(0, 3), 'solve');
       return [
         `pub fn ${name}(items: &[String]) -> Vec<String> {`,
         `    items.iter().skip(${start}).filter(|item| !item.is_empty()).cloned().collect()`,
@@ -86,5 +91,5 @@ export function codeAnswer(text: string, keywords: readonly string[], correct: b
     'It walks the input once and keeps the order of the items.',
     'Edge cases such as empty input return an empty result.',
   ]);
-  return `${opening}\n\n\`\`\`${language}\n${body(language, keywords, correct)}\n\`\`\`\n\n${closing}`;
+  return `${opening}\n\n\`\`\`${language}\n${body(language, keywords, correct, requestedName(text))}\n\`\`\`\n\n${closing}`;
 }

@@ -10,13 +10,14 @@ import { countTextTokens, truncateToTokens } from '../tokens.js';
 import { findArithmetic, formatNumber, wrongValue } from './arithmetic.js';
 import type { ChatAnswer, ChatInput, FinishReason, SimMessage, SimToolCall } from './chat-input.js';
 import { valueForSchema, type ValueHint } from './json-values.js';
+import { keyedAnswer } from './keyed-answers.js';
 import { detectCategory } from './task-category.js';
 import { capitalise, joinList, keywordsOf } from './text-features.js';
 import { textAnswer } from './text-answers.js';
 import { buildToolCall, chooseTools } from './tool-calls.js';
 import { nextAgentStep, userRequestOf, withoutHarnessTail } from './agent-task.js';
 
-type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect' | 'safetyBlock'>;
+type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect' | 'safetyBlock' | 'answerKey'>;
 
 export function generateChat(model: SimulatedModel, input: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
   const continuation = continuationOf(input.messages);
@@ -57,12 +58,15 @@ function freshAnswer(model: SimulatedModel, asked: ChatInput, behaviour: AnswerB
   const lastUser = input.messages[request.index];
   const lastUserText = request.text;
   const agentStep = nextAgentStep(input, request);
-  const category = detectCategory({
-    lastUserText,
-    hasImages: (lastUser?.imageCount ?? 0) > 0,
-    toolsOffered: input.tools.length > 0 && input.toolChoice.mode !== 'none' && (agentStep?.kind === 'call' || !isAgentRequest(input)),
-    promptTokens: conversationTokens(input, promptTokens),
-  });
+  // An evaluation case says which category it tests; otherwise the simulator guesses from the prompt.
+  const category =
+    behaviour.answerKey?.category ??
+    detectCategory({
+      lastUserText,
+      hasImages: (lastUser?.imageCount ?? 0) > 0,
+      toolsOffered: input.tools.length > 0 && input.toolChoice.mode !== 'none' && (agentStep?.kind === 'call' || !isAgentRequest(input)),
+      promptTokens: conversationTokens(input, promptTokens),
+    });
   const draw = random.next();
   const correct = behaviour.forceCorrect ?? draw < model.quality[category];
   const limit = Math.min(input.maxTokens ?? Number.POSITIVE_INFINITY, model.maxOutputTokens > 0 ? model.maxOutputTokens : Number.POSITIVE_INFINITY);
@@ -81,7 +85,7 @@ function freshAnswer(model: SimulatedModel, asked: ChatInput, behaviour: AnswerB
     return toolCallAnswer(calls, category, correct, promptTokens, limit);
   }
 
-  const content = contentFor(input, lastUserText, category, correct, random, behaviour.maxAnswerTokens);
+  const content = contentFor(input, lastUserText, category, correct, random, behaviour);
   // Structured output is never stopped mid-document by the natural cap; max_tokens still cuts it.
   const structured = input.responseFormat.type !== 'text';
   const natural = structured ? { text: content, truncated: false } : truncateToTokens(content, behaviour.maxAnswerTokens);
@@ -145,17 +149,24 @@ function contentFor(
   category: ChatAnswer['category'],
   correct: boolean,
   random: SeededRandom,
-  maxAnswerTokens: number,
+  behaviour: AnswerBehaviour,
 ): string {
   const last = input.messages[input.messages.length - 1];
   if (last?.role === 'tool') return toolResultAnswer(last, input.messages);
   const format = input.responseFormat;
+  const key = behaviour.answerKey;
+  if (key && (format.type === 'text' || key.kind === 'json' || key.kind === 'contains')) {
+    const wantsJson = format.type !== 'text' || /\bjson\b/i.test(lastUserText);
+    const keyed = keyedAnswer(key, { text: lastUserText, correct, random, wantsJson });
+    if (keyed !== undefined) return keyed;
+  }
   if (format.type === 'json_schema') {
-    const context = { root: format.schema, random, keywords: keywordsOf(lastUserText), hint: arithmeticHint(lastUserText, correct, random) };
+    const hint = key?.kind === 'number' ? numberHint(correct ? key.value : wrongValue(key.value, random)) : arithmeticHint(lastUserText, correct, random);
+    const context = { root: format.schema, random, keywords: keywordsOf(lastUserText), hint };
     return JSON.stringify(valueForSchema(format.schema, context, format.name));
   }
   if (format.type === 'json_object') return JSON.stringify(jsonObjectAnswer(lastUserText, correct, random));
-  return textAnswer({ category, text: lastUserText, correct, random, maxAnswerTokens });
+  return textAnswer({ category, text: lastUserText, correct, random, maxAnswerTokens: behaviour.maxAnswerTokens });
 }
 
 function toolCallAnswer(calls: SimToolCall[], category: ChatAnswer['category'], correct: boolean, promptTokens: number, limit: number): ChatAnswer {
@@ -204,7 +215,11 @@ function jsonObjectAnswer(text: string, correct: boolean, random: SeededRandom):
 function arithmeticHint(text: string, correct: boolean, random: SeededRandom): ValueHint | undefined {
   const problem = findArithmetic(text);
   if (!problem) return undefined;
-  const value = correct ? problem.value : wrongValue(problem.value, random);
+  return numberHint(correct ? problem.value : wrongValue(problem.value, random));
+}
+
+/** Puts `value` into "answer"/"result"-like fields of a structured output. */
+function numberHint(value: number): ValueHint {
   return (propertyName, schema) => {
     if (!/answer|result|value|total|solution/i.test(propertyName)) return undefined;
     if (schema.type === 'number') return value;

@@ -1,6 +1,6 @@
 /** Plain-text answers per task category, echoing the prompt and padded to a drawn length. */
 import type { TaskCategory } from '../../core/categories.js';
-import type { SeededRandom } from '../random.js';
+import { SeededRandom } from '../random.js';
 import { findArithmetic, formatNumber, wrongValue } from './arithmetic.js';
 import { codeAnswer } from './code-answer.js';
 import { padToTokens } from './filler.js';
@@ -47,11 +47,16 @@ export function textAnswer(request: TextRequest): string {
   const target = Math.min(requestedLength(text, drawnLength), request.maxAnswerTokens);
   const keywords = keywordsOf(text);
 
+  const letters = choiceLetters(text);
+  if (letters.length >= 2) return choiceAnswer(text, letters, correct, random, target);
   if (category === 'math') {
     const problem = findArithmetic(text);
     if (problem) return arithmeticAnswer(problem.expression, problem.value, correct, random);
+    return wordProblemAnswer(text, keywords, correct, random, target);
   }
   if (category === 'translation') return translationAnswer(text, correct, random);
+  // Extracted values come as asked, without padding around them.
+  if (category === 'extraction') return extractionAnswer(text, keywords, correct);
   const core = coreAnswer(category, text, keywords, correct, random);
   return padToTokens(core, target, correct ? keywords : keywords.slice(-1), random).trimEnd();
 }
@@ -71,6 +76,31 @@ function arithmeticAnswer(expression: string, value: number, correct: boolean, r
   return `${lead}\n\nThe answer is ${shown}.`;
 }
 
+/** The option letters a multiple-choice question shows ("A) …", "(B) …", "C. …" at line starts). */
+function choiceLetters(text: string): string[] {
+  return [...new Set([...text.matchAll(/(?:^|\n)\s*\(?([A-D])[).:]\s+\S/g)].map((match) => match[1] as string))];
+}
+
+/**
+ * Without an answer key the simulator cannot know which option is right; it stands in
+ * one "true" letter per question (the same for every model), so models that are right
+ * agree and the wrong ones scatter.
+ */
+function choiceAnswer(text: string, letters: readonly string[], correct: boolean, random: SeededRandom, target: number): string {
+  const truth = SeededRandom.fromText('choice', text).pick(letters);
+  const letter = correct ? truth : random.pick(letters.filter((candidate) => candidate !== truth));
+  const reasoning = padToTokens('', Math.min(target, 60), keywordsOf(text), random);
+  return `${reasoning}\n\nThe answer is (${letter}).`;
+}
+
+/** A word problem the simulator cannot parse: one stand-in "true" number per question, a near miss when wrong. */
+function wordProblemAnswer(text: string, keywords: string[], correct: boolean, random: SeededRandom, target: number): string {
+  const truth = SeededRandom.fromText('number', text).integer(2, 500);
+  const shown = formatNumber(correct ? truth : wrongValue(truth, random));
+  const reasoning = padToTokens(`To solve this, consider ${joinList(keywords.slice(0, 3)) || 'the quantities given'} one step at a time.`, Math.min(target, 120), keywords, random);
+  return `${reasoning}\n\nThe answer is ${shown}.`;
+}
+
 function translationAnswer(text: string, correct: boolean, random: SeededRandom): string {
   const source = quotedOrAfterColon(text) ?? text.replace(/^.*?\btranslate\b\s*(this|the following)?\s*/i, '');
   return pseudoTranslate(source, targetLanguageOf(text), correct, random);
@@ -88,14 +118,10 @@ function coreAnswer(category: TaskCategory, text: string, keywords: string[], co
       const lead = category === 'summarization' ? `Here is a summary of the text about ${topic}:` : `Based on the provided document, the key points about ${topic} are:`;
       return `${lead}\n\n${bullets || '- The text makes one main point.'}\n\n`;
     }
-    case 'extraction':
-      return extractionAnswer(text, keywords, correct);
     case 'creative':
       return creativeAnswer(keywords, random);
     case 'vision':
       return `The image shows ${random.pick(['a scene', 'a diagram', 'a photograph', 'a chart'])} related to ${topic}. ${correct ? 'The main subject is clearly visible in the centre.' : 'It appears to be mostly text on a plain background.'}`;
-    case 'math':
-      return `To solve this, consider ${topic} one step at a time. The answer is ${formatNumber(random.integer(2, 500))}.`;
     default:
       return `${capitalise(topic)}: ${random.pick([
         `the short answer is that it depends on ${keywords[0] ?? 'the context'}, but in most cases the common approach works well.`,
@@ -105,19 +131,22 @@ function coreAnswer(category: TaskCategory, text: string, keywords: string[], co
   }
 }
 
+/** The values the prompt contains, in the format it asks for (JSON, a comma-separated list, else one line per kind); a wrong answer misses one. */
 function extractionAnswer(text: string, keywords: string[], correct: boolean): string {
   const groups: Array<[string, string[]]> = [
-    ['Names', properNounsIn(text)],
-    ['Numbers', numbersIn(text)],
-    ['Dates', datesIn(text)],
-    ['Emails', emailsIn(text)],
-    ['URLs', urlsIn(text)],
+    ['names', properNounsIn(text)],
+    ['numbers', numbersIn(text)],
+    ['dates', datesIn(text)],
+    ['emails', emailsIn(text)],
+    ['urls', urlsIn(text)],
   ];
-  const lines = groups
+  const found = groups
     .filter(([, values]) => values.length > 0)
-    .map(([label, values]) => `- ${label}: ${(correct ? values : values.slice(0, Math.max(1, values.length - 1))).join(', ')}`);
-  if (lines.length === 0) lines.push(`- Key terms: ${keywords.join(', ') || 'none found'}`);
-  return `Here are the extracted items:\n\n${lines.join('\n')}\n\n`;
+    .map(([label, values]): [string, string[]] => [label, correct ? values : values.slice(0, Math.max(1, values.length - 1))]);
+  if (found.length === 0) found.push(['terms', keywords]);
+  if (/\bjson\b/i.test(text)) return JSON.stringify(found.length === 1 ? (found[0] as [string, string[]])[1] : Object.fromEntries(found));
+  if (/\b(comma|list)\b/i.test(text)) return found.flatMap(([, values]) => values).join(', ');
+  return found.map(([label, values]) => `${capitalise(label)}: ${values.join(', ')}`).join('\n');
 }
 
 function creativeAnswer(keywords: string[], random: SeededRandom): string {
