@@ -51,6 +51,8 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
       const total = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
       console.log(`total: $${formatUsd(actual)} actual vs $${formatUsd(total)} on ${baselineName}: saved $${formatUsd(total - actual)}`);
+      const hits = rows.reduce((sum, row) => sum + row.cacheHits, 0);
+      if (hits > 0) console.log(`response cache: ${hits} answers served from the cache, avoiding $${formatUsd(rows.reduce((sum, row) => sum + row.cacheAvoidedUsd, 0))}`);
       return 0;
     }
     const by = (typeof values.by === 'string' ? values.by : 'model') as SpendGrouping;

@@ -9,6 +9,7 @@ import { compileUserPattern } from '../core/regex.js';
 import { evalConfigSchema } from '../eval/schedule-config.js';
 import { positiveMs, secretReference, timeoutsSchema } from './schema-common.js';
 import { providerSchema } from './provider-schema.js';
+import { cacheSchema, routeCacheSchema } from '../cache/schema.js';
 
 export { timeoutsSchema } from './schema-common.js';
 
@@ -419,6 +420,7 @@ const routeSchema = z
     timeouts: timeoutsSchema.optional().describe("Timeouts for this route's upstream calls, over the model's and provider's."),
     learned: learnedSchema.optional(),
     guards: policyName.optional().describe('Guard policy for requests to this route (default: guards.default).'),
+    cache: routeCacheSchema.optional(),
   })
   .superRefine((route, context) => {
     const strategy = route.strategy ?? (route.model ? 'fixed' : route.experiment ? 'experiment' : 'cheapest');
@@ -558,6 +560,7 @@ export const configSchema = z
       .optional(),
     eval: evalConfigSchema.optional(),
     guards: guardsSchema.optional(),
+    cache: cacheSchema.optional(),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

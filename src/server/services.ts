@@ -15,6 +15,7 @@ import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GuardSet } from '../guards/pipeline.js';
 import type { Tracing } from '../observability/tracing.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
 import type { RequestRecorder } from './request-recorder.js';
 import { readJsonBody, sendError, type Exchange } from './exchange.js';
@@ -35,6 +36,8 @@ export interface Services {
   guards: GuardSet | undefined;
   /** Undefined unless telemetry.otlp is configured: then each request gets a span. */
   tracing: Tracing | undefined;
+  /** Undefined when every cache mode is off: the request path then never looks at the cache. */
+  cache: ResponseCache | undefined;
 }
 
 export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['endpoint']): RequestRecord {
