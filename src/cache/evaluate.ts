@@ -1,6 +1,6 @@
 /**
  * Hit quality of a semantic setup on paraphrase pairs ({origin, similar}): the pairs are
- * shuffled (seeded), the origins of one half are cached in one scope, and every paraphrase is
+ * deduplicated by origin and shuffled (seeded), the origins of one half are cached in one scope, and every paraphrase is
  * asked. A paraphrase of a cached origin that gets that origin is a true hit; a paraphrase of
  * an origin that was not cached that gets anything is a false hit (it would have been served
  * the answer to another question), and so is a paraphrase that gets the wrong cached origin.
@@ -33,6 +33,8 @@ export interface EvaluationReport {
   embedder: string;
   nearMiss: boolean;
   pairs: number;
+  /** Pairs left out because their origin repeats an earlier pair's. */
+  duplicateOrigins: number;
   cached: number;
   unrelatedQueries: number;
   /** The threshold the setup would serve with. */
@@ -52,7 +54,15 @@ export async function evaluatePairs(
   embedder: Embedder,
   options: { nearMiss: boolean; threshold?: number; thresholds?: readonly number[]; seed?: number },
 ): Promise<EvaluationReport> {
-  const shuffled = seededShuffle(pairs, options.seed ?? 1);
+  // One pair per distinct origin: a repeated origin in the uncached half would count a correct hit as a false one.
+  const seen = new Set<string>();
+  const distinct = pairs.filter((pair) => {
+    const origin = pair.origin.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (seen.has(origin)) return false;
+    seen.add(origin);
+    return true;
+  });
+  const shuffled = seededShuffle(distinct, options.seed ?? 1);
   const half = Math.floor(shuffled.length / 2);
   const cached = shuffled.slice(0, half);
   const unrelated = shuffled.slice(half);
@@ -95,6 +105,7 @@ export async function evaluatePairs(
     embedder: embedder.name,
     nearMiss: options.nearMiss,
     pairs: pairs.length,
+    duplicateOrigins: pairs.length - distinct.length,
     cached: cached.length,
     unrelatedQueries: unrelated.length,
     configuredThreshold,

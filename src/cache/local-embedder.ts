@@ -3,9 +3,9 @@
  * becomes a sparse vector of hashed features:
  *   - content words, stemmed and mapped onto a concept when they are one of a group of common
  *     synonyms ("allows", "enables", "lets" → allow), weight 1;
- *   - pairs of neighbouring content words (word order, "load the dataset" vs "dataset loader"), 0.5;
+ *   - pairs of neighbouring content words (word order, "load the dataset" vs "dataset loader"), 0.25;
  *   - character 3- and 4-grams of each content word (spelling variants, compounds, "Huggingface"
- *     vs "Hugging Face"), 0.6 per word spread over its grams;
+ *     vs "Hugging Face"), 0.3 per word spread over its grams;
  *   - numbers as themselves, weight 1.
  * Stop words carry no weight. The index scales every feature by its inverse document frequency
  * within the scope (vector-index.ts), which is what a trained model's vocabulary statistics would
@@ -104,12 +104,12 @@ export function localFeatures(text: string): SparseVector {
     const stemmed = stem(word);
     const concept = CONCEPT.get(stemmed) ?? stemmed;
     add(hash(1, concept), 1);
-    if (previous !== undefined) add(hash(2, `${previous} ${concept}`), 0.5);
+    if (previous !== undefined) add(hash(2, `${previous} ${concept}`), 0.25);
     previous = concept;
     const padded = `<${stemmed}>`;
     const grams: string[] = [];
     for (const size of [3, 4]) for (let at = 0; at + size <= padded.length; at++) grams.push(padded.slice(at, at + size));
-    const share = 0.6 / Math.sqrt(grams.length || 1);
+    const share = 0.3 / Math.sqrt(grams.length || 1);
     for (const gram of grams) add(hash(3, gram), share);
   }
   const indices = Uint32Array.from([...weights.keys()].sort((a, b) => a - b));
@@ -119,7 +119,7 @@ export function localFeatures(text: string): SparseVector {
 
 export class LocalEmbedder implements Embedder {
   readonly name = 'local';
-  readonly defaultThreshold = 0.8;
+  readonly defaultThreshold = 0.75;
 
   embed(texts: readonly string[]): Promise<SparseVector[]> {
     return Promise.resolve(texts.map(localFeatures));
