@@ -106,6 +106,33 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
     run: async (values) => (await import('./spend.js')).runSpend(values),
   },
+  cache: {
+    summary: 'the response cache: stats and clear (of a running gateway), eval (hit quality on paraphrase pairs)',
+    usage: [
+      'cache stats [--url URL] [--admin-key KEY] [--config PATH] [--json]',
+      'cache clear [--key KEY_ID] [--route NAME] [--model NAME] [--url URL] [--admin-key KEY] [--config PATH] [--json]',
+      'cache eval --pairs FILE.jsonl [--route NAME] [--threshold T] [--no-near-miss] [--seed N] [--config PATH] [--json]',
+    ],
+    subcommands: {
+      stats: 'entries, bytes, evictions and the semantic index of a running gateway (GET /admin/cache)',
+      clear: 'delete cached answers: all, or by key, route or model (DELETE /admin/cache)',
+      eval: 'true-hit and false-hit rates of the configured semantic setup on {"origin", "similar"} lines, with a threshold sweep',
+    },
+    options: {
+      config: CONFIG_OPTION,
+      url: { type: 'string', value: 'URL', description: 'the gateway (default http://server.host:server.port of the config)', for: ['stats', 'clear'] },
+      'admin-key': { type: 'string', value: 'KEY', description: 'the admin key (default server.admin_key of the config)', for: ['stats', 'clear'] },
+      key: { type: 'string', value: 'KEY_ID', description: "only this key's answers", for: ['clear'] },
+      route: { type: 'string', value: 'NAME', description: 'clear: only answers to this route or model name; eval: use this route\'s cache settings', for: ['clear', 'eval'] },
+      model: { type: 'string', value: 'NAME', description: 'only answers this model produced', for: ['clear'] },
+      pairs: { type: 'string', value: 'FILE', description: 'JSON Lines of {"origin", "similar"} paraphrase pairs', for: ['eval'] },
+      threshold: { type: 'string', value: 'T', description: 'the threshold to report (default the configured one)', for: ['eval'] },
+      'no-near-miss': { type: 'boolean', description: 'measure without the near-miss check', for: ['eval'] },
+      seed: { type: 'string', value: 'N', description: 'shuffle seed for which half is cached (default 1)', for: ['eval'] },
+      json: JSON_OPTION,
+    },
+    run: async (values, positionals) => (await import('./cache.js')).runCache(values, positionals),
+  },
   route: {
     summary: 'route explain "<prompt>": the routing decision for a prompt, without calling a model',
     usage: ['route explain "<prompt>" [--route R] [--private] [--latency-budget-ms N] [--quality-floor Q] [--guard-policy P] [--json]'],

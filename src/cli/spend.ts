@@ -55,6 +55,8 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       const requests = rows.reduce((sum, row) => sum + row.requests, 0);
       const share = total > 0 ? ((total - actual) / total) * 100 : 0;
       console.log(`total: ${requests} requests, $${formatUsd(actual)} actual vs $${formatUsd(total)} on ${baselineName}: saved $${formatUsd(total - actual)} (${share.toFixed(1)} %)`);
+      const hits = rows.reduce((sum, row) => sum + row.cacheHits, 0);
+      if (hits > 0) console.log(`response cache: ${hits} answers served from the cache, avoiding $${formatUsd(rows.reduce((sum, row) => sum + row.cacheAvoidedUsd, 0))}`);
       return 0;
     }
     const by = (typeof values.by === 'string' ? values.by : 'model') as SpendGrouping;

@@ -25,6 +25,7 @@ import { resolveEvalSettings, type EvalSettings } from '../eval/schedule-config.
 import { compileGuardPolicy, policyModelSources, type GuardPolicy } from '../guards/policy.js';
 import { checkOnnxFolder, parseOnnxSource } from '../onnx/model-folder.js';
 import type { BatchSettings } from '../batch/runner.js';
+import { resolveCacheSettings, type CacheSettings } from '../cache/settings.js';
 
 export interface Timeouts {
   connectMs: number;
@@ -201,6 +202,8 @@ export interface GatewayConfig {
   guards: GuardSettings | undefined;
   /** The Files and Batches APIs. */
   batch: BatchSettings & { enabled: boolean };
+  /** The response cache (`cache` and `routes.<r>.cache`); `enabled` false when every mode is off. */
+  cache: CacheSettings;
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
   /** The providers `--simulate` replaced with the simulator (absent without --simulate). */
@@ -506,6 +509,8 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
 
   const guards = resolveGuards(raw, issues);
 
+  const cache = resolveCache(raw, models, issues);
+
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
   if (issues.length > 0) throw new ConfigError(source, issues);
@@ -555,6 +560,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     eval: evalSettings,
     guards,
     batch: batchSettings(raw.batch, raw.store?.sqlite?.path ?? './.switchyard/switchyard.db'),
+    cache,
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };
@@ -721,6 +727,32 @@ function resolveGuards(raw: RawConfig, issues: ConfigIssue[]): GuardSettings | u
   });
   if (!raw.guards) return undefined;
   return { policies, routePolicies, defaultPolicy: raw.guards.default };
+}
+
+/** Cache settings, with the embedder checked: `local`, an embedding model of this config, or an ONNX folder that exists. */
+function resolveCache(raw: RawConfig, models: Map<string, ModelConfig>, issues: ConfigIssue[]): CacheSettings {
+  const settings = resolveCacheSettings(raw.cache, raw.routes ?? {});
+  if (settings.backend === 'redis') issues.push({ path: 'cache.backend', message: 'the redis backend is not in this build yet (use memory or sqlite)' });
+  const embedder = raw.cache?.embedder;
+  if (embedder !== undefined && embedder !== 'local') {
+    if (embedder.startsWith('onnx:')) {
+      try {
+        checkOnnxFolder(parseOnnxSource(embedder));
+      } catch (error) {
+        issues.push({ path: 'cache.embedder', message: (error as Error).message });
+      }
+    } else {
+      const model = models.get(embedder);
+      const embeddingModels = [...models.values()].filter((each) => each.kind === 'embedding').map((each) => each.name);
+      if (!model || model.kind !== 'embedding') {
+        issues.push({
+          path: 'cache.embedder',
+          message: `"${embedder}" is not local, onnx:<folder> or an embedding model of this config (${embeddingModels.length > 0 ? `embedding models: ${embeddingModels.join(', ')}` : 'it has none'})`,
+        });
+      }
+    }
+  }
+  return settings;
 }
 
 /** A route that always sends requests to one model. */

@@ -9,6 +9,7 @@ import { compileUserPattern } from '../core/regex.js';
 import { evalConfigSchema } from '../eval/schedule-config.js';
 import { positiveMs, secretReference, timeoutsSchema } from './schema-common.js';
 import { providerSchema } from './provider-schema.js';
+import { cacheSchema, routeCacheSchema } from '../cache/schema.js';
 
 export { timeoutsSchema } from './schema-common.js';
 
@@ -429,6 +430,7 @@ const routeSchema = z
     timeouts: timeoutsSchema.optional().describe("Timeouts for this route's upstream calls, over the model's and provider's."),
     learned: learnedSchema.optional(),
     guards: policyName.optional().describe('Guard policy for requests to this route (default: guards.default).'),
+    cache: routeCacheSchema.optional(),
   })
   .superRefine((route, context) => {
     const strategy = route.strategy ?? (route.model ? 'fixed' : route.experiment ? 'experiment' : 'cheapest');
@@ -582,6 +584,7 @@ export const configSchema = z
       })
       .optional()
       .describe('The OpenAI-compatible Files and Batches APIs, run through the gateway (see docs/batch.md).'),
+    cache: cacheSchema.optional(),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

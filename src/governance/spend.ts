@@ -63,6 +63,10 @@ export interface SavingsRow {
   savedUsd: number;
   /** Share of the baseline cost saved (0..1). */
   savedShare: number;
+  /** Of the requests, those answered from the response cache (cost 0, no tokens). */
+  cacheHits: number;
+  /** What the cached answers cost when they were produced: spend the cache avoided, over savedUsd. */
+  cacheAvoidedUsd: number;
 }
 
 export interface TimeRange {
@@ -150,14 +154,25 @@ export class SpendReports {
     const rows = this.database
       .prepare(
         `SELECT route, json_extract(details, '$.decision.category.category') AS category, COUNT(*) AS requests,
-           SUM(cost_usd) AS actualUsd, ${TOKEN_SUMS}
+           SUM(cost_usd) AS actualUsd, ${TOKEN_SUMS},
+           SUM(json_extract(details, '$.cache.status') LIKE 'hit-%') AS cacheHits, COALESCE(SUM(json_extract(details, '$.cache.avoided_usd')), 0) AS cacheAvoidedUsd
          FROM requests WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
       )
-      .all(...parameters) as (TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number })[];
+      .all(...parameters) as (TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number; cacheHits: number | null; cacheAvoidedUsd: number })[];
     return rows.map((row) => {
       const baselineUsd = tokenCost(baseline, row) + (baseline.perRequest ?? 0) * row.requests;
       const savedUsd = baselineUsd - row.actualUsd;
-      return { route: row.route, category: row.category, requests: row.requests, actualUsd: row.actualUsd, baselineUsd, savedUsd, savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0 };
+      return {
+        route: row.route,
+        category: row.category,
+        requests: row.requests,
+        actualUsd: row.actualUsd,
+        baselineUsd,
+        savedUsd,
+        savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0,
+        cacheHits: row.cacheHits ?? 0,
+        cacheAvoidedUsd: row.cacheAvoidedUsd,
+      };
     });
   }
 

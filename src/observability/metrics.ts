@@ -22,6 +22,8 @@ export class GatewayMetrics {
   private readonly hedges: Counter<'winner'>;
   private readonly seams: Counter<'method'>;
   private readonly guardVerdicts: Counter<'guard' | 'type' | 'action' | 'phase'>;
+  private readonly cacheRequests: Counter<'status'>;
+  private readonly cacheAvoided: Counter;
   private readonly decisions: Counter<'route' | 'strategy' | 'category' | 'variant' | 'model' | 'status'>;
 
   constructor(sources: { breakers: CircuitBreakers | undefined; load: DeploymentLoad; log?: Pick<RequestLog, 'health'> }) {
@@ -51,6 +53,8 @@ export class GatewayMetrics {
     });
     this.seams = new Counter({ name: 'switchyard_stream_recoveries_total', help: 'Streams continued on a backup after breaking mid-answer, by method (prefill, instruction).', labelNames: ['method'], registers });
 
+    this.cacheRequests = new Counter({ name: 'switchyard_cache_requests_total', help: 'Chat requests by cache outcome: hit-exact, hit-semantic, miss, bypass.', labelNames: ['status'], registers });
+    this.cacheAvoided = new Counter({ name: 'switchyard_cache_avoided_usd_total', help: 'What the answers served from the cache cost when they were produced: the spend the cache avoided, in USD.', registers });
     this.decisions = new Counter({
       name: 'switchyard_route_decisions_total',
       help: 'Routing decisions by route, strategy, task category, experiment variant, chosen model and the request status (per-variant outcomes of experiments).',
@@ -163,6 +167,10 @@ export class GatewayMetrics {
     }
     const details = record.details;
     if (!details) return;
+    if (details.cache) {
+      this.cacheRequests.inc({ status: details.cache.status });
+      if (details.cache.avoided_usd) this.cacheAvoided.inc(details.cache.avoided_usd);
+    }
     for (const hedge of details.hedges ?? []) this.hedges.inc({ winner: hedge.winner });
     for (const seam of details.seams ?? []) this.seams.inc({ method: seam.method });
     for (const verdict of details.guards ?? []) this.guardVerdicts.inc({ guard: verdict.guard, type: verdict.type, action: verdict.action, phase: verdict.phase });

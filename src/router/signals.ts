@@ -64,6 +64,14 @@ function numberHint(raw: string | undefined, where: string, min: number, max: nu
   return value;
 }
 
+/** Why a request is private data (header, metadata, key, a guard's route-private verdict), or undefined. */
+export function privateSource(request: ChatRequest, headers: IncomingHttpHeaders, key?: KeyPolicy, guardPrivate?: string): string | undefined {
+  if (truthy(header(headers, 'x-switchyard-private'))) return 'header x-switchyard-private';
+  if (truthy(request.metadata?.private)) return 'metadata.private';
+  if (key?.private) return `key ${key.id}`;
+  return guardPrivate;
+}
+
 /**
  * The request's signals. `guardPrivate` is set when a guard verdict (route-private) makes the
  * request private, e.g. "guard:pii"; it is read before the router decides.
@@ -87,10 +95,8 @@ export function readSignals(request: ChatRequest, headers: IncomingHttpHeaders, 
     estimatedTokens: Math.ceil(characters / 4),
     private: false,
   };
-  if (truthy(header(headers, 'x-switchyard-private'))) Object.assign(signals, { private: true, privateSource: 'header x-switchyard-private' });
-  else if (truthy(metadata.private)) Object.assign(signals, { private: true, privateSource: 'metadata.private' });
-  else if (key?.private) Object.assign(signals, { private: true, privateSource: `key ${key.id}` });
-  else if (guardPrivate) Object.assign(signals, { private: true, privateSource: guardPrivate });
+  const source = privateSource(request, headers, key, guardPrivate);
+  if (source) Object.assign(signals, { private: true, privateSource: source });
 
   const budgetHeader = header(headers, 'x-switchyard-latency-budget-ms');
   const budget =

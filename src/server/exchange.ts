@@ -39,6 +39,15 @@ export interface Exchange {
   traceId?: string;
 }
 
+/** Headers of every SSE response (the cost comes as a trailer once the stream is done). */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+  trailer: 'x-switchyard-cost-usd',
+};
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createExchange(request: IncomingMessage, response: ServerResponse): Exchange {

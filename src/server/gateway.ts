@@ -20,6 +20,8 @@ import { UpstreamClient } from '../providers/http-client.js';
 import { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import { DeploymentLoad } from '../resilience/load-balancer.js';
 import { GuardSet } from '../guards/pipeline.js';
+import { createResponseCache } from '../cache/index.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { accessLine, type LineSink } from '../observability/access-log.js';
 import type { Tracing } from '../observability/tracing.js';
@@ -60,6 +62,8 @@ export interface GatewayDependencies {
   accessLog?: LineSink;
   /** The Files and Batches APIs, and the secret with which the batch runner calls as a batch's owner. */
   batch?: { service: BatchService; secret: string };
+  /** Replaces the cache the config describes (tests: an injected clock); null for none. */
+  cache?: ResponseCache | null;
 }
 
 /** The best p95 time to first token the gateway has observed across a model's deployments. */
@@ -164,7 +168,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     : undefined;
   watchRequestLog(log, governance, logger);
   const responses = new SqliteResponseStore(config.store.sqlitePath);
-  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, responses, executor: new Executor(adapters, load), tracing: dependencies.tracing };
+  const executor = new Executor(adapters, load);
+  const cache = dependencies.cache !== undefined ? (dependencies.cache ?? undefined) : createResponseCache(config, { executor, breakers });
+  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, responses, executor, tracing: dependencies.tracing, cache };
+  cache?.start().catch((error: unknown) => logger.error({ err: error }, 'loading the semantic cache index failed; it starts empty'));
   const accessLog = config.log.access ? (dependencies.accessLog ?? ((line: string) => void process.stdout.write(line))) : undefined;
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
   const internalDigests = [...(dependencies.internalKeys ?? new Map<string, string>())].map(([secret, keyId]) => ({ keyId, digest: digest(secret) }));
@@ -398,6 +405,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       return { completed: abandoned === 0, abandoned };
     },
     async close() {
+      await cache?.close();
       await governance.alerts.settled();
       governance.close();
       responses.close();

@@ -10,6 +10,7 @@
  */
 import type { Permit } from '../governance/governance.js';
 import type { GuardRun } from '../guards/pipeline.js';
+import type { CachePlan } from '../cache/response-cache.js';
 import type { AttemptRecord, RequestRecord } from '../store/types.js';
 import { elapsedMs, type Exchange } from './exchange.js';
 import { newRequestRecord, totalAttempts, type Services } from './services.js';
@@ -21,6 +22,8 @@ export class RequestRecorder {
   permit: Permit | undefined;
   /** Set when a guard policy applies (verdicts to keep, values to scrub from the stored bodies). */
   guards: GuardRun | undefined;
+  /** Set when the cache applies to this request: what to store once the answer is complete. */
+  cachePlan: CachePlan | undefined;
   private committed = false;
 
   constructor(

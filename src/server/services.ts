@@ -15,6 +15,7 @@ import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
 import type { GuardSet } from '../guards/pipeline.js';
 import type { Tracing } from '../observability/tracing.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { AttemptRecord, RequestLog, RequestRecord } from '../store/types.js';
 import type { ResponseStore } from '../store/response-store.js';
 import type { RequestRecorder } from './request-recorder.js';
@@ -38,6 +39,8 @@ export interface Services {
   tracing: Tracing | undefined;
   /** Stored Responses API answers (store: true), scoped by key. */
   responses: ResponseStore;
+  /** Undefined when every cache mode is off: the request path then never looks at the cache. */
+  cache: ResponseCache | undefined;
 }
 
 export function newRequestRecord(exchange: Exchange, endpoint: RequestRecord['endpoint']): RequestRecord {

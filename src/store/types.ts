@@ -57,6 +57,8 @@ export interface RequestDetails {
   hedges?: { afterMs: number; primary: string; backup: string; winner: string }[];
   seams?: { atChar: number; atToken: number; fromAttempt: number; toAttempt: number; fromModel: string; toModel: string; cause: string; method: string }[];
   guards?: GuardVerdict[];
+  /** The response cache: hit-exact / hit-semantic (with the similarity and the cost avoided), miss or bypass (with why). */
+  cache?: { status: string; reason?: string; similarity?: number; avoided_usd?: number; stored_at?: number; stored?: boolean };
   /** Bodies cut to store.max_logged_body_bytes: their full size in bytes. */
   truncated?: { request_body?: number; response_body?: number };
 }

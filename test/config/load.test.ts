@@ -171,7 +171,7 @@ describe('config reference', () => {
 
   it('the JSON Schema describes every top-level section', () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(['server', 'store', 'log', 'telemetry', 'providers', 'models', 'routes', 'governance', 'resilience', 'eval', 'guards', 'batch']);
+    expect(Object.keys(schema.properties)).toEqual(['server', 'store', 'log', 'telemetry', 'providers', 'models', 'routes', 'governance', 'resilience', 'eval', 'guards', 'batch', 'cache']);
     expect(schema.required).toEqual(['providers', 'models']);
   });
 

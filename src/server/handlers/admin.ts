@@ -9,6 +9,7 @@ import { formatPath } from '../../config/load.js';
 import { GatewayError } from '../../core/errors.js';
 import { addTokenCounts, emptyTokenCounts } from '../../core/usage.js';
 import { describeKey } from '../../governance/keys.js';
+import { keyMetadataProblem } from '../../cache/settings.js';
 import { parseSince, type SpendGrouping } from '../../governance/spend.js';
 import { readJsonBody, sendJson, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
@@ -112,6 +113,8 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           if (unknown.length > 0) throw new GatewayError('invalid_request', `${field}: unknown ${field === 'allowed_models' ? 'model' : 'route'}(s) ${unknown.join(', ')}`, { param: field });
         }
         // A virtual key's guard policy (metadata.guards) must exist: checked here, not discovered per request.
+        const cacheProblem = keyMetadataProblem(body.metadata);
+        if (cacheProblem) throw new GatewayError('invalid_request', cacheProblem, { param: 'metadata' });
         const policy = body.metadata?.guards;
         if (policy !== undefined && !services.config.guards?.policies.has(policy)) {
           throw new GatewayError('invalid_request', `metadata.guards: unknown guard policy '${policy}' (known: ${[...(services.config.guards?.policies.keys() ?? [])].join(', ') || 'none'})`, { param: 'metadata' });
@@ -210,15 +213,37 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
         const rows = governance.reports.savings(baseline.price, range(parameters), { includeEval: parameters.get('include_eval') === 'true' });
         const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
         const baselineUsd = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
+        const cacheAvoided = rows.reduce((sum, row) => sum + row.cacheAvoidedUsd, 0);
+        const cacheHits = rows.reduce((sum, row) => sum + row.cacheHits, 0);
         return send(
           200,
-          JSON.stringify({ object: 'savings', baseline: baselineName, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, rows }),
+          JSON.stringify({ object: 'savings', baseline: baselineName, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, cache_hits: cacheHits, cache_avoided_usd: cacheAvoided, rows }),
         );
       }
       if (id !== undefined) break;
       const by = (parameters.get('by') ?? 'model') as SpendGrouping;
       if (!['key', 'team', 'route', 'model', 'day'].includes(by)) throw new GatewayError('invalid_request', 'by must be one of key, team, route, model, day.', { param: 'by' });
       return send(200, JSON.stringify({ object: 'spend', by, rows: governance.reports.spend(by, range(parameters), { includeEval: parameters.get('include_eval') === 'true' }) }));
+    }
+    case 'cache': {
+      if (id !== undefined) break;
+      const cache = services.cache;
+      if (method === 'GET') {
+        if (!cache) return send(200, JSON.stringify({ object: 'cache', enabled: false }));
+        return send(200, JSON.stringify({ object: 'cache', enabled: true, ...(await cache.stats()) }));
+      }
+      if (method !== 'DELETE') methodNotAllowed();
+      // All, or only the answers of one key, one route or model the clients named, or one serving model.
+      const parameters = query(exchange);
+      const filter = {
+        ...(parameters.get('key') ? { keyId: parameters.get('key') as string } : {}),
+        ...(parameters.get('route') ? { target: parameters.get('route') as string } : {}),
+        ...(parameters.get('model') ? { model: parameters.get('model') as string } : {}),
+      };
+      const unknown = [...parameters.keys()].filter((name) => !['key', 'route', 'model'].includes(name));
+      if (unknown.length > 0) throw new GatewayError('invalid_request', `DELETE /admin/cache takes key, route or model; unknown: ${unknown.join(', ')}.`, { param: unknown[0] });
+      const deleted = cache ? await cache.clear(filter) : 0;
+      return send(200, JSON.stringify({ object: 'cache', deleted }));
     }
   }
   throw new GatewayError('not_found', `Unknown admin endpoint ${method} ${path}.`);

@@ -10,18 +10,19 @@
  */
 import type { InboundChatFormat, StreamRenderer } from '../../api/inbound-format.js';
 import type { Deployment, ModelConfig } from '../../config/load.js';
-import type { ChatRequest, StreamPart, Usage } from '../../core/types.js';
+import type { ChatRequest, ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { formatUsd } from '../../governance/pricing.js';
 import { abortReason, CallerAbortedError } from '../../providers/http-client.js';
 import { CLIENT_CLOSED_STATUS, errorStatus, estimateUsage, type AttemptControl, type OpenedStream } from '../../router/executor.js';
 import type { Resolution } from '../../router/resolve.js';
 import { openContinuation, type StreamSeam } from '../../resilience/stream-recovery.js';
-import { elapsedMs, StreamWriter, type Exchange } from '../exchange.js';
+import { elapsedMs, SSE_HEADERS, StreamWriter, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
 import { ContentFilteredError } from '../../resilience/failover.js';
 import { canServe, executionContext, responseHeaders, runWithFailover, servedOrRefusal } from './chat.js';
 import type { RequestRecorder } from '../request-recorder.js';
+import { saveToCache } from './chat-cache.js';
 import { StreamGuard } from '../../guards/response.js';
 
 /** At most this many seams per response: a backup that keeps breaking is not recovery. */
@@ -60,15 +61,19 @@ class ClientTranscript {
   toJson(): string {
     return JSON.stringify({ content: this.text, tool_calls: [...this.toolCalls.values()], finish_reason: this.finishReason });
   }
+
+  /** What the client received as one answer (streams have one choice: n > 1 is never cached). */
+  toResponse(model: string, usage: Usage): ChatResponse {
+    return {
+      model,
+      created: Math.floor(Date.now() / 1000),
+      choices: [{ index: 0, text: this.text === '' && this.toolCalls.size > 0 ? null : this.text, toolCalls: [...this.toolCalls.values()], finishReason: (this.finishReason ?? 'stop') as FinishReason }],
+      usage,
+    };
+  }
 }
 
-export const SSE_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-  trailer: 'x-switchyard-cost-usd',
-};
+export { SSE_HEADERS } from '../exchange.js';
 
 /** Settles an attempt with what its own stream produced. */
 function settleStream(services: Services, opened: OpenedStream, request: ChatRequest, own: AttemptTranscript, failure?: GatewayError | CallerAbortedError): Usage {
@@ -217,6 +222,7 @@ export async function streamChat(exchange: Exchange, services: Services, format:
   record.finishReason = client.finishReason;
   record.ttftMs = client.firstTokenMs;
   if (logContent) record.responseBody = client.toJson();
+  saveToCache(services, recorder, request, client.toResponse(served.model.name, usage), cost);
   recorder.commit();
   await out.write(renderer.finish(usage, cost));
   response.addTrailers({ 'x-switchyard-cost-usd': formatUsd(cost) });

@@ -1,8 +1,9 @@
 /**
  * The chat pipeline behind every chat API format (OpenAI /v1/chat/completions, Anthropic
  * /v1/messages), top to bottom:
- * parse (format) → guards (request) → resolve the model → check capabilities → execute
- * (stream or not) → guards (answer) → render (format) → record.
+ * parse (format) → guards (request) → cache lookup (a hit is replayed and recorded) → resolve
+ * the model → check capabilities → execute (stream or not) → guards (answer) → render (format)
+ * → record → cache store.
  * Every request leaves exactly one request row, and every upstream call one attempt row,
  * whether it succeeded, failed, or the client walked away.
  */
@@ -19,6 +20,7 @@ import { sendJson, type Exchange } from '../exchange.js';
 import { failRequest, readApiBody, simulatorHeaderOf, type Services } from '../services.js';
 import { RequestRecorder } from '../request-recorder.js';
 import { runCascade } from './chat-cascade.js';
+import { planCache, saveToCache, serveCacheHit } from './chat-cache.js';
 import { streamChat } from './chat-stream.js';
 import { reasonHeader, routeRequest } from './route-request.js';
 import { GuardRun, guardBlocked } from '../../guards/pipeline.js';
@@ -35,6 +37,10 @@ export async function handleChat(exchange: Exchange, services: Services, format:
     const guards = (recorder.guards = guardRunFor(exchange, services, request.model));
     let guardPrivate: string | undefined;
     if (guards) ({ request, privateSource: guardPrivate } = await guards.checkRequestWithModels(request));
+    // Cache lookup, after the request guards: a hit is replayed without routing or any upstream call.
+    const cachePlan = (recorder.cachePlan = planCache(exchange, services, request, recorder, guardPrivate));
+    const hit = cachePlan && services.cache ? await services.cache.lookup(cachePlan, { requestId: exchange.id, attempts: recorder.attempts, signal: exchange.signal }) : undefined;
+    if (hit) return await serveCacheHit(exchange, services, format, request, hit, recorder);
     const resolution = await routeRequest(exchange, services, request, record, recorder.attempts, guardPrivate);
     checkCapabilities(request, resolution.model);
     recorder.permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
@@ -205,6 +211,7 @@ async function completeChat(exchange: Exchange, services: Services, format: Inbo
   record.finishReason = response.choices[0]?.finishReason ?? null;
   record.ttftMs = served ? served.latencyMs : null;
   if (services.config.store.logContent) record.responseBody = text;
+  saveToCache(services, recorder, request, response, cost);
   recorder.commit();
   sendJson(exchange.response, 200, text, { ...responseHeaders(record, attempts.length, request, resolution), 'x-switchyard-cost-usd': formatUsd(cost) });
 }

@@ -1,0 +1,117 @@
+/**
+ * Hit quality of a semantic setup on paraphrase pairs ({origin, similar}): the pairs are
+ * deduplicated by origin and shuffled (seeded), the origins of one half are cached in one scope, and every paraphrase is
+ * asked. A paraphrase of a cached origin that gets that origin is a true hit; a paraphrase of
+ * an origin that was not cached that gets anything is a false hit (it would have been served
+ * the answer to another question), and so is a paraphrase that gets the wrong cached origin.
+ * Swept over thresholds from one pass: each question's best candidate that passes the
+ * near-miss check is found once.
+ */
+import { SemanticMatcher } from './semantic.js';
+import type { Embedder } from './types.js';
+import { seededShuffle } from './shuffle.js';
+
+export interface Pair {
+  origin: string;
+  similar: string;
+}
+
+export interface SweepPoint {
+  threshold: number;
+  /** Paraphrases of cached origins answered with their own origin. */
+  trueHitRate: number;
+  /** Paraphrases of origins that were not cached, answered all the same. */
+  falseHitRate: number;
+  /** Paraphrases of cached origins answered with another origin. */
+  wrongHitRate: number;
+  trueHits: number;
+  falseHits: number;
+  wrongHits: number;
+}
+
+export interface EvaluationReport {
+  embedder: string;
+  nearMiss: boolean;
+  pairs: number;
+  /** Pairs left out because their origin repeats an earlier pair's. */
+  duplicateOrigins: number;
+  cached: number;
+  unrelatedQueries: number;
+  /** The threshold the setup would serve with. */
+  configuredThreshold: number;
+  configured: SweepPoint;
+  sweep: SweepPoint[];
+  /** Best true-hit rate with a false-hit rate at most 1 %. */
+  bestAtOnePercent: SweepPoint | undefined;
+  /** Near-miss rejections among the best candidates (what the check removed), by reason. */
+  nearMissRejections: Record<string, number>;
+}
+
+export const DEFAULT_SWEEP = Array.from({ length: 21 }, (_, index) => Math.round((0.5 + index * 0.025) * 1000) / 1000);
+
+export async function evaluatePairs(
+  pairs: readonly Pair[],
+  embedder: Embedder,
+  options: { nearMiss: boolean; threshold?: number; thresholds?: readonly number[]; seed?: number },
+): Promise<EvaluationReport> {
+  // One pair per distinct origin: a repeated origin in the uncached half would count a correct hit as a false one.
+  const seen = new Set<string>();
+  const distinct = pairs.filter((pair) => {
+    const origin = pair.origin.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (seen.has(origin)) return false;
+    seen.add(origin);
+    return true;
+  });
+  const shuffled = seededShuffle(distinct, options.seed ?? 1);
+  const half = Math.floor(shuffled.length / 2);
+  const cached = shuffled.slice(0, half);
+  const unrelated = shuffled.slice(half);
+  const matcher = new SemanticMatcher(embedder);
+  const scope = 'eval';
+  const originVectors = await embedder.embed(cached.map((pair) => pair.origin));
+  cached.forEach((pair, index) => matcher.remember({ key: String(index), semanticScope: scope, question: pair.origin, embedding: originVectors[index] }));
+  const rejections: Record<string, number> = {};
+  /** Each question's best passing candidate: its similarity and whether it is the right one. */
+  const best = async (questions: readonly Pair[], own: (index: number) => string | undefined): Promise<{ similarity: number; correct: boolean }[]> => {
+    const vectors = await embedder.embed(questions.map((pair) => pair.similar));
+    return questions.map((pair, index) => {
+      const found = matcher.findEmbedded(scope, pair.similar, vectors[index]!, { threshold: -1, nearMiss: options.nearMiss });
+      if (found.rejected) rejections[found.rejected.reason.replace(/ ".*"/, '')] = (rejections[found.rejected.reason.replace(/ ".*"/, '')] ?? 0) + 1;
+      const top = found.candidates[0];
+      return top ? { similarity: top.similarity, correct: top.key === own(index) } : { similarity: -Infinity, correct: false };
+    });
+  };
+  const positives = await best(cached, (index) => String(index));
+  const negatives = await best(unrelated, () => undefined);
+  const point = (threshold: number): SweepPoint => {
+    const trueHits = positives.filter((each) => each.similarity >= threshold && each.correct).length;
+    const wrongHits = positives.filter((each) => each.similarity >= threshold && !each.correct).length;
+    const falseHits = negatives.filter((each) => each.similarity >= threshold).length;
+    return {
+      threshold,
+      trueHitRate: cached.length ? trueHits / cached.length : 0,
+      falseHitRate: unrelated.length ? falseHits / unrelated.length : 0,
+      wrongHitRate: cached.length ? wrongHits / cached.length : 0,
+      trueHits,
+      falseHits,
+      wrongHits,
+    };
+  };
+  const thresholds = options.thresholds ?? DEFAULT_SWEEP;
+  const sweep = thresholds.map(point);
+  const configuredThreshold = options.threshold ?? embedder.defaultThreshold;
+  const eligible = sweep.filter((each) => each.falseHitRate <= 0.01 && each.wrongHitRate <= 0.01);
+  return {
+    embedder: embedder.name,
+    nearMiss: options.nearMiss,
+    pairs: pairs.length,
+    duplicateOrigins: pairs.length - distinct.length,
+    cached: cached.length,
+    unrelatedQueries: unrelated.length,
+    configuredThreshold,
+    configured: point(configuredThreshold),
+    sweep,
+    bestAtOnePercent: eligible.sort((a, b) => b.trueHitRate - a.trueHitRate || a.threshold - b.threshold)[0],
+    nearMissRejections: rejections,
+  };
+}

@@ -1,0 +1,98 @@
+/** The cache's parts as interfaces: a store of answers, an embedder, and what an entry holds. */
+import type { ChatResponse } from '../core/types.js';
+import type { AttemptRecord } from '../store/types.js';
+
+/** A sparse vector (the local embedder's): sorted feature ids and their weights, unit length. */
+export interface SparseVector {
+  indices: Uint32Array;
+  values: Float32Array;
+}
+
+/** Dense (embedding models, ONNX) or sparse (the local embedder). */
+export type Embedding = Float32Array | SparseVector;
+
+export interface CacheEntry {
+  /** The exact key (see key.ts). */
+  key: string;
+  /** The semantic scope the question belongs to. */
+  semanticScope: string;
+  /** Whose answer it is: key:<id>, team:<id>, anonymous, or * (a shared route). */
+  tenant: string;
+  /** The key that stored it (null without keys): DELETE /admin/cache?key= removes by it. */
+  keyId: string | null;
+  /** The model or route the client named. */
+  target: string;
+  /** The model that produced the answer. */
+  model: string;
+  response: ChatResponse;
+  /** What producing the answer cost: the cost each hit avoids. */
+  costUsd: number;
+  createdAt: number;
+  expiresAt: number;
+  /** Semantic entries: the last user turn and its embedding. */
+  question?: string;
+  embedding?: Embedding;
+  /** Estimated memory of the entry, for max_mb. */
+  bytes: number;
+}
+
+export interface CacheFilter {
+  keyId?: string;
+  /** The model or route the client named. */
+  target?: string;
+  /** The model that produced the answer. */
+  model?: string;
+}
+
+export interface CacheStats {
+  backend: string;
+  entries: number;
+  bytes: number;
+  maxEntries: number;
+  maxBytes: number;
+  /** Entries removed to stay within max_entries / max_mb since start. */
+  evictions: number;
+  /** Entries found expired since start. */
+  expirations: number;
+}
+
+/**
+ * Where answers live. Every method may be asynchronous (Redis); the memory and SQLite stores
+ * answer from memory. `onRemove` tells the semantic index which entries are gone (expired,
+ * evicted, deleted) so it never offers an answer the store no longer has.
+ */
+export interface CacheStore {
+  readonly name: string;
+  get(key: string, now: number): Promise<CacheEntry | undefined>;
+  put(entry: CacheEntry): Promise<void>;
+  remove(filter: CacheFilter): Promise<number>;
+  stats(now: number): Promise<CacheStats>;
+  /** Every live entry with an embedding (to build the semantic index on start). */
+  semanticEntries(now: number): Promise<CacheEntry[]>;
+  onRemove(listener: (entry: Pick<CacheEntry, 'key' | 'semanticScope'>) => void): void;
+  close(): Promise<void>;
+}
+
+/** The request an embedding is for: a model embedder's calls become its attempts (their cost counts). */
+export interface EmbedContext {
+  requestId: string;
+  attempts: AttemptRecord[];
+  signal?: AbortSignal;
+}
+
+/** Turns texts into vectors; similarity is the cosine of two of its vectors. */
+export interface Embedder {
+  readonly name: string;
+  /** The similarity from which a stored question answers a new one, when the config sets none. */
+  readonly defaultThreshold: number;
+  embed(texts: readonly string[], context?: EmbedContext): Promise<Embedding[]>;
+  close?(): Promise<void>;
+}
+
+/** Rough bytes of an entry in memory: strings are UTF-16, vectors their buffers, plus object overhead. */
+export function entryBytes(entry: Omit<CacheEntry, 'bytes'>): number {
+  const embedding = entry.embedding;
+  const vectorBytes = !embedding ? 0 : embedding instanceof Float32Array ? embedding.byteLength : embedding.indices.byteLength + embedding.values.byteLength;
+  const text = entry.response.choices.reduce((sum, choice) => sum + (choice.text?.length ?? 0) + choice.toolCalls.reduce((size, call) => size + call.arguments.length + call.name.length + call.id.length, 0), 0);
+  return 2 * (text + (entry.question?.length ?? 0) + entry.key.length + entry.semanticScope.length + entry.tenant.length + entry.target.length + entry.model.length) + vectorBytes + 400;
+}
