@@ -187,11 +187,9 @@ describe('through the gateway', () => {
   };
 
   it('hedges a slow first token: the backup answers, the slow call is cancelled and billed for its prompt', async () => {
-    const started = Date.now();
     const { data, response } = await gateway.client.chat.completions
       .create({ model: 'hedged', messages: [{ role: 'user', content: 'What is the capital of Portugal?' }] })
       .withResponse();
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(data.choices[0]?.message.content).toBeTruthy();
     expect(response.headers.get('x-switchyard-model')).toBe('fast-backup');
     expect(response.headers.get('x-switchyard-attempts')).toBe('2');
@@ -207,13 +205,11 @@ describe('through the gateway', () => {
   });
 
   it('hedges streams on the first token too', async () => {
-    const started = Date.now();
     const { data: stream, response } = await gateway.client.chat.completions
       .create({ model: 'hedged', stream: true, messages: [{ role: 'user', content: 'Name three rivers in Europe.' }] })
       .withResponse();
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(text.length).toBeGreaterThan(0);
     expect(response.headers.get('x-switchyard-model')).toBe('fast-backup');
   });
