@@ -28,7 +28,10 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
   const behaviour = resolveBehaviour(exchange, model);
   const budget = thinkingBudget(body.thinking, body.max_tokens);
   checkSignatures(body.messages);
-  const input = toChatInput(body, budget === undefined ? body.max_tokens : body.max_tokens - budget);
+  // Thinking takes what it needs of the budget (as a real model does, seldom all of it); the answer gets the rest of max_tokens.
+  const asked = toChatInput(body, body.max_tokens);
+  const thinking = budget === undefined ? undefined : thinkAbout(asked, budget);
+  const input = thinking ? { ...asked, maxTokens: body.max_tokens - thinking.tokens } : asked;
   checkSupported(model, body, input);
   const promptTokens = countPromptTokens(input);
   if (promptTokens > model.contextWindow) throw new SimRequestError(400, `prompt is too long: ${promptTokens} tokens > ${model.contextWindow} maximum`);
@@ -37,7 +40,6 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
   });
   if (faulted) return;
 
-  const thinking = budget === undefined ? undefined : thinkAbout(input, budget);
   const generated = generateChat(model, input, behaviour, promptTokens);
   // Thinking is output: billed in output_tokens.
   const answer = thinking ? { ...generated, usage: { ...generated.usage, completionTokens: generated.usage.completionTokens + thinking.tokens } } : generated;
