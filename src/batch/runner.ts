@@ -193,7 +193,7 @@ export class BatchRunner {
   }
 
   private validate(batch: Batch): void {
-    const { store, settings } = { store: this.options.store, settings: this.options.settings };
+    const { store, settings } = this.options;
     const file = store.file(batch.inputFileId, batch.owner);
     if (!file) {
       store.transition(batch.id, ['validating'], 'failed', { errors: [{ code: 'invalid_file', message: `The input file ${batch.inputFileId} no longer exists.`, param: 'input_file_id', line: null }] });
