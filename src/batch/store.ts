@@ -16,7 +16,9 @@ function randomId(): string {
 }
 
 export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
-export type BatchEndpoint = '/v1/chat/completions' | '/v1/embeddings';
+import type { BatchEndpoint } from './endpoints.js';
+
+export type { BatchEndpoint } from './endpoints.js';
 export type LineState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface StoredFile {

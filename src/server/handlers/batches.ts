@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { formatPath } from '../../config/load.js';
 import { GatewayError } from '../../core/errors.js';
-import type { Batch, BatchEndpoint, BatchStore, StoredFile } from '../../batch/store.js';
+import type { Batch, BatchStore, StoredFile } from '../../batch/store.js';
+import { BATCH_ENDPOINTS, type BatchEndpoint } from '../../batch/endpoints.js';
 import type { BatchSettings } from '../../batch/runner.js';
 import { readBodyBytes, readJsonBody, sendJson, type Exchange } from '../exchange.js';
 
@@ -18,7 +19,6 @@ export interface BatchService {
   poke: () => void;
 }
 
-const ENDPOINTS: readonly BatchEndpoint[] = ['/v1/chat/completions', '/v1/embeddings'];
 const WINDOWS: Record<string, number> = { '24h': 24 * 3600 * 1000 };
 const seconds = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms / 1000));
 
@@ -118,8 +118,8 @@ async function createBatch(exchange: Exchange, service: BatchService, maxBodyByt
     throw new GatewayError('invalid_request', `${param ? `${param}: ` : ''}${issue?.message.replace(/^Invalid input: /, '') ?? 'invalid batch'}`, { param: param || null });
   }
   const body = parsed.data;
-  if (!(ENDPOINTS as readonly string[]).includes(body.endpoint)) {
-    throw new GatewayError('invalid_request', `endpoint '${body.endpoint}' is not supported for batches; use ${ENDPOINTS.join(' or ')}.`, { param: 'endpoint' });
+  if (!(BATCH_ENDPOINTS as readonly string[]).includes(body.endpoint)) {
+    throw new GatewayError('invalid_request', `endpoint '${body.endpoint}' is not supported for batches; use ${BATCH_ENDPOINTS.join(', ')}.`, { param: 'endpoint' });
   }
   const windowMs = WINDOWS[body.completion_window];
   if (windowMs === undefined) throw new GatewayError('invalid_request', `completion_window must be '24h', not '${body.completion_window}'.`, { param: 'completion_window' });
