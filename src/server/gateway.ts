@@ -41,6 +41,7 @@ import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleRouteExplain } from './handlers/route-explain.js';
 import { handleFeedback } from './handlers/feedback.js';
 import { handleBatchApi, type BatchService } from './handlers/batches.js';
+import { handleMessageBatches } from './handlers/message-batches.js';
 import { BATCH_OWNER_HEADER } from '../batch/runner.js';
 import { handleGetModel, handleListModels } from './handlers/models.js';
 import type { Services } from './services.js';
@@ -335,6 +336,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     if (dependencies.batch && (apiPath === '/files' || apiPath.startsWith('/files/') || apiPath === '/batches' || apiPath.startsWith('/batches/'))) {
       authenticate(exchange);
       return handleBatchApi(exchange, dependencies.batch.service, method, apiPath, config.server.maxBodyBytes);
+    }
+    if (dependencies.batch && (apiPath === '/messages/batches' || apiPath.startsWith('/messages/batches/'))) {
+      authenticate(exchange);
+      return handleMessageBatches(exchange, dependencies.batch.service, method, apiPath, new URLSearchParams(query), config.server.maxBodyBytes);
     }
     if (path === '/admin' || path.startsWith('/admin/')) {
       const role = authenticateAdmin(exchange);
