@@ -320,6 +320,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         return handleCountTokens(exchange, services);
       case '/responses':
+        // Codex CLI tries the Responses WebSocket mode first; a 426 makes it fall back to HTTP at once, without retries.
+        if (method === 'GET' && exchange.request.headers.upgrade?.toLowerCase() === 'websocket') {
+          throw new GatewayError('upgrade_required', 'The Responses API WebSocket mode is not served here; send POST /v1/responses over HTTP (streamed with stream: true).');
+        }
         expectMethod('POST');
         authenticate(exchange);
         expectLogWritable();
