@@ -165,10 +165,13 @@ export function openDatabase(path: string, options: { readonly?: boolean } = {})
     throw new Error(`the request log ${path} was written by a newer Switchyard (schema ${version} > ${SCHEMA_VERSION})`);
   }
   for (let next = version; next < SCHEMA_VERSION; next++) {
+    // Several processes may open a new database at once (workers, replicas on one file): each
+    // step takes the write lock first and skips what another process applied meanwhile.
     database.transaction(() => {
+      if ((database.pragma('user_version', { simple: true }) as number) > next) return;
       database.exec(MIGRATIONS[next] ?? '');
       database.pragma(`user_version = ${next + 1}`);
-    })();
+    }).immediate();
   }
   return database;
 }
