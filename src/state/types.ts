@@ -1,12 +1,9 @@
 /**
  * State that must agree across workers and replicas — rate limits, concurrency slots,
  * budget reservations and spend, key changes, circuit openings, "fire once" claims — behind
- * one small interface. Two implementations:
- *
- * - `RedisState` (state.redis.url): every admission is one Lua script, atomic across any
- *   number of replicas; reservations and slots are held under the replica's lease.
- * - `PrimaryState` (`serve --workers N` without Redis): the cluster primary runs the same
- *   admission on a `MemoryLedger` and answers the workers over IPC.
+ * one small interface, implemented by `RedisState` (state.redis.url): every admission is
+ * one Lua script, atomic across any number of replicas; reservations and slots are held
+ * under the replica's lease.
  *
  * A single process without Redis uses neither: governance keeps its synchronous
  * in-process limiter and ledger (the fastest path, and exact within the process).
