@@ -41,6 +41,7 @@ import { handleEmbeddings } from './handlers/embeddings.js';
 import { handleRouteExplain } from './handlers/route-explain.js';
 import { handleFeedback } from './handlers/feedback.js';
 import { handleBatchApi, type BatchService } from './handlers/batches.js';
+import { handleMessageBatches } from './handlers/message-batches.js';
 import { BATCH_OWNER_HEADER } from '../batch/runner.js';
 import { handleGetModel, handleListModels } from './handlers/models.js';
 import type { Services } from './services.js';
@@ -319,6 +320,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         return handleCountTokens(exchange, services);
       case '/responses':
+        // Codex CLI tries the Responses WebSocket mode first; a 426 makes it fall back to HTTP at once, without retries.
+        if (method === 'GET' && exchange.request.headers.upgrade?.toLowerCase() === 'websocket') {
+          throw new GatewayError('upgrade_required', 'The Responses API WebSocket mode is not served here; send POST /v1/responses over HTTP (streamed with stream: true).');
+        }
         expectMethod('POST');
         authenticate(exchange);
         expectLogWritable();
@@ -344,6 +349,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     if (dependencies.batch && (apiPath === '/files' || apiPath.startsWith('/files/') || apiPath === '/batches' || apiPath.startsWith('/batches/'))) {
       authenticate(exchange);
       return handleBatchApi(exchange, dependencies.batch.service, method, apiPath, config.server.maxBodyBytes);
+    }
+    if (dependencies.batch && (apiPath === '/messages/batches' || apiPath.startsWith('/messages/batches/'))) {
+      authenticate(exchange);
+      return handleMessageBatches(exchange, dependencies.batch.service, method, apiPath, new URLSearchParams(query), config.server.maxBodyBytes);
     }
     if (path === '/ui' || path.startsWith('/ui/')) return dashboard.handle(exchange, method, path, query);
     if (path === '/admin' || path.startsWith('/admin/')) {

@@ -430,7 +430,29 @@ export class SqliteRequestLog implements RequestLog {
   find(requestId: string): RequestRecord | undefined {
     this.flush();
     const row = this.reader().prepare(`SELECT ${SqliteRequestLog.REQUEST_COLUMNS} FROM requests WHERE id = ?`).get(requestId) as StoredRequest | undefined;
-    return row ? fromStored(row) : undefined;
+    return row ? fromStored(row) : this.findAbandoned(requestId);
+  }
+
+  /**
+   * A row that a process now gone (killed) journaled and the writer has not taken in yet —
+   * it looks for such journals only every few seconds. Read from the journals themselves,
+   * so a process taking over a dead sibling's work (a batch) sees every answer it got.
+   */
+  private findAbandoned(requestId: string): RequestRecord | undefined {
+    const positions = readPositions(this.reader());
+    for (const id of listJournals(this.root)) {
+      if (id === this.journalId || journalOwnerAlive(id)) continue;
+      const reader = new JournalReader(join(this.root, id), positions.get(id) ?? 0, true, () => undefined);
+      try {
+        for (let entries = reader.read(4096); entries.length > 0; entries = reader.read(4096)) {
+          const entry = entries.find((candidate) => candidate.request.id === requestId);
+          if (entry) return entry.request;
+        }
+      } finally {
+        reader.close();
+      }
+    }
+    return undefined;
   }
 
   addFeedback(entry: FeedbackEntry): void {

@@ -72,6 +72,44 @@ export function toResponsesBody(request: ChatRequest, upstreamModel: string): Re
   return body;
 }
 
+/** The top-level fields the canonical body sets itself, or that only the client's messages and tools decide. */
+const STRUCTURAL = new Set(['model', 'stream', 'input', 'instructions', 'tools', 'tool_choice', 'previous_response_id', 'store']);
+
+/**
+ * A Responses client's request to a Responses upstream: the canonical body, with the client's
+ * own input items and instructions (reasoning items with their encrypted content, items and
+ * parts of new types) while no guard or recovery step replaced the messages, its own tools
+ * (hosted ones, `namespace`, `custom`) while the tools are still its own, and every other
+ * field it sent that the canonical body lacks (`include`, `prompt_cache_key`,
+ * `client_metadata`, …). Object fields the canonical body also sets (`reasoning`, `text`,
+ * `metadata`) are merged, canonical values winning. The gateway keeps stored responses
+ * itself, so the upstream is never asked to (store: false, no previous_response_id).
+ */
+export function withNativeResponsesFields(body: Record<string, unknown>, request: ChatRequest): Record<string, unknown> {
+  const native = request.native;
+  if (native?.protocol !== 'openai-responses') return body;
+  const sent = native.body;
+  if (request.messages === native.messages) {
+    body.input = sent.input;
+    if (typeof sent.instructions === 'string' && sent.instructions !== '') body.instructions = sent.instructions;
+  }
+  if (request.tools === native.tools && request.responseFormat?.type !== 'json_schema') {
+    if (sent.tools !== undefined) body.tools = sent.tools;
+    if (sent.tool_choice !== undefined) body.tool_choice = sent.tool_choice;
+  }
+  for (const [key, value] of Object.entries(sent)) {
+    if (STRUCTURAL.has(key) || value === undefined) continue;
+    const own = body[key];
+    if (isPlainObject(own) && isPlainObject(value)) body[key] = { ...value, ...own };
+    else if (!(key in body)) body[key] = value;
+  }
+  return body;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Settings the Responses API has no field for. */
 export function responsesUnsupported(request: ChatRequest, provider: string): string[] {
   if (request.n !== undefined && request.n > 1) throw new GatewayError('invalid_request', `n > 1 cannot be served by ${provider}: its Responses API returns one answer per request.`, { param: 'n' });
