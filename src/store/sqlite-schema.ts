@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord } from './types.js';
 
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 9;
 
 /** The token-class columns after cached_input_tokens, in the order they were added (at the end of both tables). */
 export const TOKEN_CLASS_COLUMNS = ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens'] as const;
@@ -145,6 +145,25 @@ ${TOKEN_CLASS_COLUMNS.map((column) => `     ${column} INTEGER NOT NULL,`).join('
      conversation TEXT NOT NULL
    );
    CREATE INDEX responses_key ON responses (key_id);`,
+  // The dashboard's overview of a time range reads every column it needs from this index
+  // (cache status, guard verdict count and the token classes for savings included), never
+  // the rows with their bodies and details.
+  `CREATE INDEX requests_overview ON requests (
+     created_at, status, latency_ms, ttft_ms, cost_usd, key_id, input_tokens, output_tokens,
+     json_extract(details, '$.cache.status'), json_array_length(details, '$.guards'),
+     cached_input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, image_input_tokens, reasoning_tokens
+   );`,
+  // Rows waiting to be shipped to PostgreSQL (store.postgres), in the order they were
+  // written: filled by a trigger that exists only while shipping is on, emptied as
+  // PostgreSQL confirms; ship_source names this file to PostgreSQL (store/postgres-shipper.ts).
+  `CREATE TABLE ship_queue (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     request_id TEXT NOT NULL
+   );
+   CREATE INDEX ship_queue_request ON ship_queue (request_id);
+   CREATE TABLE ship_source (
+     id TEXT NOT NULL
+   );`,
 ];
 
 export interface PendingRow {
@@ -152,23 +171,47 @@ export interface PendingRow {
   attempts: AttemptRecord[];
 }
 
+const BUSY_WAIT_MS = 5000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Run `action`, again after a short pause while SQLite reports the file busy (up to 5 s). */
+function whileBusy<T>(action: () => T): T {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      return action();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, wait);
+    }
+  }
+}
+
 export function openDatabase(path: string, options: { readonly?: boolean } = {}): Database.Database {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
   database.pragma('busy_timeout = 5000');
   if (options.readonly) return database;
-  database.pragma('journal_mode = WAL');
+  // Switching a new file to WAL, and WAL recovery, can report busy without waiting on
+  // busy_timeout while another connection opens the same file: wait and try again.
+  whileBusy(() => database.pragma('journal_mode = WAL'));
   database.pragma('synchronous = NORMAL');
-  const version = database.pragma('user_version', { simple: true }) as number;
+  // Each step re-reads the version inside a write transaction (BEGIN IMMEDIATE): another
+  // thread or process opening the same new file may have applied it meanwhile, and two
+  // openers must never both run one migration ("table requests already exists").
+  const step = database.transaction((): number => {
+    const version = database.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return version;
+    database.exec(MIGRATIONS[version] ?? '');
+    database.pragma(`user_version = ${version + 1}`);
+    return version + 1;
+  });
+  let version = whileBusy(() => database.pragma('user_version', { simple: true }) as number);
+  while (version < SCHEMA_VERSION) version = whileBusy(() => step.immediate());
   if (version > SCHEMA_VERSION) {
     database.close();
     throw new Error(`the request log ${path} was written by a newer Switchyard (schema ${version} > ${SCHEMA_VERSION})`);
-  }
-  for (let next = version; next < SCHEMA_VERSION; next++) {
-    database.transaction(() => {
-      database.exec(MIGRATIONS[next] ?? '');
-      database.pragma(`user_version = ${next + 1}`);
-    })();
   }
   return database;
 }
