@@ -51,7 +51,7 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
           `Savings against ${baselineName}, baseline mode "measured": each request's own input tokens, and as many output tokens as ${baselineName} wrote per answer in the request's category in evaluation runs (${lengths.runs.join(', ')}: ${measuredCategories.join(', ')} tokens per answer), at ${baselineName}'s list price — what the traffic would have cost had ${baselineName} answered it. Rows marked "tokens" (no category, or one the runs did not measure) price the request's own tokens.`,
         );
       } else {
-        console.log(`Savings against ${baselineName}, baseline mode "tokens": each request's own tokens (input, cached, cache writes, output) priced at ${baselineName}'s list price — what the same traffic would have cost had every request gone to ${baselineName} and produced as many tokens. (No evaluation run measured ${baselineName}; with one, the baseline writes its own measured answer lengths.)`);
+        console.log(`Savings against ${baselineName}, baseline mode "tokens": each request's own tokens (input, cached, cache writes, output) priced at ${baselineName}'s list price — what the same traffic would have cost had every request gone to ${baselineName} and produced as many tokens.${mode === undefined ? ` (No evaluation run measured ${baselineName}; after one, the baseline writes its own measured answer lengths.)` : ''}`);
       }
       if (values['include-eval'] !== true) console.log('Evaluation calls (key eval:…) are left out; --include-eval counts them.');
       console.log(
