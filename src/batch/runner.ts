@@ -18,6 +18,7 @@ import { request as httpRequest } from 'undici';
 import type { Logger } from '../core/logger.js';
 import type { RequestLog } from '../store/types.js';
 import type { Batch, BatchError, BatchLine, BatchStore } from './store.js';
+import { MESSAGE_BATCH_ENDPOINT } from './endpoints.js';
 import { validateBatchInput } from './validate.js';
 
 export interface BatchSettings {
@@ -59,24 +60,32 @@ const RETRYABLE = new Set([408, 409, 429, 500, 502, 503, 504]);
 interface Outcome {
   status: number;
   body: string;
+  /** The gateway's error code (the x-switchyard-error-code header), when it refused the line. */
+  code?: string;
 }
+
+/** The header with which the gateway names its error code in any client format. */
+const ERROR_CODE_HEADER = 'x-switchyard-error-code';
 
 /** The request id a line's try is sent (and logged) with: `<batch id>-<line>-<try>`. */
 export function lineRequestId(batchId: string, line: number, attempt: number): string {
   return `${batchId.replace(/_/g, '-')}-${line}-${attempt}`;
 }
 
-function errorOf(body: string, status: number): BatchError {
+/** A refused line's error from the answer: OpenAI's {error:{code,message,param}} or Anthropic's {type:"error",error:{type,message}}. */
+function errorOf(outcome: Outcome): BatchError {
+  const { body, status } = outcome;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown; type?: unknown; param?: unknown } };
     const error = parsed.error;
     if (error && typeof error.message === 'string') {
-      return { code: typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : `http_${status}`, message: error.message, param: typeof error.param === 'string' ? error.param : null };
+      const code = outcome.code ?? (typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : `http_${status}`);
+      return { code, message: error.message, param: typeof error.param === 'string' ? error.param : null };
     }
   } catch {
     // not JSON: described by its status below
   }
-  return { code: `http_${status}`, message: `The gateway answered ${status}.` };
+  return { code: outcome.code ?? `http_${status}`, message: `The gateway answered ${status}.` };
 }
 
 export class BatchRunner {
@@ -286,7 +295,7 @@ export class BatchRunner {
         store.lineFinished(batch.id, line.line, { status: 200, response: outcome.body, error: null });
         return 'ok';
       }
-      const error = outcome.status === 0 ? { code: 'connection_error', message: outcome.body } : errorOf(outcome.body, outcome.status);
+      const error = outcome.status === 0 ? { code: 'connection_error', message: outcome.body } : errorOf(outcome);
       if (error.code === 'budget_exceeded') {
         if (!this.atBudgetEdge.has(batch.id) || this.ownInFlight > 0) {
           this.atBudgetEdge.add(batch.id);
@@ -319,7 +328,8 @@ export class BatchRunner {
         },
         body: line.body,
       });
-      return { status: response.statusCode, body: await response.body.text() };
+      const code = response.headers[ERROR_CODE_HEADER];
+      return { status: response.statusCode, body: await response.body.text(), ...(typeof code === 'string' ? { code } : {}) };
     } catch (error) {
       return { status: 0, body: `The batch runner could not reach the gateway: ${(error as Error).message}` };
     } finally {
@@ -327,9 +337,18 @@ export class BatchRunner {
     }
   }
 
-  /** Writes the output and error files (named after the batch, so a rerun replaces them) and ends the batch. */
+  /**
+   * Writes the output and error files (named after the batch, so a rerun replaces them) and
+   * ends the batch. An Anthropic Message Batch has no files: its results are rendered from
+   * the lines when asked for.
+   */
   private finish(batch: Batch, status: 'completed' | 'expired' | 'cancelled'): void {
     const { store } = this.options;
+    const from = status === 'completed' ? (['finalizing'] as const) : status === 'cancelled' ? (['cancelling'] as const) : (['in_progress', 'finalizing'] as const);
+    if (batch.endpoint === MESSAGE_BATCH_ENDPOINT) {
+      store.transition(batch.id, from, status);
+      return;
+    }
     const output: string[] = [];
     const errors: string[] = [];
     for (const line of store.lines(batch.id)) {
@@ -350,7 +369,6 @@ export class BatchRunner {
     }
     const outputFile = output.length > 0 ? store.putFile(`file-${batch.id.slice('batch_'.length)}-output`, batch.owner, 'batch_output', `${batch.id}_output.jsonl`, Buffer.from(`${output.join('\n')}\n`)) : undefined;
     const errorFile = errors.length > 0 ? store.putFile(`file-${batch.id.slice('batch_'.length)}-errors`, batch.owner, 'batch_output', `${batch.id}_error.jsonl`, Buffer.from(`${errors.join('\n')}\n`)) : undefined;
-    const from = status === 'completed' ? (['finalizing'] as const) : status === 'cancelled' ? (['cancelling'] as const) : (['in_progress', 'finalizing'] as const);
     store.transition(batch.id, from, status, { outputFileId: outputFile?.id ?? null, errorFileId: errorFile?.id ?? null });
   }
 }

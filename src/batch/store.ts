@@ -16,7 +16,9 @@ function randomId(): string {
 }
 
 export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
-export type BatchEndpoint = '/v1/chat/completions' | '/v1/embeddings';
+import type { BatchEndpoint } from './endpoints.js';
+
+export type { BatchEndpoint } from './endpoints.js';
 export type LineState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface StoredFile {
@@ -206,10 +208,12 @@ export class BatchStore {
     const version = this.database.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA.length) throw new Error(`${join(dir, 'batches.db')} was written by a newer Switchyard (schema ${version} > ${SCHEMA.length})`);
     for (let next = version; next < SCHEMA.length; next++) {
+      // Workers and replicas on one folder may open it at once: lock, then skip what another applied.
       this.database.transaction(() => {
+        if ((this.database.pragma('user_version', { simple: true }) as number) > next) return;
         this.database.exec(SCHEMA[next] ?? '');
         this.database.pragma(`user_version = ${next + 1}`);
-      })();
+      }).immediate();
     }
   }
 
@@ -273,16 +277,56 @@ export class BatchStore {
 
   // Batches
 
-  createBatch(input: { owner: string | null; endpoint: BatchEndpoint; inputFileId: string; completionWindow: string; windowMs: number; metadata: Record<string, string> | null }): Batch {
-    const id = `batch_${randomId()}`;
+  /**
+   * A new batch, `validating` until the runner has read its input file — or, given its
+   * `lines` already validated (an Anthropic Message Batch carries its requests in the
+   * create call), `in_progress` with them, in the same transaction.
+   */
+  createBatch(input: {
+    owner: string | null;
+    endpoint: BatchEndpoint;
+    inputFileId: string;
+    completionWindow: string;
+    windowMs: number;
+    metadata: Record<string, string> | null;
+    idPrefix?: string;
+    lines?: readonly { line: number; customId: string; body: string }[];
+  }): Batch {
+    const id = `${input.idPrefix ?? 'batch_'}${randomId()}`;
     const createdAt = this.now();
-    this.database
-      .prepare(
-        `INSERT INTO batches (id, owner, endpoint, input_file_id, completion_window, metadata, status, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'validating', ?, ?)`,
-      )
-      .run(id, input.owner, input.endpoint, input.inputFileId, input.completionWindow, input.metadata ? JSON.stringify(input.metadata) : null, createdAt, createdAt + input.windowMs);
+    this.database.transaction(() => {
+      this.database
+        .prepare(
+          `INSERT INTO batches (id, owner, endpoint, input_file_id, completion_window, metadata, status, created_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'validating', ?, ?)`,
+        )
+        .run(id, input.owner, input.endpoint, input.inputFileId, input.completionWindow, input.metadata ? JSON.stringify(input.metadata) : null, createdAt, createdAt + input.windowMs);
+      if (input.lines) this.startBatch(id, input.lines);
+    })();
     return this.batch(id) as Batch;
+  }
+
+  /** Removes a batch and its lines (its output files, if any, stay files of their own). */
+  deleteBatch(id: string): void {
+    this.database.transaction(() => {
+      this.database.prepare('DELETE FROM batch_lines WHERE batch_id = ?').run(id);
+      this.database.prepare('DELETE FROM batches WHERE id = ?').run(id);
+    })();
+  }
+
+  /** How a batch's lines stand, the way Anthropic counts them: cancelled and expired lines apart from the ones that erred. */
+  lineTally(batchId: string): { processing: number; succeeded: number; errored: number; canceled: number; expired: number } {
+    const row = this.database
+      .prepare(
+        `SELECT COALESCE(SUM(state IN ('pending', 'running')), 0) AS processing,
+                COALESCE(SUM(state = 'done'), 0) AS succeeded,
+                COALESCE(SUM(state = 'failed' AND json_extract(error, '$.code') = 'batch_cancelled'), 0) AS canceled,
+                COALESCE(SUM(state = 'failed' AND json_extract(error, '$.code') = 'batch_expired'), 0) AS expired,
+                COALESCE(SUM(state = 'failed' AND COALESCE(json_extract(error, '$.code'), '') NOT IN ('batch_cancelled', 'batch_expired')), 0) AS errored
+           FROM batch_lines WHERE batch_id = ?`,
+      )
+      .get(batchId) as { processing: number; succeeded: number; errored: number; canceled: number; expired: number };
+    return row;
   }
 
   batch(id: string, owner?: string | null): Batch | undefined {
@@ -294,10 +338,25 @@ export class BatchStore {
     return row ? batchOf(row) : undefined;
   }
 
-  batches(owner: string | null, options: { limit: number; after?: string }): Batch[] {
+  /**
+   * An owner's batches of one kind (OpenAI batches, or Anthropic Message Batches), newest
+   * first: the `limit` older than `after`, or the `limit` newer than `before`.
+   */
+  batches(owner: string | null, options: { kind: 'openai' | 'anthropic'; limit: number; after?: string; before?: string }): Batch[] {
+    const kind = options.kind === 'anthropic' ? "endpoint = '/v1/messages'" : "endpoint <> '/v1/messages'";
+    if (options.before !== undefined) {
+      const rows = this.database
+        .prepare(
+          `SELECT * FROM batches WHERE owner IS ? AND ${kind}
+             AND (created_at, id) > (SELECT created_at, id FROM batches WHERE id = ?)
+           ORDER BY created_at ASC, id ASC LIMIT ?`,
+        )
+        .all(owner, options.before, options.limit) as BatchRow[];
+      return rows.map(batchOf).reverse();
+    }
     const rows = this.database
       .prepare(
-        `SELECT * FROM batches WHERE owner IS ?
+        `SELECT * FROM batches WHERE owner IS ? AND ${kind}
            AND (? IS NULL OR (created_at, id) < (SELECT created_at, id FROM batches WHERE id = ?))
          ORDER BY created_at DESC, id DESC LIMIT ?`,
       )
@@ -334,6 +393,7 @@ export class BatchStore {
 
   /** Validated lines, stored in one transaction with the move to in_progress. */
   startBatch(id: string, lines: readonly { line: number; customId: string; body: string }[]): boolean {
+    // Nested in createBatch's transaction, better-sqlite3 makes this a savepoint.
     return this.database.transaction(() => {
       if (!this.transition(id, ['validating'], 'in_progress')) return false;
       const insert = this.database.prepare("INSERT INTO batch_lines (batch_id, line, custom_id, body, state) VALUES (?, ?, ?, ?, 'pending')");

@@ -56,3 +56,42 @@ export function validateBatchInput(content: string, endpoint: BatchEndpoint, lim
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, lines };
 }
+
+/** Anthropic's rule for a Message Batch request's custom_id. */
+const ANTHROPIC_CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * Checks the `requests` of an Anthropic Message Batch create call: a non-empty list of
+ * `{custom_id, params}` with unique custom ids matching `^[a-zA-Z0-9_-]{1,64}$`, params a
+ * Messages request naming a model, not streaming, each at most `maxLineBytes`. The first
+ * problem is reported (as Anthropic's API does), naming `requests.<index>`.
+ */
+export function validateMessageBatchRequests(
+  requests: unknown,
+  limits: { maxLines: number; maxLineBytes: number },
+): { ok: true; lines: ValidLine[] } | { ok: false; message: string; param: string } {
+  if (!Array.isArray(requests)) return { ok: false, message: 'requests: Field required; send a list of {custom_id, params}.', param: 'requests' };
+  if (requests.length === 0) return { ok: false, message: 'requests: the list is empty; a batch holds at least one request.', param: 'requests' };
+  if (requests.length > limits.maxLines) return { ok: false, message: `requests: ${requests.length} requests; a batch takes at most ${limits.maxLines} (batch.max_lines).`, param: 'requests' };
+  const seen = new Map<string, number>();
+  const lines: ValidLine[] = [];
+  for (const [index, entry] of requests.entries()) {
+    const at = `requests.${index}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { ok: false, message: `${at}: each request must be an object {custom_id, params}.`, param: at };
+    const { custom_id: customId, params } = entry as Record<string, unknown>;
+    if (typeof customId !== 'string' || !ANTHROPIC_CUSTOM_ID.test(customId)) {
+      return { ok: false, message: `${at}.custom_id: must be 1 to 64 letters, digits, '-' or '_', not ${JSON.stringify(customId ?? null)}.`, param: `${at}.custom_id` };
+    }
+    const earlier = seen.get(customId);
+    if (earlier !== undefined) return { ok: false, message: `${at}.custom_id: '${customId}' is already used by requests.${earlier}; custom ids must be unique within a batch.`, param: `${at}.custom_id` };
+    seen.set(customId, index);
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) return { ok: false, message: `${at}.params: Field required; the Messages API request for this entry.`, param: `${at}.params` };
+    const request = params as Record<string, unknown>;
+    if (typeof request.model !== 'string' || request.model === '') return { ok: false, message: `${at}.params.model: Field required; name a model or route.`, param: `${at}.params.model` };
+    if (request.stream === true) return { ok: false, message: `${at}.params.stream: streaming is not supported in a batch; each answer is stored whole.`, param: `${at}.params.stream` };
+    const body = JSON.stringify(request);
+    if (Buffer.byteLength(body) > limits.maxLineBytes) return { ok: false, message: `${at}.params: ${Buffer.byteLength(body)} bytes; at most ${limits.maxLineBytes} are accepted per request.`, param: `${at}.params` };
+    lines.push({ line: index + 1, customId, body });
+  }
+  return { ok: true, lines };
+}

@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { BATCH_ENDPOINTS } from '../batch/endpoints.js';
 import { CliError, UsageError } from './arguments.js';
 import type { Values } from './help.js';
 
@@ -19,7 +20,6 @@ interface BatchJson {
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'expired', 'cancelled']);
-const ENDPOINTS = ['/v1/chat/completions', '/v1/embeddings'];
 
 interface Client {
   call(method: string, path: string, body?: string | FormData, headers?: Record<string, string>): Promise<Response>;
@@ -106,7 +106,7 @@ export async function runBatch(values: Values, positionals: string[]): Promise<n
       const path = positionals[1];
       if (!path || positionals.length > 2) throw new UsageError('batch submit takes one FILE.jsonl');
       const endpoint = String(values.endpoint ?? '/v1/chat/completions');
-      if (!ENDPOINTS.includes(endpoint)) throw new UsageError(`--endpoint must be one of ${ENDPOINTS.join(', ')}, got "${endpoint}"`);
+      if (!(BATCH_ENDPOINTS as readonly string[]).includes(endpoint)) throw new UsageError(`--endpoint must be one of ${BATCH_ENDPOINTS.join(', ')}, got "${endpoint}"`);
       let content: Buffer;
       try {
         content = readFileSync(path);

@@ -132,6 +132,8 @@ export function sendJson(response: ServerResponse, status: number, body: string,
 /** Answer with an error in the client's API format (OpenAI's unless told otherwise). */
 export function sendError(response: ServerResponse, error: GatewayError, render: (error: GatewayError) => RenderedError = renderOpenAIError): void {
   const rendered = render(error);
+  // The gateway's own code, whatever the client's format makes of it (Anthropic's errors have only a type).
+  if (!response.headersSent) response.setHeader('x-switchyard-error-code', error.code);
   // A body we did not read may still be arriving; close the connection rather than reading it.
   if (error.code === 'body_too_large') response.setHeader('connection', 'close');
   sendJson(response, rendered.status, rendered.body, rendered.headers);

@@ -85,6 +85,37 @@ describe('Files and Batches through the OpenAI SDK', () => {
     expect(output.map((line) => line.response.body.data[0].embedding.length)).toEqual([1536, 1536, 1536]);
   });
 
+  it('/v1/responses lines: Responses objects in the output, a request row per line; a line naming an unknown previous_response_id goes to the error file', async () => {
+    const lines = [1, 2, 3].map((n) => ({ custom_id: `r${n}`, method: 'POST', url: '/v1/responses', body: { model: 'small', instructions: 'Answer briefly.', input: `What is ${n} + ${n}?`, max_output_tokens: 40 } }));
+    lines.push({ custom_id: 'lost', method: 'POST', url: '/v1/responses', body: { model: 'small', input: 'and then?', previous_response_id: 'resp_never_existed' } as never });
+    const file = await gateway.client.files.create({ file: await toFile(Buffer.from(jsonl(lines)), 'responses.jsonl'), purpose: 'batch' });
+    const created = await gateway.client.batches.create({ input_file_id: file.id, endpoint: '/v1/responses', completion_window: '24h' });
+    expect(created.endpoint).toBe('/v1/responses');
+    const batch = await finished(gateway.client, created.id);
+    expect(batch.status).toBe('completed');
+    expect(batch.request_counts).toEqual({ total: 4, completed: 3, failed: 1 });
+    const output = (await (await gateway.client.files.content(batch.output_file_id!)).text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(output.map((line) => line.custom_id).sort()).toEqual(['r1', 'r2', 'r3']);
+    for (const line of output) {
+      const n = line.custom_id.slice(1);
+      expect(line.response.status_code).toBe(200);
+      expect(line.response.body).toMatchObject({ object: 'response', status: 'completed', model: expect.any(String) });
+      const message = line.response.body.output.find((item: { type: string }) => item.type === 'message');
+      expect(message.content[0].text).toContain(`${n} + ${n}`);
+      // The stored response is the one the output line holds.
+      expect((await gateway.client.responses.retrieve(line.response.body.id)).id).toBe(line.response.body.id);
+    }
+    const errors = (await (await gateway.client.files.content(batch.error_file_id!)).text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ custom_id: 'lost', response: { status_code: 404 }, error: { message: expect.stringContaining('resp_never_existed') } });
+
+    gateway.running.log.flush();
+    const database = new Database(gateway.dbPath, { readonly: true });
+    const rows = database.prepare('SELECT id, status FROM requests WHERE id LIKE ?').all(`${batch.id.replace('_', '-')}-%`) as { id: string; status: number }[];
+    database.close();
+    expect(rows.map((row) => row.status).sort()).toEqual([200, 200, 200, 404]);
+  });
+
   it('lines the gateway refuses go to the error file with their status and error; the batch goes on', async () => {
     const lines = [
       { custom_id: 'good', method: 'POST', url: '/v1/chat/completions', body: { model: 'small', messages: [{ role: 'user', content: 'hi' }] } },

@@ -72,6 +72,29 @@ describe('request journal', () => {
     });
   });
 
+  it('find() sees a row a sibling process journaled just before it was killed, before the writer takes its journal in', () => {
+    const path = tempDb();
+    // This process's log is open first: its writer looks for abandoned journals only every few seconds.
+    const log = new SqliteRequestLog({ path, flushIntervalMs: 3_600_000 });
+    const script = `
+      import { SqliteRequestLog } from ${JSON.stringify(BUILT_LOG)};
+      const log = new SqliteRequestLog({ path: ${JSON.stringify(path)}, flushIntervalMs: 3_600_000 });
+      log.record({ id: 'sibling-answer', createdAt: Date.now(), endpoint: 'chat', keyId: 'key_k', team: null, route: null, requestedModel: 'm', model: 'm', provider: 'p', stream: false,
+        status: 200, errorCode: null, errorMessage: null, finishReason: 'stop', latencyMs: 1, ttftMs: 1, inputTokens: 3, outputTokens: 4, cachedInputTokens: 0,
+        costUsd: 0.25, simulated: true, attempts: 1, requestBody: '{}', responseBody: '{"answer":42}', details: null }, []);
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    try {
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(child.signal).toBe('SIGKILL');
+      expect(countRows(path).requests).toBe(0);
+      expect(log.find('sibling-answer')).toMatchObject({ id: 'sibling-answer', status: 200, responseBody: '{"answer":42}' });
+      expect(log.find('never-recorded')).toBeUndefined();
+    } finally {
+      log.close();
+    }
+  });
+
   it('while the database cannot be written, rows wait in the journal, spend counts them once, and all are written when it can', async () => {
     const path = tempDb();
     const healths: RequestLogHealth[] = [];

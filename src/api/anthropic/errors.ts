@@ -2,8 +2,9 @@
 import type { GatewayError } from '../../core/errors.js';
 import type { RenderedError } from '../inbound-format.js';
 
-function anthropicType(error: GatewayError): string {
-  switch (error.status) {
+/** Anthropic's error type for an HTTP status. */
+export function anthropicErrorType(status: number): string {
+  switch (status) {
     case 400:
     case 405:
     case 415:
@@ -30,7 +31,7 @@ function anthropicType(error: GatewayError): string {
 }
 
 function body(error: GatewayError): string {
-  return JSON.stringify({ type: 'error', error: { type: anthropicType(error), message: error.message } });
+  return JSON.stringify({ type: 'error', error: { type: anthropicErrorType(error.status), message: error.message } });
 }
 
 export function renderAnthropicError(error: GatewayError): RenderedError {

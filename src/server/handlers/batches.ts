@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { formatPath } from '../../config/load.js';
 import { GatewayError } from '../../core/errors.js';
-import type { Batch, BatchEndpoint, BatchStore, StoredFile } from '../../batch/store.js';
+import type { Batch, BatchStore, StoredFile } from '../../batch/store.js';
+import { BATCH_ENDPOINTS, MESSAGE_BATCH_ENDPOINT, type OpenAIBatchEndpoint } from '../../batch/endpoints.js';
 import type { BatchSettings } from '../../batch/runner.js';
 import { readBodyBytes, readJsonBody, sendJson, type Exchange } from '../exchange.js';
 
@@ -18,7 +19,6 @@ export interface BatchService {
   poke: () => void;
 }
 
-const ENDPOINTS: readonly BatchEndpoint[] = ['/v1/chat/completions', '/v1/embeddings'];
 const WINDOWS: Record<string, number> = { '24h': 24 * 3600 * 1000 };
 const seconds = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms / 1000));
 
@@ -118,8 +118,8 @@ async function createBatch(exchange: Exchange, service: BatchService, maxBodyByt
     throw new GatewayError('invalid_request', `${param ? `${param}: ` : ''}${issue?.message.replace(/^Invalid input: /, '') ?? 'invalid batch'}`, { param: param || null });
   }
   const body = parsed.data;
-  if (!(ENDPOINTS as readonly string[]).includes(body.endpoint)) {
-    throw new GatewayError('invalid_request', `endpoint '${body.endpoint}' is not supported for batches; use ${ENDPOINTS.join(' or ')}.`, { param: 'endpoint' });
+  if (!(BATCH_ENDPOINTS as readonly string[]).includes(body.endpoint)) {
+    throw new GatewayError('invalid_request', `endpoint '${body.endpoint}' is not supported for batches; use ${BATCH_ENDPOINTS.join(', ')}.`, { param: 'endpoint' });
   }
   const windowMs = WINDOWS[body.completion_window];
   if (windowMs === undefined) throw new GatewayError('invalid_request', `completion_window must be '24h', not '${body.completion_window}'.`, { param: 'completion_window' });
@@ -129,7 +129,7 @@ async function createBatch(exchange: Exchange, service: BatchService, maxBodyByt
   if (file.purpose !== 'batch') throw new GatewayError('invalid_request', `File '${file.id}' has purpose '${file.purpose}'; a batch reads a file uploaded with purpose 'batch'.`, { param: 'input_file_id' });
   const batch = service.store.createBatch({
     owner: owner(exchange),
-    endpoint: body.endpoint as BatchEndpoint,
+    endpoint: body.endpoint as OpenAIBatchEndpoint,
     inputFileId: file.id,
     completionWindow: body.completion_window,
     windowMs,
@@ -141,7 +141,8 @@ async function createBatch(exchange: Exchange, service: BatchService, maxBodyByt
 
 function ownedBatch(service: BatchService, exchange: Exchange, id: string): Batch {
   const batch = service.store.batch(id, owner(exchange));
-  if (!batch) throw new GatewayError('not_found', `No batch with id '${id}' was created with this key.`, { param: 'batch_id' });
+  // Anthropic Message Batches live in the same store but are not OpenAI batches.
+  if (!batch || batch.endpoint === MESSAGE_BATCH_ENDPOINT) throw new GatewayError('not_found', `No batch with id '${id}' was created with this key.`, { param: 'batch_id' });
   return batch;
 }
 
@@ -194,7 +195,7 @@ export async function handleBatchApi(exchange: Exchange, service: BatchService, 
     if (method === 'POST') return createBatch(exchange, service, maxBodyBytes);
     expect(method, path, 'GET');
     const { limit, after } = listParams(exchange);
-    const batches = service.store.batches(owner(exchange), { limit: limit + 1, after });
+    const batches = service.store.batches(owner(exchange), { kind: 'openai', limit: limit + 1, after });
     return sendJson(exchange.response, 200, listOf(batches.slice(0, limit).map(batchObject), batches.length > limit));
   }
   if (action === 'cancel') {
