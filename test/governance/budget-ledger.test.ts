@@ -222,4 +222,43 @@ describe('budget ledger', () => {
     second.close();
     first.close();
   });
+
+  it("spend is kept per key: one key's spending does not count against another key's budget", () => {
+    const { ledger, close } = setup();
+    const mine = budget(ledger, { scopeId: 'key_a', limitUsd: 1 });
+    const theirs = budget(ledger, { scopeId: 'key_b', limitUsd: 1 });
+    const other: Caller = { keyId: 'key_b', team: null };
+    ledger.settle(ledger.reserve(CALLER, 0.8, 1) as Reservation, CALLER, 0.8, 1);
+    expect(ledger.entry(mine).usd).toBeCloseTo(0.8, 9);
+    expect(ledger.entry(theirs).usd).toBe(0);
+    expect(denied(ledger.reserve(other, 0.8, 1))).toBe(false);
+    close();
+  });
+
+  it("a fresh ledger reads back only the spend of each budget's own key or team", () => {
+    const first = setup(undefined, Date.UTC(2026, 4, 10, 8));
+    const row = (id: string, keyId: string, team: string, costUsd: number) => logRow(id, { createdAt: first.clock.now, keyId, team, costUsd, inputTokens: 10, outputTokens: 0 });
+    for (const [id, keyId, team, cost] of [['r1', 'key_a', 'team_a', 0.1], ['r2', 'key_b', 'team_a', 0.2], ['r3', 'key_c', 'team_b', 0.4]] as const) {
+      const { request, attempts } = row(id, keyId, team, cost);
+      first.log.record(request, attempts);
+    }
+    first.close();
+    const second = setup(first.path, Date.UTC(2026, 4, 10, 9));
+    const key = budget(second.ledger, { scope: 'key', scopeId: 'key_b', limitUsd: 10 });
+    const team = budget(second.ledger, { scope: 'team', scopeId: 'team_a', limitUsd: 10 });
+    const global = budget(second.ledger, { scope: 'global', scopeId: null, limitUsd: 10 });
+    expect(second.ledger.entry(key).usd).toBeCloseTo(0.2, 9);
+    expect(second.ledger.entry(team).usd).toBeCloseTo(0.3, 9);
+    expect(second.ledger.entry(global).usd).toBeCloseTo(0.7, 9);
+    second.close();
+  });
+
+  it('two budgets of one scope and period are charged once when a request settles', () => {
+    const { ledger, close } = setup();
+    const dollars = budget(ledger, { limitUsd: 1 });
+    budget(ledger, { limitTokens: 100 });
+    ledger.settle(ledger.reserve(CALLER, 0.5, 50) as Reservation, CALLER, 0.5, 50);
+    expect(ledger.entry(dollars)).toMatchObject({ usd: 0.5, tokens: 50, reservedUsd: 0, reservedTokens: 0 });
+    close();
+  });
 });

@@ -234,3 +234,42 @@ describe('edges', () => {
     expect(refused.message).toBe('Rate limit reached for key:a: 1 concurrent requests. Retry after 1 s.');
   });
 });
+
+describe('scopes with some limits unset', () => {
+  it('a scope with only tokens per minute counts no requests, and one with only requests per minute no tokens', () => {
+    const { limiter: rate } = limiter();
+    for (let index = 0; index < 5; index++) expect(denied(rate.admit([{ id: 'key:t', rpm: null, tpm: 1000, maxConcurrent: null }], 100))).toBe(false);
+    for (let index = 0; index < 5; index++) expect(denied(rate.admit([{ id: 'key:r', rpm: 10, tpm: null, maxConcurrent: null }], 1_000_000))).toBe(false);
+  });
+
+  it('the tightest request scope names the headers, whatever the order of the scopes', () => {
+    const { limiter: rate } = limiter();
+    for (const scopes of [
+      [
+        { id: 'key:a', rpm: 4 },
+        { id: 'team:t', rpm: 3 },
+      ],
+      [
+        { id: 'key:b', rpm: 3 },
+        { id: 'team:u', rpm: 4 },
+      ],
+    ]) {
+      expect((rate.admit(scopes, 1) as Admission).headers).toMatchObject({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '2' });
+    }
+  });
+
+  it('a request larger than the limit is told how much room is left', () => {
+    const { limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 100 };
+    rate.admit([scope], 30);
+    expect((rate.admit([scope], 101) as RateDenial).headers).toEqual({ 'x-ratelimit-limit-tokens': '100', 'x-ratelimit-remaining-tokens': '70' });
+  });
+
+  it('a concurrency limit given to a key later counts only requests admitted under it', () => {
+    const { limiter: rate } = limiter();
+    rate.release(rate.admit([{ id: 'key:a', rpm: 100 }], 1) as Admission, 1);
+    const held = rate.admit([{ id: 'key:a', rpm: 100, maxConcurrent: 1 }], 1);
+    expect(denied(held)).toBe(false);
+    expect(denied(rate.admit([{ id: 'key:a', rpm: 100, maxConcurrent: 1 }], 1))).toBe(true);
+  });
+});
