@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayConfig, ModelConfig } from '../config/load.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { Router, type RouterOptions } from '../router/router.js';
-import { Governance } from '../governance/governance.js';
+import { Governance, type GovernanceState } from '../governance/governance.js';
 import { KEY_PREFIX, keyState, type VirtualKey } from '../governance/keys.js';
 import { handleAdmin } from './handlers/admin.js';
 import { QualityEstimates } from '../router/quality-estimates.js';
@@ -64,6 +64,8 @@ export interface GatewayDependencies {
   accessLog?: LineSink;
   /** The Files and Batches APIs, and the secret with which the batch runner calls as a batch's owner. */
   batch?: { service: BatchService; secret: string };
+  /** Shared state for workers and replicas (state.redis, or the cluster primary); absent: this process alone. */
+  state?: GovernanceState;
   /** Replaces the cache the config describes (tests: an injected clock); null for none. */
   cache?: ResponseCache | null;
 }
@@ -154,7 +156,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const breakerPolicy = config.resilience.circuitBreaker;
   const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
   const load = new DeploymentLoad();
-  const metrics = new GatewayMetrics({ breakers, load, log });
+  const sharedState = dependencies.state?.shared;
+  const metrics = new GatewayMetrics({ breakers, load, log, dependencies: () => (sharedState ? [sharedState.health()] : []) });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());
   const router = new Router(config, resolver, {
@@ -162,7 +165,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     latencyP95: (model) => observedLatencyP95(load, model) ?? model.latencyP95Ms,
     quality: (model, category) => qualityEstimates.quality(model, category),
   });
-  const governance = new Governance(config, log, logger);
+  const governance = new Governance(config, log, logger, dependencies.state);
   const guards = config.guards
     ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy, (name) =>
         logger.warn(`a virtual key names guard policy "${name}", which the config does not define; the default policy applies to it`),
@@ -188,7 +191,13 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     // Not ready when new requests would be refused: draining, or the log cannot take rows and the config says reject.
     const refusing = draining || (logHealth.saturated && config.store.onWriteFailure === 'reject');
     const body = {
-      status: draining ? 'draining' : refusing ? 'request_log_unavailable' : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 ? 'degraded' : 'ready',
+      status: draining
+        ? 'draining'
+        : refusing
+          ? 'request_log_unavailable'
+          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing' || (sharedState && !sharedState.available())
+            ? 'degraded'
+            : 'ready',
       simulated: config.simulatedOnly,
       providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
       in_flight: active.size,
@@ -203,7 +212,13 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         max_buffered_bytes: logHealth.maxBufferedBytes,
         dropped_rows: logHealth.droppedRows,
         on_write_failure: config.store.onWriteFailure,
+        // store.postgres: rows are shipped there from the local log; failing means they wait locally.
+        ...(logHealth.postgres
+          ? { postgres: { state: logHealth.postgres.state, error: logHealth.postgres.error, backlog_rows: logHealth.postgres.backlog, shipped_rows: logHealth.postgres.shippedRows } }
+          : {}),
       },
+      // Each external dependency and its state; requests under limits or hard budgets follow on_unavailable while one is down.
+      dependencies: sharedState ? [{ ...sharedState.health(), role: 'shared state', on_unavailable: config.state.onUnavailable }] : [],
     };
     return { refusing, body };
   };
