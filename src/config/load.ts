@@ -166,6 +166,12 @@ export interface StoreSettings {
   postgresUrl: string | undefined;
 }
 
+export interface StateSettings {
+  /** Redis shared state; undefined: in-process state (shared across --workers by the primary). */
+  redis: { url: string; keyPrefix: string; leaseMs: number; commandTimeoutMs: number } | undefined;
+  onUnavailable: 'fail_closed' | 'local';
+}
+
 export interface TelemetrySettings {
   /** The OTLP/HTTP traces URL from the config; undefined: the exporter reads OTEL_EXPORTER_OTLP_* itself. */
   tracesUrl: string | undefined;
@@ -206,6 +212,8 @@ export interface GatewayConfig {
   batch: BatchSettings & { enabled: boolean };
   /** The response cache (`cache` and `routes.<r>.cache`); `enabled` false when every mode is off. */
   cache: CacheSettings;
+  /** Shared state for workers and replicas (`state`). */
+  state: StateSettings;
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
   /** The providers `--simulate` replaced with the simulator (absent without --simulate). */
@@ -516,6 +524,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
   const postgresUrl = resolveSecret(raw.store?.postgres?.url, env, 'store.postgres.url', issues, secrets);
+  const state = resolveState(raw.state, env, issues, secrets);
 
   if (issues.length > 0) throw new ConfigError(source, issues);
 
@@ -566,8 +575,31 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     guards,
     batch: batchSettings(raw.batch, raw.store?.sqlite?.path ?? './.switchyard/switchyard.db'),
     cache,
+    state,
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
+  };
+}
+
+/** `state`: the Redis URL is read from its reference and must be a redis:// or rediss:// URL. */
+function resolveState(raw: RawConfig['state'], env: Environment, issues: ConfigIssue[], secrets: string[]): StateSettings {
+  const onUnavailable = raw?.on_unavailable ?? 'fail_closed';
+  if (!raw?.redis) return { redis: undefined, onUnavailable };
+  const url = resolveSecret(raw.redis.url, env, 'state.redis.url', issues, secrets);
+  if (url === undefined) return { redis: undefined, onUnavailable };
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    issues.push({ path: 'state.redis.url', message: `${raw.redis.url.slice('env:'.length)} must hold a redis:// or rediss:// URL with a host (e.g. redis://127.0.0.1:6379/0)` });
+    return { redis: undefined, onUnavailable };
+  }
+  return {
+    redis: { url, keyPrefix: raw.redis.key_prefix ?? 'switchyard:', leaseMs: raw.redis.lease_ms ?? 10_000, commandTimeoutMs: raw.redis.command_timeout_ms ?? 1000 },
+    onUnavailable,
   };
 }
 

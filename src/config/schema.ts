@@ -593,6 +593,28 @@ export const configSchema = z
       .optional()
       .describe('The OpenAI-compatible Files and Batches APIs, run through the gateway (see docs/batch.md).'),
     cache: cacheSchema.optional(),
+    state: z
+      .strictObject({
+        redis: z
+          .strictObject({
+            url: secretReference.describe('A secret reference (env:NAME) to the Redis URL, redis://[user:password@]host:port[/db] or rediss:// for TLS. Setting it shares budgets, rate limits, concurrency caps, circuit state, key changes and alert firing across every worker and replica.'),
+            key_prefix: z
+              .string()
+              .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - only, at most 64')
+              .optional()
+              .describe('Prefix of every Redis key and channel, so gateways of several deployments can share one Redis (default switchyard:).'),
+            lease_ms: z.number().int().min(1000).max(600_000).optional().describe('How long the reservations and concurrency slots of a replica that stopped answering are kept before they are freed (default 10000; renewed every third of it while the replica lives).'),
+            command_timeout_ms: z.number().int().positive().max(60_000).optional().describe('Longest wait for one Redis answer before Redis counts as unavailable for that request (default 1000).'),
+          })
+          .optional()
+          .describe('Shared state in Redis (see docs/scale-out.md). Without it, state is kept in the process, shared across --workers by the primary process.'),
+        on_unavailable: z
+          .enum(['fail_closed', 'local'])
+          .optional()
+          .describe('When Redis cannot be reached: fail_closed (default) answers requests under a hard budget or a rate limit with 503 shared_state_unavailable; local enforces them in this process alone until Redis is back (each replica then allows the whole limit). Requests with neither keep flowing either way.'),
+      })
+      .optional()
+      .describe('State shared by workers and replicas: budgets, rate limits, concurrency, circuits, key changes, alerts (see docs/scale-out.md).'),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'upstream_connection_error'
   | 'shutting_down'
   | 'request_log_unavailable'
+  | 'shared_state_unavailable'
   | 'internal_error';
 
 interface CodeInfo {
@@ -78,6 +79,7 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   upstream_connection_error: { status: 502, type: 'upstream_error', retryable: true },
   shutting_down: { status: 503, type: 'service_unavailable', retryable: true },
   request_log_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
+  shared_state_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
   internal_error: { status: 500, type: 'api_error', retryable: false },
 };
 

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayConfig, ModelConfig } from '../config/load.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { Router, type RouterOptions } from '../router/router.js';
-import { Governance } from '../governance/governance.js';
+import { Governance, type GovernanceState } from '../governance/governance.js';
 import { postgresPool } from '../store/postgres-schema.js';
 import { PostgresReports } from '../store/postgres-reports.js';
 import { KEY_PREFIX, keyState, type VirtualKey } from '../governance/keys.js';
@@ -66,6 +66,8 @@ export interface GatewayDependencies {
   accessLog?: LineSink;
   /** The Files and Batches APIs, and the secret with which the batch runner calls as a batch's owner. */
   batch?: { service: BatchService; secret: string };
+  /** Shared state for workers and replicas (state.redis, or the cluster primary); absent: this process alone. */
+  state?: GovernanceState;
   /** Replaces the cache the config describes (tests: an injected clock); null for none. */
   cache?: ResponseCache | null;
 }
@@ -156,7 +158,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const breakerPolicy = config.resilience.circuitBreaker;
   const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
   const load = new DeploymentLoad();
-  const metrics = new GatewayMetrics({ breakers, load, log });
+  const sharedState = dependencies.state?.shared;
+  const metrics = new GatewayMetrics({ breakers, load, log, dependencies: () => (sharedState ? [sharedState.health()] : []) });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());
   const router = new Router(config, resolver, {
@@ -164,7 +167,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     latencyP95: (model) => observedLatencyP95(load, model) ?? model.latencyP95Ms,
     quality: (model, category) => qualityEstimates.quality(model, category),
   });
-  const governance = new Governance(config, log, logger);
+  const governance = new Governance(config, log, logger, dependencies.state);
   const guards = config.guards
     ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy, (name) =>
         logger.warn(`a virtual key names guard policy "${name}", which the config does not define; the default policy applies to it`),
@@ -197,7 +200,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         ? 'draining'
         : refusing
           ? 'request_log_unavailable'
-          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing'
+          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing' || (sharedState && !sharedState.available())
             ? 'degraded'
             : 'ready',
       simulated: config.simulatedOnly,
@@ -219,6 +222,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
           ? { postgres: { state: logHealth.postgres.state, error: logHealth.postgres.error, backlog_rows: logHealth.postgres.backlog, shipped_rows: logHealth.postgres.shippedRows } }
           : {}),
       },
+      // Each external dependency and its state; requests under limits or hard budgets follow on_unavailable while one is down.
+      dependencies: sharedState ? [{ ...sharedState.health(), role: 'shared state', on_unavailable: config.state.onUnavailable }] : [],
     };
     return { refusing, body };
   };
