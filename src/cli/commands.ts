@@ -34,13 +34,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (values) => (await import('./schema.js')).runSchema(values),
   },
   logs: {
-    summary: 'print recent requests from the request log',
+    summary: 'print recent requests from the request log (PostgreSQL with store.postgres, else SQLite)',
     usage: ['logs [--last N] [--json] [--config PATH | --db PATH]'],
     options: {
       config: CONFIG_OPTION,
       last: { type: 'string', short: 'n', value: 'N', description: 'how many of the newest requests (default 20)' },
       json: { type: 'boolean', description: 'one JSON line per request, with its attempt rows' },
-      db: { type: 'string', value: 'PATH', description: 'the SQLite request log to read (default store.sqlite.path of the config)' },
+      db: { type: 'string', value: 'PATH', description: 'read this SQLite request log instead (default: PostgreSQL with store.postgres, else store.sqlite.path)' },
     },
     run: async (values) => (await import('./logs.js')).runLogs(values),
   },
@@ -102,7 +102,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (values, positionals) => (await import('./keys.js')).runBudgets(values, positionals),
   },
   spend: {
-    summary: 'spend by key, team, route, model or day; --savings against a baseline model',
+    summary: 'spend by key, team, route, model or day; --savings against a baseline model (from PostgreSQL with store.postgres)',
     usage: ['spend [--by key|team|route|model|day] [--since 7d] [--until DATE] [--include-eval] [--json]', 'spend --savings [--baseline MODEL] [--baseline-mode measured|tokens] [--since 7d] [--until DATE] [--include-eval] [--json]'],
     options: {
       config: CONFIG_OPTION,
