@@ -26,11 +26,12 @@ export function crossProtocolLoss(native: NativeRequest, provider: string): stri
       const type = typeof field.value === 'object' && field.value !== null && 'type' in field.value ? ` (${String((field.value as { type: unknown }).type)})` : '';
       throw new GatewayError(
         'invalid_request',
-        `The content block '${name}'${type} cannot be sent to provider ${provider}, which does not speak the ${protocolName(native.protocol)} API; the model would answer without it.`,
+        `The ${field.path.length === 2 && field.path[0] === 'input' ? 'input item' : 'content block'} '${name}'${type} cannot be sent to provider ${provider}, which does not speak the ${protocolName(native.protocol)} API; the model would answer without it.`,
         { param: name },
       );
     }
-    dropped.add(pathPattern(field.path));
+    const type = typeof field.path.at(-1) === 'number' && typeof field.value === 'object' && field.value !== null ? (field.value as { type?: unknown }).type : undefined;
+    dropped.add(typeof type === 'string' ? `${pathPattern(field.path)} (${type})` : pathPattern(field.path));
   }
   for (const name of native.knownElsewhere) dropped.add(name);
   return [...dropped].map((name) => `${name} dropped: not supported by provider ${provider}`);
@@ -41,11 +42,25 @@ function pathPattern(path: WirePath): string {
   return path.map((part, index) => (typeof part === 'number' ? '[*]' : index === 0 ? part : `.${part}`)).join('');
 }
 
-/** A block of a user turn's content (or of a tool result inside it). */
+/**
+ * A block of a user turn's content (or of a tool result inside it); for the Responses API
+ * also a whole input item of a type only it knows (a hosted tool's call, a custom tool's
+ * output): either is part of the conversation the model must see.
+ */
 function isUserContent(native: NativeRequest, path: WirePath): boolean {
+  if (native.protocol === 'openai-responses') return isResponsesConversation(native, path);
   if (path[0] !== 'messages' || path[2] !== 'content' || typeof path[1] !== 'number' || typeof path[3] !== 'number') return false;
   if (path.length !== 4 && !(path.length === 6 && path[4] === 'content')) return false;
   const messages = native.body.messages;
   const message = Array.isArray(messages) ? (messages[path[1]] as { role?: unknown } | undefined) : undefined;
   return message?.role === 'user' || message?.role === 'tool';
+}
+
+function isResponsesConversation(native: NativeRequest, path: WirePath): boolean {
+  if (path[0] !== 'input' || typeof path[1] !== 'number') return false;
+  if (path.length === 2) return true;
+  if (path.length !== 4 || path[2] !== 'content' || typeof path[3] !== 'number') return false;
+  const input = native.body.input;
+  const item = Array.isArray(input) ? (input[path[1]] as { role?: unknown } | undefined) : undefined;
+  return item?.role === 'user';
 }

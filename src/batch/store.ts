@@ -230,10 +230,12 @@ export class BatchStore {
     const version = this.database.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA.length) throw new Error(`${join(dir, 'batches.db')} was written by a newer Switchyard (schema ${version} > ${SCHEMA.length})`);
     for (let next = version; next < SCHEMA.length; next++) {
+      // Workers and replicas on one folder may open it at once: lock, then skip what another applied.
       this.database.transaction(() => {
+        if ((this.database.pragma('user_version', { simple: true }) as number) > next) return;
         this.database.exec(SCHEMA[next] ?? '');
         this.database.pragma(`user_version = ${next + 1}`);
-      })();
+      }).immediate();
     }
   }
 

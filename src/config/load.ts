@@ -164,6 +164,14 @@ export interface StoreSettings {
   writeBufferBytes: number;
   retentionDays: number | undefined;
   maxSizeBytes: number | undefined;
+  /** The PostgreSQL URL the request log is shipped to (resolved secret); undefined: SQLite only. */
+  postgresUrl: string | undefined;
+}
+
+export interface StateSettings {
+  /** Redis shared state; undefined: in-process state (shared across --workers by the primary). */
+  redis: { url: string; keyPrefix: string; leaseMs: number; commandTimeoutMs: number } | undefined;
+  onUnavailable: 'fail_closed' | 'local';
 }
 
 export interface TelemetrySettings {
@@ -206,6 +214,8 @@ export interface GatewayConfig {
   batch: BatchSettings & { enabled: boolean };
   /** The response cache (`cache` and `routes.<r>.cache`); `enabled` false when every mode is off. */
   cache: CacheSettings;
+  /** Shared state for workers and replicas (`state`). */
+  state: StateSettings;
   /** True when every provider is the simulator (no real keys configured). */
   simulatedOnly: boolean;
   /** The providers `--simulate` replaced with the simulator (absent without --simulate). */
@@ -515,6 +525,9 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
 
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
+  const postgresUrl = resolveSecret(raw.store?.postgres?.url, env, 'store.postgres.url', issues, secrets);
+  const state = resolveState(raw.state, env, issues, secrets);
+
   if (issues.length > 0) throw new ConfigError(source, issues);
 
   return {
@@ -539,6 +552,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       writeBufferBytes: (raw.store?.write_buffer_mb ?? 64) * 1024 * 1024,
       retentionDays: raw.store?.retention_days,
       maxSizeBytes: raw.store?.max_size_mb !== undefined ? raw.store.max_size_mb * 1024 * 1024 : undefined,
+      postgresUrl,
     },
     log: { access: raw.log?.access ?? false },
     telemetry: resolveTelemetry(raw.telemetry, env),
@@ -563,8 +577,31 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     guards,
     batch: batchSettings(raw.batch, raw.store?.sqlite?.path ?? './.switchyard/switchyard.db'),
     cache,
+    state,
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
+  };
+}
+
+/** `state`: the Redis URL is read from its reference and must be a redis:// or rediss:// URL. */
+function resolveState(raw: RawConfig['state'], env: Environment, issues: ConfigIssue[], secrets: string[]): StateSettings {
+  const onUnavailable = raw?.on_unavailable ?? 'fail_closed';
+  if (!raw?.redis) return { redis: undefined, onUnavailable };
+  const url = resolveSecret(raw.redis.url, env, 'state.redis.url', issues, secrets);
+  if (url === undefined) return { redis: undefined, onUnavailable };
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    issues.push({ path: 'state.redis.url', message: `${raw.redis.url.slice('env:'.length)} must hold a redis:// or rediss:// URL with a host (e.g. redis://127.0.0.1:6379/0)` });
+    return { redis: undefined, onUnavailable };
+  }
+  return {
+    redis: { url, keyPrefix: raw.redis.key_prefix ?? 'switchyard:', leaseMs: raw.redis.lease_ms ?? 10_000, commandTimeoutMs: raw.redis.command_timeout_ms ?? 1000 },
+    onUnavailable,
   };
 }
 

@@ -497,6 +497,14 @@ export const configSchema = z
         sqlite: z
           .strictObject({ path: z.string().min(1).describe('Default ./.switchyard/switchyard.db') })
           .optional(),
+        postgres: z
+          .strictObject({
+            url: secretReference.describe(
+              'The PostgreSQL connection URL, as a secret reference (e.g. env:SWITCHYARD_DATABASE_URL). Every request row goes to PostgreSQL as well, shipped in batches from the local log; migrations run on start (see docs/storage.md).',
+            ),
+          })
+          .optional()
+          .describe('Ship the request log to PostgreSQL (shared by every replica); SQLite stays the local buffer.'),
         log_content: z.boolean().optional().describe('Store request and response bodies in the log (default true).'),
         flush_interval_ms: z.number().int().positive().optional().describe('How often journaled log rows are written to the database, in batches (default 50).'),
         max_logged_body_bytes: z
@@ -512,7 +520,7 @@ export const configSchema = z
             'When log rows cannot be written and write_buffer_mb is full: keep_serving (default) refuses only requests under a budget and drops rows beyond the buffer, counted and alerted; reject refuses every API request with 503 until the log recovers.',
           ),
         write_buffer_mb: z.number().positive().optional().describe('Memory for rows the log cannot write yet (default 64).'),
-        retention_days: z.number().positive().optional().describe('Delete request rows older than this, in the background (their spend is kept per day for budgets and reports). Default: keep everything.'),
+        retention_days: z.number().positive().optional().describe('Delete request rows older than this, in the background, in SQLite and in PostgreSQL (their spend is kept per day for budgets and reports). Default: keep everything.'),
         max_size_mb: z.number().positive().optional().describe('Delete the oldest request rows while the database holds more than this, in the background (spend kept per day). Default: no cap.'),
       })
       .optional()
@@ -592,6 +600,28 @@ export const configSchema = z
       .optional()
       .describe("OpenAI's Files and Batches APIs and Anthropic's Message Batches API, run through the gateway (see docs/batch.md)."),
     cache: cacheSchema.optional(),
+    state: z
+      .strictObject({
+        redis: z
+          .strictObject({
+            url: secretReference.describe('A secret reference (env:NAME) to the Redis URL, redis://[user:password@]host:port[/db] or rediss:// for TLS. Setting it shares budgets, rate limits, concurrency caps, circuit state, key changes and alert firing across every worker and replica.'),
+            key_prefix: z
+              .string()
+              .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and : _ . - only, at most 64')
+              .optional()
+              .describe('Prefix of every Redis key and channel, so gateways of several deployments can share one Redis (default switchyard:).'),
+            lease_ms: z.number().int().min(1000).max(600_000).optional().describe('How long the reservations and concurrency slots of a replica that stopped answering are kept before they are freed (default 10000; renewed every third of it while the replica lives).'),
+            command_timeout_ms: z.number().int().positive().max(60_000).optional().describe('Longest wait for one Redis answer before Redis counts as unavailable for that request (default 1000).'),
+          })
+          .optional()
+          .describe('Shared state in Redis (see docs/scale-out.md). Without it, state is kept in the process, shared across --workers by the primary process.'),
+        on_unavailable: z
+          .enum(['fail_closed', 'local'])
+          .optional()
+          .describe('When Redis cannot be reached: fail_closed (default) answers requests under a hard budget or a rate limit with 503 shared_state_unavailable; local enforces them in this process alone until Redis is back (each replica then allows the whole limit). Requests with neither keep flowing either way.'),
+      })
+      .optional()
+      .describe('State shared by workers and replicas: budgets, rate limits, concurrency, circuits, key changes, alerts (see docs/scale-out.md).'),
   })
   .describe('Switchyard gateway configuration (switchyard.yaml).');
 

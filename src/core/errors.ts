@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'route_not_found'
   | 'not_found'
   | 'method_not_allowed'
+  | 'upgrade_required'
   | 'unsupported_media_type'
   | 'body_too_large'
   | 'unsupported_capability'
@@ -36,6 +37,7 @@ export type ErrorCode =
   | 'upstream_connection_error'
   | 'shutting_down'
   | 'request_log_unavailable'
+  | 'shared_state_unavailable'
   | 'internal_error';
 
 interface CodeInfo {
@@ -56,6 +58,8 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   route_not_found: { status: 404, type: 'not_found_error', retryable: false },
   not_found: { status: 404, type: 'not_found_error', retryable: false },
   method_not_allowed: { status: 405, type: 'invalid_request_error', retryable: false },
+  /** A WebSocket upgrade where only HTTP is served: agents that try WebSockets first fall back at once. */
+  upgrade_required: { status: 426, type: 'invalid_request_error', retryable: false },
   unsupported_media_type: { status: 415, type: 'invalid_request_error', retryable: false },
   body_too_large: { status: 413, type: 'invalid_request_error', retryable: false },
   unsupported_capability: { status: 422, type: 'invalid_request_error', retryable: false },
@@ -75,6 +79,7 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   upstream_connection_error: { status: 502, type: 'upstream_error', retryable: true },
   shutting_down: { status: 503, type: 'service_unavailable', retryable: true },
   request_log_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
+  shared_state_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
   internal_error: { status: 500, type: 'api_error', retryable: false },
 };
 

@@ -38,8 +38,12 @@ export function answerKeyOf(evalCase: EvalCase): AnswerKey {
   }
 }
 
-/** The x-switchyard-sim header value carrying the case's key (only its category when the key is too large to send). */
-export function simulatorHeaderFor(evalCase: EvalCase): string {
+/**
+ * The x-switchyard-sim header value carrying the case's key (only its category when the key
+ * is too large to send) and the repetition as the sample to draw: the body's `seed` does not
+ * reach every protocol (Anthropic's has none), and repetitions must be distinct samples on all.
+ */
+export function simulatorHeaderFor(evalCase: EvalCase, runIndex = 0): string {
   const encoded = encodeAnswerKey(answerKeyOf(evalCase)) ?? (encodeAnswerKey({ kind: 'category', category: evalCase.category }) as string);
-  return `expect=${encoded}`;
+  return `expect=${encoded};seed=${runIndex}`;
 }

@@ -86,7 +86,7 @@ export async function executeRun(options: ExecuteOptions): Promise<ExecuteSummar
 
 async function evaluateItem(item: WorkItem, options: ExecuteOptions, now: () => number): Promise<ResultRow> {
   const { evalCase, target, runIndex } = item;
-  const outcome = await options.client.chat(caseRequestBody(evalCase, target.name, runIndex), simulatorHeaderFor(evalCase));
+  const outcome = await options.client.chat(caseRequestBody(evalCase, target.name, runIndex), simulatorHeaderFor(evalCase, runIndex));
   let score: Score;
   let cost: ScoringCost = NO_COST;
   if (outcome.error !== null) {

@@ -48,6 +48,11 @@ export interface SchedulerOptions {
   keyFor(schedule: string): string;
   alerts: AlertNotifier;
   logger: Logger;
+  /**
+   * With several replicas: true for exactly one of them per firing (shared state's
+   * claimOnce), so a scheduled run happens once, not once per replica. Default: always.
+   */
+  claim?: (name: string, ttlMs: number) => Promise<boolean>;
   now?: () => number;
   timers?: SchedulerTimers;
 }
@@ -158,10 +163,30 @@ export class EvalScheduler {
         return;
       }
       this.armed.delete(schedule.name);
-      void this.trigger(schedule.name);
+      void this.claimFiring(schedule.name, at);
       this.arm(schedule);
     };
     this.armed.set(schedule.name, { handle: this.timers.set(wake, Math.min(MAX_TIMER_MS, Math.max(0, at - this.now()))), at });
+  }
+
+  /** One firing runs in one replica: the one that claims it (every one when nothing is shared). */
+  private async claimFiring(name: string, at: number): Promise<void> {
+    const claim = this.options.claim;
+    if (claim) {
+      let won: boolean;
+      try {
+        // Held for a day: long enough that no replica with a late timer takes the same firing.
+        won = await claim(`eval:${name}:${at}`, 86_400_000);
+      } catch (error) {
+        this.options.logger.warn({ schedule: name, err: error }, 'could not claim a scheduled eval run in shared state; this replica runs it');
+        won = true;
+      }
+      if (!won) {
+        this.options.logger.info({ schedule: name }, 'scheduled eval run taken by another replica');
+        return;
+      }
+    }
+    await this.trigger(name);
   }
 
   /** Resolves when the schedule's current run (if any) has ended, however it ended. */

@@ -122,11 +122,22 @@ function byAccuracy(left: Candidate, right: Candidate): number {
 
 const MAX_ENTRY_FALLBACKS = 2;
 
+/**
+ * A measured model clears the floor unless the run shows it below: the upper end of its
+ * 95 % Wilson interval reaches the floor. 20 of 24 right (83 %, interval 64–93 %) is no
+ * evidence against a floor of 85 %; 14 of 24 (58 %, up to 76 %) is. Which of the models
+ * that clear it is taken is decided by cost per answer at the interval's lower end, and the
+ * route as a whole is then held within the most accurate model's interval.
+ */
+export function clearsFloor(metrics: Metrics, floor: number): boolean {
+  return metrics.accuracy !== null && (metrics.accuracyHigh ?? metrics.accuracy) >= floor;
+}
+
 export function chooseModel(category: TaskCategory | 'default', candidates: readonly Candidate[], options: TuneOptions): CategoryChoice | undefined {
   const measured = candidates.filter((candidate) => candidate.metrics.accuracy !== null);
   if (measured.length === 0) return undefined;
   const fits = (candidate: Candidate): boolean => options.latencyBudgetMs === undefined || (candidate.latencyP95Ms !== null && candidate.latencyP95Ms <= options.latencyBudgetMs);
-  const clears = (candidate: Candidate): boolean => (candidate.metrics.accuracy ?? 0) >= options.qualityFloor;
+  const clears = (candidate: Candidate): boolean => clearsFloor(candidate.metrics, options.qualityFloor);
   const eligible = measured.filter((candidate) => clears(candidate) && fits(candidate)).sort(byAssuredCost);
   let ranked = eligible;
   let note: string | null = null;
@@ -302,7 +313,7 @@ function describeRoute(runId: string, choices: readonly CategoryChoice[], option
   const exceptions = choices.filter((choice) => choice.note !== null && choice.category !== 'default');
   const below = exceptions.filter((choice) => choice.note?.startsWith('no model')).map((choice) => choice.category);
   const kept = exceptions.filter((choice) => choice.note?.startsWith('kept')).map((choice) => choice.category);
-  const parts = [`eval run ${runId}: per category the cheapest measured model with accuracy >= ${options.qualityFloor}${budget}`];
+  const parts = [`eval run ${runId}: per category the cheapest measured model not measured below accuracy ${options.qualityFloor} (95% interval)${budget}, held within the most accurate model's 95% interval overall`];
   if (below.length > 0) parts.push(`${below.join(', ')}: none qualified, the most accurate`);
   if (kept.length > 0) parts.push(`${kept.join(', ')}: the previous choice, which measured better`);
   const raised = exceptions.filter((choice) => choice.note?.startsWith('raised')).map((choice) => choice.category);

@@ -7,6 +7,10 @@ import type Database from 'better-sqlite3';
 import { request } from 'undici';
 import type { Logger } from '../core/logger.js';
 import { openDatabase } from '../store/sqlite-schema.js';
+import type { SharedState } from '../state/types.js';
+
+/** How long a replica's claim on one alert firing holds (the database keeps it after that). */
+const ALERT_CLAIM_MS = 40 * 86_400_000;
 
 export interface AlertEvent {
   type: 'budget_threshold' | 'error_rate' | 'eval_regression' | 'request_log';
@@ -29,12 +33,30 @@ export class AlertNotifier {
     private readonly logger: Logger,
     private readonly webhookUrl: string | undefined,
     private readonly now: () => number = Date.now,
+    /** Replicas that do not share the database claim each firing here first. */
+    private readonly shared?: Pick<SharedState, 'available' | 'claimOnce'>,
   ) {
     this.database = openDatabase(path);
   }
 
-  /** Fire unless this alert already fired in this period; true when it fired. */
+  /**
+   * Fire unless this alert already fired in this period; true when it fired (or, with
+   * shared state, when this replica is claiming it: the claim decides a moment later).
+   */
   fire(event: AlertEvent): boolean {
+    if (this.shared?.available()) {
+      const claimed = this.shared.claimOnce(`alert:${event.alert}:${event.periodStart}`, ALERT_CLAIM_MS).catch(() => true);
+      const delivery = claimed.then((won) => {
+        if (won) this.fireRecorded(event);
+      });
+      this.deliveries.add(delivery);
+      void delivery.finally(() => this.deliveries.delete(delivery));
+      return true;
+    }
+    return this.fireRecorded(event);
+  }
+
+  private fireRecorded(event: AlertEvent): boolean {
     const once = `${event.alert}\u0000${event.periodStart}`;
     if (this.firedUnrecorded.has(once)) return false;
     try {
@@ -61,7 +83,8 @@ export class AlertNotifier {
   }
 
   async settled(): Promise<void> {
-    await Promise.all([...this.deliveries]);
+    // A claimed alert adds its webhook delivery when the claim is answered.
+    while (this.deliveries.size > 0) await Promise.all([...this.deliveries]);
   }
 
   close(): void {

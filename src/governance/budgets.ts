@@ -81,6 +81,35 @@ export function describeBudget(budget: Budget): string {
   return `${budget.enforcement} ${budget.period === 'total' ? 'total' : `per-${budget.period}`} budget of ${limits} for ${scope} (${budget.id})`;
 }
 
+/**
+ * The refusal of a hard budget whose spend and reservations (`used`) leave no room for a
+ * request that may cost `usd` and `tokens`; undefined when it fits.
+ */
+export function overBudget(budget: Budget, used: { usd: number; tokens: number }, usd: number, tokens: number, now: number): BudgetDenial | undefined {
+  const overUsd = budget.limitUsd !== null && used.usd + usd > budget.limitUsd + USD_TOLERANCE;
+  const overTokens = budget.limitTokens !== null && used.tokens + tokens > budget.limitTokens;
+  if (!overUsd && !overTokens) return undefined;
+  const end = periodEnd(budget.period, now);
+  const spent = overUsd ? `$${used.usd.toFixed(6)} of $${budget.limitUsd} spent or reserved` : `${used.tokens} of ${budget.limitTokens} tokens used or reserved`;
+  return {
+    denied: true,
+    budget,
+    message: `Budget exceeded: the ${describeBudget(budget)} has ${spent}; this request would need up to ${overUsd ? `$${usd.toFixed(6)}` : `${tokens} tokens`}.${end ? ` It resets at ${new Date(end).toISOString()}.` : ''}`,
+    ...(end ? { retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)) } : {}),
+  };
+}
+
+/** The spend entry a budget counts against now: its scope and the start of its current period. */
+export function spendEntryId(budget: Budget, now: number): string {
+  return `${budget.scope}:${encodeURIComponent(budget.scopeId ?? '')}:${periodStart(budget.period, now)}`;
+}
+
+/** Which request-log spend a budget's current period is (to seed shared state from the store). */
+export function spendQueryOf(budget: Budget, now: number): SpendQuery {
+  const scopeId = budget.scopeId ?? '';
+  return { since: periodStart(budget.period, now), ...(budget.scope === 'key' ? { keyId: scopeId } : budget.scope === 'team' ? { team: scopeId } : {}) };
+}
+
 interface BudgetRow {
   id: string;
   scope: BudgetScope;
@@ -159,8 +188,7 @@ export class BudgetLedger {
     const key = `${budget.scope}\u0000${budget.scopeId ?? ''}\u0000${start}`;
     let entry = this.spend.get(key);
     if (!entry) {
-      const scopeId = budget.scopeId ?? '';
-      const spent = this.spendOf({ since: start, ...(budget.scope === 'key' ? { keyId: scopeId } : budget.scope === 'team' ? { team: scopeId } : {}) });
+      const spent = this.spendOf(spendQueryOf(budget, this.now()));
       entry = { usd: spent.usd, tokens: spent.tokens, reservedUsd: 0, reservedTokens: 0 };
       this.spend.set(key, entry);
     }
@@ -176,18 +204,8 @@ export class BudgetLedger {
       const entry = this.entry(budget);
       entries.push(entry);
       if (budget.enforcement !== 'hard') continue;
-      const overUsd = budget.limitUsd !== null && entry.usd + entry.reservedUsd + usd > budget.limitUsd + USD_TOLERANCE;
-      const overTokens = budget.limitTokens !== null && entry.tokens + entry.reservedTokens + tokens > budget.limitTokens;
-      if (overUsd || overTokens) {
-        const end = periodEnd(budget.period, this.now());
-        const used = overUsd ? `$${(entry.usd + entry.reservedUsd).toFixed(6)} of $${budget.limitUsd} spent or reserved` : `${entry.tokens + entry.reservedTokens} of ${budget.limitTokens} tokens used or reserved`;
-        return {
-          denied: true,
-          budget,
-          message: `Budget exceeded: the ${describeBudget(budget)} has ${used}; this request would need up to ${overUsd ? `$${usd.toFixed(6)}` : `${tokens} tokens`}.${end ? ` It resets at ${new Date(end).toISOString()}.` : ''}`,
-          ...(end ? { retryAfterSeconds: Math.max(1, Math.ceil((end - this.now()) / 1000)) } : {}),
-        };
-      }
+      const denial = overBudget(budget, { usd: entry.usd + entry.reservedUsd, tokens: entry.tokens + entry.reservedTokens }, usd, tokens, this.now());
+      if (denial) return denial;
     }
     // Deduplicate: two budgets with the same scope and period share one entry.
     const unique = [...new Set(entries)];
@@ -214,6 +232,11 @@ export class BudgetLedger {
       entry.usd += usd;
       entry.tokens += tokens;
     }
+  }
+
+  /** Budgets were created or removed elsewhere: read them again on next use. */
+  invalidate(): void {
+    this.loadedAt = Number.NEGATIVE_INFINITY;
   }
 
   close(): void {

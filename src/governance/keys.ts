@@ -245,6 +245,12 @@ export class KeyStore {
     return limits;
   }
 
+  /** Keys or teams changed elsewhere (another worker or replica): look them up again. */
+  invalidate(): void {
+    this.cache.clear();
+    this.teamCache.clear();
+  }
+
   close(): void {
     this.database.close();
   }

@@ -129,7 +129,67 @@ export class RateLimiter {
   }
 
   private deny(scope: string, limit: RateDenial['limit'], what: string, resetMs: number, headers: Record<string, string>): RateDenial {
-    const retryAfterSeconds = Math.max(1, Math.ceil(resetMs / 1000));
-    return { denied: true, scope, limit, retryAfterSeconds, headers, message: `Rate limit reached for ${scope}: ${what}. Retry after ${retryAfterSeconds} s.` };
+    return rateDenial(scope, limit, what, resetMs, headers);
   }
+}
+
+export function rateDenial(scope: string, limit: RateDenial['limit'], what: string, resetMs: number, headers: Record<string, string>): RateDenial {
+  const retryAfterSeconds = Math.max(1, Math.ceil(resetMs / 1000));
+  return { denied: true, scope, limit, retryAfterSeconds, headers, message: `Rate limit reached for ${scope}: ${what}. Retry after ${retryAfterSeconds} s.` };
+}
+
+/** What a scope's window held before a request (shared state answers with these). */
+export interface WindowStats {
+  requests?: number;
+  oldestRequestAt?: number;
+  tokens?: number;
+  oldestTokensAt?: number;
+}
+
+/** The x-ratelimit-* headers of an admitted request, from the tightest scope, as RateLimiter sets them. */
+export function admittedHeaders(scopes: readonly LimitScope[], stats: ReadonlyMap<string, WindowStats>, estimatedTokens: number, now: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  let tightestRequests = Number.POSITIVE_INFINITY;
+  let tightestTokens = Number.POSITIVE_INFINITY;
+  for (const scope of scopes) {
+    const window = stats.get(scope.id);
+    if (!window) continue;
+    if (scope.rpm) {
+      const remaining = scope.rpm - (window.requests ?? 0) - 1;
+      const resetMs = window.oldestRequestAt !== undefined ? window.oldestRequestAt + WINDOW_MS - now : WINDOW_MS;
+      if (remaining < tightestRequests) {
+        tightestRequests = remaining;
+        Object.assign(headers, { 'x-ratelimit-limit-requests': String(scope.rpm), 'x-ratelimit-remaining-requests': String(remaining), 'x-ratelimit-reset-requests': secondsText(resetMs) });
+      }
+    }
+    if (scope.tpm) {
+      const remaining = scope.tpm - (window.tokens ?? 0) - estimatedTokens;
+      const resetMs = window.oldestTokensAt !== undefined ? window.oldestTokensAt + WINDOW_MS - now : WINDOW_MS;
+      if (remaining < tightestTokens) {
+        tightestTokens = remaining;
+        Object.assign(headers, { 'x-ratelimit-limit-tokens': String(scope.tpm), 'x-ratelimit-remaining-tokens': String(remaining), 'x-ratelimit-reset-tokens': secondsText(resetMs) });
+      }
+    }
+  }
+  return headers;
+}
+
+/** The refusal of a request that a shared window turned down, worded as RateLimiter words it. */
+export function limitedDenial(scope: LimitScope, limit: RateDenial['limit'], window: WindowStats, estimatedTokens: number, now: number): RateDenial {
+  if (limit === 'requests') {
+    const resetMs = window.oldestRequestAt !== undefined ? window.oldestRequestAt + WINDOW_MS - now : WINDOW_MS;
+    return rateDenial(scope.id, 'requests', `${scope.rpm} requests per minute`, resetMs, { 'x-ratelimit-limit-requests': String(scope.rpm), 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': secondsText(resetMs) });
+  }
+  if (limit === 'tokens') {
+    const used = window.tokens ?? 0;
+    const tpm = scope.tpm ?? 0;
+    const alone = estimatedTokens > tpm;
+    const resetMs = alone ? WINDOW_MS : window.oldestTokensAt !== undefined ? window.oldestTokensAt + WINDOW_MS - now : WINDOW_MS;
+    return rateDenial(scope.id, 'tokens', alone ? `${tpm} tokens per minute (this request alone needs up to ${estimatedTokens})` : `${tpm} tokens per minute`, resetMs, {
+      'x-ratelimit-limit-tokens': String(tpm),
+      'x-ratelimit-remaining-tokens': String(Math.max(0, tpm - used)),
+      ...(alone ? {} : { 'x-ratelimit-reset-tokens': secondsText(resetMs) }),
+    });
+  }
+  return rateDenial(scope.id, 'concurrent', `${scope.maxConcurrent} concurrent requests`, 1000, {});
 }

@@ -31,16 +31,20 @@ export function scanIdentityNumbers(text: string, findings: Finding[], dates: bo
   if (!CUES.test(text)) return;
   CUES_ALL.lastIndex = 0;
   let done = 0;
+  // Whether a value starts at a word depends on the text alone, not on the cue that led there:
+  // a word read after one cue is not read again after the next ("DL DL DL…" reads each once).
+  let read = 0;
   for (let cue = CUES_ALL.exec(text); cue; cue = CUES_ALL.exec(text)) {
     // The value starts at one of the next few words after the cue.
     const from = Math.max(done, cue.index + cue[0].length);
     const window = text.slice(from, from + 40);
-    WORD_START.lastIndex = 0;
+    WORD_START.lastIndex = Math.max(0, read - from);
     for (let word = WORD_START.exec(window); word; word = WORD_START.exec(window)) {
       const start = from + word.index;
-      const before = text.slice(Math.max(0, start - 48), start);
+      read = start + 1;
+      // The value's shape first (anchored, so it fails at once on prose), then the words before it.
       const rest = text.slice(start, start + 32);
-      const found = (dates && DOB_CUE.test(before) && match(DATE, rest, 'date_of_birth')) || (passports && PASSPORT_CUE.test(before) && match(PASSPORT, rest, 'passport')) || (licences && LICENCE_CUE.test(before) && match(LICENCE, rest, 'driver_license'));
+      const found = (dates && value(DATE, rest, 'date_of_birth', DOB_CUE, text, start)) || (passports && value(PASSPORT, rest, 'passport', PASSPORT_CUE, text, start)) || (licences && value(LICENCE, rest, 'driver_license', LICENCE_CUE, text, start));
       if (!found) continue;
       findings.push({ guard: 'pii', type: found.type, rule: found.type, start, end: start + found.length, score: 0.85 });
       done = start + found.length;
@@ -50,7 +54,9 @@ export function scanIdentityNumbers(text: string, findings: Finding[], dates: bo
   }
 }
 
-function match(pattern: RegExp, rest: string, type: string): { type: string; length: number } | undefined {
-  const value = pattern.exec(rest);
-  return value ? { type, length: value[0].length } : undefined;
+/** The value of `pattern` at the start of `rest` when the words before `start` are its cue. */
+function value(pattern: RegExp, rest: string, type: string, cue: RegExp, text: string, start: number): { type: string; length: number } | undefined {
+  const found = pattern.exec(rest);
+  if (!found || !cue.test(text.slice(Math.max(0, start - 48), start))) return undefined;
+  return { type, length: found[0].length };
 }

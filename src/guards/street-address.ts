@@ -95,41 +95,51 @@ function trimName(text: string, from: number, end: number): number {
 
 const STREET_WORD = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zà-ÿ]{1,4}|\p{Ll}[\p{L}\p{M}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|katu|gatan|gata|vej|gade|straat|laan|gracht|plein|utca|ulica))$/u;
 
+const CAPITAL_START = /^\p{Lu}/u;
+/** The last word of a street named before its type word ("Kossuth Lajos u.", "Marszałkowska ul."). */
+const TYPE_WORD_LAST = /^(?:u\.|utca|út|krt\.|tér|ul\.|ulica|al\.|pl\.|vej|gade|gata|gatan|katu|tie)$/i;
+/** Prefix words that start a street only as the line's first word, never inside the words before a number. */
+const NOT_A_PREFIX_HERE = new Set(['am', 'an', 'auf', 'im', 'in', 'zum', 'zur', 'pl', 'av', 'ul']);
+
 /** Name first: the street line's start when the words before the number name a street ("Via Roma", "Kerkstraat"), or -1. */
 function beforeNumber(text: string, numberStart: number): number {
-  let before = text.slice(Math.max(0, numberStart - 48), numberStart);
+  // The words are read within the 48 characters before the number.
+  const windowStart = Math.max(0, numberStart - 48);
   // Spanish writes a comma between the street and the number ("Calle Mayor, 3").
-  const comma = before.endsWith(', ') ? 1 : 0;
-  if (comma) before = `${before.slice(0, -2)} `;
-  if (before.charCodeAt(before.length - 1) !== 32) return -1;
+  const comma = numberStart - windowStart >= 2 && text.charCodeAt(numberStart - 2) === 44 && text.charCodeAt(numberStart - 1) === 32 ? 1 : 0;
+  if (!comma && (numberStart === 0 || text.charCodeAt(numberStart - 1) !== 32)) return -1;
   // The (up to four) words right before the number, each a capitalised word, a short particle or
-  // a lower-case word ending like a street ("de Jongedijk").
-  const parts = before.slice(0, -1).split(' ');
+  // a lower-case word ending like a street ("de Jongedijk"), read backwards from space to space.
   const words: string[] = [];
-  for (let index = parts.length - 1; index >= 0 && words.length < 4; index--) {
-    const word = parts[index] as string;
-    if (index === 0 && numberStart - 48 > 0) break; // possibly cut by the slice
+  let end = numberStart - 1 - comma;
+  while (words.length < 4) {
+    const space = text.lastIndexOf(' ', end - 1);
+    const first = space < windowStart;
+    if (first && windowStart > 0) break; // possibly cut by the window
+    const word = text.slice(first ? windowStart : space + 1, end);
     if (!STREET_WORD.test(word)) break;
     words.unshift(word);
+    if (first) break;
+    end = space;
   }
   if (words.length === 0) return -1;
   const length = words.reduce((sum, word) => sum + word.length + 1, 0);
   const start = numberStart - length - comma;
   const last = words[words.length - 1] as string;
-  if (/^(?:u\.|utca|út|krt\.|tér|ul\.|ulica|al\.|pl\.|vej|gade|gata|gatan|katu|tie)$/i.test(last) && words.length >= 2 && /^\p{Lu}/u.test(words[words.length - 2] as string)) {
+  if (TYPE_WORD_LAST.test(last) && words.length >= 2 && CAPITAL_START.test(words[words.length - 2] as string)) {
     let first = words.length - 2;
-    while (first > 0 && /^\p{Lu}/u.test(words[first - 1] as string) && !isCommonStarter(words[first - 1] as string)) first--;
+    while (first > 0 && CAPITAL_START.test(words[first - 1] as string) && !isCommonStarter(words[first - 1] as string)) first--;
     return start + words.slice(0, first).reduce((sum, word) => sum + word.length + 1, 0);
   }
   if (SUFFIX_IN_WORD.test(last) && /^\p{Lu}|straße|strasse/u.test(last)) {
     // The street is the last word and any capitalised words just before it ("Am Alten Markt").
     let first = words.length - 1;
-    while (first > 0 && /^\p{Lu}/u.test(words[first - 1] as string) && !isCommonStarter(words[first - 1] as string)) first--;
+    while (first > 0 && CAPITAL_START.test(words[first - 1] as string) && !isCommonStarter(words[first - 1] as string)) first--;
     return start + words.slice(0, first).reduce((sum, word) => sum + word.length + 1, 0);
   }
   for (let index = 0; index < words.length - 1; index++) {
     const word = (words[index] as string).toLowerCase();
-    if (PREFIXES.has(word) && !['am', 'an', 'auf', 'im', 'in', 'zum', 'zur', 'pl', 'av', 'ul'].includes(word) && /^\p{Lu}/u.test(words[index] as string)) {
+    if (PREFIXES.has(word) && !NOT_A_PREFIX_HERE.has(word) && CAPITAL_START.test(words[index] as string)) {
       return start + words.slice(0, index).reduce((sum, part) => sum + part.length + 1, 0);
     }
   }
@@ -185,14 +195,15 @@ function cuedStreet(text: string, start: number, numberEnd: number): Span | unde
   const after = CUED_AFTER.exec(text.slice(numberEnd, numberEnd + 60));
   if (after) {
     const end = numberEnd + after[0].length;
-    if (ADDRESS_CUE.test(text.slice(Math.max(0, start - 40), start)) || unitAfter(text, end)) return { start, end };
+    if (unitAfter(text, end) || ADDRESS_CUE.test(text.slice(Math.max(0, start - 40), start))) return { start, end };
   }
-  // Words, then the number: "Edeby 55", "Joaquin Suarez 2906".
+  // Words, then the number: "Edeby 55", "Joaquin Suarez 2906". (The words end with a space.)
+  if (start === 0 || text.charCodeAt(start - 1) !== 32) return undefined;
   const before = CUED_BEFORE.exec(text.slice(Math.max(0, start - 48), start));
   if (!before) return undefined;
   const lineStart = start - (before[1] as string).length;
   if (/\b(?:zip|postcode|postal|code|plz|cap|cp|order|invoice|room|flight|gate|platform|terminal|version|chapter|page|ticket|no|nr|number)\b/i.test(before[1] as string)) return undefined;
-  if (!ADDRESS_CUE.test(text.slice(Math.max(0, lineStart - 40), lineStart)) && !unitAfter(text, numberEnd)) return undefined;
+  if (!unitAfter(text, numberEnd) && !ADDRESS_CUE.test(text.slice(Math.max(0, lineStart - 40), lineStart))) return undefined;
   return { start: lineStart, end: numberEnd };
 }
 

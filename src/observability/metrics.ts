@@ -4,6 +4,7 @@
  * gauges describing live state (circuit breakers, calls in flight, moving TTFT per
  * deployment) are read from that state only when Prometheus scrapes.
  */
+import type { DependencyHealth } from '../state/types.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitBreakers } from '../resilience/circuit-breaker.js';
 import type { DeploymentLoad } from '../resilience/load-balancer.js';
@@ -26,8 +27,19 @@ export class GatewayMetrics {
   private readonly cacheAvoided: Counter;
   private readonly decisions: Counter<'route' | 'strategy' | 'category' | 'variant' | 'model' | 'status'>;
 
-  constructor(sources: { breakers: CircuitBreakers | undefined; load: DeploymentLoad; log?: Pick<RequestLog, 'health'> }) {
+  constructor(sources: { breakers: CircuitBreakers | undefined; load: DeploymentLoad; log?: Pick<RequestLog, 'health'>; dependencies?: () => DependencyHealth[] }) {
     const registers = [this.registry];
+    const dependencies = sources.dependencies;
+    new Gauge({
+      name: 'switchyard_dependency_up',
+      help: 'Whether each external dependency the gateway uses can be reached: 1 up, 0 down (e.g. redis for state.redis).',
+      labelNames: ['dependency'],
+      registers,
+      collect() {
+        this.reset();
+        for (const dependency of dependencies?.() ?? []) this.set({ dependency: dependency.name }, dependency.state === 'ok' ? 1 : 0);
+      },
+    });
     this.requests = new Counter({ name: 'switchyard_requests_total', help: 'Client requests by endpoint, route, serving model and HTTP status.', labelNames: ['endpoint', 'route', 'model', 'status'], registers });
     this.latency = new Histogram({
       name: 'switchyard_request_duration_seconds',
@@ -131,6 +143,30 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         this.inc(log.health().droppedRows);
+      },
+    });
+    // store.postgres only (the log knows from its start whether it ships there).
+    if (log.health().postgres) this.postgresMetrics(log);
+  }
+
+  private postgresMetrics(log: Pick<RequestLog, 'health'>): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'switchyard_postgres_up',
+      help: 'store.postgres: 1 when the last shipment to PostgreSQL succeeded, 0 while it fails or before the first (rows wait in the local log). Absent without store.postgres.',
+      registers,
+      collect() {
+        const postgres = log.health().postgres;
+        if (postgres) this.set(postgres.state === 'ok' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_postgres_backlog_rows',
+      help: 'store.postgres: request rows in the local log not yet confirmed by PostgreSQL.',
+      registers,
+      collect() {
+        const postgres = log.health().postgres;
+        if (postgres) this.set(postgres.backlog);
       },
     });
   }

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayConfig, ModelConfig } from '../config/load.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { Router, type RouterOptions } from '../router/router.js';
-import { Governance } from '../governance/governance.js';
+import { Governance, type GovernanceState } from '../governance/governance.js';
 import { KEY_PREFIX, keyState, type VirtualKey } from '../governance/keys.js';
 import { handleAdmin } from './handlers/admin.js';
 import { QualityEstimates } from '../router/quality-estimates.js';
@@ -45,6 +45,7 @@ import { handleMessageBatches } from './handlers/message-batches.js';
 import { BATCH_OWNER_HEADER } from '../batch/runner.js';
 import { handleGetModel, handleListModels } from './handlers/models.js';
 import type { Services } from './services.js';
+import { Dashboard } from '../dashboard/handler.js';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -63,6 +64,8 @@ export interface GatewayDependencies {
   accessLog?: LineSink;
   /** The Files and Batches APIs, and the secret with which the batch runner calls as a batch's owner. */
   batch?: { service: BatchService; secret: string };
+  /** Shared state for workers and replicas (state.redis, or the cluster primary); absent: this process alone. */
+  state?: GovernanceState;
   /** Replaces the cache the config describes (tests: an injected clock); null for none. */
   cache?: ResponseCache | null;
 }
@@ -153,7 +156,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const breakerPolicy = config.resilience.circuitBreaker;
   const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
   const load = new DeploymentLoad();
-  const metrics = new GatewayMetrics({ breakers, load, log });
+  const sharedState = dependencies.state?.shared;
+  const metrics = new GatewayMetrics({ breakers, load, log, dependencies: () => (sharedState ? [sharedState.health()] : []) });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());
   const router = new Router(config, resolver, {
@@ -161,7 +165,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     latencyP95: (model) => observedLatencyP95(load, model) ?? model.latencyP95Ms,
     quality: (model, category) => qualityEstimates.quality(model, category),
   });
-  const governance = new Governance(config, log, logger);
+  const governance = new Governance(config, log, logger, dependencies.state);
   const guards = config.guards
     ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy, (name) =>
         logger.warn(`a virtual key names guard policy "${name}", which the config does not define; the default policy applies to it`),
@@ -180,6 +184,44 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const batchDigest = dependencies.batch ? digest(dependencies.batch.secret) : undefined;
 
   const active = new Set<Exchange>();
+
+  /** What /health/ready says (and the dashboard's health page shows). */
+  const readiness = (): { refusing: boolean; body: Record<string, unknown> } => {
+    const logHealth = log.health();
+    // Not ready when new requests would be refused: draining, or the log cannot take rows and the config says reject.
+    const refusing = draining || (logHealth.saturated && config.store.onWriteFailure === 'reject');
+    const body = {
+      status: draining
+        ? 'draining'
+        : refusing
+          ? 'request_log_unavailable'
+          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing' || (sharedState && !sharedState.available())
+            ? 'degraded'
+            : 'ready',
+      simulated: config.simulatedOnly,
+      providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
+      in_flight: active.size,
+      open_circuits: breakers?.snapshot() ?? [],
+      deployments: load.snapshot(),
+      request_log: {
+        writing: logHealth.writing,
+        error: logHealth.error,
+        unwritten_rows: logHealth.unwrittenRows,
+        held_rows: logHealth.heldRows,
+        buffered_bytes: logHealth.bufferedBytes,
+        max_buffered_bytes: logHealth.maxBufferedBytes,
+        dropped_rows: logHealth.droppedRows,
+        on_write_failure: config.store.onWriteFailure,
+        // store.postgres: rows are shipped there from the local log; failing means they wait locally.
+        ...(logHealth.postgres
+          ? { postgres: { state: logHealth.postgres.state, error: logHealth.postgres.error, backlog_rows: logHealth.postgres.backlog, shipped_rows: logHealth.postgres.shippedRows } }
+          : {}),
+      },
+      // Each external dependency and its state; requests under limits or hard budgets follow on_unavailable while one is down.
+      dependencies: sharedState ? [{ ...sharedState.health(), role: 'shared state', on_unavailable: config.state.onUnavailable }] : [],
+    };
+    return { refusing, body };
+  };
   let lastClientRequestAt = -Infinity;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -247,6 +289,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     return 'key';
   };
 
+  const dashboard = new Dashboard({ services, authenticateBearer: authenticateAdmin, health: () => readiness().body });
+
   const dispatch = async (exchange: Exchange, method: string, path: string, query: string): Promise<void> => {
     // While draining, every answer closes its connection so clients move to another replica.
     if (draining) exchange.response.setHeader('connection', 'close');
@@ -262,28 +306,8 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       return;
     }
     if (path === '/health/ready') {
-      const logHealth = log.health();
-      // Not ready when new requests would be refused: draining, or the log cannot take rows and the config says reject.
-      const refusing = draining || (logHealth.saturated && config.store.onWriteFailure === 'reject');
-      const body = JSON.stringify({
-        status: draining ? 'draining' : refusing ? 'request_log_unavailable' : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 ? 'degraded' : 'ready',
-        simulated: config.simulatedOnly,
-        providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
-        in_flight: active.size,
-        open_circuits: breakers?.snapshot() ?? [],
-        deployments: load.snapshot(),
-        request_log: {
-          writing: logHealth.writing,
-          error: logHealth.error,
-          unwritten_rows: logHealth.unwrittenRows,
-          held_rows: logHealth.heldRows,
-          buffered_bytes: logHealth.bufferedBytes,
-          max_buffered_bytes: logHealth.maxBufferedBytes,
-          dropped_rows: logHealth.droppedRows,
-          on_write_failure: config.store.onWriteFailure,
-        },
-      });
-      sendJson(exchange.response, refusing ? 503 : 200, body);
+      const { refusing, body } = readiness();
+      sendJson(exchange.response, refusing ? 503 : 200, JSON.stringify(body));
       return;
     }
     if (draining) throw new GatewayError('shutting_down', 'The gateway is shutting down; retry on another replica.', { retryAfterSeconds: 1 });
@@ -311,6 +335,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         authenticate(exchange);
         return handleCountTokens(exchange, services);
       case '/responses':
+        // Codex CLI tries the Responses WebSocket mode first; a 426 makes it fall back to HTTP at once, without retries.
+        if (method === 'GET' && exchange.request.headers.upgrade?.toLowerCase() === 'websocket') {
+          throw new GatewayError('upgrade_required', 'The Responses API WebSocket mode is not served here; send POST /v1/responses over HTTP (streamed with stream: true).');
+        }
         expectMethod('POST');
         authenticate(exchange);
         expectLogWritable();
@@ -341,6 +369,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       authenticate(exchange);
       return handleMessageBatches(exchange, dependencies.batch.service, method, apiPath, new URLSearchParams(query), config.server.maxBodyBytes);
     }
+    if (path === '/ui' || path.startsWith('/ui/')) return dashboard.handle(exchange, method, path, query);
     if (path === '/admin' || path.startsWith('/admin/')) {
       const role = authenticateAdmin(exchange);
       return handleAdmin(exchange, services, method, path, role);
@@ -359,11 +388,13 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
 
   const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const exchange = createExchange(request, response);
-    if (request.headers[BATCH_OWNER_HEADER] === undefined) lastClientRequestAt = exchange.startedAt;
-    active.add(exchange);
     const url = request.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    // Dashboard views (a live one stays open) are not in-flight calls: drain does not wait for them.
+    const tracked = !path.startsWith('/ui');
+    if (tracked && request.headers[BATCH_OWNER_HEADER] === undefined) lastClientRequestAt = exchange.startedAt;
+    if (tracked) active.add(exchange);
     const method = request.method ?? 'GET';
     // The access line goes out once the response is closed and the handler has finished (so a client that left is logged with the row's outcome).
     let pendingLine = accessLog ? 2 : 0;
@@ -393,6 +424,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     sinceClientRequestMs: () => performance.now() - lastClientRequestAt,
     async drain(deadlineMs) {
       draining = true;
+      dashboard.endLive();
       if (active.size > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, deadlineMs);
@@ -410,6 +442,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       return { completed: abandoned === 0, abandoned };
     },
     async close() {
+      dashboard.close();
       await cache?.close();
       await governance.alerts.settled();
       governance.close();

@@ -20,6 +20,11 @@ import { loadTracing } from '../observability/tracing.js';
 import { BatchStore } from '../batch/store.js';
 import { BatchRunner } from '../batch/runner.js';
 import { NativeForwarder } from '../batch/native.js';
+import { RedisState } from '../state/redis-state.js';
+import type { SharedState } from '../state/types.js';
+
+/** How long a start waits for Redis before serving without it. */
+const REDIS_START_WAIT_MS = 10_000;
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -35,6 +40,8 @@ export interface StartOptions {
   accessLog?: LineSink;
   /** Serve the Files and Batches APIs and work batches (default: config batch.enabled, unless schedules is false). */
   batches?: boolean;
+  /** Shared state to use instead of the one config.state describes (the cluster primary's, for workers). */
+  state?: SharedState;
   /** More in-process keys (secret → key id), e.g. an interactive eval run's `eval:<run>`. */
   internalKeys?: ReadonlyMap<string, string>;
 }
@@ -72,6 +79,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       flushIntervalMs: config.store.flushIntervalMs,
       maxBufferedBytes: config.store.writeBufferBytes,
       retention: { retentionDays: config.store.retentionDays, maxSizeBytes: config.store.maxSizeBytes },
+      ...(config.store.postgresUrl !== undefined ? { postgresUrl: config.store.postgresUrl } : {}),
       onWriterError: (message) => logger.error({ path: config.store.sqlitePath }, message),
     });
   const schedules = options.schedules !== false ? config.eval.schedules : [];
@@ -85,10 +93,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const batchSecret = `sy-batch-${randomBytes(24).toString('hex')}`;
   const internalKeys = new Map([...evalKeys].map(([name, secret]) => [secret, evalKeyId(name)]));
   for (const [secret, keyId] of options.internalKeys ?? []) internalKeys.set(secret, keyId);
+  // state.redis: budgets, limits, key changes, circuits and alerts shared with every replica.
+  let shared = options.state;
+  if (!shared && config.state.redis) {
+    const redis = new RedisState({ ...config.state.redis, logger });
+    // Start serving once Redis answers, or after a while without it (it keeps trying; on_unavailable applies meanwhile).
+    if (!(await redis.connected(REDIS_START_WAIT_MS))) logger.warn({ waitedMs: REDIS_START_WAIT_MS }, 'starting without Redis (state.redis): it did not answer in time; reconnecting in the background');
+    shared = redis;
+  }
   const gateway = createGateway({
     config,
     log,
     logger,
+    ...(shared ? { state: { shared, onUnavailable: config.state.onUnavailable } } : {}),
     ...(tracing ? { tracing } : {}),
     ...(options.accessLog ? { accessLog: options.accessLog } : {}),
     internalKeys,
@@ -107,6 +124,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (error) {
     // Nothing may keep the process alive after a failed start (a port in use is an exit, not a hang).
     await gateway.close();
+    if (!options.state) await shared?.close();
     await Promise.all(simulators.map((simulator) => simulator.close()));
     batchStore?.close();
     if (!options.log) log.close();
@@ -117,7 +135,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const url = `http://${urlHost}:${port}`;
   const scheduler =
     schedules.length > 0
-      ? new EvalScheduler({ config, baseUrl: url, keyFor: (name) => evalKeys.get(name) ?? '', alerts: gateway.services.governance.alerts, logger })
+      ? new EvalScheduler({
+          config,
+          baseUrl: url,
+          keyFor: (name) => evalKeys.get(name) ?? '',
+          alerts: gateway.services.governance.alerts,
+          logger,
+          ...(shared ? { claim: (name: string, ttlMs: number) => shared.claimOnce(name, ttlMs) } : {}),
+        })
       : undefined;
   scheduler?.start();
   if (batchStore) {
@@ -157,6 +182,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       server.closeAllConnections();
       await closed;
       await gateway.close();
+      if (!options.state) await shared?.close();
       await Promise.all(simulators.map((simulator) => simulator.close()));
       batchStore?.close();
       if (!options.log) log.close();

@@ -53,6 +53,7 @@ const HEADER_KEYS: Record<string, KeyParser> = {
   slow_ttft_ms: (key, value) => ({ slowTtftMs: numberIn(key, value, 0, Number.MAX_SAFE_INTEGER, false) }),
   correct: (key, value) => ({ forceCorrect: flag(key, value) }),
   safety: (key, value) => ({ safetyBlock: flag(key, value) }),
+  seed: (key, value) => ({ seed: numberIn(key, value, 0, Number.MAX_SAFE_INTEGER, true) }),
   expect: (key, value) => {
     const decoded = decodeAnswerKey(String(value));
     if (typeof decoded === 'string') throw new SimHeaderError(key, decoded);
@@ -66,7 +67,8 @@ const KNOWN_KEYS = Object.keys(HEADER_KEYS).join(', ');
  * Parses the `x-switchyard-sim` header: JSON (`{"ttft_ms":10,"break_after":5}`) or
  * `key=value;key=value`. Throws SimHeaderError naming the bad key. Keys: ttft_ms, tps,
  * answer_tokens, error_rate, error_status, retry_after, break_after, hang, slow_rate, slow_ttft_ms, correct,
- * safety (1 → the answer is blocked by a simulated safety filter, on every protocol) and expect (an answer key,
+ * safety (1 → the answer is blocked by a simulated safety filter, on every protocol), seed (the sample
+ * drawn when the request has no seed of its own) and expect (an answer key,
  * core/answer-key.ts: the model answers it right with the probability of its quality for the key's category).
  */
 export function parseSimHeader(value: string | undefined): Partial<SimBehaviour> {

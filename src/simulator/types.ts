@@ -31,6 +31,12 @@ export interface SimBehaviour {
   safetyBlock?: boolean;
   /** What a right answer looks like and the task's category (an evaluation case): see core/answer-key.ts. */
   answerKey?: AnswerKey;
+  /**
+   * The sample to draw when the request carries no `seed` of its own (Anthropic's API has
+   * none): an evaluation's repetition k sends k, so repetitions are distinct samples on every
+   * protocol, as a real model sampling at temperature gives.
+   */
+  seed?: number;
 }
 
 export interface SimulatedModel {

@@ -1,7 +1,8 @@
 /**
  * Real coding agents against the zero-config gateway on the simulator (`npm run test:agents`):
  * Claude Code (`-p`, a question and a file edit, on Claude, GPT and Gemini models and the
- * `auto` route), opencode (`run`, a question) and Codex (`exec`, a question). Each run must
+ * `auto` route), opencode (`run`, a question) and Codex CLI (`exec`, a question, over the
+ * Responses API, WebSocket first then HTTP as it does with any provider). Each run must
  * exit 0 with the right answer (and the edit made), and leave request rows with the model,
  * tokens and cost. A loopback proxy in front of the gateway keeps each agent's first requests;
  * RECORD_AGENT_FIXTURES=1 writes them (secrets and local paths removed) to
@@ -9,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +95,23 @@ async function startProxy(): Promise<void> {
           response.end(String(error));
         });
     });
+  });
+  // A WebSocket upgrade (Codex tries one first) goes to the gateway as raw bytes, and its answer back.
+  proxy.on('upgrade', (request, socket, head) => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+    captured.push({ method: request.method ?? 'GET', path: request.url ?? '/', headers, body: undefined });
+    const target = new URL(gatewayUrl);
+    const upstream = connect(Number(target.port), target.hostname, () => {
+      const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
+      for (let index = 0; index < request.rawHeaders.length; index += 2) lines.push(`${request.rawHeaders[index]}: ${request.rawHeaders[index + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
@@ -254,5 +273,50 @@ describe('opencode', () => {
     expect(run.stdout).toContain('391');
     expectGoodRows(await rowsSince(since, 1), 'gpt-5.4');
     record('opencode-question', 'opencode', modelCalls(), { [cwd]: '/home/user/project', [home]: '/home/user', [proxyUrl]: 'http://127.0.0.1:4040' });
+  });
+});
+
+describe('Codex CLI', () => {
+  /** A provider entry as docs/agents.md gives it, WebSockets on (as for OpenAI's own provider) so the fallback is exercised. */
+  function codexHome(model: string): string {
+    const directory = mkdtempSync(join(tmpdir(), 'switchyard-agent-codex-home-'));
+    const config = [
+      `model = "${model}"`,
+      'model_provider = "switchyard"',
+      '',
+      '[model_providers.switchyard]',
+      'name = "Switchyard"',
+      `base_url = "${proxyUrl}/v1"`,
+      'env_key = "SWITCHYARD_API_KEY"',
+      'wire_api = "responses"',
+      'supports_websockets = true',
+      `http_headers = { "x-switchyard-sim" = "${SIM_HEADER}" }`,
+      '',
+    ].join('\n');
+    writeFileSync(join(directory, 'config.toml'), config);
+    return directory;
+  }
+
+  it.each(['gpt-5.4', 'claude-sonnet-4.6', 'gemini-3.1-pro'])('answers a question with exec on %s, over the Responses API', async (model) => {
+    captured = [];
+    const cwd = workDir('codex');
+    const configHome = codexHome(model);
+    const since = Date.now();
+    const run = await runAgent(bins.codex, ['exec', '--skip-git-repo-check', 'What is 17 * 23?'], {
+      cwd,
+      env: { HOME: home, CODEX_HOME: configHome, SWITCHYARD_API_KEY: 'unused-on-loopback' },
+      timeoutMs: RUN_TIMEOUT_MS,
+    });
+    expect(run.timedOut, run.stderr).toBe(false);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('391');
+    // The WebSocket attempt is answered 426, so Codex goes to HTTP at once: one attempt, no reconnect loop.
+    const upgrades = captured.filter((request) => request.method === 'GET' && request.path === '/v1/responses');
+    expect(upgrades.length).toBe(1);
+    expect(run.stderr).not.toMatch(/Reconnecting/);
+    expect(modelCalls().length).toBeGreaterThan(0);
+    for (const call of modelCalls()) expect(call.path).toBe('/v1/responses');
+    expectGoodRows(await rowsSince(since, 1), model);
+    if (model === 'gpt-5.4') record('codex-question', 'codex', modelCalls().slice(0, 1), { [cwd]: '/home/user/project', [configHome]: '/home/user/.codex', [home]: '/home/user', [proxyUrl]: 'http://127.0.0.1:4040' });
   });
 });

@@ -22,15 +22,18 @@ providers:
   sim-openai: { type: simulator, behaviour: { ttft_ms: 0, tokens_per_second: 100000 } }
   sim-anthropic: { type: simulator, protocol: anthropic, behaviour: { ttft_ms: 0, tokens_per_second: 100000 } }
   sim-gemini: { type: simulator, protocol: gemini, behaviour: { ttft_ms: 0, tokens_per_second: 100000 } }
+  sim-openai-responses: { type: simulator, api: responses, behaviour: { ttft_ms: 0, tokens_per_second: 100000 } }
 models:
   gpt-5.4: { provider: sim-openai, price: { input: 1.75, output: 14 } }
   claude-sonnet-4.6: { provider: sim-anthropic, price: { input: 3, output: 15 } }
   gemini-3.1-pro: { provider: sim-gemini, price: { input: 2, output: 12 } }
+  gpt-5.4-responses: { provider: sim-openai-responses, upstream_model: gpt-5.4, price: { input: 1.75, output: 14 } }
 routes:
   auto: { model: claude-sonnet-4.6 }
 `;
 
-const MODELS = ['claude-sonnet-4.6', 'gpt-5.4', 'gemini-3.1-pro'];
+/** One model per upstream protocol: Anthropic Messages, Chat Completions, Gemini, and the Responses API. */
+const MODELS = ['claude-sonnet-4.6', 'gpt-5.4', 'gemini-3.1-pro', 'gpt-5.4-responses'];
 const names = readdirSync(fixturePath('agents')).filter((name) => name.endsWith('.json'));
 let gateway: TestGateway;
 
@@ -45,9 +48,15 @@ function load(name: string): Fixture {
   return JSON.parse(readFileSync(fixturePath(`agents/${name}`), 'utf8')) as Fixture;
 }
 
-/** The text an answer carries, from a JSON body or the events of a stream, in either format. */
+/** The text an answer carries, from a JSON body or the events of a stream, in any of the three formats. */
 function answerText(body: string, stream: boolean): { text: string; toolCalls: number; ended: boolean } {
   if (!stream) {
+    const response = JSON.parse(body) as { object?: string; output?: { type: string; content?: { type: string; text?: string }[] }[] };
+    if (response.object === 'response') {
+      const output = response.output ?? [];
+      const text = output.flatMap((item) => (item.type === 'message' ? (item.content ?? []) : [])).map((part) => part.text ?? '').join('');
+      return { text, toolCalls: output.filter((item) => item.type === 'function_call').length, ended: true };
+    }
     const json = JSON.parse(body) as { content?: { type: string; text?: string }[]; choices?: { message: { content: string | null; tool_calls?: unknown[] } }[] };
     if (json.content) return { text: json.content.map((block) => block.text ?? '').join(''), toolCalls: json.content.filter((block) => block.type === 'tool_use').length, ended: true };
     const message = json.choices?.[0]?.message;
@@ -64,7 +73,10 @@ function answerText(body: string, stream: boolean): { text: string; toolCalls: n
       continue;
     }
     const event = JSON.parse(data) as Record<string, unknown>;
-    if (event.type === 'message_stop') ended = true;
+    if (event.type === 'message_stop' || event.type === 'response.completed') ended = true;
+    if (event.type === 'response.failed') throw new Error(`stream error: ${data}`);
+    if (event.type === 'response.output_text.delta') text += String(event.delta);
+    if (event.type === 'response.output_item.added' && (event.item as { type?: string }).type === 'function_call') toolCalls += 1;
     if (event.type === 'error' || 'error' in event) throw new Error(`stream error: ${data}`);
     const delta = event.delta as { type?: string; text?: string } | undefined;
     if (event.type === 'content_block_delta' && delta?.type === 'text_delta') text += delta.text ?? '';
@@ -93,7 +105,7 @@ describe.each(names)('recorded agent requests: %s', (name) => {
       const answer = answerText(body, recorded.body.stream === true);
       expect(answer.ended).toBe(true);
       expect(answer.text.length + answer.toolCalls).toBeGreaterThan(0);
-      const asked = JSON.stringify(recorded.body.messages);
+      const asked = JSON.stringify(recorded.body.messages ?? recorded.body.input);
       // A question is answered as a bare prompt would be; a title request gets a title, not a tool call.
       if (asked.includes('What is 17 * 23?') && !asked.includes('title generator')) {
         expect(answer.text).toContain('391');

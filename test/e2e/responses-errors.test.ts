@@ -3,6 +3,7 @@
  * field; another key's response is a 404 exactly like a missing one; a stream that breaks
  * ends with `error` and `response.failed`, never response.completed.
  */
+import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -50,17 +51,15 @@ async function post(body: unknown, headers: Record<string, string> = {}): Promis
 
 describe('bad input to /v1/responses', () => {
   const cases: { name: string; body: Record<string, unknown>; status: number; param: string; message: RegExp }[] = [
-    { name: 'an unknown input item type', body: { model: 'gpt-5.4', input: [{ type: 'computer_call_output', call_id: 'x' }] }, status: 400, param: 'input[0].type', message: /computer_call_output/ },
+    // Upstream (the simulator) speaks Chat Completions: what only the Responses API carries and the model must see is refused.
+    { name: 'an unknown input item type', body: { model: 'gpt-5.4', input: [{ type: 'computer_call_output', call_id: 'x' }] }, status: 400, param: 'input[0]', message: /computer_call_output/ },
+    { name: 'an input_file part', body: { model: 'gpt-5.4', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, status: 400, param: 'input[0].content[0]', message: /input_file/ },
     { name: 'an input item without a type or role', body: { model: 'gpt-5.4', input: [{ content: 'hi' }] }, status: 400, param: 'input[0].type', message: /needs a type/ },
-    { name: 'a hosted tool', body: { model: 'gpt-5.4', input: 'hi', tools: [{ type: 'web_search' }] }, status: 400, param: 'tools[0].type', message: /'web_search' is not supported/ },
-    { name: 'a custom tool after a function tool', body: { model: 'gpt-5.4', input: 'hi', tools: [{ type: 'function', name: 'f', parameters: {} }, { type: 'custom', name: 'apply_patch' }] }, status: 400, param: 'tools[1].type', message: /'custom'/ },
     { name: 'a function tool with a bad name', body: { model: 'gpt-5.4', input: 'hi', tools: [{ type: 'function', name: 'has spaces' }] }, status: 400, param: 'tools[0].name', message: /tool names/ },
-    { name: 'a hosted tool_choice', body: { model: 'gpt-5.4', input: 'hi', tool_choice: { type: 'file_search' } }, status: 400, param: 'tool_choice.type', message: /file_search/ },
     { name: 'tool_choice naming a function not among the tools', body: { model: 'gpt-5.4', input: 'hi', tool_choice: { type: 'function', name: 'nope' } }, status: 400, param: 'tool_choice.name', message: /nope/ },
     { name: 'no input', body: { model: 'gpt-5.4' }, status: 400, param: 'input', message: /input/ },
     { name: 'empty input items', body: { model: 'gpt-5.4', input: [] }, status: 400, param: 'input', message: /at least one/ },
     { name: 'an image by file_id', body: { model: 'gpt-5.4', input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] }] }, status: 400, param: 'input[0].content[0].image_url', message: /file_id/ },
-    { name: 'an input_file part', body: { model: 'gpt-5.4', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, status: 400, param: 'input[0].content[0].type', message: /input_file/ },
     { name: 'a function_call_output without call_id', body: { model: 'gpt-5.4', input: [{ type: 'function_call_output', output: 'x' }] }, status: 400, param: 'input[0].call_id', message: /call_id/ },
     { name: 'a role that does not exist', body: { model: 'gpt-5.4', input: [{ role: 'robot', content: 'x' }] }, status: 400, param: 'input[0].role', message: /role/ },
     { name: 'max_output_tokens of zero', body: { model: 'gpt-5.4', input: 'x', max_output_tokens: 0 }, status: 400, param: 'max_output_tokens', message: /max_output_tokens/ },
@@ -78,16 +77,44 @@ describe('bad input to /v1/responses', () => {
     expect(typeof response.json.error.code).toBe('string');
   });
 
-  it('makes the SDK raise BadRequestError for a hosted tool', async () => {
-    await expect(alpha.responses.create({ model: 'gpt-5.4', input: 'hi', tools: [{ type: 'web_search' }] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  it('makes the SDK raise BadRequestError for an input item the upstream cannot carry', async () => {
+    await expect(alpha.responses.create({ model: 'gpt-5.4', input: [{ type: 'computer_call_output', call_id: 'x', output: { type: 'computer_screenshot' } }] } as never)).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    );
   });
 
-  it('drops fields it does not act on with a warning instead of failing', async () => {
-    const response = await post({ model: 'gpt-5.4', input: 'hi', include: ['reasoning.encrypted_content'], prompt_cache_key: 'abc', some_future_field: 1 });
+  it('drops fields, hosted tools and tool choices the upstream cannot carry with a warning instead of failing', async () => {
+    const response = await post({
+      model: 'gpt-5.4',
+      input: 'hi',
+      include: ['reasoning.encrypted_content'],
+      prompt_cache_key: 'abc',
+      some_future_field: 1,
+      tools: [{ type: 'function', name: 'f', parameters: {} }, { type: 'custom', name: 'apply_patch' }, { type: 'web_search' }],
+      tool_choice: { type: 'file_search' },
+    });
     expect(response.status).toBe(200);
     const warnings = response.headers.get('x-switchyard-warnings') ?? '';
-    expect(warnings).toContain('include dropped');
-    expect(warnings).toContain('some_future_field dropped');
+    for (const name of ['include dropped', 'some_future_field dropped', 'tools[*] (custom) dropped', 'tools[*] (web_search) dropped', 'tool_choice dropped']) expect(warnings).toContain(name);
+  });
+
+  it('answers a WebSocket upgrade with 426, so a client that tries one first falls back to HTTP at once', async () => {
+    // fetch will not send an Upgrade header: node:http does, as a WebSocket client's handshake.
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const handshake = httpRequest(`${gateway.running.url}/v1/responses`, {
+        headers: { authorization: `Bearer ${KEY_A}`, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      });
+      handshake.on('upgrade', () => reject(new Error('the gateway switched protocols')));
+      handshake.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      handshake.on('error', reject);
+      handshake.end();
+    });
+    expect(status).toBe(426);
+    expect((JSON.parse(body) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'upgrade_required', message: expect.stringContaining('POST /v1/responses') });
   });
 });
 

@@ -5,11 +5,13 @@
  * server.strict_params. Known fields keep strict value checks either way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FixtureServer } from '../helpers/fixture-server.js';
+import { readFileSync } from 'node:fs';
+import { FixtureServer, fixturePath } from '../helpers/fixture-server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const anthropicUpstream = new FixtureServer();
 const openaiUpstream = new FixtureServer();
+const responsesUpstream = new FixtureServer();
 let gateway: TestGateway;
 let strictGateway: TestGateway;
 
@@ -21,15 +23,19 @@ resilience:
 providers:
   anthropic: { type: anthropic, base_url: ${anthropicUpstream.url}/v1, api_key: env:UPSTREAM_KEY }
   openai: { type: openai, base_url: ${openaiUpstream.url}/v1, api_key: env:UPSTREAM_KEY }
+  openai-responses: { type: openai, api: responses, base_url: ${responsesUpstream.url}/v1, api_key: env:UPSTREAM_KEY }
 models:
   claude-sonnet-4.6: { provider: anthropic, price: { input: 3, output: 15 } }
   gpt-5.4: { provider: openai, price: { input: 1.75, output: 14 } }
+  gpt-5.4-responses: { provider: openai-responses, upstream_model: gpt-5.4, price: { input: 1.75, output: 14 } }
 `;
 }
 
 beforeAll(async () => {
   await anthropicUpstream.start();
   await openaiUpstream.start();
+  await responsesUpstream.start();
+  responsesUpstream.replay = { fixture: 'openai/responses-text.json' };
   anthropicUpstream.replay = { fixture: 'anthropic/message-basic.json' };
   openaiUpstream.replay = { fixture: 'openai/chat-basic.json' };
   gateway = await startTestGateway(config(false), { UPSTREAM_KEY: 'sk-upstream-test' });
@@ -41,6 +47,7 @@ afterAll(async () => {
   await strictGateway.stop();
   await anthropicUpstream.close();
   await openaiUpstream.close();
+  await responsesUpstream.close();
 });
 
 /** What a current Claude Code sends beyond the documented basics. */
@@ -90,7 +97,7 @@ describe('Anthropic Messages inbound', () => {
     for (const field of ['thinking', 'context_management', 'output_config', 'defer_loading', 'cache_control', 'web_search']) expect(JSON.stringify(sent)).not.toContain(field);
     expect((sent.tools as unknown[]).length).toBe(2);
     const warnings = headers.get('x-switchyard-warnings') ?? '';
-    for (const name of ['thinking', 'context_management', 'output_config', 'metadata.session_id', 'tools[*].defer_loading', 'tools[*] dropped', 'cache_control']) {
+    for (const name of ['thinking', 'context_management', 'output_config', 'metadata.session_id', 'tools[*].defer_loading', 'tools[*] (web_search_20250305) dropped', 'cache_control']) {
       expect(warnings).toContain(name);
     }
     expect(warnings).toContain('provider openai');
@@ -186,5 +193,101 @@ describe('OpenAI Chat Completions inbound', () => {
     const temperature = await post(gateway, '/v1/chat/completions', { model: 'gpt-5.4', messages: [{ role: 'user', content: 'x' }], temperature: 7, verbosity: 'low' });
     expect(temperature.status).toBe(400);
     expect((temperature.json.error as { param: string }).param).toBe('temperature');
+  });
+});
+
+describe('OpenAI Responses inbound (the first request of Codex CLI, as recorded)', () => {
+  const codex = (JSON.parse(readFileSync(fixturePath('agents/codex-question.json'), 'utf8')) as { requests: { body: Record<string, unknown> }[] }).requests[0]!.body;
+  const body = (model: string): Record<string, unknown> => ({ ...codex, model, stream: false });
+  const toolTypes = (tools: unknown): string[] => (tools as { type: string }[]).map((tool) => tool.type);
+
+  it('sends what Codex sends: hosted, namespace and function tools, include, prompt_cache_key, client_metadata, store: false', () => {
+    expect(new Set(toolTypes(codex.tools))).toEqual(new Set(['function', 'namespace', 'web_search']));
+    for (const field of ['include', 'prompt_cache_key', 'client_metadata', 'reasoning']) expect(codex).toHaveProperty(field);
+    expect(codex.store).toBe(false);
+  });
+
+  it('forwards all of it unchanged to a Responses upstream', async () => {
+    const { status, headers } = await post(gateway, '/v1/responses', body('gpt-5.4-responses'));
+    expect(status).toBe(200);
+    expect(headers.get('x-switchyard-warnings')).toBeNull();
+    const sent = responsesUpstream.last().body as Record<string, unknown>;
+    expect(sent.model).toBe('gpt-5.4');
+    for (const field of ['input', 'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'include', 'prompt_cache_key', 'client_metadata']) expect(sent[field], field).toEqual(codex[field]);
+    expect(sent.store).toBe(false);
+  });
+
+  it('forwards reasoning items with their encrypted content, and parts and items of new types, to a Responses upstream', async () => {
+    const input = [
+      { role: 'user', content: [{ type: 'input_text', text: 'Read this' }, { type: 'input_file', file_id: 'file-abc' }] },
+      { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAAB-opaque' },
+      { type: 'custom_tool_call', call_id: 'call_1', name: 'apply_patch', input: '*** Begin Patch' },
+      { type: 'custom_tool_call_output', call_id: 'call_1', output: 'Done' },
+      { role: 'user', content: 'What is 17 * 23?' },
+    ];
+    const tools = [{ type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } }, { type: 'local_shell' }];
+    const { status } = await post(gateway, '/v1/responses', { model: 'gpt-5.4-responses', input, tools, tool_choice: { type: 'custom', name: 'apply_patch' }, store: false });
+    expect(status).toBe(200);
+    const sent = responsesUpstream.last().body as Record<string, unknown>;
+    expect(sent.input).toEqual(input);
+    expect(sent.tools).toEqual(tools);
+    expect(sent.tool_choice).toEqual({ type: 'custom', name: 'apply_patch' });
+  });
+
+  it.each([
+    ['Chat Completions', 'gpt-5.4', () => openaiUpstream.last().body, 'provider openai'],
+    ['Anthropic Messages', 'claude-sonnet-4.6', () => anthropicUpstream.last().body, 'provider anthropic'],
+  ])('drops what %s cannot carry, naming each in x-switchyard-warnings', async (_protocol, model, received, provider) => {
+    const { status, headers } = await post(gateway, '/v1/responses', body(model));
+    expect(status).toBe(200);
+    const sent = received() as Record<string, unknown>;
+    const text = JSON.stringify(sent);
+    for (const field of ['prompt_cache_key', 'client_metadata', 'reasoning.encrypted_content', 'multi_agent_v1', 'web_search']) expect(text).not.toContain(field);
+    // The function tools all arrive; the others do not.
+    const functions = (codex.tools as { type: string }[]).filter((tool) => tool.type === 'function').length;
+    expect((sent.tools as unknown[]).length).toBe(functions);
+    expect(text).toContain('What is 17 * 23?');
+    const warnings = headers.get('x-switchyard-warnings') ?? '';
+    for (const name of ['include dropped', 'prompt_cache_key dropped', 'client_metadata dropped', 'tools[*] (namespace) dropped', 'tools[*] (web_search) dropped']) expect(warnings).toContain(name);
+    expect(warnings).toContain(provider);
+  });
+
+  it('refuses, across protocols, a user content part or an input item the model would not see', async () => {
+    const part = await post(gateway, '/v1/responses', { model: 'gpt-5.4', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-abc' }, { type: 'input_text', text: 'Summarise it' }] }] });
+    expect(part.status).toBe(400);
+    expect(part.json.error).toMatchObject({ param: 'input[0].content[0]' });
+    const item = await post(gateway, '/v1/responses', { model: 'claude-sonnet-4.6', input: [{ type: 'custom_tool_call_output', call_id: 'c', output: 'x' }, { role: 'user', content: 'Go on' }] });
+    expect(item.status).toBe(400);
+    expect(item.json.error).toMatchObject({ param: 'input[0]' });
+    expect(JSON.stringify(item.json)).toContain('custom_tool_call_output');
+  });
+
+  it('drops reasoning items for another protocol, with a warning', async () => {
+    const input = [{ role: 'user', content: 'Hi' }, { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'gAAAAB-opaque' }, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'What is 17 * 23?' }];
+    const { status, headers } = await post(gateway, '/v1/responses', { model: 'gpt-5.4', input, store: false });
+    expect(status).toBe(200);
+    expect(JSON.stringify(openaiUpstream.last().body)).not.toContain('gAAAAB');
+    expect(headers.get('x-switchyard-warnings')).toContain('reasoning items dropped');
+  });
+
+  it('refuses each of them with server.strict_params, naming it', async () => {
+    const unknown = await post(strictGateway, '/v1/responses', body('gpt-5.4-responses'));
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatchObject({ code: 'unknown_parameter', param: 'include' });
+    const hosted = await post(strictGateway, '/v1/responses', { model: 'gpt-5.4-responses', input: 'hi', tools: [{ type: 'web_search' }] });
+    expect(hosted.status).toBe(400);
+    expect(hosted.json.error).toMatchObject({ param: 'tools[0].type' });
+    const item = await post(strictGateway, '/v1/responses', { model: 'gpt-5.4-responses', input: [{ type: 'custom_tool_call_output', call_id: 'c', output: 'x' }] });
+    expect(item.json.error).toMatchObject({ param: 'input[0].type' });
+    const part = await post(strictGateway, '/v1/responses', { model: 'gpt-5.4-responses', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] });
+    expect(part.json.error).toMatchObject({ param: 'input[0].content[0].type' });
+  });
+
+  it('keeps strict value checks on the fields it knows', async () => {
+    const temperature = await post(gateway, '/v1/responses', { ...body('gpt-5.4-responses'), temperature: 7 });
+    expect(temperature.status).toBe(400);
+    expect(temperature.json.error).toMatchObject({ param: 'temperature' });
+    const tool = await post(gateway, '/v1/responses', { model: 'gpt-5.4-responses', input: 'hi', tools: [{ type: 'function', name: 'has spaces' }] });
+    expect(tool.json.error).toMatchObject({ param: 'tools[0].name' });
   });
 });

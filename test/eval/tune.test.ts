@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../src/config/load.js';
 import { readConfigSource, validateEditedConfig } from '../../src/eval/tune-config.js';
-import { applyTuning, keepLayout, proposeTuning } from '../../src/eval/tune.js';
+import { applyTuning, clearsFloor, keepLayout, proposeTuning } from '../../src/eval/tune.js';
 import { unifiedDiff } from '../../src/eval/unified-diff.js';
 import { syntheticReport, syntheticRows as rows } from './helpers.js';
 
@@ -164,5 +164,57 @@ describe('tuning never makes the route worse on the measured data', () => {
     expect(config.routes.get('auto')?.strategy).toBe('table');
     expect(config.routes.get('auto')?.table.get('math')?.name).toBe('gpt-5.4-mini');
     expect(config.models.get('gpt-5.4-mini')?.qualityTrials.math).toBe(100);
+  });
+});
+
+describe('what tune shows and writes is true of each entry', () => {
+  // Fast in code, slow in math: the model's overall p95 is neither category's.
+  const split = [...rows('mixed', 'code', 19, 20, 0.001, 100), ...rows('mixed', 'math', 19, 20, 0.001, 2000)];
+  const report = syntheticReport('run-p', {
+    mixed: split,
+    other: [...rows('other', 'code', 10, 20, 0.01, 50), ...rows('other', 'math', 10, 20, 0.01, 50)],
+  });
+  const proposal = proposeTuning(report, new Set(['mixed', 'other']), { qualityFloor: 0.9, routeName: 'tuned' });
+
+  it('the p95 of an entry is the chosen model’s p95 in that category', () => {
+    expect(proposal.choices.find((choice) => choice.category === 'code')?.latencyP95Ms).toBe(100);
+    expect(proposal.choices.find((choice) => choice.category === 'math')?.latencyP95Ms).toBe(2000);
+    // The overall entry gets the overall p95, which lies between them.
+    const overall = proposal.choices.find((choice) => choice.category === 'default')!.latencyP95Ms!;
+    expect(overall).toBeGreaterThan(100);
+    expect(overall).toBeLessThanOrEqual(2000);
+  });
+
+  it('a latency budget is checked per category: the math entry is ruled out by its own p95, the code entry is not', () => {
+    const budgeted = proposeTuning(report, new Set(['mixed', 'other']), { qualityFloor: 0.9, routeName: 'tuned', latencyBudgetMs: 500 });
+    expect(budgeted.route.table.code).toBe('mixed');
+    expect(budgeted.route.table.math).toBe('other');
+  });
+
+  it('a model clears the floor unless its 95% interval lies below it', () => {
+    const [thin] = syntheticReport('t', { m: rows('m', 'math', 20, 24, 0, 1) }).targets;
+    const [clearlyBelow] = syntheticReport('t', { m: rows('m', 'math', 14, 24, 0, 1) }).targets;
+    const [manyBelow] = syntheticReport('t', { m: rows('m', 'math', 800, 1000, 0, 1) }).targets;
+    expect(clearsFloor(thin!.overall, 0.85)).toBe(true); // 83 %, interval 64–93 %
+    expect(clearsFloor(clearlyBelow!.overall, 0.85)).toBe(false); // 58 %, up to 76 %
+    expect(clearsFloor(manyBelow!.overall, 0.85)).toBe(false); // 80 %, up to 82 %
+  });
+
+  it('the route description holds for every entry it does not name as an exception', () => {
+    const description = proposal.route.description;
+    for (const choice of proposal.choices) {
+      if (choice.category === 'default' || description.includes(`${choice.category}:`)) continue;
+      expect(choice.accuracyHigh, `${choice.category}: ${description}`).toBeGreaterThanOrEqual(0.9);
+    }
+    expect(description).toMatch(/not measured below accuracy 0.9 \(95% interval\)/);
+  });
+
+  it('each entry’s fallbacks are config (table_fallbacks) the loader resolves, not comments', () => {
+    const text = `providers:\n  sim: { type: simulator }\nmodels:\n  mixed: { provider: sim, price: { input: 1, output: 1 } }\n  other: { provider: sim, price: { input: 1, output: 1 } }\n`;
+    const edited = applyTuning(text, proposal);
+    const config = parseConfigText(edited, {}, 'tuned');
+    const route = config.routes.get('tuned')!;
+    expect(route.tableFallbacks.get('code')?.map((model) => model.name)).toEqual(['other']);
+    expect(route.tableFallbacks.get('math')?.map((model) => model.name)).toEqual(['other']);
   });
 });

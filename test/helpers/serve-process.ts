@@ -11,8 +11,8 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnServe(configPath: string, env: Record<string, string> = {}): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--port', '0'], { stdio: 'pipe', env: { ...process.env, ...env } });
+export function spawnServe(configPath: string, env: Record<string, string> = {}, extraArgs: string[] = []): ServeProcess {
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--port', '0', ...extraArgs], { stdio: 'pipe', env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
     let output = '';

@@ -67,6 +67,16 @@ function session(first: SimMessage, tools: SimTool[], result: (name: string, arg
 }
 
 describe('the simulator under an agent harness', () => {
+  it("finds the question after Codex CLI's environment_context turn, merged into one user turn or not", () => {
+    const context = '<environment_context>\n  <cwd>/home/user/project</cwd>\n  <shell>bash</shell>\n  <current_date>2026-12-07</current_date>\n  <timezone>Etc/UTC</timezone>\n</environment_context>';
+    for (const messages of [[user(context), user('What is 17 * 23?')], [user(`${context}\n\nWhat is 17 * 23?`)]]) {
+      const reply = answer(agentInput(messages));
+      expect(reply.toolCalls).toEqual([]);
+      expect(reply.content).toContain('391');
+      expect(reply.content).not.toContain('2026');
+    }
+  });
+
   it('answers the question under the system prompt and reminders, as a bare prompt, without tools', () => {
     const reply = answer(agentInput([user(`${reminder}\n${reminder}\nWhat is 17 * 23?`)]));
     expect(reply.toolCalls).toEqual([]);

@@ -75,6 +75,23 @@ describe('answer keys', () => {
     },
   );
 
+  it('without a seed in the request (Anthropic has none), the header\'s seed draws the sample: repetitions are distinct and reproducible', () => {
+    expect(parseSimHeader('ttft_ms=0;seed=3').seed).toBe(3);
+    expect(() => parseSimHeader('seed=-1')).toThrow(/seed/);
+    const evalCase = dataset.cases.find((candidate) => candidate.expected.scorer === 'choice')!;
+    const key = answerKeyOf(evalCase);
+    const { seed: _none, ...unseeded } = chatInput(evalCase.messages[0]!.content as string, 0);
+    const draw = (seed: number | undefined): boolean =>
+      generateChat(model, unseeded, { maxAnswerTokens: 400, answerKey: key, ...(seed !== undefined ? { seed } : {}) }, countPromptTokens(unseeded)).correct;
+    const draws = Array.from({ length: 200 }, (_, seed) => draw(seed));
+    // Without the seed every repetition repeats one draw; with it they spread like the quality.
+    expect(new Set(Array.from({ length: 5 }, () => draw(undefined))).size).toBe(1);
+    const share = draws.filter(Boolean).length / draws.length;
+    const quality = model.quality[evalCase.category];
+    expect(Math.abs(share - quality)).toBeLessThan(4.5 * Math.sqrt((quality * (1 - quality)) / draws.length));
+    expect(draws.map((_, seed) => draw(seed))).toEqual(draws);
+  });
+
   it('asks for JSON get JSON; asks for a list get the values and nothing else', () => {
     const json = dataset.cases.find((evalCase) => evalCase.id === 'list')!;
     const input = chatInput(json.messages[0]!.content as string, 0);

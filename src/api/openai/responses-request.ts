@@ -1,11 +1,16 @@
 /**
  * OpenAI Responses requests (POST /v1/responses) → the canonical ChatRequest.
  *
- * Tolerant about what it does not use, strict about the values it does: every field we act
- * on is validated (a 400 naming it, in OpenAI's error format); fields we know and cannot
- * carry to every upstream, and fields we do not know, are dropped with a warning
- * (x-switchyard-warnings). What cannot be served right — hosted tools, file inputs, background
- * runs — is a 400 naming the field and the value, never a silent drop.
+ * A tolerant reader (see tolerant-reader.ts), strict about the values it uses: every field
+ * we act on is validated (a 400 naming it, in OpenAI's error format). What the canonical
+ * request has no place for — fields we do not know (`client_metadata`), fields we know and
+ * do not model (`include`, `prompt_cache_key`, `text.verbosity`), tools other than functions
+ * (`web_search`, `namespace`, `custom`, `local_shell`), input items and content parts of new
+ * types — is kept in ChatRequest.native: an upstream speaking the Responses API receives it
+ * unchanged; any other drops it with a warning (x-switchyard-warnings), or refuses the
+ * request when the model would otherwise answer a conversation it has not seen. With
+ * `strict` (server.strict_params) each of them is a 400 instead. What the gateway cannot
+ * serve at all — background runs, stored prompts, conversations — is always a 400.
  *
  * Input items are normalised (ids given, string content turned into input_text parts) so a
  * stored response can list them back (GET /v1/responses/{id}/input_items) and a later
@@ -13,9 +18,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice, ToolDefinition } from '../../core/types.js';
+import type { ChatRequest, ContentPart, Message, PassedField, ResponseFormat, ToolChoice, ToolDefinition, WirePath } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { validationError } from './chat-request.js';
+import { wirePathName } from '../tolerant-reader.js';
 
 /** An input item as stored and listed back: always with an id, content always as parts. */
 export type InputItem = Record<string, unknown> & { id: string; type: string };
@@ -42,7 +48,7 @@ const textFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** The fields we act on; anything else is reported (see IGNORED and the unknown-field warning). */
+/** The fields we act on; any other is set aside for a Responses upstream (see the file comment). */
 const responsesRequestSchema = z.object({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.unknown())]).optional(),
@@ -72,19 +78,6 @@ const responsesRequestSchema = z.object({
 });
 
 type ResponsesWire = z.infer<typeof responsesRequestSchema>;
-
-/** Fields of the Responses API we accept and do not act on: dropped with this warning. */
-const IGNORED: Record<string, string> = {
-  include: 'include dropped: no extra output fields (encrypted reasoning, logprobs, sources) are produced',
-  prompt_cache_key: 'prompt_cache_key dropped: not forwarded',
-  prompt_cache_retention: 'prompt_cache_retention dropped: not forwarded',
-  top_logprobs: 'top_logprobs dropped: log probabilities are not returned',
-  stream_options: 'stream_options dropped',
-  max_tool_calls: 'max_tool_calls dropped: not enforced',
-  context_management: 'context_management dropped',
-};
-
-const KNOWN = new Set([...Object.keys(responsesRequestSchema.shape), ...Object.keys(IGNORED)]);
 
 export interface ResponsesCall {
   /** The canonical request for this turn alone (instructions and this input; no earlier turns). */
@@ -120,54 +113,75 @@ export function newItemId(prefix: string): string {
   return `${prefix}_${randomBytes(16).toString('hex')}`;
 }
 
+/** What the reader set aside, and where a value it does not model was kept. */
+interface Tolerance {
+  strict: boolean;
+  passed: PassedField[];
+}
+
+/** Keep `value` (at `path`) for a Responses upstream, or refuse it with `refusal` under server.strict_params. */
+function setAside(tolerance: Tolerance, path: WirePath, value: unknown, refusal: () => GatewayError): void {
+  if (tolerance.strict) throw refusal();
+  tolerance.passed.push({ path, value: structuredClone(value) });
+}
+
+const STRICT_NOTE = '(server.strict_params refuses what the gateway does not act on)';
+
 /**
- * Validate a Responses body; the first problem becomes a 400 naming its param. With `strict`
- * (server.strict_params) a field we do not act on is a 400 too, instead of a warning.
+ * Validate a Responses body; the first problem becomes a 400 naming its param. What the
+ * gateway does not model is set aside in request.native (see the file comment); with
+ * `strict` (server.strict_params) it is a 400 instead.
  */
 export function parseResponsesRequest(body: unknown, options: { strict: boolean } = { strict: false }): ResponsesCall {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
   const parsed = responsesRequestSchema.safeParse(body);
   if (!parsed.success) throw validationError(parsed.error);
   const wire = parsed.data;
-  const warnings: string[] = [];
-  for (const key of Object.keys(body)) {
-    if (options.strict && !(key in responsesRequestSchema.shape)) {
-      throw new GatewayError('unknown_parameter', `Unrecognized request argument supplied: ${key} (server.strict_params refuses what the gateway does not act on)`, { param: key });
-    }
-    if (IGNORED[key] !== undefined) warnings.push(IGNORED[key]);
-    else if (!KNOWN.has(key)) warnings.push(`${key} dropped: not a field Switchyard knows`);
+  const tolerance: Tolerance = { strict: options.strict, passed: [] };
+  const elsewhere: string[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (key in responsesRequestSchema.shape) continue;
+    setAside(tolerance, [key], value, () => new GatewayError('unknown_parameter', `Unrecognized request argument supplied: ${key} ${STRICT_NOTE}`, { param: key }));
   }
   if (wire.background) throw new GatewayError('invalid_request', 'Background responses (background: true) are not supported; send the request without it.', { param: 'background' });
   if (wire.conversation != null) throw new GatewayError('invalid_request', 'Conversations (the conversation field) are not supported; continue with previous_response_id.', { param: 'conversation' });
   if (wire.prompt != null) throw new GatewayError('invalid_request', 'Stored prompt templates (the prompt field) are not supported; send instructions and input.', { param: 'prompt' });
   if (wire.input === undefined) throw new GatewayError('missing_parameter', "Missing required parameter: 'input'.", { param: 'input' });
 
-  const input = typeof wire.input === 'string' ? [{ id: newItemId('msg'), type: 'message', role: 'user', content: [{ type: 'input_text', text: wire.input }], status: 'completed' }] : wire.input.map(normaliseItem);
+  const input =
+    typeof wire.input === 'string'
+      ? [{ id: newItemId('msg'), type: 'message', role: 'user', content: [{ type: 'input_text', text: wire.input }], status: 'completed' }]
+      : wire.input.map((item, index) => normaliseItem(item, index, tolerance));
   if (input.length === 0) throw new GatewayError('invalid_request', "Invalid value for 'input': it must contain at least one item.", { param: 'input' });
-  const inputMessages = itemsToMessages(input, warnings);
+  const inputMessages = itemsToMessages(input);
+  // Their encrypted content means something only to the upstream that wrote it: a Responses upstream gets them back.
+  if (input.some((item) => item.type === 'reasoning')) elsewhere.push('input[*] reasoning items');
 
   const messages: Message[] = [];
   if (wire.instructions) messages.push({ role: 'system', content: wire.instructions });
   messages.push(...inputMessages);
   const request: ChatRequest = { model: wire.model, messages, stream: wire.stream ?? false, includeUsage: true };
-  const tools = (wire.tools ?? []).map(parseTool);
+  const tools: FunctionTool[] = [];
+  (wire.tools ?? []).forEach((tool, index) => {
+    const parsedTool = parseTool(tool, index, tolerance);
+    if (parsedTool) tools.push(parsedTool);
+  });
   if (tools.length) request.tools = tools.map(toCanonicalTool);
-  const toolChoice = wire.tool_choice === undefined || wire.tool_choice === null ? undefined : parseToolChoice(wire.tool_choice, tools);
+  const toolChoice = wire.tool_choice === undefined || wire.tool_choice === null ? undefined : parseToolChoice(wire.tool_choice, tools, tolerance);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   if (wire.text?.format) request.responseFormat = toCanonicalFormat(wire.text.format);
-  if (wire.text?.verbosity != null) warnings.push('text.verbosity dropped: not forwarded');
+  if (wire.text?.verbosity != null) elsewhere.push('text.verbosity');
   if (wire.max_output_tokens != null) request.maxTokens = wire.max_output_tokens;
   if (wire.temperature != null) request.temperature = wire.temperature;
   if (wire.top_p != null) request.topP = wire.top_p;
   if (wire.reasoning?.effort != null) request.reasoningEffort = wire.reasoning.effort;
-  if (wire.reasoning?.summary != null) warnings.push('reasoning.summary dropped: reasoning summaries are not produced');
   if (wire.metadata) request.metadata = wire.metadata;
   if (wire.parallel_tool_calls != null) request.parallelToolCalls = wire.parallel_tool_calls;
   const user = wire.user ?? wire.safety_identifier;
   if (user !== undefined) request.user = user;
   if (wire.service_tier != null) request.serviceTier = wire.service_tier;
-  if (wire.truncation === 'auto') warnings.push('truncation auto dropped: a conversation too long for the model is an error, not truncated');
-  if (warnings.length) request.warnings = warnings;
+  if (wire.truncation === 'auto') elsewhere.push('truncation');
+  request.native = { protocol: 'openai-responses', body: body as Record<string, unknown>, passed: tolerance.passed, messages: request.messages, tools: request.tools, knownElsewhere: elsewhere };
 
   return {
     request,
@@ -179,7 +193,9 @@ export function parseResponsesRequest(body: unknown, options: { strict: boolean 
   };
 }
 
-function echoOf(wire: ResponsesWire, tools: z.infer<typeof functionTool>[]): ResponseEcho {
+type FunctionTool = z.infer<typeof functionTool>;
+
+function echoOf(wire: ResponsesWire, tools: FunctionTool[]): ResponseEcho {
   return {
     instructions: wire.instructions ?? null,
     tools: tools.map((tool) => ({ type: 'function', name: tool.name, description: tool.description ?? null, parameters: tool.parameters ?? null, strict: tool.strict ?? true })),
@@ -198,20 +214,32 @@ function echoOf(wire: ResponsesWire, tools: z.infer<typeof functionTool>[]): Res
   };
 }
 
-function parseTool(tool: unknown, index: number): z.infer<typeof functionTool> {
+/** A function tool, validated; any other type is set aside (a hosted tool, `custom`, `namespace`, …). */
+function parseTool(tool: unknown, index: number, tolerance: Tolerance): FunctionTool | undefined {
   const type = typeof tool === 'object' && tool !== null ? (tool as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string') throw new GatewayError('missing_parameter', `Every tool needs a type; tools[${index}] has none.`, { param: `tools[${index}].type` });
   if (type !== 'function') {
-    const named = typeof type === 'string' ? `Tool type '${type}' is not supported` : 'Every tool needs a type';
-    throw new GatewayError('invalid_request', `${named}: Switchyard serves function tools ({"type": "function", "name", "parameters"}) with any model; hosted tools run only inside OpenAI.`, {
-      param: `tools[${index}].type`,
-    });
+    setAside(
+      tolerance,
+      ['tools', index],
+      tool,
+      () =>
+        new GatewayError('invalid_request', `Tool type '${type}' is not supported: Switchyard serves function tools ({"type": "function", "name", "parameters"}) with any model ${STRICT_NOTE}.`, {
+          param: `tools[${index}].type`,
+        }),
+    );
+    return undefined;
   }
   const parsed = functionTool.safeParse(tool);
   if (!parsed.success) throw validationError(prefixed(parsed.error, ['tools', index]));
+  for (const [key, value] of Object.entries(tool as Record<string, unknown>)) {
+    if (key in functionTool.shape) continue;
+    setAside(tolerance, ['tools', index, key], value, () => new GatewayError('unknown_parameter', `Unrecognized request argument supplied: tools[${index}].${key} ${STRICT_NOTE}`, { param: `tools[${index}].${key}` }));
+  }
   return parsed.data;
 }
 
-function toCanonicalTool(tool: z.infer<typeof functionTool>): ToolDefinition {
+function toCanonicalTool(tool: FunctionTool): ToolDefinition {
   const definition: ToolDefinition = { name: tool.name };
   if (tool.description != null) definition.description = tool.description;
   if (tool.parameters != null) definition.parameters = tool.parameters;
@@ -219,7 +247,8 @@ function toCanonicalTool(tool: z.infer<typeof functionTool>): ToolDefinition {
   return definition;
 }
 
-function parseToolChoice(choice: unknown, tools: z.infer<typeof functionTool>[]): ToolChoice {
+/** A function choice or a mode; the choice of another tool type (a hosted tool, `allowed_tools`) is set aside with its tools. */
+function parseToolChoice(choice: unknown, tools: FunctionTool[], tolerance: Tolerance): ToolChoice | undefined {
   if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
   if (typeof choice === 'object' && choice !== null) {
     const { type, name } = choice as { type?: unknown; name?: unknown };
@@ -229,7 +258,13 @@ function parseToolChoice(choice: unknown, tools: z.infer<typeof functionTool>[])
       return { name };
     }
     if (typeof type === 'string') {
-      throw new GatewayError('invalid_request', `tool_choice of type '${type}' is not supported: use 'auto', 'none', 'required' or {"type": "function", "name": …}.`, { param: 'tool_choice.type' });
+      setAside(
+        tolerance,
+        ['tool_choice'],
+        choice,
+        () => new GatewayError('invalid_request', `tool_choice of type '${type}' is not supported: use 'auto', 'none', 'required' or {"type": "function", "name": …} ${STRICT_NOTE}.`, { param: 'tool_choice.type' }),
+      );
+      return undefined;
     }
   }
   throw new GatewayError('invalid_request', "Invalid value for 'tool_choice': expected 'auto', 'none', 'required' or {\"type\": \"function\", \"name\": …}.", { param: 'tool_choice' });
@@ -285,7 +320,7 @@ const reasoningItem = z.object({ type: z.literal('reasoning'), id: z.string().op
 
 const ITEM_TYPES = 'message, function_call, function_call_output, reasoning';
 
-function normaliseItem(item: unknown, index: number): InputItem {
+function normaliseItem(item: unknown, index: number, tolerance: Tolerance): InputItem {
   const param = `input[${index}]`;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new GatewayError('invalid_request', `Invalid value for '${param}': each input item must be an object.`, { param });
   const type = (item as { type?: unknown }).type ?? ('role' in item ? 'message' : undefined);
@@ -297,7 +332,10 @@ function normaliseItem(item: unknown, index: number): InputItem {
   switch (type) {
     case 'message': {
       const message = parse(messageItem);
-      const content = typeof message.content === 'string' ? [partFor(message.role, message.content)] : message.content.map((part, partIndex) => normalisePart(message.role, part, `${param}.content[${partIndex}]`));
+      const content =
+        typeof message.content === 'string'
+          ? [partFor(message.role, message.content)]
+          : message.content.map((part, partIndex) => normalisePart(message.role, part, ['input', index, 'content', partIndex], tolerance));
       return { id: message.id ?? newItemId('msg'), type: 'message', role: message.role, content, status: 'completed' };
     }
     case 'function_call': {
@@ -314,8 +352,11 @@ function normaliseItem(item: unknown, index: number): InputItem {
       return { id: reasoning.id ?? newItemId('rs'), type: 'reasoning', summary: reasoning.summary ?? [] };
     }
     default: {
-      const named = typeof type === 'string' ? `input item type '${type}' is not supported` : 'each input item needs a type';
-      throw new GatewayError('invalid_request', `Invalid value for '${param}.type': ${named}; use one of ${ITEM_TYPES}.`, { param: `${param}.type` });
+      if (typeof type !== 'string') throw new GatewayError('invalid_request', `Invalid value for '${param}.type': each input item needs a type; use one of ${ITEM_TYPES}.`, { param: `${param}.type` });
+      // A new item type (a hosted tool's call, a custom tool's output…): kept as sent, for a Responses upstream.
+      setAside(tolerance, ['input', index], item, () => new GatewayError('invalid_request', `Invalid value for '${param}.type': input item type '${type}' is not supported; use one of ${ITEM_TYPES} ${STRICT_NOTE}.`, { param: `${param}.type` }));
+      const kept = item as Record<string, unknown>;
+      return { ...kept, id: typeof kept.id === 'string' ? kept.id : newItemId('item'), type };
     }
   }
 }
@@ -324,7 +365,9 @@ function partFor(role: string, text: string): Record<string, unknown> {
   return role === 'assistant' ? { type: 'output_text', text, annotations: [] } : { type: 'input_text', text };
 }
 
-function normalisePart(role: string, part: unknown, param: string): Record<string, unknown> {
+/** Text and image parts normalised; a part of another type is kept as sent, for a Responses upstream. */
+function normalisePart(role: string, part: unknown, path: WirePath, tolerance: Tolerance): Record<string, unknown> {
+  const param = wirePathName(path);
   const type = typeof part === 'object' && part !== null ? (part as { type?: unknown }).type : undefined;
   const parse = <T>(schema: z.ZodType<T>): T => {
     const parsed = schema.safeParse(part);
@@ -339,22 +382,20 @@ function normalisePart(role: string, part: unknown, param: string): Record<strin
     if (type === 'output_text') return { type: 'output_text', text: parse(outputText).text, annotations: [] };
     if (type === 'input_text') return { type: 'output_text', text: parse(inputText).text, annotations: [] };
     if (type === 'refusal') return { type: 'refusal', refusal: parse(refusal).refusal };
-    throw new GatewayError('invalid_request', `Invalid value for '${param}.type': an assistant message holds output_text or refusal parts, not '${String(type)}'.`, { param: `${param}.type` });
-  }
-  if (type === 'input_text') return { type: 'input_text', text: parse(inputText).text };
-  if (type === 'input_image') {
-    const image = parse(inputImage);
-    if (!image.image_url) {
-      throw new GatewayError('invalid_request', `Images by file_id are not supported (no Files API for images here); send image_url as a URL or a data: URL.`, { param: `${param}.image_url` });
+  } else {
+    if (type === 'input_text') return { type: 'input_text', text: parse(inputText).text };
+    if (type === 'input_image') {
+      const image = parse(inputImage);
+      if (!image.image_url) {
+        throw new GatewayError('invalid_request', `Images by file_id are not supported (no Files API for images here); send image_url as a URL or a data: URL.`, { param: `${param}.image_url` });
+      }
+      return { type: 'input_image', image_url: image.image_url, detail: image.detail ?? 'auto' };
     }
-    return { type: 'input_image', image_url: image.image_url, detail: image.detail ?? 'auto' };
   }
-  if (type === 'input_file' || type === 'input_audio') {
-    throw new GatewayError('invalid_request', `Content parts of type '${type}' are not supported; send input_text or input_image.`, { param: `${param}.type` });
-  }
-  throw new GatewayError('invalid_request', `Invalid value for '${param}.type': content part type '${String(type)}' is not supported in a ${role} message; use input_text or input_image.`, {
-    param: `${param}.type`,
-  });
+  if (typeof type !== 'string') throw new GatewayError('invalid_request', `Invalid value for '${param}.type': every content part needs a type.`, { param: `${param}.type` });
+  const expected = role === 'assistant' ? 'output_text or refusal' : 'input_text or input_image';
+  setAside(tolerance, path, part, () => new GatewayError('invalid_request', `Content parts of type '${type}' are not supported in a ${role} message; send ${expected} ${STRICT_NOTE}.`, { param: `${param}.type` }));
+  return part as Record<string, unknown>;
 }
 
 function toolOutputText(part: unknown, param: string): string {
@@ -369,12 +410,11 @@ function toolOutputText(part: unknown, param: string): string {
 
 /**
  * Items → canonical messages. Function calls join the assistant turn they follow (or make
- * one), as every chat protocol wants the calls of one turn together; reasoning items carry
- * no text any upstream can take and are dropped with a warning.
+ * one), as every chat protocol wants the calls of one turn together; reasoning items and
+ * items of other types have no canonical form (a Responses upstream gets them from native).
  */
-export function itemsToMessages(items: readonly InputItem[], warnings: string[] = []): Message[] {
+export function itemsToMessages(items: readonly InputItem[]): Message[] {
   const messages: Message[] = [];
-  let droppedReasoning = false;
   for (const item of items) {
     const last = messages[messages.length - 1];
     switch (item.type) {
@@ -382,15 +422,18 @@ export function itemsToMessages(items: readonly InputItem[], warnings: string[] 
         const role = item.role as Message['role'];
         const parts = item.content as Record<string, unknown>[];
         if (role === 'assistant') {
-          const text = parts.map((part) => (part.type === 'output_text' ? (part.text as string) : (part.refusal as string))).join('');
+          const text = parts.map((part) => (part.type === 'output_text' ? (part.text as string) : part.type === 'refusal' ? (part.refusal as string) : '')).join('');
           messages.push({ role: 'assistant', content: text });
           break;
         }
-        const content: ContentPart[] = parts.map((part) =>
-          part.type === 'input_image'
-            ? { type: 'image', url: part.image_url as string, ...(part.detail && part.detail !== 'auto' ? { detail: part.detail as 'low' | 'high' } : {}) }
-            : { type: 'text', text: part.text as string },
-        );
+        // Parts of other types were set aside for a Responses upstream (request.native).
+        const content: ContentPart[] = parts
+          .filter((part) => part.type === 'input_text' || part.type === 'input_image')
+          .map((part) =>
+            part.type === 'input_image'
+              ? { type: 'image', url: part.image_url as string, ...(part.detail && part.detail !== 'auto' ? { detail: part.detail as 'low' | 'high' } : {}) }
+              : { type: 'text', text: part.text as string },
+          );
         const onlyText = content.every((part) => part.type === 'text');
         messages.push({ role, content: onlyText ? content.map((part) => (part as { text: string }).text).join('') : content });
         break;
@@ -404,11 +447,7 @@ export function itemsToMessages(items: readonly InputItem[], warnings: string[] 
       case 'function_call_output':
         messages.push({ role: 'tool', content: item.output as string, toolCallId: item.call_id as string });
         break;
-      case 'reasoning':
-        droppedReasoning = true;
-        break;
     }
   }
-  if (droppedReasoning) warnings.push('reasoning input items dropped: reasoning is not carried between turns');
   return messages;
 }

@@ -8,15 +8,17 @@ import { count, dollars, milliseconds, percent } from './format.js';
 import { PALETTE, accuracyChart, escapeHtml, frontierChart, latencyChart, paretoOptimal, type AccuracyBar, type FrontierPoint } from './svg-charts.js';
 
 const STYLE = `
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1e293b; margin: 24px auto; max-width: 1200px; padding: 0 16px; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1e293b; margin: 24px auto; max-width: 1320px; padding: 0 16px; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 32px; border-bottom: 1px solid #e2e8f0; padding-bottom: 4px; }
-.meta { color: #64748b; } table { border-collapse: collapse; margin: 12px 0; font-variant-numeric: tabular-nums; }
-th, td { padding: 4px 10px; border-bottom: 1px solid #e2e8f0; text-align: right; white-space: nowrap; } th { background: #f8fafc; }
+.meta { color: #64748b; } table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; }
+.table-box { overflow-x: auto; max-width: 100%; margin: 12px 0; border: 1px solid #e2e8f0; border-radius: 6px; }
+th, td { padding: 4px 5px; border-bottom: 1px solid #e2e8f0; text-align: right; white-space: nowrap; } th { background: #f8fafc; position: sticky; top: 0; }
+td.served { white-space: normal; min-width: 130px; max-width: 220px; text-align: left; }
 td.name, th.name { text-align: left; } tr.overall td { font-weight: 600; background: #f8fafc; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; } svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; } svg { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; max-width: 100%; height: auto; }
 svg .grid { stroke: #e2e8f0; } svg .tick { font-size: 11px; fill: #64748b; } svg .axis { font-size: 12px; fill: #475569; }
 svg .title { font-size: 13px; font-weight: 600; fill: #0f172a; } svg .label { font-size: 11px; fill: #0f172a; }
-svg .whisker { stroke-width: 1.5; } svg .ci { stroke: #0f172a; stroke-width: 1.2; } svg .frontier { fill: none; stroke: #94a3b8; stroke-dasharray: 4 3; stroke-width: 1.5; }
+svg .whisker { stroke-width: 1.5; } svg .ci { stroke: #0f172a; stroke-width: 1.2; } svg .frontier { fill: none; stroke: #94a3b8; stroke-dasharray: 4 3; stroke-width: 1.5; } svg .leader { stroke: #94a3b8; stroke-width: 0.8; }
 .note { color: #64748b; font-size: 12px; }
 .warning { color: #92400e; background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
 `;
@@ -43,19 +45,23 @@ function resultsTable(report: RunReport): string {
   const header = ['target', 'category', 'n', 'accuracy [95% CI]', 'refusal', 'errors', 'mean', 'p50', 'p95', 'p99', 'tokens in', 'tokens out', 'cost', 'cost / correct', 'served by'];
   const rows: string[] = [];
   for (const target of report.targets) {
+    // A model that served all its own calls needs no "served by"; fallbacks and routes do.
     const shares = (metrics: Metrics): string =>
-      escapeHtml(
+      target.kind === 'model' && (metrics.servedShare[target.target] ?? 0) === 1
+        ? ''
+        : escapeHtml(
         Object.entries(metrics.servedShare)
           .map(([model, share]) => `${model} ${percent(share, 0)}`)
           .join(', '),
       );
-    rows.push(`<tr class="overall"><td class="name">${escapeHtml(target.target)}${target.kind === 'route' ? ' (route)' : ''}</td><td class="name">all</td>${metricCells(target.overall)}<td class="name">${shares(target.overall)}</td></tr>`);
+    rows.push(`<tr class="overall"><td class="name">${escapeHtml(target.target)}${target.kind === 'route' ? ' (route)' : ''}</td><td class="name">all</td>${metricCells(target.overall)}<td class="served">${shares(target.overall)}</td></tr>`);
     for (const [category, metrics] of Object.entries(target.categories)) {
-      rows.push(`<tr><td class="name"></td><td class="name">${escapeHtml(category)}</td>${metricCells(metrics)}<td class="name">${target.kind === 'route' ? shares(metrics) : ''}</td></tr>`);
+      rows.push(`<tr><td class="name"></td><td class="name">${escapeHtml(category)}</td>${metricCells(metrics)}<td class="served">${target.kind === 'route' ? shares(metrics) : ''}</td></tr>`);
     }
   }
   const head = header.map((title, index) => `<th${index < 2 || index === header.length - 1 ? ' class="name"' : ''}>${escapeHtml(title)}</th>`).join('');
-  return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  // The box scrolls sideways when the table is wider than the page; the page never does.
+  return `<div class="table-box"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function colorOf(report: RunReport): Map<string, string> {
@@ -80,7 +86,7 @@ function frontiers(report: RunReport, colors: Map<string, string>): string {
     charts.push(frontierChart(`Cost vs quality: ${scope}`, points));
     summaries.push(`<li>${escapeHtml(scope)}: ${escapeHtml(paretoOptimal(points).map((point) => point.label).join(', '))}</li>`);
   }
-  return `<div class="charts">${charts.join('')}</div><p class="note">Filled, starred points are Pareto-optimal: no other target is both cheaper (or as cheap) and more (or as) accurate. Whiskers are 95 % Wilson intervals.</p><ul>${summaries.join('')}</ul>`;
+  return `<div class="charts">${charts.join('')}</div><p class="note">Filled, starred points are Pareto-optimal: they answered some cases right, and no other target is both cheaper (or as cheap) and more (or as) accurate. Whiskers are 95 % Wilson intervals.</p><ul>${summaries.join('')}</ul>`;
 }
 
 export function renderHtml(report: RunReport): string {

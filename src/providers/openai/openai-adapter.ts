@@ -10,7 +10,7 @@ import { ChunkReader, parseOpenAIChatResponse } from '../../api/openai/chat-resp
 import { toOpenAIChatBody, withNativeOpenAIFields } from '../../api/openai/chat-request.js';
 import { parseOpenAIEmbeddingResponse, toOpenAIEmbeddingBody } from '../../api/openai/embeddings.js';
 import { parseSse, SseDecoder } from '../sse.js';
-import { parseResponsesAnswer, ResponsesEventReader, responsesUnsupported, toResponsesBody } from './responses-upstream.js';
+import { parseResponsesAnswer, ResponsesEventReader, responsesUnsupported, toResponsesBody, withNativeResponsesFields } from './responses-upstream.js';
 import { bodyChunks, discardBody, finishBody, translateError, type UpstreamClient, type UpstreamResponse } from '../http-client.js';
 import { readUpstreamJson, upstreamHttpError } from '../upstream-errors.js';
 import type { CallContext, ProviderAdapter } from '../types.js';
@@ -70,7 +70,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async chat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
     if (this.responsesApi) {
-      const response = await this.post('/responses', toResponsesBody({ ...request, stream: false }, context.deployment.upstreamModel), context, false);
+      const response = await this.post('/responses', withNativeResponsesFields(toResponsesBody({ ...request, stream: false }, context.deployment.upstreamModel), request), context, false);
       return parseResponsesAnswer(await this.readJson(response, context), context.deployment.upstreamModel, this.provider.name);
     }
     const body = this.body(request, context, false);
@@ -80,7 +80,7 @@ export class OpenAIAdapter implements ProviderAdapter {
 
   async chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<StreamPart>> {
     if (this.responsesApi) {
-      const response = await this.post('/responses', toResponsesBody({ ...request, stream: true }, context.deployment.upstreamModel), context, true);
+      const response = await this.post('/responses', withNativeResponsesFields(toResponsesBody({ ...request, stream: true }, context.deployment.upstreamModel), request), context, true);
       return this.readResponsesStream(response, context);
     }
     const body = this.body(request, context, true);
@@ -167,6 +167,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     if (this.responsesApi) return responsesUnsupported(request, this.provider.name);
     // Fields of the client's that cannot be put back (a dry run of the body the call will send).
     const warnings = request.native?.passed.length ? withNativeOpenAIFields(toOpenAIChatBody(request, this.outboundOptions('')), request) : [];
+    if (request.topK !== undefined) warnings.push(`top_k dropped: ${this.provider.name} speaks Chat Completions, which has no top_k`);
     if (this.dialect === 'openai') return warnings;
     if (request.metadata) warnings.push(`metadata dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);
     if (request.store !== undefined) warnings.push(`store dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);

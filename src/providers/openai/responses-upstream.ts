@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamPart, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { usageWith } from '../../core/usage.js';
+import { requestedEffort } from '../../core/reasoning.js';
 
 function contentParts(message: Message, role: string): unknown[] {
   const parts: ContentPart[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content ?? []);
@@ -66,10 +67,48 @@ export function toResponsesBody(request: ChatRequest, upstreamModel: string): Re
     user: request.user,
     service_tier: request.serviceTier,
     top_logprobs: request.topLogprobs,
-    reasoning: request.reasoningEffort !== undefined ? { effort: request.reasoningEffort } : undefined,
+    reasoning: requestedEffort(request) !== undefined ? { effort: requestedEffort(request) } : undefined,
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) body[key] = value;
   return body;
+}
+
+/** The top-level fields the canonical body sets itself, or that only the client's messages and tools decide. */
+const STRUCTURAL = new Set(['model', 'stream', 'input', 'instructions', 'tools', 'tool_choice', 'previous_response_id', 'store']);
+
+/**
+ * A Responses client's request to a Responses upstream: the canonical body, with the client's
+ * own input items and instructions (reasoning items with their encrypted content, items and
+ * parts of new types) while no guard or recovery step replaced the messages, its own tools
+ * (hosted ones, `namespace`, `custom`) while the tools are still its own, and every other
+ * field it sent that the canonical body lacks (`include`, `prompt_cache_key`,
+ * `client_metadata`, …). Object fields the canonical body also sets (`reasoning`, `text`,
+ * `metadata`) are merged, canonical values winning. The gateway keeps stored responses
+ * itself, so the upstream is never asked to (store: false, no previous_response_id).
+ */
+export function withNativeResponsesFields(body: Record<string, unknown>, request: ChatRequest): Record<string, unknown> {
+  const native = request.native;
+  if (native?.protocol !== 'openai-responses') return body;
+  const sent = native.body;
+  if (request.messages === native.messages) {
+    body.input = sent.input;
+    if (typeof sent.instructions === 'string' && sent.instructions !== '') body.instructions = sent.instructions;
+  }
+  if (request.tools === native.tools && request.responseFormat?.type !== 'json_schema') {
+    if (sent.tools !== undefined) body.tools = sent.tools;
+    if (sent.tool_choice !== undefined) body.tool_choice = sent.tool_choice;
+  }
+  for (const [key, value] of Object.entries(sent)) {
+    if (STRUCTURAL.has(key) || value === undefined) continue;
+    const own = body[key];
+    if (isPlainObject(own) && isPlainObject(value)) body[key] = { ...value, ...own };
+    else if (!(key in body)) body[key] = value;
+  }
+  return body;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Settings the Responses API has no field for. */
@@ -83,6 +122,7 @@ export function responsesUnsupported(request: ChatRequest, provider: string): st
     ['frequency_penalty', request.frequencyPenalty],
     ['logit_bias', request.logitBias],
     ['logprobs', request.logprobs],
+    ['top_k', request.topK],
   ] as const) {
     if (value !== undefined) warnings.push(`${field} dropped: ${provider} speaks the Responses API, which has no ${field}`);
   }

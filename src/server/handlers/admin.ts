@@ -132,13 +132,23 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           maxConcurrent: body.max_concurrent ?? null,
           metadata: body.metadata ?? null,
         });
+        governance.keysChanged();
         return send(201, JSON.stringify({ ...describeKey(key), key: secret, note: 'Store this key now: it is not shown again.' }));
       }
       const existing = governance.keys.get(id);
       if (!existing) throw new GatewayError('not_found', `No key with id '${id}'.`);
       if (action === undefined && method === 'GET') return send(200, JSON.stringify(describeKey(existing)));
-      if (action === undefined && method === 'DELETE') return send(200, JSON.stringify(describeKey(governance.keys.revoke(id) ?? existing)));
-      if ((action === 'disable' || action === 'enable') && method === 'POST') return send(200, JSON.stringify(describeKey(governance.keys.setDisabled(id, action === 'disable') ?? existing)));
+      // A changed key is refused or accepted by every worker and replica at once, not when their caches expire.
+      if (action === undefined && method === 'DELETE') {
+        const revoked = governance.keys.revoke(id);
+        governance.keysChanged();
+        return send(200, JSON.stringify(describeKey(revoked ?? existing)));
+      }
+      if ((action === 'disable' || action === 'enable') && method === 'POST') {
+        const changed = governance.keys.setDisabled(id, action === 'disable');
+        governance.keysChanged();
+        return send(200, JSON.stringify(describeKey(changed ?? existing)));
+      }
       return methodNotAllowed();
     }
     case 'teams': {
@@ -171,6 +181,7 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
       );
       const limits = { ...(body.rpm ? { rpm: body.rpm } : {}), ...(body.tpm ? { tpm: body.tpm } : {}), ...(body.max_concurrent ? { maxConcurrent: body.max_concurrent } : {}) };
       governance.keys.saveTeam(body.id, limits);
+      governance.keysChanged();
       return send(201, JSON.stringify({ id: body.id, object: 'team', rpm: body.rpm ?? null, tpm: body.tpm ?? null, max_concurrent: body.max_concurrent ?? null }));
     }
     case 'budgets': {
@@ -180,7 +191,7 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
             200,
             list(
               governance.budgets.list().map((budget) => {
-                const entry = governance.budgets.entry(budget);
+                const entry = governance.spentOf(budget);
                 return { ...budget, object: 'budget', spent_usd: entry.usd, spent_tokens: entry.tokens, reserved_usd: entry.reservedUsd, reserved_tokens: entry.reservedTokens };
               }),
             ),
@@ -197,10 +208,12 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           enforcement: body.enforcement ?? 'hard',
           alertAt: body.alert_at ?? [0.5, 0.8, 1],
         });
+        governance.budgetsChanged();
         return send(201, JSON.stringify({ ...budget, object: 'budget' }));
       }
       if (method !== 'DELETE' || action !== undefined) methodNotAllowed();
       if (!governance.budgets.remove(id)) throw new GatewayError('not_found', `No budget with id '${id}'.`);
+      governance.budgetsChanged();
       return send(200, JSON.stringify({ id, object: 'budget', deleted: true }));
     }
     case 'spend': {

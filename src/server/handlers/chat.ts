@@ -43,9 +43,11 @@ export async function handleChat(exchange: Exchange, services: Services, format:
     if (hit) return await serveCacheHit(exchange, services, format, request, hit, recorder);
     const resolution = await routeRequest(exchange, services, request, record, recorder.attempts, guardPrivate);
     checkCapabilities(request, resolution.model);
-    recorder.permit = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
+    const admitted = services.governance.admit(request, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
       exchange.response.setHeader(name, value),
     );
+    // Shared state answers asynchronously; in-process admission does not make the request wait a turn.
+    recorder.permit = admitted instanceof Promise ? await admitted : admitted;
     // A cascade route: the weak model answers first; undefined when its answer was kept and
     // sent (by chat-cascade.ts, which renders it like completeChat / streamChat do).
     const serving = resolution.cascade ? await runCascade(exchange, services, format, request, resolution, recorder) : resolution;

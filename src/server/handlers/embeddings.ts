@@ -26,9 +26,11 @@ export async function handleEmbeddings(exchange: Exchange, services: Services): 
       throw new GatewayError('permission_denied', `The model '${resolution.model.name}' may not serve this key.`, { param: 'model' });
     }
     const estimatedTokens = request.input.reduce((sum, text) => sum + Math.ceil(text.length / 3) + 1, 0);
-    recorder.permit = services.governance.admitEstimate({ input: estimatedTokens, output: 0 }, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
+    const admitted = services.governance.admitEstimate({ input: estimatedTokens, output: 0 }, resolution.model, { keyId: exchange.keyId, team: exchange.team ?? null }, exchange.virtualKey, (name, value) =>
       exchange.response.setHeader(name, value),
     );
+    // Shared state answers asynchronously; in-process admission does not make the request wait a turn.
+    recorder.permit = admitted instanceof Promise ? await admitted : admitted;
     record.route = resolution.route;
     const simulatorHeader = simulatorHeaderOf(exchange);
     const context = { requestId: exchange.id, ...(simulatorHeader ? { simulatorHeader } : {}), ...(exchange.trace ? { trace: exchange.trace } : {}) };

@@ -12,9 +12,10 @@
 import type { InboundChatFormat } from '../../api/inbound-format.js';
 import { renderOpenAIError } from '../../api/openai/errors.js';
 import { itemsToMessages, newItemId, parseResponsesRequest, type InputItem, type ResponsesCall } from '../../api/openai/responses-request.js';
-import { finalStatus, outputItemsOf, responseObject, responsesUsage, ResponsesStreamRenderer, type OutputItem, type ResponseHead } from '../../api/openai/responses-response.js';
+import { finalStatus, outputItemsOf, wantsSummary, responseObject, responsesUsage, ResponsesStreamRenderer, type OutputItem, type ResponseHead } from '../../api/openai/responses-response.js';
 import { GatewayError } from '../../core/errors.js';
-import type { Message } from '../../core/types.js';
+import type { Message, NativeRequest } from '../../core/types.js';
+import { toResponsesInput } from '../../providers/openai/responses-upstream.js';
 import type { ResponseStore } from '../../store/response-store.js';
 import { sendJson, type Exchange } from '../exchange.js';
 import type { Services } from '../services.js';
@@ -58,6 +59,7 @@ function responsesFormat(exchange: Exchange, store: ResponseStore): InboundChatF
         const request = call.request;
         const system = call.echo.instructions ? request.messages.slice(0, 1) : [];
         request.messages = [...system, ...earlier, ...call.inputMessages];
+        if (request.native) request.native = continuedNative(request.native, request.messages, earlier);
       }
       head = {
         id: newItemId('resp'),
@@ -72,7 +74,7 @@ function responsesFormat(exchange: Exchange, store: ResponseStore): InboundChatF
     renderResponse(response, context) {
       if (!head) throw new Error('renderResponse before parseRequest');
       head.model = response.model;
-      const output = outputItemsOf(response);
+      const output = outputItemsOf(response, wantsSummary(head));
       const finishReason = response.choices[0]?.finishReason ?? null;
       const object = responseObject(head, finalStatus(finishReason), output, {
         usage: context.usage ? responsesUsage(context.usage, context.costUsd) : null,
@@ -89,6 +91,20 @@ function responsesFormat(exchange: Exchange, store: ResponseStore): InboundChatF
     },
     renderError: renderOpenAIError,
   };
+}
+
+/**
+ * The client's body as a Responses upstream should get it when the gateway holds the earlier
+ * turns: the stored conversation as input items before the client's own, and no
+ * previous_response_id (the upstream never saw that response).
+ */
+function continuedNative(native: NativeRequest, messages: Message[], earlier: Message[]): NativeRequest {
+  const { previous_response_id: _previous, ...body } = native.body;
+  const sent = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : (body.input as unknown[]);
+  const before = toResponsesInput(earlier);
+  // What was set aside keeps pointing at the same items, now after the earlier ones.
+  const passed = native.passed.map((field) => (field.path[0] === 'input' && typeof field.path[1] === 'number' ? { ...field, path: ['input', field.path[1] + before.length, ...field.path.slice(2)] } : field));
+  return { ...native, body: { ...body, input: [...before, ...sent] }, passed, messages };
 }
 
 /** GET /v1/responses/{id}, DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items. */

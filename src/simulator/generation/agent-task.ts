@@ -8,7 +8,7 @@
 import type { ChatInput, SimMessage, SimTool } from './chat-input.js';
 
 /** Blocks agents add to a user turn that are not the user's words. */
-const HARNESS_BLOCK = /<(system-reminder|environment_details|env|user-memory-input|local-command-caveat)>[\s\S]*?<\/\1>/g;
+const HARNESS_BLOCK = /<(system-reminder|environment_details|env|user-memory-input|local-command-caveat|environment_context|user_instructions)>[\s\S]*?<\/\1>/g;
 
 /** The user's own words in a user turn: the text without harness blocks (empty when it was all harness). */
 export function ownWordsOf(text: string): string {

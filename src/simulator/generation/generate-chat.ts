@@ -17,7 +17,7 @@ import { textAnswer } from './text-answers.js';
 import { buildToolCall, chooseTools } from './tool-calls.js';
 import { nextAgentStep, userRequestOf, withoutHarnessTail } from './agent-task.js';
 
-type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect' | 'safetyBlock' | 'answerKey'>;
+type AnswerBehaviour = Pick<SimBehaviour, 'maxAnswerTokens' | 'forceCorrect' | 'safetyBlock' | 'answerKey' | 'seed'>;
 
 export function generateChat(model: SimulatedModel, input: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
   const continuation = continuationOf(input.messages);
@@ -51,7 +51,7 @@ function continueAnswer(model: SimulatedModel, input: ChatInput, behaviour: Answ
 
 function freshAnswer(model: SimulatedModel, asked: ChatInput, behaviour: AnswerBehaviour, promptTokens: number): ChatAnswer {
   if (asked.messages[0]?.role === 'system' && asked.messages[0].text === CLASSIFY_INSTRUCTION) return classification(asked, promptTokens);
-  const random = SeededRandom.fromText(model.name, JSON.stringify(asked.messages), String(asked.seed ?? ''));
+  const random = SeededRandom.fromText(model.name, JSON.stringify(asked.messages), String(asked.seed ?? behaviour.seed ?? ''));
   // Agents wrap the user's words in harness text: answer the words, as if asked bare.
   const input = { ...asked, messages: withoutHarnessTail(asked.messages) };
   const request = userRequestOf(input.messages);

@@ -28,6 +28,8 @@ const item = z.looseObject({
   output: z.union([z.string(), z.array(part)]).optional(),
 });
 
+const functionTool = z.looseObject({ type: z.literal('function'), name: z.string().min(1), description: z.string().nullish(), parameters: z.record(z.string(), z.unknown()).nullish() });
+
 const responsesRequest = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(item).min(1)]),
@@ -35,8 +37,9 @@ const responsesRequest = z.looseObject({
   stream: z.boolean().nullish(),
   store: z.boolean().nullish(),
   previous_response_id: z.string().nullish(),
-  tools: z.array(z.looseObject({ type: z.literal('function'), name: z.string().min(1), description: z.string().nullish(), parameters: z.record(z.string(), z.unknown()).nullish() })).nullish(),
-  tool_choice: z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.literal('function'), name: z.string() })]).nullish(),
+  // Hosted tools (web_search, …), custom and namespace tools are accepted as OpenAI accepts them; the simulator calls only functions.
+  tools: z.array(z.union([functionTool, z.looseObject({ type: z.string().refine((type) => type !== 'function', 'a function tool needs a name') })])).nullish(),
+  tool_choice: z.union([z.enum(['none', 'auto', 'required']), z.looseObject({ type: z.string(), name: z.string().optional() })]).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   text: z.looseObject({ format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']), name: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional() }).optional() }).nullish(),
   max_output_tokens: z.number().int().positive().nullish(),
@@ -68,13 +71,16 @@ function toChatInput(body: ResponsesRequest): ChatInput {
       messages.push({ role: 'tool', text: textOf(entry.output), imageCount: 0, toolCalls: [], toolCallId: entry.call_id ?? '' });
     }
   }
-  const tools = (body.tools ?? []).map((tool) => ({ name: tool.name, description: tool.description ?? '', parameters: (tool.parameters ?? {}) as JsonSchema }));
-  const choice = body.tool_choice;
+  const tools = (body.tools ?? [])
+    .filter((tool): tool is z.infer<typeof functionTool> => tool.type === 'function')
+    .map((tool) => ({ name: tool.name, description: tool.description ?? '', parameters: (tool.parameters ?? {}) as JsonSchema }));
+  const named = body.tool_choice;
+  const choice = typeof named === 'object' && named !== null && (named.type !== 'function' || named.name === undefined) ? 'auto' : named;
   const format = body.text?.format;
   const input: ChatInput = {
     messages,
     tools,
-    toolChoice: choice == null ? { mode: tools.length > 0 ? 'auto' : 'none' } : typeof choice === 'string' ? { mode: choice } : { mode: 'function', name: choice.name },
+    toolChoice: choice == null ? { mode: tools.length > 0 ? 'auto' : 'none' } : typeof choice === 'string' ? { mode: choice } : { mode: 'function', name: choice.name ?? '' },
     parallelToolCalls: body.parallel_tool_calls ?? true,
     responseFormat: format?.type === 'json_schema' ? { type: 'json_schema', name: format.name ?? 'schema', schema: (format.schema ?? { type: 'object' }) as JsonSchema } : { type: format?.type === 'json_object' ? 'json_object' : 'text' },
   };
