@@ -56,7 +56,8 @@ export async function startReplicas(count: number, config: string, options: { re
   const env = { ...(options.env ?? {}), ...(redisUrl !== null ? { SWITCHYARD_REDIS_URL: redisUrl } : {}) };
   const replicas: Replica[] = [];
   const add = async (extraArgs: string[] = options.serveArgs ?? []): Promise<Replica> => {
-    const serve = spawnServe(configPath, env, extraArgs);
+    // Several processes starting at once on a busy machine: allow them time.
+    const serve = spawnServe(configPath, env, extraArgs, 60_000);
     const base = await serve.url;
     const replica = { ...serve, base };
     replicas.push(replica);

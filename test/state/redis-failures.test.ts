@@ -11,8 +11,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminCall, call, REPLICA_CONFIG, startReplicas, startThrowawayRedis, type ReplicaSet, type ThrowawayRedis } from '../helpers/replicas.js';
+
+// Processes start slowly on a busy machine; each test is bounded all the same.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
 const ADMIN = 'sy-admin-replicas-0123456789';
 

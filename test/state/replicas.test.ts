@@ -6,8 +6,11 @@
  * a key revoked on one replica is refused by another within a second.
  */
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adminCall, call, REPLICA_CALL_USD, REPLICA_CONFIG, startReplicas, type ReplicaSet } from '../helpers/replicas.js';
+
+// Processes start slowly on a busy machine; each test is bounded all the same.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
 const ADMIN = 'sy-admin-replicas-0123456789';
 /** Every call costs exactly this (a per-request price): the worst case is the real cost. */
