@@ -45,6 +45,16 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
     run: async (values) => (await import('./logs.js')).runLogs(values),
   },
+  migrate: {
+    summary: 'apply the PostgreSQL migrations (store.postgres) and exit',
+    usage: ['migrate [--config PATH] [--status] [--json]'],
+    options: {
+      config: CONFIG_OPTION,
+      status: { type: 'boolean', description: 'list the migrations, applied or pending, without applying any' },
+      json: JSON_OPTION,
+    },
+    run: async (values) => (await import('./migrate.js')).runMigrate(values),
+  },
   keys: {
     summary: 'virtual API keys (sk-sy-…) in the gateway database: create, list, revoke, disable, enable',
     usage: [

@@ -3,7 +3,8 @@
  * in the environment (honouring the SDKs' *_BASE_URL variables), or — with no key at all —
  * the built-in simulator serving the catalog of models teams compare today.
  */
-import { SIMULATED_CATALOG, SIMULATED_PRICES_AS_OF, type SimulatedModel } from '../simulator/index.js';
+import { SIMULATED_CATALOG, SIMULATED_PRICES_AS_OF } from '../simulator/catalog.js';
+import type { SimulatedModel } from '../simulator/types.js';
 import { PRICE_FIELDS, type RawConfig } from './schema.js';
 import type { Environment } from './load.js';
 

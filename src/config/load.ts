@@ -162,6 +162,8 @@ export interface StoreSettings {
   writeBufferBytes: number;
   retentionDays: number | undefined;
   maxSizeBytes: number | undefined;
+  /** The PostgreSQL URL the request log is shipped to (resolved secret); undefined: SQLite only. */
+  postgresUrl: string | undefined;
 }
 
 export interface StateSettings {
@@ -521,6 +523,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
 
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
+  const postgresUrl = resolveSecret(raw.store?.postgres?.url, env, 'store.postgres.url', issues, secrets);
   const state = resolveState(raw.state, env, issues, secrets);
 
   if (issues.length > 0) throw new ConfigError(source, issues);
@@ -547,6 +550,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
       writeBufferBytes: (raw.store?.write_buffer_mb ?? 64) * 1024 * 1024,
       retentionDays: raw.store?.retention_days,
       maxSizeBytes: raw.store?.max_size_mb !== undefined ? raw.store.max_size_mb * 1024 * 1024 : undefined,
+      postgresUrl,
     },
     log: { access: raw.log?.access ?? false },
     telemetry: resolveTelemetry(raw.telemetry, env),

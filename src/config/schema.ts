@@ -491,6 +491,14 @@ export const configSchema = z
         sqlite: z
           .strictObject({ path: z.string().min(1).describe('Default ./.switchyard/switchyard.db') })
           .optional(),
+        postgres: z
+          .strictObject({
+            url: secretReference.describe(
+              'The PostgreSQL connection URL, as a secret reference (e.g. env:SWITCHYARD_DATABASE_URL). Every request row goes to PostgreSQL as well, shipped in batches from the local log; migrations run on start (see docs/storage.md).',
+            ),
+          })
+          .optional()
+          .describe('Ship the request log to PostgreSQL (shared by every replica); SQLite stays the local buffer.'),
         log_content: z.boolean().optional().describe('Store request and response bodies in the log (default true).'),
         flush_interval_ms: z.number().int().positive().optional().describe('How often journaled log rows are written to the database, in batches (default 50).'),
         max_logged_body_bytes: z
@@ -506,7 +514,7 @@ export const configSchema = z
             'When log rows cannot be written and write_buffer_mb is full: keep_serving (default) refuses only requests under a budget and drops rows beyond the buffer, counted and alerted; reject refuses every API request with 503 until the log recovers.',
           ),
         write_buffer_mb: z.number().positive().optional().describe('Memory for rows the log cannot write yet (default 64).'),
-        retention_days: z.number().positive().optional().describe('Delete request rows older than this, in the background (their spend is kept per day for budgets and reports). Default: keep everything.'),
+        retention_days: z.number().positive().optional().describe('Delete request rows older than this, in the background, in SQLite and in PostgreSQL (their spend is kept per day for budgets and reports). Default: keep everything.'),
         max_size_mb: z.number().positive().optional().describe('Delete the oldest request rows while the database holds more than this, in the background (spend kept per day). Default: no cap.'),
       })
       .optional()

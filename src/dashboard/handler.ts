@@ -35,6 +35,8 @@ const RANGES: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d
 const LIVE_INTERVAL_MS = 2000;
 /** Pushed at least this often while a live view is open, so a relative range moves on. */
 const LIVE_REFRESH_MS = 15_000;
+/** A live view waits this many times its last query's duration before the next one. */
+const LIVE_COST_FACTOR = 10;
 
 type Access = { kind: 'open'; csrf: string } | { kind: 'session'; session: Session } | { kind: 'bearer' };
 
@@ -220,16 +222,21 @@ export class Dashboard {
     this.live.add(response);
     let seen = -1;
     let pushedAt = 0;
+    let nextAt = 0;
     const push = (): void => {
       try {
+        const now = Date.now();
         const latest = this.queries.latestRowid();
-        if (latest === seen && Date.now() - pushedAt < LIVE_REFRESH_MS) {
+        if (now < nextAt || (latest === seen && now - pushedAt < LIVE_REFRESH_MS)) {
           response.write(': idle\n\n');
           return;
         }
         seen = latest;
-        pushedAt = Date.now();
-        response.write(`event: overview\ndata: ${JSON.stringify(this.queries.overview(timeWindow(parameters), baseline))}\n\n`);
+        pushedAt = now;
+        const overview = this.queries.overview(timeWindow(parameters), baseline);
+        // The queries run on the gateway's thread: a view whose query takes long is refreshed less often (at most a tenth of the time).
+        nextAt = Date.now() + LIVE_COST_FACTOR * overview.queryMs;
+        response.write(`event: overview\ndata: ${JSON.stringify(overview)}\n\n`);
       } catch (error) {
         response.write(`event: failure\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
       }

@@ -145,6 +145,30 @@ export class GatewayMetrics {
         this.inc(log.health().droppedRows);
       },
     });
+    // store.postgres only (the log knows from its start whether it ships there).
+    if (log.health().postgres) this.postgresMetrics(log);
+  }
+
+  private postgresMetrics(log: Pick<RequestLog, 'health'>): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'switchyard_postgres_up',
+      help: 'store.postgres: 1 when the last shipment to PostgreSQL succeeded, 0 while it fails or before the first (rows wait in the local log). Absent without store.postgres.',
+      registers,
+      collect() {
+        const postgres = log.health().postgres;
+        if (postgres) this.set(postgres.state === 'ok' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'switchyard_postgres_backlog_rows',
+      help: 'store.postgres: request rows in the local log not yet confirmed by PostgreSQL.',
+      registers,
+      collect() {
+        const postgres = log.health().postgres;
+        if (postgres) this.set(postgres.backlog);
+      },
+    });
   }
 
   /**

@@ -6,7 +6,7 @@
 import { DEFAULT_DEADLINE_MS, mergeTimeouts, type Timeouts, type GatewayConfig, type ModelConfig, type ProviderConfig } from '../config/load.js';
 import { ENV_PROVIDERS } from '../config/defaults.js';
 import { GatewayError } from '../core/errors.js';
-import { SIMULATED_CATALOG, findCatalogModel } from '../simulator/index.js';
+import { SIMULATED_CATALOG, findCatalogModel } from '../simulator/catalog.js';
 import { listPrice } from '../config/list-prices.js';
 
 export interface Resolution {

@@ -199,7 +199,13 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     // Not ready when new requests would be refused: draining, or the log cannot take rows and the config says reject.
     const refusing = draining || (logHealth.saturated && config.store.onWriteFailure === 'reject');
     const body = {
-      status: draining ? 'draining' : refusing ? 'request_log_unavailable' : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || (sharedState && !sharedState.available()) ? 'degraded' : 'ready',
+      status: draining
+        ? 'draining'
+        : refusing
+          ? 'request_log_unavailable'
+          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing' || (sharedState && !sharedState.available())
+            ? 'degraded'
+            : 'ready',
       simulated: config.simulatedOnly,
       providers: [...config.providers.values()].map((provider) => ({ name: provider.name, type: provider.type, simulated: provider.simulated })),
       in_flight: active.size,
@@ -214,6 +220,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         max_buffered_bytes: logHealth.maxBufferedBytes,
         dropped_rows: logHealth.droppedRows,
         on_write_failure: config.store.onWriteFailure,
+        // store.postgres: rows are shipped there from the local log; failing means they wait locally.
+        ...(logHealth.postgres
+          ? { postgres: { state: logHealth.postgres.state, error: logHealth.postgres.error, backlog_rows: logHealth.postgres.backlog, shipped_rows: logHealth.postgres.shippedRows } }
+          : {}),
       },
       // Each external dependency and its state; requests under limits or hard budgets follow on_unavailable while one is down.
       dependencies: sharedState ? [{ ...sharedState.health(), role: 'shared state', on_unavailable: config.state.onUnavailable }] : [],

@@ -78,6 +78,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       flushIntervalMs: config.store.flushIntervalMs,
       maxBufferedBytes: config.store.writeBufferBytes,
       retention: { retentionDays: config.store.retentionDays, maxSizeBytes: config.store.maxSizeBytes },
+      ...(config.store.postgresUrl !== undefined ? { postgresUrl: config.store.postgresUrl } : {}),
       onWriterError: (message) => logger.error({ path: config.store.sqlitePath }, message),
     });
   const schedules = options.schedules !== false ? config.eval.schedules : [];

@@ -25,7 +25,7 @@ import { readPositions, SqliteSink } from './sqlite-sink.js';
 import type { RetentionPolicy } from './sqlite-retention.js';
 import { UnwrittenSpend, type Spend, type SpendQuery } from './unwritten-spend.js';
 import { FAILING_SLOT, WRITTEN_SLOT, type WriterData, type WriterMessage, type WriterReply } from './writer-protocol.js';
-import type { AttemptRecord, FeedbackEntry, FeedbackSummary, RequestLog, RequestLogHealth, RequestLogQuery, RequestRecord } from './types.js';
+import type { AttemptRecord, FeedbackEntry, FeedbackSummary, PostgresState, RequestLog, RequestLogHealth, RequestLogQuery, RequestRecord } from './types.js';
 
 /** The token-class columns under their record names. */
 const TOKEN_CLASS_SELECT =
@@ -50,6 +50,8 @@ export interface SqliteRequestLogOptions {
   retention?: Partial<RetentionPolicy>;
   /** Where journals live (default `<path>.journal`). */
   journalRoot?: string;
+  /** store.postgres.url: the writer thread ships every row there too (see postgres-shipper.ts). */
+  postgresUrl?: string;
 }
 
 const FLUSH_WAIT_MS = 10_000;
@@ -100,6 +102,7 @@ export class SqliteRequestLog implements RequestLog {
   private readonly listeners: ((health: RequestLogHealth) => void)[] = [];
   private readDatabase: Database.Database | undefined;
   private feedbackDatabase: Database.Database | undefined;
+  private postgres: PostgresState | undefined;
 
   constructor(private readonly options: SqliteRequestLogOptions) {
     this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_BUFFER_BYTES;
@@ -122,7 +125,9 @@ export class SqliteRequestLog implements RequestLog {
       journal: this.journalId,
       retention: { retentionDays: options.retention?.retentionDays, maxSizeBytes: options.retention?.maxSizeBytes },
       shared: this.shared,
+      ...(options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl } : {}),
     };
+    if (options.postgresUrl !== undefined) this.postgres = { state: 'connecting', error: null, backlog: 0, shippedRows: 0 };
     const worker = new Worker(workerUrl(), { workerData: data });
     worker.unref();
     worker.on('message', (reply: WriterReply) => this.onReply(reply));
@@ -156,6 +161,17 @@ export class SqliteRequestLog implements RequestLog {
     }
     if (reply.type === 'warning') {
       this.options.onWriterError?.(reply.message);
+      return;
+    }
+    if (reply.type === 'postgres') {
+      const before = this.postgres?.state;
+      this.postgres = reply.state;
+      if (reply.state.state === 'failing' && before !== 'failing') {
+        this.options.onWriterError?.(`request log: PostgreSQL cannot be written (rows wait in the local log and are shipped when it is back): ${reply.state.error}`);
+      } else if (reply.state.state === 'ok' && before === 'failing') {
+        this.options.onWriterError?.('request log: PostgreSQL is back; queued rows are shipped');
+      }
+      if (reply.state.state !== before) this.changed();
       return;
     }
     this.writerError = reply.type === 'failed' ? reply.message : undefined;
@@ -210,6 +226,9 @@ export class SqliteRequestLog implements RequestLog {
     if (!this.worker) return;
     this.worker = undefined;
     this.options.onWriterError?.(`request log writer thread failed (${reason}); writing on the main thread from now on`);
+    if (this.postgres) {
+      this.postgres = { ...this.postgres, state: 'failing', error: 'the writer thread is gone: rows are queued locally and shipped to PostgreSQL on the next start' };
+    }
     this.useSink();
   }
 
@@ -330,6 +349,7 @@ export class SqliteRequestLog implements RequestLog {
       maxBufferedBytes: this.maxBufferedBytes,
       droppedRows: this.dropped,
       saturated: this.saturated(),
+      ...(this.postgres ? { postgres: { ...this.postgres } } : {}),
     };
   }
 

@@ -4,7 +4,8 @@
  * on the writer thread (never on the request path, and between journal batches, so
  * writes keep flowing). Before a row goes, its spend is added to `spend_rollup` (per UTC
  * day, key, team, route and model) in the same transaction: budgets and spend reports
- * keep counting what was pruned. Freed pages are reused; the file does not shrink.
+ * keep counting what was pruned. Rows still queued for PostgreSQL (store.postgres) are kept
+ * until it has them. Freed pages are reused; the file does not shrink.
  */
 import type Database from 'better-sqlite3';
 import { TOKEN_CLASS_COLUMNS } from './sqlite-schema.js';
@@ -39,7 +40,7 @@ export class Retention {
     private readonly policy: RetentionPolicy,
   ) {
     database.exec('CREATE TEMP TABLE IF NOT EXISTS prune_batch (rid INTEGER PRIMARY KEY, id TEXT NOT NULL)');
-    this.select = database.prepare('INSERT INTO prune_batch (rid, id) SELECT rowid, id FROM requests WHERE created_at < ? ORDER BY created_at, rowid LIMIT ?');
+    this.select = database.prepare('INSERT INTO prune_batch (rid, id) SELECT rowid, id FROM requests WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM ship_queue WHERE request_id = requests.id) ORDER BY created_at, rowid LIMIT ?');
     this.rollup = database.prepare(
       `INSERT INTO spend_rollup (day, key_id, team, route, model, requests, ${TOKENS.join(', ')}, cost_usd)
        SELECT (created_at / ${DAY_MS}) * ${DAY_MS}, COALESCE(key_id, ''), COALESCE(team, ''), COALESCE(route, ''), COALESCE(model, ''),

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AttemptRecord, RequestRecord } from './types.js';
 
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** The token-class columns after cached_input_tokens, in the order they were added (at the end of both tables). */
 export const TOKEN_CLASS_COLUMNS = ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens'] as const;
@@ -152,6 +152,17 @@ ${TOKEN_CLASS_COLUMNS.map((column) => `     ${column} INTEGER NOT NULL,`).join('
      created_at, status, latency_ms, ttft_ms, cost_usd, key_id, input_tokens, output_tokens,
      json_extract(details, '$.cache.status'), json_array_length(details, '$.guards'),
      cached_input_tokens, cache_write_5m_tokens, cache_write_1h_tokens, audio_input_tokens, image_input_tokens, reasoning_tokens
+   );`,
+  // Rows waiting to be shipped to PostgreSQL (store.postgres), in the order they were
+  // written: filled by a trigger that exists only while shipping is on, emptied as
+  // PostgreSQL confirms; ship_source names this file to PostgreSQL (store/postgres-shipper.ts).
+  `CREATE TABLE ship_queue (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     request_id TEXT NOT NULL
+   );
+   CREATE INDEX ship_queue_request ON ship_queue (request_id);
+   CREATE TABLE ship_source (
+     id TEXT NOT NULL
    );`,
 ];
 

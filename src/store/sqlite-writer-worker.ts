@@ -7,6 +7,8 @@
  * message for the spend summary, readiness, metrics and alerts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { PostgresLink } from './postgres-link.js';
+import { disableShipping } from './postgres-shipper.js';
 import { openDatabase } from './sqlite-schema.js';
 import { Retention } from './sqlite-retention.js';
 import { SqliteSink } from './sqlite-sink.js';
@@ -34,6 +36,14 @@ const sink = new SqliteSink(database, {
   onCorrupt: (message) => port.postMessage({ type: 'warning', message } satisfies WriterReply),
 });
 const retention = new Retention(database, data.retention);
+/** How long closing waits for queued rows to reach PostgreSQL (the rest ships on the next start). */
+const CLOSE_SHIP_MS = 2000;
+let postgres: PostgresLink | undefined;
+if (data.postgresUrl !== undefined) {
+  postgres = new PostgresLink(data.postgresUrl, database, data.retention.retentionDays, (state) => port.postMessage({ type: 'postgres', state } satisfies WriterReply));
+} else if (disableShipping(database)) {
+  port.postMessage({ type: 'warning', message: 'store.postgres is not configured any more: rows are no longer shipped to PostgreSQL (the queue of unshipped rows was cleared)' } satisfies WriterReply);
+}
 
 let failing = false;
 let delay = 0;
@@ -44,6 +54,7 @@ let closed = false;
 function drain(): void {
   try {
     sink.drain();
+    postgres?.kick();
     delay = 0;
     if (failing) {
       failing = false;
@@ -68,6 +79,17 @@ function drain(): void {
   }
 }
 
+/** Retention in PostgreSQL, in steps, until nothing is older than store.retention_days. */
+async function prunePostgres(): Promise<void> {
+  try {
+    while (!closed && postgres && (await postgres.prune(Date.now())) > 0) {
+      // next step
+    }
+  } catch (error) {
+    port?.postMessage({ type: 'warning', message: `pruning the request log in PostgreSQL failed (will retry): ${(error as Error).message}` } satisfies WriterReply);
+  }
+}
+
 /** Retention in small steps, each its own transaction, with the journal drained between them. */
 function housekeeping(): void {
   if (closed) return;
@@ -86,7 +108,7 @@ function housekeeping(): void {
       port?.postMessage({ type: 'warning', message: `pruning the request log failed (will retry): ${(error as Error).message}` } satisfies WriterReply);
     }
     if (deleted > 0) setImmediate(step);
-    else setTimeout(housekeeping, HOUSEKEEPING_MS).unref();
+    else void prunePostgres().finally(() => setTimeout(housekeeping, HOUSEKEEPING_MS).unref());
   };
   step();
 }
@@ -99,9 +121,11 @@ port.on('message', (message: WriterMessage) => {
   closed = true;
   clearTimeout(retry);
   drain();
-  sink.close();
-  database.close();
-  port.close();
+  void (postgres?.close(CLOSE_SHIP_MS) ?? Promise.resolve()).finally(() => {
+    sink.close();
+    database.close();
+    port.close();
+  });
 });
 
 drain();

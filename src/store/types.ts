@@ -1,8 +1,9 @@
 /** What the request log keeps: one row per client request, one per upstream attempt. */
 import type { TokenCounts } from '../core/types.js';
+import type { PostgresState } from './postgres-link.js';
 import type { Spend, SpendQuery } from './unwritten-spend.js';
 
-export type { Spend, SpendQuery };
+export type { PostgresState, Spend, SpendQuery };
 
 /** Tokens by class (TokenCounts): what the call was billed for. */
 export interface AttemptRecord extends TokenCounts {
@@ -124,6 +125,8 @@ export interface RequestLogHealth {
   droppedRows: number;
   /** Writing fails and the memory bound is reached: rows recorded now may be dropped. */
   saturated: boolean;
+  /** Shipping to PostgreSQL (store.postgres); absent when not configured. */
+  postgres?: PostgresState;
 }
 
 export interface RequestLog {

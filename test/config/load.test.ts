@@ -182,7 +182,7 @@ describe('config reference', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const text = readFileSync(new URL(file, directory), 'utf8');
-      expect(() => parseConfigText(text, { OPENAI_API_KEY: 'sk-x-1234567', DEEPSEEK_API_KEY: 'sk-y-1234567', SWITCHYARD_API_KEY: 'sy-123456', ANTHROPIC_API_KEY: 'sk-ant-1234567', GEMINI_API_KEY: 'AIza-1234567', INTERNAL_LLM_KEY: 'internal-1234567', SWITCHYARD_ADMIN_KEY: 'admin-1234567', SWITCHYARD_REDIS_URL: 'redis://127.0.0.1:6379/0' }, file)).not.toThrow();
+      expect(() => parseConfigText(text, { OPENAI_API_KEY: 'sk-x-1234567', DEEPSEEK_API_KEY: 'sk-y-1234567', SWITCHYARD_API_KEY: 'sy-123456', ANTHROPIC_API_KEY: 'sk-ant-1234567', GEMINI_API_KEY: 'AIza-1234567', INTERNAL_LLM_KEY: 'internal-1234567', SWITCHYARD_ADMIN_KEY: 'admin-1234567', SWITCHYARD_DATABASE_URL: 'postgres://switchyard@127.0.0.1:5432/switchyard', SWITCHYARD_REDIS_URL: 'redis://127.0.0.1:6379/0' }, file)).not.toThrow();
     }
   });
 });

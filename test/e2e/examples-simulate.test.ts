@@ -7,23 +7,31 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { startGateway, type RunningGateway } from '../../src/server/start.js';
 import { repositoryRoot } from '../helpers/cli.js';
+import { createTestSchema, type TestSchema } from '../helpers/postgres.js';
 import { deleteKeys, SHARED_REDIS_URL, testPrefix } from '../helpers/replicas.js';
 
 const examples = readdirSync(join(repositoryRoot, 'examples')).filter((name) => name.endsWith('.yaml'));
 // The secrets an example asks of its own operators (not of providers): any value will do.
-const env = { SWITCHYARD_API_KEY: 'sk-example-client-key-0123456789', SWITCHYARD_ADMIN_KEY: 'sk-example-admin-key-0123456789', SWITCHYARD_REDIS_URL: SHARED_REDIS_URL };
+const env: Record<string, string> = { SWITCHYARD_API_KEY: 'sk-example-client-key-0123456789', SWITCHYARD_ADMIN_KEY: 'sk-example-admin-key-0123456789', SWITCHYARD_REDIS_URL: SHARED_REDIS_URL };
 // Every provider type is simulated over its own protocol; OpenAI-compatible servers speak OpenAI's.
 const expectedProtocol = (type: string): string => (type === 'openai-compatible' ? 'openai' : type);
 
 const running: RunningGateway[] = [];
+// The PostgreSQL example ships its log to the shared test server, into a schema of its own.
+let postgres: TestSchema | undefined;
 const prefixes: string[] = [];
+beforeAll(async () => {
+  postgres = await createTestSchema('examples');
+  env.SWITCHYARD_DATABASE_URL = postgres.url;
+});
 afterAll(async () => {
   await Promise.all(running.map((gateway) => gateway.stop(1000)));
+  await postgres?.drop();
   for (const prefix of prefixes) await deleteKeys(SHARED_REDIS_URL, prefix);
 });
 

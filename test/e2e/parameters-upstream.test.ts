@@ -178,7 +178,7 @@ describe.each([false, true])('stream: %s', (stream) => {
   });
 
   describe('from an Anthropic client', () => {
-    it.each(PROVIDERS)('every parameter reaches %s in its wire format; top_k as sent to Anthropic, warned about elsewhere', async (provider) => {
+    it.each(PROVIDERS)('every parameter reaches %s in its wire format; top_k to Anthropic and Gemini, warned about elsewhere', async (provider) => {
       const request = {
         model: `via-${provider}`,
         max_tokens: SENT.maxTokens as number,
@@ -202,10 +202,13 @@ describe.each([false, true])('stream: %s', (stream) => {
         warnings = response.headers.get('x-switchyard-warnings') ?? '';
       }
       const { seed: _seed, presencePenalty: _presence, frequencyPenalty: _frequency, ...sent } = SENT;
-      // top_k has no canonical form: an Anthropic upstream gets it as the client sent it, the others drop it and say so.
-      if (provider === 'anthropic') {
+      // top_k: Anthropic (also on Vertex AI) takes it as sent, Gemini (also on Vertex AI) as topK; the others drop it and say so.
+      if (provider === 'anthropic' || provider === 'vertex-claude') {
         expectArrived(provider, sent, warnings);
         expect(object(modelCall().body).top_k).toBe(5);
+      } else if (provider === 'gemini' || provider === 'vertex') {
+        expectArrived(provider, sent, warnings);
+        expect(object(object(modelCall().body).generationConfig).topK).toBe(5);
       } else {
         expectArrived(provider, sent, warnings, ['top_k dropped']);
         expect(object(modelCall().body)).not.toHaveProperty('top_k');
@@ -229,6 +232,34 @@ describe('temperature above 1', () => {
       expect(wire.temperature).toBe(1.5);
       expect(warnings).toBe('');
     }
+  });
+});
+
+describe('Anthropic thinking and service_tier, mapped where a provider has an equivalent', () => {
+  /** What each provider received for thinking {enabled, 2048} and service_tier standard_only, or the warnings naming them. */
+  const EXPECTED: Record<Provider, { thinking: (body: Json) => unknown; tier: (body: Json) => unknown; dropped: string[] }> = {
+    openai: { thinking: (body) => body.reasoning_effort, tier: (body) => body.service_tier, dropped: [] },
+    'azure-openai': { thinking: (body) => body.reasoning_effort, tier: () => 'default', dropped: ['service_tier dropped'] },
+    anthropic: { thinking: (body) => (object(body.thinking).type === 'enabled' ? 'low' : undefined), tier: (body) => (body.service_tier === 'standard_only' ? 'default' : body.service_tier), dropped: [] },
+    'vertex-claude': { thinking: (body) => (object(body.thinking).budget_tokens === 2048 ? 'low' : undefined), tier: (body) => (body.service_tier === 'standard_only' ? 'default' : body.service_tier), dropped: [] },
+    gemini: { thinking: (body) => (object(object(body.generationConfig).thinkingConfig).thinkingBudget === 2048 ? 'low' : undefined), tier: () => 'default', dropped: ['service_tier dropped'] },
+    vertex: { thinking: (body) => (object(object(body.generationConfig).thinkingConfig).thinkingBudget === 2048 ? 'low' : undefined), tier: () => 'default', dropped: ['service_tier dropped'] },
+    bedrock: { thinking: () => 'low', tier: () => 'default', dropped: ['thinking dropped', 'service_tier dropped'] },
+    mistral: { thinking: () => 'low', tier: () => 'default', dropped: ['thinking dropped', 'service_tier dropped'] },
+    cohere: { thinking: () => 'low', tier: () => 'default', dropped: ['thinking dropped', 'service_tier dropped'] },
+  };
+
+  it.each(PROVIDERS)('%s: a 2048-token budget is reasoning_effort low or the same budget; standard_only is the default tier', async (provider) => {
+    const { response } = await anthropic.messages
+      .create({ model: `via-${provider}`, max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 }, service_tier: 'standard_only', messages: [{ role: 'user', content: 'What is 17 * 23?' }] })
+      .withResponse();
+    const body = object(modelCall().body);
+    const expected = EXPECTED[provider];
+    expect(expected.thinking(body), `${provider} thinking`).toBe('low');
+    expect(expected.tier(body), `${provider} service_tier`).toBe('default');
+    const warnings = response.headers.get('x-switchyard-warnings') ?? '';
+    for (const warning of expected.dropped) expect(warnings, provider).toContain(warning);
+    if (expected.dropped.length === 0) expect(warnings, provider).not.toMatch(/thinking|service_tier/);
   });
 });
 

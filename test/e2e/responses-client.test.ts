@@ -159,6 +159,65 @@ describe.each(MODELS)('client.responses with %s', (model) => {
   });
 });
 
+describe('reasoning items from a model that thinks (Claude, thinking from reasoning.effort)', () => {
+  const request = { model: 'claude-sonnet-4.6', input: 'What is 17 * 23?', reasoning: { effort: 'low' as const, summary: 'auto' as const } };
+
+  it('puts the thinking before the answer as a reasoning item with summary text', async () => {
+    const response = await gateway.client.responses.create(request);
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    const reasoning = response.output[0] as OpenAI.Responses.ResponseReasoningItem;
+    expect(reasoning.id).toMatch(/^rs_/);
+    expect(reasoning.summary.length).toBeGreaterThan(0);
+    for (const part of reasoning.summary) {
+      expect(part.type).toBe('summary_text');
+      expect(part.text.length).toBeGreaterThan(0);
+    }
+    expect(response.output_text).toContain('391');
+    expect(response.reasoning).toEqual({ effort: 'low', summary: 'auto' });
+  });
+
+  it('gives an empty summary when none was asked for, as OpenAI does', async () => {
+    const response = await gateway.client.responses.create({ ...request, reasoning: { effort: 'low' } });
+    expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect((response.output[0] as OpenAI.Responses.ResponseReasoningItem).summary).toEqual([]);
+  });
+
+  it('streams it with the reasoning summary events, which the SDK assembles', async () => {
+    const types: string[] = [];
+    let summary = '';
+    const stream = gateway.client.responses.stream(request);
+    stream.on('event', (event) => types.push(event.type));
+    stream.on('response.reasoning_summary_text.delta', (event) => (summary += event.delta));
+    const final = await stream.finalResponse();
+    const reasoningEvents = [
+      'response.output_item.added',
+      'response.reasoning_summary_part.added',
+      'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+      'response.output_item.done',
+    ];
+    // Deltas repeat; the order of the distinct events is OpenAI's.
+    const distinct = types.slice(2).filter((type, index, all) => type !== all[index - 1]);
+    expect(distinct.slice(0, reasoningEvents.length)).toEqual(reasoningEvents);
+    expect(distinct[reasoningEvents.length]).toBe('response.output_item.added');
+    expect(types.at(-1)).toBe('response.completed');
+    const reasoning = final.output[0] as OpenAI.Responses.ResponseReasoningItem;
+    expect(reasoning.type).toBe('reasoning');
+    expect(reasoning.summary.map((part) => part.text).join('')).toBe(summary);
+    expect(summary.length).toBeGreaterThan(0);
+    expect(final.output_text).toContain('391');
+    // Stored as streamed.
+    const stored = await gateway.client.responses.retrieve(final.id);
+    expect(stored.output[0]).toEqual(final.output[0]);
+  });
+
+  it('has no reasoning item when the model does not think', async () => {
+    const response = await gateway.client.responses.create({ ...request, model: 'gpt-5.4' });
+    expect(response.output.map((item) => item.type)).toEqual(['message']);
+  });
+});
+
 describe('a Responses upstream behind other client formats', () => {
   it('serves Chat Completions clients, streamed and not, from the Responses API', async () => {
     const plain = await gateway.client.chat.completions.create({ model: 'gpt-5.4-native', messages: [{ role: 'user', content: 'What is 17 * 23?' }] });

@@ -248,7 +248,7 @@ describe('OpenAI Responses inbound (the first request of Codex CLI, as recorded)
     expect((sent.tools as unknown[]).length).toBe(functions);
     expect(text).toContain('What is 17 * 23?');
     const warnings = headers.get('x-switchyard-warnings') ?? '';
-    for (const name of ['include dropped', 'prompt_cache_key dropped', 'client_metadata dropped', 'tools[*] (namespace) dropped', 'tools[*] (web_search) dropped', 'reasoning.summary dropped']) expect(warnings).toContain(name);
+    for (const name of ['include dropped', 'prompt_cache_key dropped', 'client_metadata dropped', 'tools[*] (namespace) dropped', 'tools[*] (web_search) dropped']) expect(warnings).toContain(name);
     expect(warnings).toContain(provider);
   });
 

@@ -10,7 +10,7 @@ const MODELS = ['gpt-5.4-mini', 'claude-haiku-4.5', 'gemini-2.5-flash', 'gpt-5.4
 const ROUTES = ['auto', 'support', null];
 const CATEGORIES = ['coding', 'summarization', 'chat', 'extraction'];
 
-/** Write `count` rows ending at `now` (the newest within the last hour, the oldest about 7 days back). */
+/** Write `count` rows ending at `now` (the newest a second before, the oldest 6.5 days back: inside a 7-day view for hours). */
 export function fillLog(path: string, count: number, now = Date.now()): void {
   const database = openDatabase(path);
   const write = batchWriter(database);
@@ -19,7 +19,7 @@ export function fillLog(path: string, count: number, now = Date.now()): void {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed / 2147483648;
   };
-  const span = 7 * 86_400_000 - 60_000;
+  const span = 6.5 * 86_400_000;
   let batch: PendingRow[] = [];
   for (let index = 0; index < count; index++) {
     const createdAt = now - 1000 - Math.floor((index / count) * span);

@@ -79,7 +79,7 @@ describe('SqliteRequestLog', () => {
     new SqliteRequestLog({ path, flushIntervalMs: 10, inline: true }).close();
     // Back to the version-4 shape: no class columns, no journal positions, roll-ups or overview index, one row written then.
     const database = new Database(path);
-    database.exec('DROP INDEX requests_overview; DROP TABLE journal_position; DROP TABLE spend_rollup; DROP TABLE responses;');
+    database.exec('DROP INDEX requests_overview; DROP TABLE journal_position; DROP TABLE spend_rollup; DROP TABLE responses; DROP TABLE ship_queue; DROP TABLE ship_source;');
     for (const table of ['requests', 'attempts']) {
       for (const column of ['cache_write_5m_tokens', 'cache_write_1h_tokens', 'audio_input_tokens', 'image_input_tokens', 'reasoning_tokens']) database.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
     }

@@ -176,10 +176,11 @@ export function parseAnthropicMessagesRequest(body: unknown, options: ParseOptio
   if (wire.temperature !== undefined) request.temperature = wire.temperature;
   if (wire.top_p !== undefined) request.topP = wire.top_p;
   if (wire.metadata?.user_id) request.user = wire.metadata.user_id;
-  // Known settings with no canonical form: an Anthropic upstream gets them as sent; others drop them.
-  if (wire.top_k !== undefined) elsewhere.push('top_k');
-  if (wire.thinking !== undefined) elsewhere.push('thinking');
-  if (wire.service_tier !== undefined) elsewhere.push('service_tier');
+  // An Anthropic upstream gets these as sent (request.native); the others map what they have an equivalent for.
+  if (wire.top_k !== undefined) request.topK = wire.top_k;
+  if (wire.thinking !== undefined) request.thinking = wire.thinking.type === 'enabled' ? { type: 'enabled', budgetTokens: wire.thinking.budget_tokens } : { type: 'disabled' };
+  // Anthropic's tiers in OpenAI's words: auto is auto, standard_only is default.
+  if (wire.service_tier !== undefined) request.serviceTier = wire.service_tier === 'standard_only' ? 'default' : 'auto';
   if (usesCacheControl(wire)) elsewhere.push('cache_control');
   request.native = { protocol: 'anthropic-messages', body: body as Record<string, unknown>, passed, messages, tools: request.tools, knownElsewhere: elsewhere };
   return request;

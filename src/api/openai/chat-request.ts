@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
+import { requestedEffort } from '../../core/reasoning.js';
 import { invalidBodyError, readTolerantly, restoreFields, wirePathName, type PathPattern } from '../tolerant-reader.js';
 
 const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
@@ -265,7 +266,7 @@ export function toOpenAIChatBody(request: ChatRequest, options: OutboundOptions)
     logit_bias: request.logitBias,
     logprobs: request.logprobs,
     top_logprobs: request.topLogprobs,
-    reasoning_effort: request.reasoningEffort,
+    reasoning_effort: requestedEffort(request),
     service_tier: request.serviceTier,
     store: options.dialect === 'openai' ? request.store : undefined,
   };

@@ -175,7 +175,6 @@ export function parseResponsesRequest(body: unknown, options: { strict: boolean 
   if (wire.temperature != null) request.temperature = wire.temperature;
   if (wire.top_p != null) request.topP = wire.top_p;
   if (wire.reasoning?.effort != null) request.reasoningEffort = wire.reasoning.effort;
-  if (wire.reasoning?.summary != null) elsewhere.push('reasoning.summary');
   if (wire.metadata) request.metadata = wire.metadata;
   if (wire.parallel_tool_calls != null) request.parallelToolCalls = wire.parallel_tool_calls;
   const user = wire.user ?? wire.safety_identifier;

@@ -2,10 +2,14 @@
  * Canonical results → OpenAI Responses objects and stream events.
  *
  * A stream is: response.created, response.in_progress, then per output item
- * output_item.added → (content_part.added → output_text.delta… → output_text.done →
- * content_part.done | function_call_arguments.delta… → function_call_arguments.done) →
- * output_item.done, and response.completed (response.incomplete when the answer was cut
- * by max_output_tokens). A stream that breaks ends with `error` and `response.failed`,
+ * output_item.added → (reasoning_summary_part.added → reasoning_summary_text.delta… →
+ * reasoning_summary_text.done → reasoning_summary_part.done | content_part.added →
+ * output_text.delta… → output_text.done → content_part.done | function_call_arguments.delta…
+ * → function_call_arguments.done) → output_item.done, and response.completed
+ * (response.incomplete when the answer was cut
+ * by max_output_tokens). A model's thinking (Anthropic thinking blocks) is a `reasoning`
+ * item before the answer, its text as summary parts when the client asked for a summary
+ * (reasoning.summary), an empty summary otherwise, as OpenAI's. A stream that breaks ends with `error` and `response.failed`,
  * never with response.completed. Every event carries a sequence_number from 0.
  */
 import type { ChatResponse, FinishReason, StreamPart, Usage } from '../../core/types.js';
@@ -97,10 +101,24 @@ function textPart(text: string): Record<string, unknown> {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
-/** The output items of a non-streamed answer. */
-export function outputItemsOf(response: ChatResponse): OutputItem[] {
+function summaryPart(text: string): Record<string, unknown> {
+  return { type: 'summary_text', text };
+}
+
+/** Does the client want the thinking as summary text (reasoning.summary auto, concise or detailed)? */
+export function wantsSummary(head: ResponseHead): boolean {
+  return head.echo.reasoning.summary !== null;
+}
+
+/** The output items of a non-streamed answer: the thinking as one reasoning item, then the message and calls. */
+export function outputItemsOf(response: ChatResponse, summary: boolean): OutputItem[] {
   const choice = response.choices[0];
   const output: OutputItem[] = [];
+  const thinking = choice?.reasoning ?? [];
+  if (thinking.length > 0) {
+    const texts = summary ? thinking.flatMap((block) => (block.type === 'thinking' && block.text !== '' ? [summaryPart(block.text)] : [])) : [];
+    output.push({ id: newItemId('rs'), type: 'reasoning', summary: texts });
+  }
   const content: Record<string, unknown>[] = [];
   if (choice?.text) content.push(textPart(choice.text));
   if (choice?.refusal) content.push({ type: 'refusal', refusal: choice.refusal });
@@ -124,6 +142,8 @@ const event = (type: string, data: Record<string, unknown>): string => `event: $
 interface OpenItem {
   item: OutputItem;
   outputIndex: number;
+  /** For reasoning: the open summary part (index and text so far). */
+  summary?: { index: number; text: string };
   /** For messages: the open content part (kind and text so far). */
   part?: { kind: 'output_text' | 'refusal'; index: number; text: string };
   /** For function calls: the arguments so far. */
@@ -172,15 +192,45 @@ export class ResponsesStreamRenderer implements StreamRenderer {
     return finished + this.emit('response.content_part.done', { ...where, part: done });
   }
 
+  private closeSummary(open: OpenItem): string {
+    const summary = open.summary;
+    if (!summary) return '';
+    open.summary = undefined;
+    const where = { item_id: open.item.id, output_index: open.outputIndex, summary_index: summary.index };
+    const done = summaryPart(summary.text);
+    (open.item.summary as Record<string, unknown>[])[summary.index] = done;
+    return this.emit('response.reasoning_summary_text.done', { ...where, text: summary.text }) + this.emit('response.reasoning_summary_part.done', { ...where, part: done });
+  }
+
+  /** Thinking text: into the open reasoning item (one is opened first), as summary text when the client wants it. */
+  private reasoningDelta(text: string): string {
+    let out = '';
+    if (this.open?.item.type !== 'reasoning') {
+      out += this.closeOpen();
+      this.open = this.addItem({ id: newItemId('rs'), type: 'reasoning', summary: [] });
+      out += this.emit('response.output_item.added', { output_index: this.open.outputIndex, item: { ...this.open.item, summary: [] } });
+    }
+    const open = this.open;
+    if (text === '' || !wantsSummary(this.head)) return out;
+    if (!open.summary) {
+      const parts = open.item.summary as Record<string, unknown>[];
+      open.summary = { index: parts.length, text: '' };
+      parts.push(summaryPart(''));
+      out += this.emit('response.reasoning_summary_part.added', { item_id: open.item.id, output_index: open.outputIndex, summary_index: open.summary.index, part: summaryPart('') });
+    }
+    open.summary.text += text;
+    return out + this.emit('response.reasoning_summary_text.delta', { item_id: open.item.id, output_index: open.outputIndex, summary_index: open.summary.index, delta: text });
+  }
+
   private closeOpen(): string {
     const open = this.open;
     if (!open) return '';
     this.open = undefined;
-    let out = this.closePart(open);
+    let out = this.closePart(open) + this.closeSummary(open);
     if (open.item.type === 'function_call') {
       out += this.emit('response.function_call_arguments.done', { item_id: open.item.id, output_index: open.outputIndex, name: open.item.name, arguments: open.item.arguments });
     }
-    open.item.status = 'completed';
+    if (open.item.type !== 'reasoning') open.item.status = 'completed';
     return out + this.emit('response.output_item.done', { output_index: open.outputIndex, item: { ...open.item } });
   }
 
@@ -214,6 +264,13 @@ export class ResponsesStreamRenderer implements StreamRenderer {
       case 'refusal-delta':
         if (part.text === '') return out || undefined;
         return out + this.textDelta(part.type === 'text-delta' ? 'output_text' : 'refusal', part.text);
+      case 'reasoning-delta':
+        return out + this.reasoningDelta(part.text) || undefined;
+      case 'reasoning-signature':
+        // The end of one thinking block: the next one is a new summary part of the same item.
+        return out + (this.open?.item.type === 'reasoning' ? this.closeSummary(this.open) : '') || undefined;
+      case 'reasoning-redacted':
+        return out + this.reasoningDelta('') || undefined;
       case 'tool-call-start': {
         out += this.closeOpen();
         const open = this.addItem({ id: newItemId('fc'), type: 'function_call', status: 'in_progress', arguments: '', call_id: part.id, name: part.name });

@@ -5,7 +5,7 @@
  * llama → meta, mistral / mixtral / codestral … → mistral, and so on.
  */
 import type { GatewayConfig, ModelConfig } from '../../config/load.js';
-import { SIMULATED_CATALOG } from '../../simulator/index.js';
+import { SIMULATED_CATALOG } from '../../simulator/catalog.js';
 
 const PREFIXES: Array<[RegExp, string]> = [
   [/^(?:gpt|chatgpt|o\d|text-embedding|davinci|babbage|whisper|dall-e|tts)(?:\b|-|$)/, 'openai'],

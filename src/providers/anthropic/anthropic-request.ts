@@ -110,6 +110,8 @@ export function toAnthropicBody(request: ChatRequest, upstreamModel: string): Re
     messages: turnsOf(request.messages),
   };
   if (thinking !== undefined) body.thinking = { type: 'enabled', budget_tokens: Math.min(thinking, maxTokens - 1) };
+  // An Anthropic client's own thinking, as it wrote it (on Vertex AI too).
+  else if (request.thinking !== undefined) body.thinking = request.thinking.type === 'enabled' ? { type: 'enabled', budget_tokens: request.thinking.budgetTokens } : { type: 'disabled' };
   const system = systemOf(request);
   if (system !== undefined) body.system = system;
   const tools: Block[] = (request.tools ?? []).map((tool) => ({
@@ -132,8 +134,16 @@ export function toAnthropicBody(request: ChatRequest, upstreamModel: string): Re
   if (request.temperature !== undefined && thinking === undefined) body.temperature = Math.min(request.temperature, 1);
   if (request.topP !== undefined && (thinking === undefined || request.topP >= 0.95)) body.top_p = request.topP;
   if (request.user !== undefined) body.metadata = { user_id: request.user };
+  if (request.topK !== undefined) body.top_k = request.topK;
+  const tier = anthropicTier(request.serviceTier);
+  if (tier !== undefined) body.service_tier = tier;
   if (request.stream) body.stream = true;
   return body;
+}
+
+/** OpenAI's service tiers in Anthropic's words, where there is one: auto is auto, default is standard_only. */
+function anthropicTier(tier: string | undefined): string | undefined {
+  return tier === 'auto' ? 'auto' : tier === 'default' ? 'standard_only' : undefined;
 }
 
 /** What Anthropic cannot express: harmless drops are warnings; wrong results are 400s. */
@@ -150,7 +160,7 @@ export function anthropicUnsupported(request: ChatRequest): string[] {
   dropped('logit_bias', request.logitBias !== undefined);
   dropped('metadata', request.metadata !== undefined);
   dropped('store', request.store !== undefined);
-  dropped('service_tier', request.serviceTier !== undefined);
+  if (request.serviceTier !== undefined && anthropicTier(request.serviceTier) === undefined) warnings.push(`service_tier ${request.serviceTier} dropped: Anthropic has only auto and standard_only`);
   const effort = effortBudget(request);
   const conflict = effort !== undefined ? thinkingConflict(request) : undefined;
   if (conflict) warnings.push(`reasoning_effort dropped: ${conflict}`);

@@ -66,6 +66,7 @@ export class AzureOpenAIAdapter implements ProviderAdapter {
     if (request.store !== undefined) warnings.push('store dropped: not supported by Azure OpenAI');
     if (request.metadata !== undefined) warnings.push('metadata dropped: not supported by Azure OpenAI');
     if (request.serviceTier !== undefined) warnings.push('service_tier dropped: not supported by Azure OpenAI');
+    if (request.topK !== undefined) warnings.push('top_k dropped: not supported by Azure OpenAI');
     return warnings;
   }
 

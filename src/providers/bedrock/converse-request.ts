@@ -136,6 +136,8 @@ export function converseUnsupported(request: ChatRequest): string[] {
   dropped('store', request.store !== undefined);
   dropped('service_tier', request.serviceTier !== undefined);
   dropped('reasoning_effort', request.reasoningEffort !== undefined);
+  dropped('thinking', request.thinking !== undefined);
+  dropped('top_k', request.topK !== undefined);
   dropped('parallel_tool_calls', request.parallelToolCalls === false);
   if (request.temperature !== undefined && request.temperature > 1) warnings.push(`temperature ${request.temperature} lowered to 1, Bedrock's maximum`);
   if (request.toolChoice === 'none' && request.tools?.length && usesTools(request.messages)) {

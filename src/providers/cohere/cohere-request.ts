@@ -79,6 +79,8 @@ export function cohereUnsupported(request: ChatRequest): string[] {
   dropped('store', request.store !== undefined);
   dropped('service_tier', request.serviceTier !== undefined);
   dropped('reasoning_effort', request.reasoningEffort !== undefined);
+  dropped('thinking', request.thinking !== undefined);
+  dropped('top_k', request.topK !== undefined);
   dropped('parallel_tool_calls', request.parallelToolCalls === false);
   if (request.toolChoice === 'none' && !request.tools?.length) warnings.push('tool_choice dropped: no tools were offered');
   return warnings;

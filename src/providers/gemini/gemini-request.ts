@@ -124,8 +124,11 @@ export function toGeminiBody(request: ChatRequest): Record<string, unknown> {
   if (request.seed !== undefined) generation.seed = request.seed;
   if (request.presencePenalty !== undefined) generation.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) generation.frequencyPenalty = request.frequencyPenalty;
-  // OpenAI reasoning_effort as Gemini's thinking budget (the same numbers as Anthropic's; none turns thinking off).
+  if (request.topK !== undefined) generation.topK = request.topK;
+  // OpenAI reasoning_effort as Gemini's thinking budget (the same numbers as Anthropic's; none turns thinking off);
+  // an Anthropic thinking budget as it is (both count tokens; disabled is 0).
   if (request.reasoningEffort !== undefined) generation.thinkingConfig = { thinkingBudget: request.reasoningEffort === 'none' ? 0 : EFFORT_BUDGETS[request.reasoningEffort] };
+  else if (request.thinking !== undefined) generation.thinkingConfig = { thinkingBudget: request.thinking.type === 'enabled' ? request.thinking.budgetTokens : 0 };
   if (request.responseFormat?.type === 'json_object') generation.responseMimeType = 'application/json';
   if (request.responseFormat?.type === 'json_schema') {
     generation.responseMimeType = 'application/json';

@@ -101,5 +101,7 @@ export function mistralUnsupported(request: ChatRequest): string[] {
   dropped('store', request.store !== undefined);
   dropped('service_tier', request.serviceTier !== undefined);
   dropped('reasoning_effort', request.reasoningEffort !== undefined);
+  dropped('thinking', request.thinking !== undefined);
+  dropped('top_k', request.topK !== undefined);
   return warnings;
 }

@@ -167,6 +167,7 @@ export class OpenAIAdapter implements ProviderAdapter {
     if (this.responsesApi) return responsesUnsupported(request, this.provider.name);
     // Fields of the client's that cannot be put back (a dry run of the body the call will send).
     const warnings = request.native?.passed.length ? withNativeOpenAIFields(toOpenAIChatBody(request, this.outboundOptions('')), request) : [];
+    if (request.topK !== undefined) warnings.push(`top_k dropped: ${this.provider.name} speaks Chat Completions, which has no top_k`);
     if (this.dialect === 'openai') return warnings;
     if (request.metadata) warnings.push(`metadata dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);
     if (request.store !== undefined) warnings.push(`store dropped: ${this.provider.name} is an OpenAI-compatible server that does not take it`);

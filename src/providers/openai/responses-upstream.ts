@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamPart, Usage } from '../../core/types.js';
 import { GatewayError } from '../../core/errors.js';
 import { usageWith } from '../../core/usage.js';
+import { requestedEffort } from '../../core/reasoning.js';
 
 function contentParts(message: Message, role: string): unknown[] {
   const parts: ContentPart[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content ?? []);
@@ -66,7 +67,7 @@ export function toResponsesBody(request: ChatRequest, upstreamModel: string): Re
     user: request.user,
     service_tier: request.serviceTier,
     top_logprobs: request.topLogprobs,
-    reasoning: request.reasoningEffort !== undefined ? { effort: request.reasoningEffort } : undefined,
+    reasoning: requestedEffort(request) !== undefined ? { effort: requestedEffort(request) } : undefined,
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) body[key] = value;
   return body;
@@ -121,6 +122,7 @@ export function responsesUnsupported(request: ChatRequest, provider: string): st
     ['frequency_penalty', request.frequencyPenalty],
     ['logit_bias', request.logitBias],
     ['logprobs', request.logprobs],
+    ['top_k', request.topK],
   ] as const) {
     if (value !== undefined) warnings.push(`${field} dropped: ${provider} speaks the Responses API, which has no ${field}`);
   }

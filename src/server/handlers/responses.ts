@@ -12,7 +12,7 @@
 import type { InboundChatFormat } from '../../api/inbound-format.js';
 import { renderOpenAIError } from '../../api/openai/errors.js';
 import { itemsToMessages, newItemId, parseResponsesRequest, type InputItem, type ResponsesCall } from '../../api/openai/responses-request.js';
-import { finalStatus, outputItemsOf, responseObject, responsesUsage, ResponsesStreamRenderer, type OutputItem, type ResponseHead } from '../../api/openai/responses-response.js';
+import { finalStatus, outputItemsOf, wantsSummary, responseObject, responsesUsage, ResponsesStreamRenderer, type OutputItem, type ResponseHead } from '../../api/openai/responses-response.js';
 import { GatewayError } from '../../core/errors.js';
 import type { Message, NativeRequest } from '../../core/types.js';
 import { toResponsesInput } from '../../providers/openai/responses-upstream.js';
@@ -74,7 +74,7 @@ function responsesFormat(exchange: Exchange, store: ResponseStore): InboundChatF
     renderResponse(response, context) {
       if (!head) throw new Error('renderResponse before parseRequest');
       head.model = response.model;
-      const output = outputItemsOf(response);
+      const output = outputItemsOf(response, wantsSummary(head));
       const finishReason = response.choices[0]?.finishReason ?? null;
       const object = responseObject(head, finalStatus(finishReason), output, {
         usage: context.usage ? responsesUsage(context.usage, context.costUsd) : null,

@@ -1,7 +1,8 @@
 /**
  * Our Responses stream against OpenAI's, event by event: the recorded streams are read into
  * canonical parts and rendered again by ResponsesStreamRenderer. Apart from the reasoning
- * item (which we do not produce) the event types come in the same order, and every event
+ * item (OpenAI's is not read back; ours come from thinking upstreams, tested last) the event
+ * types come in the same order, and every event
  * and every object in it carries at least the fields OpenAI's does (obfuscation aside).
  */
 import { readFileSync } from 'node:fs';
@@ -121,5 +122,43 @@ describe('Responses events as OpenAI sends them', () => {
     expect(failed.response.error).toEqual({ code: 'upstream_error', message: 'provider sim failed mid-stream' });
     expect(failed.response.output[0]?.status).toBe('incomplete');
     expect(ours.at(-2)).toMatchObject({ type: 'error', code: 'upstream_error', message: 'provider sim failed mid-stream', param: null });
+  });
+
+  it('renders thinking blocks as one reasoning item, a summary part per block, before the answer', () => {
+    const call = parseResponsesRequest({ model: 'claude-sonnet-4.6', input: 'What is 17 * 23?', stream: true, reasoning: { effort: 'low', summary: 'auto' } });
+    let stored: Record<string, unknown> | undefined;
+    const renderer = new ResponsesStreamRenderer({ id: 'resp_test', createdAt: 1, model: 'claude-sonnet-4.6', previousResponseId: null, store: true, echo: call.echo }, (response) => (stored = response));
+    const parts: StreamPart[] = [
+      { type: 'start', model: 'claude-sonnet-4.6', created: 1 },
+      { type: 'reasoning-delta', index: 0, text: 'Multiply 17 ' },
+      { type: 'reasoning-delta', index: 0, text: 'by 23.' },
+      { type: 'reasoning-signature', index: 0, signature: 'sig-1' },
+      { type: 'reasoning-delta', index: 0, text: 'Check: 391.' },
+      { type: 'reasoning-signature', index: 0, signature: 'sig-2' },
+      { type: 'text-delta', index: 0, text: '391' },
+      { type: 'finish', index: 0, finishReason: 'stop' },
+    ];
+    let text = parts.map((part) => renderer.part(part) ?? '').join('');
+    text += renderer.finish({ inputTokens: 10, outputTokens: 20, reasoningTokens: 12 }, 0.001);
+    const events = parseRendered(text);
+    const reasoning = events.filter((event) => event.type.startsWith('response.reasoning_summary'));
+    expect(reasoning.map((event) => [event.type, event.summary_index])).toEqual([
+      ['response.reasoning_summary_part.added', 0],
+      ['response.reasoning_summary_text.delta', 0],
+      ['response.reasoning_summary_text.delta', 0],
+      ['response.reasoning_summary_text.done', 0],
+      ['response.reasoning_summary_part.done', 0],
+      ['response.reasoning_summary_part.added', 1],
+      ['response.reasoning_summary_text.delta', 1],
+      ['response.reasoning_summary_text.done', 1],
+      ['response.reasoning_summary_part.done', 1],
+    ]);
+    expect(reasoning[3]).toMatchObject({ text: 'Multiply 17 by 23.', output_index: 0 });
+    const added = events.filter((event) => event.type === 'response.output_item.added').map((event) => (event.item as { type: string }).type);
+    expect(added).toEqual(['reasoning', 'message']);
+    const output = (stored?.output ?? []) as { type: string; summary?: unknown }[];
+    expect(output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Multiply 17 by 23.' }, { type: 'summary_text', text: 'Check: 391.' }] });
+    expect((stored?.usage as { output_tokens_details: { reasoning_tokens: number } }).output_tokens_details.reasoning_tokens).toBe(12);
+    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
   });
 });
