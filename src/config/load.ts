@@ -769,7 +769,11 @@ function resolveGuards(raw: RawConfig, issues: ConfigIssue[]): GuardSettings | u
 /** Cache settings, with the embedder checked: `local`, an embedding model of this config, or an ONNX folder that exists. */
 function resolveCache(raw: RawConfig, models: Map<string, ModelConfig>, issues: ConfigIssue[]): CacheSettings {
   const settings = resolveCacheSettings(raw.cache, raw.routes ?? {});
-  if (settings.backend === 'redis') issues.push({ path: 'cache.backend', message: 'the redis backend is not in this build yet (use memory or sqlite)' });
+  // The shared Redis of `state.redis` serves the cache too when cache.redis names none.
+  if (settings.backend === 'redis' && settings.redis?.url === undefined && raw.state?.redis === undefined) {
+    issues.push({ path: 'cache.backend', message: 'backend redis needs cache.redis.url or state.redis.url' });
+  }
+  if (settings.redis?.url !== undefined && !/^rediss?:\/\/[^/]/.test(settings.redis.url)) issues.push({ path: 'cache.redis.url', message: `must be a redis:// or rediss:// URL with a host, got ${JSON.stringify(settings.redis.url)}` });
   const embedder = raw.cache?.embedder;
   if (embedder !== undefined && embedder !== 'local') {
     if (embedder.startsWith('onnx:')) {

@@ -42,6 +42,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     models: new Map(options.models.map((model) => [model.name, model])),
     behaviour: options.behaviour ?? {},
     auth: new SimAuth(options.credentials),
+    promptCache: new Map(),
   };
   const inFlight = new Set<AbortController>();
   let requests = 0;
