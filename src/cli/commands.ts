@@ -103,14 +103,15 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   spend: {
     summary: 'spend by key, team, route, model or day; --savings against a baseline model (from PostgreSQL with store.postgres)',
-    usage: ['spend [--by key|team|route|model|day] [--since 7d] [--until DATE] [--include-eval] [--json]', 'spend --savings [--baseline MODEL] [--since 7d] [--until DATE] [--include-eval] [--json]'],
+    usage: ['spend [--by key|team|route|model|day] [--since 7d] [--until DATE] [--include-eval] [--json]', 'spend --savings [--baseline MODEL] [--baseline-mode measured|tokens] [--since 7d] [--until DATE] [--include-eval] [--json]'],
     options: {
       config: CONFIG_OPTION,
       by: { type: 'string', value: 'GROUP', description: 'key, team, route, model or day (default model)' },
       since: { type: 'string', value: 'WHEN', description: 'from: 7d, 24h, 30m or an ISO date (default: all)' },
       until: { type: 'string', value: 'WHEN', description: 'to: 7d, 24h, 30m or an ISO date (default: now)' },
-      savings: { type: 'boolean', description: 'actual cost against the same tokens on --baseline, by route and category' },
+      savings: { type: 'boolean', description: 'actual cost against --baseline answering the same requests, by route and category' },
       baseline: { type: 'string', value: 'MODEL', description: 'the model to compare with (default gpt-5.4)' },
+      'baseline-mode': { type: 'string', value: 'MODE', description: 'measured: its own answer lengths from eval runs (default when any); tokens: the same tokens' },
       'include-eval': { type: 'boolean', description: 'count evaluation calls (key eval:<run>) too; left out by default' },
       json: JSON_OPTION,
     },

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { Price } from '../config/load.js';
-import { savingsRow, TOKEN_COLUMN_NAMES, type EvalTraffic, type SavingsRow, type SavingsSums, type SpendGrouping, type SpendReader, type SpendRow, type TimeRange } from '../governance/spend.js';
+import { savingsRow, TOKEN_COLUMN_NAMES, type BaselineLengths, type EvalTraffic, type SavingsRow, type SavingsSums, type SpendGrouping, type SpendReader, type SpendRow, type TimeRange } from '../governance/spend.js';
 import type { AttemptRecord, RequestRecord } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -97,8 +97,8 @@ export class PostgresReports implements SpendReader {
     return result.rows;
   }
 
-  /** Actual cost against the same tokens priced at `baseline`, per route and category (successful requests). */
-  async savings(baseline: Price, range: TimeRange = {}, traffic: EvalTraffic = {}): Promise<SavingsRow[]> {
+  /** Actual cost against the baseline (same tokens, or its measured answer lengths), per route and category (successful requests). */
+  async savings(baseline: Price, range: TimeRange = {}, traffic: EvalTraffic = {}, lengths: BaselineLengths | null = null): Promise<SavingsRow[]> {
     const parameters = new Parameters();
     const clauses = ['status = 200'];
     if (traffic.includeEval !== true) clauses.push(NOT_EVAL);
@@ -112,6 +112,6 @@ export class PostgresReports implements SpendReader {
        ORDER BY route COLLATE "C" NULLS FIRST, category COLLATE "C" NULLS FIRST`,
       parameters.values,
     );
-    return result.rows.map((row) => savingsRow(baseline, row));
+    return result.rows.map((row) => savingsRow(baseline, row, lengths));
   }
 }

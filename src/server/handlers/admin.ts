@@ -223,14 +223,18 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
         const baselineName = parameters.get('baseline') ?? undefined;
         const baseline = baselineName ? services.config.models.get(baselineName) : undefined;
         if (!baselineName || !baseline?.price) throw new GatewayError('invalid_request', `baseline must name a model with a price${baselineName ? ` ('${baselineName}' has none or is unknown)` : ''}.`, { param: 'baseline' });
-        const rows = await services.reports.savings(baseline.price, range(parameters), { includeEval: parameters.get('include_eval') === 'true' });
+        const mode = parameters.get('baseline_mode') ?? undefined;
+        if (mode !== undefined && mode !== 'measured' && mode !== 'tokens') throw new GatewayError('invalid_request', `baseline_mode must be measured or tokens ('${mode}').`, { param: 'baseline_mode' });
+        const lengths = mode === 'tokens' ? null : governance.reports.baselineLengths(baselineName);
+        if (mode === 'measured' && !lengths) throw new GatewayError('invalid_request', `baseline_mode measured needs evaluation runs that measured '${baselineName}'; none are stored.`, { param: 'baseline_mode' });
+        const rows = await services.reports.savings(baseline.price, range(parameters), { includeEval: parameters.get('include_eval') === 'true' }, lengths);
         const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
         const baselineUsd = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
         const cacheAvoided = rows.reduce((sum, row) => sum + row.cacheAvoidedUsd, 0);
         const cacheHits = rows.reduce((sum, row) => sum + row.cacheHits, 0);
         return send(
           200,
-          JSON.stringify({ object: 'savings', baseline: baselineName, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, cache_hits: cacheHits, cache_avoided_usd: cacheAvoided, rows }),
+          JSON.stringify({ object: 'savings', baseline: baselineName, baseline_mode: lengths ? 'measured' : 'tokens', baseline_lengths: lengths, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, cache_hits: cacheHits, cache_avoided_usd: cacheAvoided, rows }),
         );
       }
       if (id !== undefined) break;
