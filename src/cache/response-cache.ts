@@ -61,6 +61,7 @@ export class ResponseCache {
     private readonly clock: () => number = Date.now,
   ) {
     store.onRemove((entry) => semantic?.forget(entry));
+    store.onAdd?.((entry) => semantic?.remember(entry));
   }
 
   /** Load what the store already holds into the semantic index (SQLite after a restart). */

@@ -18,7 +18,7 @@ const overridable = {
     .min(0)
     .max(1)
     .optional()
-    .describe('semantic: the cosine similarity from which a stored question answers a new one (default: the embedder\'s calibrated value: 0.75 for local, 0.9 for dense models).'),
+    .describe('semantic: the cosine similarity from which a stored question answers a new one (default: the embedder\'s calibrated value: 0.7 for local, 0.9 for dense models).'),
   shared: z
     .boolean()
     .optional()
@@ -55,11 +55,11 @@ export const cacheSchema = z
     backend: z
       .enum(['memory', 'sqlite', 'redis'])
       .optional()
-      .describe('memory (default): this process only; sqlite: survives restarts (one process); redis: shared by every replica (needs cache.redis.url).'),
+      .describe('memory (default): this process only; sqlite: survives restarts (one process); redis: shared by every replica (cache.redis.url, else the Redis of state.redis.url).'),
     sqlite: z.strictObject({ path: z.string().min(1).describe('Default ./.switchyard/cache.db') }).optional(),
     redis: z
       .strictObject({
-        url: z.string().min(1).describe('redis://host:port/db of the server every replica shares.'),
+        url: z.string().min(1).optional().describe('redis://host:port/db of the server every replica shares (default: state.redis.url).'),
         prefix: z.string().min(1).optional().describe('Key prefix (default "switchyard:cache:").'),
       })
       .optional(),
@@ -70,7 +70,6 @@ export const cacheSchema = z
       .describe('semantic: `local` (default: built in, offline), the name of an embedding model of this config (called through its provider), or `onnx:<folder>` (a sentence-embedding model with tokenizer.json).'),
   })
   .superRefine((cache, context) => {
-    if (cache.backend === 'redis' && !cache.redis) context.addIssue({ code: 'custom', message: 'backend redis needs cache.redis.url', path: ['backend'] });
     if (cache.sqlite && cache.backend !== 'sqlite') context.addIssue({ code: 'custom', message: 'cache.sqlite goes with backend: sqlite', path: ['sqlite'] });
     if (cache.redis && cache.backend !== 'redis') context.addIssue({ code: 'custom', message: 'cache.redis goes with backend: redis', path: ['redis'] });
   })

@@ -6,7 +6,7 @@
 import { nearMissReason } from './near-miss.js';
 import type { CachePolicy } from './settings.js';
 import type { CacheEntry, EmbedContext, Embedder, Embedding } from './types.js';
-import { VectorIndex, type Candidate } from './vector-index.js';
+import { VectorIndex, type Candidate, type Rescorer } from './vector-index.js';
 
 export interface SemanticFind {
   embedding: Embedding;
@@ -19,7 +19,12 @@ export interface SemanticFind {
 export class SemanticMatcher {
   private readonly scopes = new Map<string, VectorIndex>();
 
-  constructor(readonly embedder: Embedder) {}
+  private readonly rescorer: Rescorer | undefined;
+
+  constructor(readonly embedder: Embedder) {
+    const { similarity, similarityBound } = embedder;
+    this.rescorer = similarity && similarityBound ? { similarity: similarity.bind(embedder), similarityBound: similarityBound.bind(embedder) } : undefined;
+  }
 
   async embed(question: string, context?: EmbedContext): Promise<Embedding> {
     const [embedding] = await this.embedder.embed([question], context);
@@ -50,7 +55,7 @@ export class SemanticMatcher {
   remember(entry: Pick<CacheEntry, 'key' | 'semanticScope' | 'question' | 'embedding'>): void {
     if (entry.question === undefined || !entry.embedding) return;
     let index = this.scopes.get(entry.semanticScope);
-    if (!index) this.scopes.set(entry.semanticScope, (index = new VectorIndex()));
+    if (!index) this.scopes.set(entry.semanticScope, (index = new VectorIndex(this.rescorer)));
     index.add(entry.key, entry.question, entry.embedding);
   }
 

@@ -29,7 +29,8 @@ export interface CacheSettings {
   maxBytes: number;
   backend: 'memory' | 'sqlite' | 'redis';
   sqlitePath: string;
-  redis: { url: string; prefix: string } | undefined;
+  /** backend redis: cache.redis's URL and prefix (undefined: state.redis's URL, under `<its prefix>cache:`, see index.ts). */
+  redis: { url: string | undefined; prefix: string | undefined } | undefined;
   /** `local`, an embedding model's name, or `onnx:<folder>`. */
   embedder: string;
   /** Whether any policy (top level or a route) turns the cache on: else the gateway builds no cache at all. */
@@ -75,7 +76,7 @@ export function resolveCacheSettings(raw: RawCache | undefined, routes: Record<s
     maxBytes: Math.round((raw?.max_mb ?? 256) * 1024 * 1024),
     backend: raw?.backend ?? 'memory',
     sqlitePath: raw?.sqlite?.path ?? './.switchyard/cache.db',
-    redis: raw?.redis ? { url: raw.redis.url, prefix: raw.redis.prefix ?? 'switchyard:cache:' } : undefined,
+    redis: raw?.backend === 'redis' ? { url: raw.redis?.url, prefix: raw.redis?.prefix } : undefined,
     embedder: raw?.embedder ?? 'local',
     enabled: policy.mode !== 'off' || [...routePolicies.values()].some((each) => each.mode !== 'off'),
   };

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MemoryCacheStore } from './memory-store.js';
-import type { CacheEntry, CacheFilter, CacheStats, CacheStore, Embedding } from './types.js';
+import { packEmbedding, unpackEmbedding } from './codec.js';
+import type { CacheEntry, CacheFilter, CacheStats, CacheStore } from './types.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS cache_entries (
   key TEXT PRIMARY KEY,
@@ -40,21 +41,6 @@ interface Row {
   question: string | null;
   embedding: Buffer | null;
   bytes: number;
-}
-
-/** Dense: 'D' + float32s; sparse: 'S' + count (uint32) + indices (uint32) + values (float32). */
-export function packEmbedding(embedding: Embedding): Buffer {
-  if (embedding instanceof Float32Array) return Buffer.concat([Buffer.from('D'), Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength)]);
-  const count = Buffer.alloc(4);
-  count.writeUInt32LE(embedding.indices.length);
-  return Buffer.concat([Buffer.from('S'), count, Buffer.from(embedding.indices.buffer, embedding.indices.byteOffset, embedding.indices.byteLength), Buffer.from(embedding.values.buffer, embedding.values.byteOffset, embedding.values.byteLength)]);
-}
-
-export function unpackEmbedding(buffer: Buffer): Embedding {
-  const copy = (start: number, end: number): ArrayBuffer => buffer.buffer.slice(buffer.byteOffset + start, buffer.byteOffset + end) as ArrayBuffer;
-  if (buffer[0] === 0x44) return new Float32Array(copy(1, buffer.length));
-  const count = buffer.readUInt32LE(1);
-  return { indices: new Uint32Array(copy(5, 5 + count * 4)), values: new Float32Array(copy(5 + count * 4, 5 + count * 8)) };
 }
 
 export class SqliteCacheStore implements CacheStore {

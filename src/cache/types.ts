@@ -6,6 +6,8 @@ import type { AttemptRecord } from '../store/types.js';
 export interface SparseVector {
   indices: Uint32Array;
   values: Float32Array;
+  /** The local embedder's: each content word's feature id and word-vector row (-1: none), for its alignment score. */
+  words?: { features: Uint32Array; rows: Int32Array };
 }
 
 /** Dense (embedding models, ONNX) or sparse (the local embedder). */
@@ -68,8 +70,10 @@ export interface CacheStore {
   remove(filter: CacheFilter): Promise<number>;
   stats(now: number): Promise<CacheStats>;
   /** Every live entry with an embedding (to build the semantic index on start). */
-  semanticEntries(now: number): Promise<CacheEntry[]>;
+  semanticEntries(now: number): Promise<Pick<CacheEntry, 'key' | 'semanticScope' | 'question' | 'embedding'>[]>;
   onRemove(listener: (entry: Pick<CacheEntry, 'key' | 'semanticScope'>) => void): void;
+  /** Stores shared by several processes: questions another process stored, for this one's semantic index. */
+  onAdd?(listener: (entry: Pick<CacheEntry, 'key' | 'semanticScope' | 'question' | 'embedding'>) => void): void;
   close(): Promise<void>;
 }
 
@@ -86,13 +90,21 @@ export interface Embedder {
   /** The similarity from which a stored question answers a new one, when the config sets none. */
   readonly defaultThreshold: number;
   embed(texts: readonly string[], context?: EmbedContext): Promise<Embedding[]>;
+  /**
+   * Sparse embedders may score the index's best candidates their own way: from the idf-weighted
+   * cosine and the two vectors (the local embedder adds a word alignment). `similarityBound`
+   * is the most that score can be for a cosine, so candidates that cannot reach the threshold
+   * are not scored.
+   */
+  similarity?(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number;
+  similarityBound?(cosine: number): number;
   close?(): Promise<void>;
 }
 
 /** Rough bytes of an entry in memory: strings are UTF-16, vectors their buffers, plus object overhead. */
 export function entryBytes(entry: Omit<CacheEntry, 'bytes'>): number {
   const embedding = entry.embedding;
-  const vectorBytes = !embedding ? 0 : embedding instanceof Float32Array ? embedding.byteLength : embedding.indices.byteLength + embedding.values.byteLength;
+  const vectorBytes = !embedding ? 0 : embedding instanceof Float32Array ? embedding.byteLength : embedding.indices.byteLength + embedding.values.byteLength + (embedding.words ? embedding.words.features.byteLength + embedding.words.rows.byteLength : 0);
   const text = entry.response.choices.reduce((sum, choice) => sum + (choice.text?.length ?? 0) + choice.toolCalls.reduce((size, call) => size + call.arguments.length + call.name.length + call.id.length, 0), 0);
   return 2 * (text + (entry.question?.length ?? 0) + entry.key.length + entry.semanticScope.length + entry.tenant.length + entry.target.length + entry.model.length) + vectorBytes + 400;
 }

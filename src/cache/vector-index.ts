@@ -23,7 +23,15 @@ function isSparse(vector: Embedding): vector is SparseVector {
   return !(vector instanceof Float32Array);
 }
 
+/** How an embedder scores the best candidates (see Embedder.similarity); the cosine when it has no say. */
+export interface Rescorer {
+  similarity(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number;
+  similarityBound(cosine: number): number;
+}
+
 export class VectorIndex {
+  constructor(private readonly rescorer?: Rescorer) {}
+
   private readonly keys: (string | undefined)[] = [];
   private readonly questions: string[] = [];
   private readonly vectors: (Embedding | undefined)[] = [];
@@ -77,7 +85,7 @@ export class VectorIndex {
   /** Entries at or above `threshold`, most similar first (at most `limit`). */
   nearest(query: Embedding, threshold: number, limit = 4): Candidate[] {
     if (this.slotOf.size === 0) return [];
-    const scored = isSparse(query) ? this.nearestSparse(query) : this.nearestDense(query);
+    const scored = isSparse(query) ? this.nearestSparse(query, threshold) : this.nearestDense(query);
     return scored
       .filter((candidate) => candidate.similarity >= threshold)
       .sort((a, b) => b.similarity - a.similarity)
@@ -104,7 +112,7 @@ export class VectorIndex {
     return norm > 0 && queryNorm > 0 ? dot / Math.sqrt(norm * queryNorm) : 0;
   }
 
-  private nearestSparse(query: SparseVector): Candidate[] {
+  private nearestSparse(query: SparseVector, threshold: number): Candidate[] {
     const weights = new Float64Array(query.indices.length);
     let queryNorm = 0;
     for (let index = 0; index < query.indices.length; index++) {
@@ -140,11 +148,15 @@ export class VectorIndex {
         }
       }
     }
-    const candidates = best.map((slot) => ({
-      key: this.keys[slot] as string,
-      question: this.questions[slot] as string,
-      similarity: this.sparseCosine(query, weights, queryNorm, this.vectors[slot] as SparseVector),
-    }));
+    const idf = (feature: number): number => this.idf(feature);
+    const candidates: Candidate[] = [];
+    for (const slot of best) {
+      const entry = this.vectors[slot] as SparseVector;
+      const cosine = this.sparseCosine(query, weights, queryNorm, entry);
+      if (this.rescorer && this.rescorer.similarityBound(cosine) < threshold) continue;
+      const similarity = this.rescorer ? this.rescorer.similarity(query, entry, cosine, idf) : cosine;
+      candidates.push({ key: this.keys[slot] as string, question: this.questions[slot] as string, similarity });
+    }
     for (const slot of touched) scores[slot] = 0;
     return candidates;
   }

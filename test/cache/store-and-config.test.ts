@@ -138,7 +138,8 @@ describe('cache config', () => {
     expect(issues('cache:\n  mode: exact\n  ttl_s: 0\n')[0]).toMatch(/^cache\.ttl_s: /);
     expect(issues('cache:\n  threshold: 1.5\n')[0]).toMatch(/^cache\.threshold: /);
     expect(issues('cache:\n  colour: blue\n')[0]).toBe('cache: unknown key "colour"');
-    expect(issues('cache:\n  backend: redis\n')[0]).toBe('cache.backend: backend redis needs cache.redis.url');
+    expect(issues('cache:\n  backend: redis\n')[0]).toBe('cache.backend: backend redis needs cache.redis.url or state.redis.url');
+    expect(issues('cache:\n  backend: redis\n  redis: { url: localhost:6379 }\n')[0]).toBe('cache.redis.url: must be a redis:// or rediss:// URL with a host, got "localhost:6379"');
     expect(issues('cache:\n  sqlite: { path: x.db }\n')[0]).toBe('cache.sqlite: cache.sqlite goes with backend: sqlite');
     expect(issues('cache:\n  embedder: chat\n')[0]).toMatch(/^cache\.embedder: "chat" is not local, onnx:<folder> or an embedding model of this config \(embedding models: embed\)/);
     expect(issues('cache:\n  embedder: onnx:/nonexistent/folder\n')[0]).toMatch(/^cache\.embedder: ONNX model folder not found/);
