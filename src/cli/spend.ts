@@ -5,7 +5,9 @@
  */
 import { loadConfig } from '../config/load.js';
 import { formatUsd } from '../governance/pricing.js';
-import { parseSince, SpendReports, type SpendGrouping } from '../governance/spend.js';
+import { parseSince, SpendReports, type BaselineLengths, type SpendGrouping, type SpendReader } from '../governance/spend.js';
+import { PostgresReports } from '../store/postgres-reports.js';
+import { openPostgres, reading } from './postgres.js';
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
 import { textTable } from '../eval/report/format.js';
 import { UsageError } from './arguments.js';
@@ -15,7 +17,7 @@ function describeRange(range: { since?: number; until?: number }): string {
   return `${range.since !== undefined ? ` since ${at(range.since)} UTC` : ''}${range.until !== undefined ? ` until ${at(range.until)} UTC` : ''}`;
 }
 
-export function runSpend(values: Record<string, string | boolean | undefined>): number {
+export async function runSpend(values: Record<string, string | boolean | undefined>): Promise<number> {
   const config = loadConfig(typeof values.config === 'string' ? { path: values.config } : {});
   let range: { since?: number; until?: number };
   try {
@@ -25,8 +27,11 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const log = new SqliteRequestLog({ path: config.store.sqlitePath, flushIntervalMs: 1000, inline: true });
-  const reports = new SpendReports(config.store.sqlitePath, () => log.flush());
+  // With store.postgres the reports cover every replica's rows, from PostgreSQL; else the local SQLite log.
+  const url = config.store.postgresUrl;
+  const log = url === undefined ? new SqliteRequestLog({ path: config.store.sqlitePath, flushIntervalMs: 1000, inline: true }) : undefined;
+  const pool = url !== undefined ? openPostgres(url) : undefined;
+  const reports: SpendReader & { close?: () => void } = pool ? new PostgresReports(pool) : new SpendReports(config.store.sqlitePath, () => log?.flush());
   try {
     if (values.savings) {
       const mode = values['baseline-mode'];
@@ -34,9 +39,16 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
       const baselineName = typeof values.baseline === 'string' ? values.baseline : 'gpt-5.4';
       const baseline = config.models.get(baselineName);
       if (!baseline?.price) throw new UsageError(`--baseline must name a configured model with a price ("${baselineName}" ${baseline ? 'has no price' : 'is unknown'})`);
-      const lengths = mode === 'tokens' ? null : reports.baselineLengths(baselineName);
+      // Answer lengths come from evaluation runs, which are stored in the local SQLite file.
+      const evalReports = reports instanceof SpendReports ? reports : new SpendReports(config.store.sqlitePath, () => undefined);
+      let lengths: BaselineLengths | null;
+      try {
+        lengths = mode === 'tokens' ? null : evalReports.baselineLengths(baselineName);
+      } finally {
+        if (evalReports !== reports) evalReports.close();
+      }
       if (mode === 'measured' && !lengths) throw new UsageError(`--baseline-mode measured needs evaluation runs that measured ${baselineName} (switchyard eval run --models ${baselineName} ...); none are stored in ${config.store.sqlitePath}`);
-      const rows = reports.savings(baseline.price, range, { includeEval: values['include-eval'] === true }, lengths);
+      const rows = await reading(url, reports.savings(baseline.price, range, { includeEval: values['include-eval'] === true }, lengths));
       if (values.json) {
         console.log(JSON.stringify({ baseline: baselineName, baseline_mode: lengths ? 'measured' : 'tokens', baseline_lengths: lengths, rows }));
         return 0;
@@ -72,7 +84,7 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
     }
     const by = (typeof values.by === 'string' ? values.by : 'model') as SpendGrouping;
     if (!['key', 'team', 'route', 'model', 'day'].includes(by)) throw new UsageError('--by must be key, team, route, model or day');
-    const rows = reports.spend(by, range, { includeEval: values['include-eval'] === true });
+    const rows = await reading(url, reports.spend(by, range, { includeEval: values['include-eval'] === true }));
     if (values.json) {
       for (const row of rows) console.log(JSON.stringify(row));
       return 0;
@@ -91,7 +103,8 @@ export function runSpend(values: Record<string, string | boolean | undefined>): 
     );
     return 0;
   } finally {
-    reports.close();
-    log.close();
+    reports.close?.();
+    log?.close();
+    await pool?.end().catch(() => undefined);
   }
 }

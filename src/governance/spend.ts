@@ -40,7 +40,7 @@ export interface SpendRow extends TokenCounts {
 }
 
 /** Every token column with its TokenCounts name (requests and spend_rollup have them all). */
-const TOKEN_COLUMN_NAMES = [
+export const TOKEN_COLUMN_NAMES = [
   ['input_tokens', 'inputTokens'],
   ['output_tokens', 'outputTokens'],
   ['cached_input_tokens', 'cachedInputTokens'],
@@ -102,7 +102,7 @@ export interface EvalTraffic {
 
 const NOT_EVAL = "(key_id IS NULL OR key_id NOT LIKE 'eval:%')";
 
-export class SpendReports {
+export class SpendReports implements SpendReader {
   private readonly database: Database.Database;
 
   constructor(
@@ -204,32 +204,50 @@ export class SpendReports {
            SUM(json_extract(details, '$.cache.status') LIKE 'hit-%') AS cacheHits, COALESCE(SUM(json_extract(details, '$.cache.avoided_usd')), 0) AS cacheAvoidedUsd
          FROM requests WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
       )
-      .all(...parameters) as (TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number; cacheHits: number | null; cacheAvoidedUsd: number })[];
-    return rows.map((row) => {
-      const measured = row.category !== null ? lengths?.categories[row.category] : undefined;
-      // Answers from the response cache have no tokens: the baseline would not have been asked either.
-      const answered = row.requests - (row.cacheHits ?? 0);
-      const tokens = measured ? { ...row, outputTokens: answered * measured.meanOutputTokens, reasoningTokens: 0 } : row;
-      const baselineUsd = tokenCost(baseline, tokens) + (baseline.perRequest ?? 0) * row.requests;
-      const savedUsd = baselineUsd - row.actualUsd;
-      return {
-        route: row.route,
-        category: row.category,
-        baselineMode: measured ? 'measured' : 'tokens',
-        requests: row.requests,
-        actualUsd: row.actualUsd,
-        baselineUsd,
-        savedUsd,
-        savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0,
-        cacheHits: row.cacheHits ?? 0,
-        cacheAvoidedUsd: row.cacheAvoidedUsd,
-      };
-    });
+      .all(...parameters) as SavingsSums[];
+    return rows.map((row) => savingsRow(baseline, row, lengths));
   }
 
   close(): void {
     this.database.close();
   }
+}
+
+/** What the savings query gives per route and category. */
+export type SavingsSums = TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number; cacheHits: number | null; cacheAvoidedUsd: number };
+
+/**
+ * One savings row: the request's tokens priced at the baseline, or with `lengths` (mode
+ * `measured`) its input tokens and the baseline's own measured answer length per category.
+ */
+export function savingsRow(baseline: Price, row: SavingsSums, lengths: BaselineLengths | null = null): SavingsRow {
+  const measured = row.category !== null ? lengths?.categories[row.category] : undefined;
+  // Answers from the response cache have no tokens: the baseline would not have been asked either.
+  const answered = row.requests - (row.cacheHits ?? 0);
+  const tokens = measured ? { ...row, outputTokens: answered * measured.meanOutputTokens, reasoningTokens: 0 } : row;
+  const baselineUsd = tokenCost(baseline, tokens) + (baseline.perRequest ?? 0) * row.requests;
+  const savedUsd = baselineUsd - row.actualUsd;
+  return {
+    route: row.route,
+    category: row.category,
+    baselineMode: measured ? 'measured' : 'tokens',
+    requests: row.requests,
+    actualUsd: row.actualUsd,
+    baselineUsd,
+    savedUsd,
+    savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0,
+    cacheHits: row.cacheHits ?? 0,
+    cacheAvoidedUsd: row.cacheAvoidedUsd,
+  };
+}
+
+/**
+ * Spend and savings reports, wherever the log is read from: SQLite (SpendReports,
+ * synchronous) or PostgreSQL (store/postgres-reports.ts).
+ */
+export interface SpendReader {
+  spend(grouping: SpendGrouping, range?: TimeRange, filter?: { keyId?: string } & EvalTraffic): SpendRow[] | Promise<SpendRow[]>;
+  savings(baseline: Price, range?: TimeRange, traffic?: EvalTraffic, lengths?: BaselineLengths | null): SavingsRow[] | Promise<SavingsRow[]>;
 }
 
 /** `7d`, `24h`, `30m`, or an ISO date → epoch ms; undefined stays undefined. */
