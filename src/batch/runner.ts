@@ -19,6 +19,7 @@ import type { Logger } from '../core/logger.js';
 import type { RequestLog } from '../store/types.js';
 import type { Batch, BatchError, BatchLine, BatchStore } from './store.js';
 import { MESSAGE_BATCH_ENDPOINT } from './endpoints.js';
+import type { NativeForwarder } from './native.js';
 import { validateBatchInput } from './validate.js';
 
 export interface BatchSettings {
@@ -30,6 +31,8 @@ export interface BatchSettings {
   lineRetries: number;
   leaseMs: number;
   pollMs: number;
+  /** How often a provider's batch (native forwarding) is polled. */
+  nativePollMs: number;
 }
 
 export interface BatchRunnerOptions {
@@ -46,6 +49,8 @@ export interface BatchRunnerOptions {
   sinceClientRequestMs: () => number;
   maxLineBytes: number;
   logger: Logger;
+  /** Sends the lines of models with `batch: native` to their providers' batch APIs. */
+  native?: NativeForwarder;
   now?: () => number;
 }
 
@@ -180,18 +185,25 @@ export class BatchRunner {
           continue;
         case 'in_progress':
           if (this.now() >= batch.expiresAt) {
+            await this.options.native?.cancel(batch);
             store.failRemaining(id, { code: 'batch_expired', message: `The batch did not finish within its completion window (${batch.completionWindow}).` }, 0);
             this.finish(batch, 'expired');
             return;
           }
           await this.run(batch);
           if (this.stopped) return;
-          if (store.unfinished(id) === 0) store.transition(id, ['in_progress'], 'finalizing');
+          if (store.unfinished(id) === 0) {
+            store.transition(id, ['in_progress'], 'finalizing');
+            continue;
+          }
+          // Only lines waiting on a provider's batch are left: polled at a later pass.
+          if (store.unfinishedHere(id) === 0 && store.batch(id)?.status === 'in_progress') return;
           continue;
         case 'finalizing':
           this.finish(batch, 'completed');
           return;
         case 'cancelling':
+          await this.options.native?.cancel(batch);
           store.failRemaining(id, { code: 'batch_cancelled', message: 'The batch was cancelled before this line was sent.' }, 0);
           this.finish(batch, 'cancelled');
           return;
@@ -219,7 +231,8 @@ export class BatchRunner {
   /** Sends every pending line (first settling the ones a previous run left running). */
   private async run(batch: Batch): Promise<void> {
     const { store } = this.options;
-    for (const line of store.lines(batch.id, ['running'])) this.recover(batch, line);
+    await this.options.native?.advance(batch, lineRequestId);
+    for (const line of store.lines(batch.id, ['running'])) if (!line.nativeJob) this.recover(batch, line);
     const pending = store.lines(batch.id, ['pending']);
     let next = 0;
     let stopLines = false;

@@ -72,6 +72,8 @@ export interface BatchLine {
   status: number | null;
   response: string | null;
   error: BatchError | null;
+  /** The native job the line was submitted with, if it went to a provider's batch API. */
+  nativeJob: string | null;
 }
 
 const SCHEMA = [
@@ -96,7 +98,25 @@ const SCHEMA = [
      PRIMARY KEY (batch_id, line)
    );
    CREATE INDEX batch_lines_state ON batch_lines (batch_id, state);`,
+  // Native forwarding: lines submitted to a provider's own batch API, one job per batch and model.
+  `CREATE TABLE native_jobs (
+     id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, model TEXT NOT NULL, provider_batch_id TEXT,
+     state TEXT NOT NULL, created_at INTEGER NOT NULL, polled_at INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX native_jobs_batch ON native_jobs (batch_id, state);
+   ALTER TABLE batch_lines ADD COLUMN native_job TEXT;`,
 ];
+
+/** A group of a batch's lines submitted to a provider's batch API: `submitting` until the provider named its batch, then `submitted`, then `done`. */
+export interface NativeJob {
+  id: string;
+  batchId: string;
+  model: string;
+  providerBatchId: string | null;
+  state: 'submitting' | 'submitted' | 'done';
+  createdAt: number;
+  polledAt: number;
+}
 
 /** States a batch stays in only while someone works it. */
 export const ACTIVE_STATUSES: readonly BatchStatus[] = ['validating', 'in_progress', 'finalizing', 'cancelling'];
@@ -137,6 +157,7 @@ interface LineRow {
   status: number | null;
   response: string | null;
   error: string | null;
+  native_job: string | null;
 }
 
 function batchOf(row: BatchRow): Batch {
@@ -176,6 +197,7 @@ function lineOf(row: LineRow): BatchLine {
     status: row.status,
     response: row.response,
     error: row.error ? (JSON.parse(row.error) as BatchError) : null,
+    nativeJob: row.native_job,
   };
 }
 
@@ -472,6 +494,53 @@ export class BatchStore {
       this.database.prepare('UPDATE batches SET failed = failed + ? WHERE id = ?').run(result.changes, batchId);
       return result.changes;
     })();
+  }
+
+  // Native jobs
+
+  /** Lines handed to a new native job, marked running with their request ids, in one transaction with the job. */
+  createNativeJob(batchId: string, model: string, lines: readonly { line: number; requestId: string }[]): NativeJob {
+    const id = `native_${randomId()}`;
+    this.database.transaction(() => {
+      this.database.prepare("INSERT INTO native_jobs (id, batch_id, model, state, created_at) VALUES (?, ?, ?, 'submitting', ?)").run(id, batchId, model, this.now());
+      const mark = this.database.prepare("UPDATE batch_lines SET state = 'running', tries = tries + 1, request_id = ?, native_job = ? WHERE batch_id = ? AND line = ?");
+      for (const line of lines) mark.run(line.requestId, id, batchId, line.line);
+    })();
+    return this.nativeJob(id) as NativeJob;
+  }
+
+  nativeJob(id: string): NativeJob | undefined {
+    const row = this.database.prepare('SELECT * FROM native_jobs WHERE id = ?').get(id) as
+      | { id: string; batch_id: string; model: string; provider_batch_id: string | null; state: string; created_at: number; polled_at: number }
+      | undefined;
+    return row ? { id: row.id, batchId: row.batch_id, model: row.model, providerBatchId: row.provider_batch_id, state: row.state as NativeJob['state'], createdAt: row.created_at, polledAt: row.polled_at } : undefined;
+  }
+
+  nativeJobs(batchId: string, states: readonly NativeJob['state'][]): NativeJob[] {
+    const ids = this.database.prepare(`SELECT id FROM native_jobs WHERE batch_id = ? AND state IN (${states.map(() => '?').join(', ')}) ORDER BY created_at`).all(batchId, ...states) as { id: string }[];
+    return ids.map((row) => this.nativeJob(row.id) as NativeJob);
+  }
+
+  /** The provider accepted the job as its batch `providerBatchId`. */
+  nativeJobSubmitted(id: string, providerBatchId: string): void {
+    this.database.prepare("UPDATE native_jobs SET state = 'submitted', provider_batch_id = ?, polled_at = ? WHERE id = ?").run(providerBatchId, this.now(), id);
+  }
+
+  nativeJobPolled(id: string): void {
+    this.database.prepare('UPDATE native_jobs SET polled_at = ? WHERE id = ?').run(this.now(), id);
+  }
+
+  nativeJobDone(id: string): void {
+    this.database.prepare("UPDATE native_jobs SET state = 'done' WHERE id = ?").run(id);
+  }
+
+  linesOfJob(batchId: string, job: string): BatchLine[] {
+    return (this.database.prepare('SELECT * FROM batch_lines WHERE batch_id = ? AND native_job = ? ORDER BY line').all(batchId, job) as LineRow[]).map(lineOf);
+  }
+
+  /** Lines not finished that the gateway itself sends (not waiting on a provider's batch). */
+  unfinishedHere(batchId: string): number {
+    return (this.database.prepare("SELECT COUNT(*) AS n FROM batch_lines WHERE batch_id = ? AND state IN ('pending', 'running') AND native_job IS NULL").get(batchId) as { n: number }).n;
   }
 
   /** Lines not finished: pending or running. */

@@ -11,11 +11,12 @@ const JSON_OPTION = { type: 'boolean', description: 'print JSON for scripts inst
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   serve: {
     summary: 'run the gateway (port 4040; simulated providers when no API key is set)',
-    usage: ['serve [--config PATH] [--port N] [--host HOST] [--simulate] [--insecure-no-auth]'],
+    usage: ['serve [--config PATH] [--port N] [--host HOST] [--workers N|auto] [--simulate] [--insecure-no-auth]'],
     options: {
       config: CONFIG_OPTION,
       port: { type: 'string', short: 'p', value: 'N', description: 'port to listen on (default server.port, else 4040; 0 picks a free one)' },
       host: { type: 'string', value: 'HOST', description: 'address to listen on (default server.host, else 127.0.0.1)' },
+      workers: { type: 'string', short: 'w', value: 'N|auto', description: 'worker processes on one port (auto: one per core; default 1); limits stay exact across them' },
       simulate: { type: 'boolean', description: 'replace every provider with a simulator of the same protocol: no provider keys needed' },
       'insecure-no-auth': { type: 'boolean', description: 'allow listening beyond loopback without API keys (logged loudly)' },
     },
@@ -34,13 +35,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (values) => (await import('./schema.js')).runSchema(values),
   },
   logs: {
-    summary: 'print recent requests from the request log',
+    summary: 'print recent requests from the request log (PostgreSQL with store.postgres, else SQLite)',
     usage: ['logs [--last N] [--json] [--config PATH | --db PATH]'],
     options: {
       config: CONFIG_OPTION,
       last: { type: 'string', short: 'n', value: 'N', description: 'how many of the newest requests (default 20)' },
       json: { type: 'boolean', description: 'one JSON line per request, with its attempt rows' },
-      db: { type: 'string', value: 'PATH', description: 'the SQLite request log to read (default store.sqlite.path of the config)' },
+      db: { type: 'string', value: 'PATH', description: 'read this SQLite request log instead (default: PostgreSQL with store.postgres, else store.sqlite.path)' },
     },
     run: async (values) => (await import('./logs.js')).runLogs(values),
   },
@@ -102,15 +103,16 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     run: async (values, positionals) => (await import('./keys.js')).runBudgets(values, positionals),
   },
   spend: {
-    summary: 'spend by key, team, route, model or day; --savings against a baseline model',
-    usage: ['spend [--by key|team|route|model|day] [--since 7d] [--until DATE] [--include-eval] [--json]', 'spend --savings [--baseline MODEL] [--since 7d] [--until DATE] [--include-eval] [--json]'],
+    summary: 'spend by key, team, route, model or day; --savings against a baseline model (from PostgreSQL with store.postgres)',
+    usage: ['spend [--by key|team|route|model|day] [--since 7d] [--until DATE] [--include-eval] [--json]', 'spend --savings [--baseline MODEL] [--baseline-mode measured|tokens] [--since 7d] [--until DATE] [--include-eval] [--json]'],
     options: {
       config: CONFIG_OPTION,
       by: { type: 'string', value: 'GROUP', description: 'key, team, route, model or day (default model)' },
       since: { type: 'string', value: 'WHEN', description: 'from: 7d, 24h, 30m or an ISO date (default: all)' },
       until: { type: 'string', value: 'WHEN', description: 'to: 7d, 24h, 30m or an ISO date (default: now)' },
-      savings: { type: 'boolean', description: 'actual cost against the same tokens on --baseline, by route and category' },
+      savings: { type: 'boolean', description: 'actual cost against --baseline answering the same requests, by route and category' },
       baseline: { type: 'string', value: 'MODEL', description: 'the model to compare with (default gpt-5.4)' },
+      'baseline-mode': { type: 'string', value: 'MODE', description: 'measured: its own answer lengths from eval runs (default when any); tokens: the same tokens' },
       'include-eval': { type: 'boolean', description: 'count evaluation calls (key eval:<run>) too; left out by default' },
       json: JSON_OPTION,
     },

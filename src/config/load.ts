@@ -147,6 +147,8 @@ export interface ModelConfig {
   latencyP95Ms: number | undefined;
   safety: number;
   rateLimits: { rpm?: number; tpm?: number; maxConcurrent?: number } | undefined;
+  /** How batch lines naming this model run: through the gateway, or on the provider's own batch API. */
+  batch: 'gateway' | 'native';
 }
 
 export type { RouteConfig } from './routes.js';
@@ -625,6 +627,7 @@ function batchSettings(raw: RawConfig['batch'], sqlitePath: string): GatewayConf
     lineRetries: raw?.line_retries ?? 2,
     leaseMs: raw?.lease_ms ?? 30_000,
     pollMs: raw?.poll_ms ?? 1000,
+    nativePollMs: raw?.native_poll_ms ?? 30_000,
   };
 }
 
@@ -663,6 +666,10 @@ function resolveModel(
     });
   });
   if (deployments.length !== rawDeployments.length) return undefined;
+  const nativeProtocol = deployments[0]?.provider.protocol;
+  if (model.batch === 'native' && nativeProtocol !== 'openai' && nativeProtocol !== 'anthropic') {
+    issues.push({ path: `${path}.batch`, message: `native batches need a provider with a batch API (OpenAI or Anthropic protocol); ${deployments[0]?.provider.name ?? 'its provider'} speaks ${nativeProtocol ?? 'none'}` });
+  }
   const capabilities = model.capabilities ?? {};
   return {
     name,
@@ -694,6 +701,7 @@ function resolveModel(
     qualityTrials: { ...(model.quality_trials ?? {}) },
     latencyP95Ms: model.latency_p95_ms,
     safety: model.safety ?? 1,
+    batch: model.batch ?? 'gateway',
     rateLimits: model.rate_limits ? { rpm: model.rate_limits.rpm, tpm: model.rate_limits.tpm, maxConcurrent: model.rate_limits.max_concurrent } : undefined,
   };
 }

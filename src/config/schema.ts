@@ -143,6 +143,12 @@ const modelSchema = z
     rate_limits: rateLimitsSchema.optional().describe('Limits across every caller of this model.'),
     latency_p95_ms: positiveMs.optional().describe('Expected p95 time to first token, used by latency budgets and weighted scores until the gateway has observed 20 calls.'),
     safety: z.number().min(0).max(1).optional().describe('Safety score 0..1 for the weighted strategy (default 1).'),
+    batch: z
+      .enum(['gateway', 'native'])
+      .optional()
+      .describe(
+        "How batch lines naming this model run: through the gateway one call at a time (gateway, the default), or submitted to the provider's own batch API — OpenAI Batches, Anthropic Message Batches — on the model's first deployment, and priced at half the model's price (native).",
+      ),
   })
   .superRefine((model, context) => {
     if (model.provider && model.deployments) {
@@ -589,9 +595,10 @@ export const configSchema = z
         line_retries: z.number().int().min(0).max(10).optional().describe("Further tries of a line that failed with a retryable error (429, 5xx, connection), after the gateway's own retries and fallbacks (default 2)."),
         lease_ms: positiveMs.optional().describe('How long a process may hold a batch without renewing; another process takes it over after that (default 30000).'),
         poll_ms: positiveMs.optional().describe('How often the runner looks for batches to work (default 1000; new batches start at once).'),
+        native_poll_ms: positiveMs.optional().describe("How often a batch submitted to a provider's batch API (a model with batch: native) is polled (default 30000)."),
       })
       .optional()
-      .describe('The OpenAI-compatible Files and Batches APIs, run through the gateway (see docs/batch.md).'),
+      .describe("OpenAI's Files and Batches APIs and Anthropic's Message Batches API, run through the gateway (see docs/batch.md)."),
     cache: cacheSchema.optional(),
     state: z
       .strictObject({

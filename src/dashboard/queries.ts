@@ -131,18 +131,6 @@ export interface RequestSummary {
   cursor: string;
 }
 
-/** The value at quantile q of values sorted ascending (nearest rank). */
-export function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1] as number;
-}
-
-function percentiles(values: number[]): Percentiles {
-  values.sort((a, b) => a - b);
-  return { p50: quantile(values, 0.5), p95: quantile(values, 0.95), p99: quantile(values, 0.99) };
-}
-
 /** Histogram bins per factor e: bin k holds values v with ln(v + 1) in [k/50, (k+1)/50), about 2 % wide. */
 const BINS_PER_E = 50;
 
@@ -329,32 +317,31 @@ export class DashboardQueries {
     return Object.fromEntries(rows.map((row) => [row.action, row.count]));
   }
 
+  /** Per group, summed in SQLite by latency histogram bin (percentiles within 2 %, as the overview's). */
   breakdown(by: Breakdown, window: TimeWindow): BreakdownRow[] {
     this.flushLog();
-    const groups = new Map<string | null, { row: BreakdownRow; latency: number[] }>();
+    const groups = new Map<string | null, { row: BreakdownRow; bins: Bin[] }>();
     const rows = this.statement(
-      `SELECT ${BREAKDOWN_COLUMN[by]}, status, latency_ms, input_tokens, output_tokens, cost_usd FROM requests WHERE created_at >= ? AND created_at < ? AND ${NOT_EVAL}`,
+      `SELECT ${BREAKDOWN_COLUMN[by]}, status = 200, CAST(ln(latency_ms + 1) * ${BINS_PER_E} AS INTEGER), COUNT(*), SUM(input_tokens), SUM(output_tokens), TOTAL(cost_usd), MAX(latency_ms)
+       FROM requests WHERE ${OVERVIEW_WHERE} GROUP BY 1, 2, 3 ORDER BY 1, 3`,
     )
       .raw(true)
-      .iterate(window.since, window.until) as IterableIterator<[string | null, number, number, number, number, number]>;
-    for (const [group, status, latencyMs, inputTokens, outputTokens, costUsd] of rows) {
+      .all(window.since, window.until) as [string | null, number, number, number, number, number, number, number][];
+    for (const [group, ok, bin, requests, inputTokens, outputTokens, costUsd, max] of rows) {
       let entry = groups.get(group);
       if (!entry) {
-        entry = { row: { group, requests: 0, errors: 0, errorRate: 0, latencyP50: null, latencyP95: null, inputTokens: 0, outputTokens: 0, costUsd: 0 }, latency: [] };
+        entry = { row: { group, requests: 0, errors: 0, errorRate: 0, latencyP50: null, latencyP95: null, inputTokens: 0, outputTokens: 0, costUsd: 0 }, bins: [] };
         groups.set(group, entry);
       }
-      entry.row.requests++;
+      entry.row.requests += requests;
       entry.row.inputTokens += inputTokens;
       entry.row.outputTokens += outputTokens;
       entry.row.costUsd += costUsd;
-      if (status === 200) entry.latency.push(latencyMs);
-      else entry.row.errors++;
+      if (ok === 1) entry.bins.push({ bin, count: requests, max });
+      else entry.row.errors += requests;
     }
     return [...groups.values()]
-      .map(({ row, latency }) => {
-        const values = percentiles(latency);
-        return { ...row, errorRate: row.errors / row.requests, latencyP50: values.p50, latencyP95: values.p95 };
-      })
+      .map(({ row, bins }) => ({ ...row, errorRate: row.errors / row.requests, latencyP50: percentileOf(bins, 0.5), latencyP95: percentileOf(bins, 0.95) }))
       .sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
   }
 

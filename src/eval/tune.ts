@@ -358,7 +358,7 @@ export function applyTuning(sourceText: string, proposal: TuneProposal): string 
       return usable.length > 0 ? [[choice.category, usable]] : [];
     }),
   );
-  const comment = ` switchyard eval tune: per category the cheapest measured model per correct answer over the floor;\n comments give its accuracy [95% CI], answers graded and cost per correct answer`;
+  const comment = ` switchyard eval tune: per category the cheapest measured model per correct answer, among those not measured below the floor;\n comments give its accuracy [95% CI], answers graded and cost per correct answer`;
   if (document.hasIn(path)) {
     for (const key of NOT_FOR_TABLES) document.deleteIn([...path, key]);
     document.setIn([...path, 'description'], proposal.route.description);

@@ -1,7 +1,8 @@
 /**
  * Spend reports from the request log: cost and tokens summed by key, team, route, model
  * or day over a time range, usage of one key, and the savings report — what the same
- * requests (same tokens) would have cost on a baseline model, by route and task category.
+ * requests would have cost on a baseline model, by route and task category (the same tokens,
+ * or the baseline's own measured answer lengths from evaluation runs).
  * Evaluation calls (key id `eval:…`) are left out of both unless asked for.
  */
 import type Database from 'better-sqlite3';
@@ -39,7 +40,7 @@ export interface SpendRow extends TokenCounts {
 }
 
 /** Every token column with its TokenCounts name (requests and spend_rollup have them all). */
-const TOKEN_COLUMN_NAMES = [
+export const TOKEN_COLUMN_NAMES = [
   ['input_tokens', 'inputTokens'],
   ['output_tokens', 'outputTokens'],
   ['cached_input_tokens', 'cachedInputTokens'],
@@ -54,9 +55,29 @@ const TOKEN_COLUMN_NAMES = [
 const TOKEN_SUMS = TOKEN_COLUMN_NAMES.map(([column, name]) => `SUM(${column}) AS ${name}`).join(', ');
 const TOKEN_COLUMNS = TOKEN_COLUMN_NAMES.map(([column]) => column).join(', ');
 
+/**
+ * How the baseline's cost of a request is reckoned. `tokens`: the request's own tokens at the
+ * baseline's prices (as if the baseline had answered at the same length). `measured`: its own
+ * input tokens, and as many output tokens as the baseline itself wrote per answer in the
+ * request's category in stored evaluation runs (a model that writes twice as much costs twice
+ * as much); a row whose category the evaluations did not measure falls back to `tokens`.
+ */
+export type BaselineMode = 'tokens' | 'measured';
+
+/** The baseline model's measured answer length per category, from stored evaluation results. */
+export interface BaselineLengths {
+  model: string;
+  /** Mean completion tokens per answered call, and the calls behind it, per category. */
+  categories: Record<string, { meanOutputTokens: number; answers: number }>;
+  /** Names of the runs the answers come from. */
+  runs: string[];
+}
+
 export interface SavingsRow {
   route: string | null;
   category: string | null;
+  /** How this row's baseline was priced (`measured` falls back to `tokens` where its category was not measured). */
+  baselineMode: BaselineMode;
   requests: number;
   actualUsd: number;
   baselineUsd: number;
@@ -81,7 +102,7 @@ export interface EvalTraffic {
 
 const NOT_EVAL = "(key_id IS NULL OR key_id NOT LIKE 'eval:%')";
 
-export class SpendReports {
+export class SpendReports implements SpendReader {
   private readonly database: Database.Database;
 
   constructor(
@@ -148,7 +169,32 @@ export class SpendReports {
    * Actual cost against the same tokens, class by class, priced at `baseline`, per route and
    * category (the category the route classified the request as; requests to a model name have none).
    */
-  savings(baseline: Price, range: TimeRange = {}, traffic: EvalTraffic = {}): SavingsRow[] {
+  /**
+   * The model's answer lengths per category from every stored evaluation run that measured it
+   * as a model (answered calls only); null when there are none (or no evaluation tables).
+   */
+  baselineLengths(model: string): BaselineLengths | null {
+    const table = this.database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'eval_results'").get();
+    if (!table) return null;
+    const rows = this.database
+      .prepare(
+        `SELECT category, AVG(output_tokens) AS meanOutputTokens, COUNT(*) AS answers FROM eval_results
+         WHERE target = ? AND target_kind = 'model' AND status < 400 AND error IS NULL GROUP BY category ORDER BY category`,
+      )
+      .all(model) as Array<{ category: string; meanOutputTokens: number; answers: number }>;
+    if (rows.length === 0) return null;
+    const runs = this.database
+      .prepare(`SELECT DISTINCT r.name AS name FROM eval_results e JOIN eval_runs r ON r.id = e.run_id WHERE e.target = ? AND e.target_kind = 'model' ORDER BY r.name`)
+      .all(model) as Array<{ name: string }>;
+    return { model, categories: Object.fromEntries(rows.map((row) => [row.category, { meanOutputTokens: row.meanOutputTokens, answers: row.answers }])), runs: runs.map((run) => run.name) };
+  }
+
+  /**
+   * Actual cost against the baseline's, per route and category (the category the route
+   * classified the request as; requests to a model name have none). With `lengths`, the
+   * baseline writes its own measured answer length (mode `measured`), else the same tokens.
+   */
+  savings(baseline: Price, range: TimeRange = {}, traffic: EvalTraffic = {}, lengths: BaselineLengths | null = null): SavingsRow[] {
     this.flushLog();
     const { where, parameters } = this.range(range, traffic.includeEval === true ? 'status = 200' : `status = 200 AND ${NOT_EVAL}`);
     const rows = this.database
@@ -158,27 +204,50 @@ export class SpendReports {
            SUM(json_extract(details, '$.cache.status') LIKE 'hit-%') AS cacheHits, COALESCE(SUM(json_extract(details, '$.cache.avoided_usd')), 0) AS cacheAvoidedUsd
          FROM requests WHERE ${where} GROUP BY 1, 2 ORDER BY 1, 2`,
       )
-      .all(...parameters) as (TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number; cacheHits: number | null; cacheAvoidedUsd: number })[];
-    return rows.map((row) => {
-      const baselineUsd = tokenCost(baseline, row) + (baseline.perRequest ?? 0) * row.requests;
-      const savedUsd = baselineUsd - row.actualUsd;
-      return {
-        route: row.route,
-        category: row.category,
-        requests: row.requests,
-        actualUsd: row.actualUsd,
-        baselineUsd,
-        savedUsd,
-        savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0,
-        cacheHits: row.cacheHits ?? 0,
-        cacheAvoidedUsd: row.cacheAvoidedUsd,
-      };
-    });
+      .all(...parameters) as SavingsSums[];
+    return rows.map((row) => savingsRow(baseline, row, lengths));
   }
 
   close(): void {
     this.database.close();
   }
+}
+
+/** What the savings query gives per route and category. */
+export type SavingsSums = TokenCounts & { route: string | null; category: string | null; requests: number; actualUsd: number; cacheHits: number | null; cacheAvoidedUsd: number };
+
+/**
+ * One savings row: the request's tokens priced at the baseline, or with `lengths` (mode
+ * `measured`) its input tokens and the baseline's own measured answer length per category.
+ */
+export function savingsRow(baseline: Price, row: SavingsSums, lengths: BaselineLengths | null = null): SavingsRow {
+  const measured = row.category !== null ? lengths?.categories[row.category] : undefined;
+  // Answers from the response cache have no tokens: the baseline would not have been asked either.
+  const answered = row.requests - (row.cacheHits ?? 0);
+  const tokens = measured ? { ...row, outputTokens: answered * measured.meanOutputTokens, reasoningTokens: 0 } : row;
+  const baselineUsd = tokenCost(baseline, tokens) + (baseline.perRequest ?? 0) * row.requests;
+  const savedUsd = baselineUsd - row.actualUsd;
+  return {
+    route: row.route,
+    category: row.category,
+    baselineMode: measured ? 'measured' : 'tokens',
+    requests: row.requests,
+    actualUsd: row.actualUsd,
+    baselineUsd,
+    savedUsd,
+    savedShare: baselineUsd > 0 ? savedUsd / baselineUsd : 0,
+    cacheHits: row.cacheHits ?? 0,
+    cacheAvoidedUsd: row.cacheAvoidedUsd,
+  };
+}
+
+/**
+ * Spend and savings reports, wherever the log is read from: SQLite (SpendReports,
+ * synchronous) or PostgreSQL (store/postgres-reports.ts).
+ */
+export interface SpendReader {
+  spend(grouping: SpendGrouping, range?: TimeRange, filter?: { keyId?: string } & EvalTraffic): SpendRow[] | Promise<SpendRow[]>;
+  savings(baseline: Price, range?: TimeRange, traffic?: EvalTraffic, lengths?: BaselineLengths | null): SavingsRow[] | Promise<SavingsRow[]>;
 }
 
 /** `7d`, `24h`, `30m`, or an ISO date → epoch ms; undefined stays undefined. */

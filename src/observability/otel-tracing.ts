@@ -6,7 +6,7 @@
  * Per client request, one SERVER span `chat <requested model>` (or `embeddings …`) with
  * gen_ai.operation.name, gen_ai.provider.name, gen_ai.request.model, gen_ai.response.model,
  * gen_ai.usage.input_tokens / output_tokens, gen_ai.response.finish_reasons and the
- * gateway's own switchyard.* attributes (route, category, cost, guard outcome);
+ * gateway's own switchyard.* attributes (route, category, cost, cache, guard outcome);
  * per upstream call, one CLIENT child span whose context goes upstream as `traceparent`.
  * A client's `traceparent` is continued, so the gateway's spans join the caller's trace.
  */
@@ -130,6 +130,13 @@ class OtelRequestTrace implements RequestTrace {
     const guard = guardOutcome(record);
     // block, route-private, redact or flag; pass: a policy applied and found nothing; none: no policy applies.
     attributes['switchyard.guard.outcome'] = guard ?? (guarded ? 'pass' : 'none');
+    const cache = record.details?.cache;
+    if (cache) {
+      // hit-exact, hit-semantic, miss or bypass (and why), as the x-switchyard-cache header says.
+      attributes['switchyard.cache'] = cache.status;
+      if (cache.reason) attributes['switchyard.cache.reason'] = cache.reason;
+      if (cache.similarity !== undefined) attributes['switchyard.cache.similarity'] = cache.similarity;
+    }
     if (record.details?.hedges?.length) attributes['switchyard.hedges'] = record.details.hedges.length;
     if (record.details?.seams?.length) attributes['switchyard.stream_seams'] = record.details.seams.length;
     span.setAttributes(attributes);

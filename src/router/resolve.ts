@@ -107,6 +107,7 @@ export class ModelResolver {
       latencyP95Ms: undefined,
       safety: 1,
       rateLimits: undefined,
+      batch: 'gateway',
     };
     if (this.passthrough.size < 1000) this.passthrough.set(name, model);
     return model;

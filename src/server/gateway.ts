@@ -10,6 +10,8 @@ import type { GatewayConfig, ModelConfig } from '../config/load.js';
 import { loadLocalClassifier } from '../router/local-classifier.js';
 import { Router, type RouterOptions } from '../router/router.js';
 import { Governance, type GovernanceState } from '../governance/governance.js';
+import { postgresPool } from '../store/postgres-schema.js';
+import { PostgresReports } from '../store/postgres-reports.js';
 import { KEY_PREFIX, keyState, type VirtualKey } from '../governance/keys.js';
 import { handleAdmin } from './handlers/admin.js';
 import { QualityEstimates } from '../router/quality-estimates.js';
@@ -157,6 +159,14 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
   const load = new DeploymentLoad();
   const sharedState = dependencies.state?.shared;
+  // A circuit opened here is opened in every replica (and worker): all skip the deployment until their probe.
+  if (breakers && sharedState) {
+    const origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    breakers.onOpened = (deployment, cooldownMs) => sharedState.publish({ type: 'circuit_opened', deployment, cooldownMs, origin });
+    sharedState.subscribe((event) => {
+      if (event.type === 'circuit_opened' && event.origin !== origin) breakers.openedElsewhere(event.deployment);
+    });
+  }
   const metrics = new GatewayMetrics({ breakers, load, log, dependencies: () => (sharedState ? [sharedState.health()] : []) });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());
@@ -175,7 +185,10 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const responses = new SqliteResponseStore(config.store.sqlitePath);
   const executor = new Executor(adapters, load);
   const cache = dependencies.cache !== undefined ? (dependencies.cache ?? undefined) : createResponseCache(config, { executor, breakers });
-  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, guards, responses, executor, tracing: dependencies.tracing, cache };
+  // With store.postgres, spend reports read PostgreSQL: every replica's rows, not this process's alone.
+  const reportsPool = config.store.postgresUrl !== undefined ? postgresPool(config.store.postgresUrl, { max: 2 }) : undefined;
+  const reports = reportsPool ? new PostgresReports(reportsPool) : governance.reports;
+  const services: Services = { config, log, logger, breakers, metrics, resolver, router, qualityEstimates, governance, reports, guards, responses, executor, tracing: dependencies.tracing, cache };
   cache?.start().catch((error: unknown) => logger.error({ err: error }, 'loading the semantic cache index failed; it starts empty'));
   const accessLog = config.log.access ? (dependencies.accessLog ?? ((line: string) => void process.stdout.write(line))) : undefined;
   const keyDigests = config.server.apiKeys.map((key, index) => ({ policy: config.server.keyPolicies[index] as KeyPolicy, digest: digest(key) }));
@@ -446,6 +459,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
       await cache?.close();
       await governance.alerts.settled();
       governance.close();
+      await reportsPool?.end().catch(() => undefined);
       responses.close();
       await client.close();
       await dependencies.tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'exporting the last traces failed'));

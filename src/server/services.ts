@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.js';
 import type { ModelResolver } from '../router/resolve.js';
 import type { Router } from '../router/router.js';
 import type { QualityEstimates } from '../router/quality-estimates.js';
+import type { SpendReader } from '../governance/spend.js';
 import type { Governance } from '../governance/governance.js';
 import type { Executor } from '../router/executor.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
@@ -33,6 +34,8 @@ export interface Services {
   router: Router;
   qualityEstimates: QualityEstimates;
   governance: Governance;
+  /** Spend and savings reports: from PostgreSQL with store.postgres (every replica's rows), else the local SQLite. */
+  reports: SpendReader;
   /** Undefined when the config has no guards: the request path then never looks at guards. */
   guards: GuardSet | undefined;
   /** Undefined unless telemetry.otlp is configured: then each request gets a span. */

@@ -19,6 +19,7 @@ import type { LineSink } from '../observability/access-log.js';
 import { loadTracing } from '../observability/tracing.js';
 import { BatchStore } from '../batch/store.js';
 import { BatchRunner } from '../batch/runner.js';
+import { NativeForwarder } from '../batch/native.js';
 import { RedisState } from '../state/redis-state.js';
 import type { SharedState } from '../state/types.js';
 
@@ -145,7 +146,22 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       : undefined;
   scheduler?.start();
   if (batchStore) {
-    runner = new BatchRunner({ store: batchStore, log, settings: config.batch, baseUrl: url, secret: batchSecret, inFlight: () => gateway.inFlight(), sinceClientRequestMs: () => gateway.sinceClientRequestMs(), maxLineBytes: config.server.maxBodyBytes, logger });
+    const governance = gateway.services.governance;
+    const native = [...config.models.values()].some((model) => model.batch === 'native')
+      ? new NativeForwarder({ store: batchStore, log, models: config.models, pollMs: config.batch.nativePollMs, teamOf: (owner) => (owner ? (governance.keys.get(owner)?.team ?? null) : null), logger })
+      : undefined;
+    runner = new BatchRunner({
+      store: batchStore,
+      log,
+      settings: config.batch,
+      baseUrl: url,
+      secret: batchSecret,
+      inFlight: () => gateway.inFlight(),
+      sinceClientRequestMs: () => gateway.sinceClientRequestMs(),
+      maxLineBytes: config.server.maxBodyBytes,
+      logger,
+      ...(native ? { native } : {}),
+    });
     runner.start();
   }
 

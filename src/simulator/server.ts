@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { SimAuth } from './auth.js';
 import { anthropicProtocol } from './protocols/anthropic.js';
+import { batchStateOf, batchesProtocol } from './protocols/batches.js';
 import { stsProtocol } from './protocols/aws-sts.js';
 import { azureProtocol } from './protocols/azure.js';
 import { bedrockProtocol } from './protocols/bedrock.js';
@@ -19,11 +20,12 @@ import type { SimExchange, SimulatorContext, SimulatorProtocol } from './protoco
 import type { RunningSimulator, SimulatorOptions } from './types.js';
 
 /**
- * First match wins: Anthropic's /v1/messages and Vertex AI's /v1/projects/ before OpenAI's
+ * First match wins: the batch APIs (OpenAI's files and batches, Anthropic's message batches), Anthropic's /v1/messages and Vertex AI's /v1/projects/ before OpenAI's
  * /v1/ prefix; Gemini owns /v1beta/, Azure /openai/, Bedrock /model/, Mistral /mistral/v1/,
  * Cohere /v2/; the token endpoints and STS their own paths.
  */
 const PROTOCOLS: readonly SimulatorProtocol[] = [
+  batchesProtocol,
   anthropicProtocol,
   geminiProtocol,
   vertexProtocol,
@@ -42,6 +44,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     models: new Map(options.models.map((model) => [model.name, model])),
     behaviour: options.behaviour ?? {},
     auth: new SimAuth(options.credentials),
+    promptCache: new Map(),
   };
   const inFlight = new Set<AbortController>();
   let requests = 0;
@@ -97,5 +100,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     return closing;
   };
 
-  return { url: `http://${urlHost}:${port}`, port, close, stats: () => ({ requests, active, tokensIssued: context.auth.issued }), expireTokens: () => context.auth.expireAll() };
+  return { url: `http://${urlHost}:${port}`, port, close, stats: () => {
+      const batches = batchStateOf(context);
+      return { requests, active, tokensIssued: context.auth.issued, batchesCreated: { ...batches.created }, batchLinesAnswered: new Map(batches.answered) };
+    }, expireTokens: () => context.auth.expireAll() };
 }

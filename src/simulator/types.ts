@@ -77,7 +77,15 @@ export interface RunningSimulator {
   port: number;
   close(): Promise<void>;
   /** Requests received, and requests whose handler is still running (pacing, hanging). */
-  stats(): { requests: number; active: number; tokensIssued: number };
+  stats(): {
+    requests: number;
+    active: number;
+    tokensIssued: number;
+    /** Batches created through the simulated batch APIs (OpenAI's, Anthropic's). */
+    batchesCreated: { openai: number; anthropic: number };
+    /** Lines those batches answered, per custom id. */
+    batchLinesAnswered: Map<string, number>;
+  };
   /** Expire every OAuth token and temporary AWS key issued so far (token-refresh tests). */
   expireTokens(): void;
 }

@@ -60,6 +60,8 @@ export interface RequestDetails {
   guards?: GuardVerdict[];
   /** The response cache: hit-exact / hit-semantic (with the similarity and the cost avoided), miss or bypass (with why). */
   cache?: { status: string; reason?: string; similarity?: number; avoided_usd?: number; stored_at?: number; stored?: boolean };
+  /** A batch line answered by a provider's own batch API (native forwarding): its batch there and the discount it was priced at. */
+  batch?: { native: true; provider_batch_id: string | null; discount: number };
   /** Bodies cut to store.max_logged_body_bytes: their full size in bytes. */
   truncated?: { request_body?: number; response_body?: number };
 }

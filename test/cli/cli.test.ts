@@ -276,6 +276,21 @@ describe('switchyard keys, budgets and spend', () => {
     const spend = run(['spend', '--by', 'team', '--json'], { cwd: directory });
     expect(spend.code).toBe(0);
     expect(run(['spend', '--savings', '--baseline', 'ghost'], { cwd: directory }).code).toBe(2);
+
     expect(run(['spend', '--since', 'yesterday-ish'], { cwd: directory }).stderr).toContain('not a time');
+  });
+
+  it('spend --savings --baseline-mode: tokens always, measured only with evaluation runs of the baseline, nothing else', () => {
+    const directory = tempDir();
+    writeFileSync(join(directory, 'switchyard.yaml'), 'store:\n  sqlite: { path: ./log.db }\nproviders:\n  sim: { type: simulator }\nmodels:\n  m: { provider: sim, price: { input: 1, output: 2 } }\n');
+    const badMode = run(['spend', '--savings', '--baseline', 'm', '--baseline-mode', 'guess'], { cwd: directory });
+    expect(badMode.code).toBe(2);
+    expect(badMode.stderr).toContain('--baseline-mode must be measured or tokens, got "guess"');
+    const unmeasured = run(['spend', '--savings', '--baseline', 'm', '--baseline-mode', 'measured'], { cwd: directory });
+    expect(unmeasured.code).toBe(2);
+    expect(unmeasured.stderr).toContain('--baseline-mode measured needs evaluation runs that measured m');
+    const tokens = run(['spend', '--savings', '--baseline', 'm', '--baseline-mode', 'tokens'], { cwd: directory });
+    expect(tokens.code).toBe(0);
+    expect(tokens.stdout).toContain('(no requests: nothing to compare with m)');
   });
 });

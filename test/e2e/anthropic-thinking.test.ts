@@ -112,3 +112,64 @@ describe('extended thinking through the gateway', () => {
     );
   });
 });
+
+describe('prompt caching with thinking, over a conversation', () => {
+  /** A system prompt long enough to be cached (Anthropic caches no prefix under 1024 tokens), kept for an hour. */
+  const longSystem: Anthropic.TextBlockParam[] = [
+    { type: 'text', text: `You are a careful arithmetic tutor. ${'Show the method, check the result by another route, and keep the final line short. '.repeat(80)}`, cache_control: { type: 'ephemeral', ttl: '1h' } },
+  ];
+  // The model's prices (per million tokens): input 3, output 15, cache read 0.3, 5-minute write 3.75, 1-hour write 6.
+  const cost = (usage: Anthropic.Usage): number =>
+    (usage.input_tokens * 3 +
+      (usage.cache_read_input_tokens ?? 0) * 0.3 +
+      (usage.cache_creation?.ephemeral_5m_input_tokens ?? 0) * 3.75 +
+      (usage.cache_creation?.ephemeral_1h_input_tokens ?? 0) * 6 +
+      usage.output_tokens * 15) /
+    1e6;
+
+  it('writes the marked prefix, reads it back on the next turns, and prices each token class', async () => {
+    // A fresh conversation (its own first words), so no earlier test warmed this cache.
+    const opening: Anthropic.MessageParam = { role: 'user', content: `Conversation ${Date.now()}: what is 17 * 23?` };
+    const first = await client.messages.create({ model: 'claude-sonnet-4.6', max_tokens: 4096, thinking, system: longSystem, messages: [opening] }).withResponse();
+    const one = first.data.usage;
+    expect(one.cache_read_input_tokens).toBe(0);
+    expect(one.cache_creation_input_tokens).toBeGreaterThanOrEqual(1024);
+    expect(one.cache_creation).toEqual({ ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: one.cache_creation_input_tokens });
+    expect(one.input_tokens).toBeGreaterThan(0);
+    expect(Number(first.response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(cost(one), 8);
+    expect(first.data.content[0]?.type).toBe('thinking');
+
+    // Turn two: the answer (thinking included) handed back, and a new question marked for five minutes.
+    const followUp: Anthropic.MessageParam = { role: 'user', content: [{ type: 'text', text: 'And 18 * 23?', cache_control: { type: 'ephemeral' } }] };
+    const turnTwo = { model: 'claude-sonnet-4.6', max_tokens: 4096, thinking, system: longSystem, messages: [opening, { role: 'assistant' as const, content: first.data.content }, followUp] };
+    const second = await client.messages.create(turnTwo).withResponse();
+    const two = second.data.usage;
+    expect(two.cache_read_input_tokens).toBe(one.cache_creation_input_tokens);
+    expect(two.cache_creation).toEqual({ ephemeral_5m_input_tokens: two.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 });
+    expect(two.cache_creation_input_tokens).toBeGreaterThan(0);
+    expect(Number(second.response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(cost(two), 8);
+    expect(second.data.content.find((block) => block.type === 'text')?.text).toContain('414');
+
+    // The same turn again (a retry): everything up to the last mark is read, nothing written.
+    const third = await client.messages.create(turnTwo).withResponse();
+    const three = third.data.usage;
+    expect(three.cache_read_input_tokens).toBe((two.cache_read_input_tokens ?? 0) + (two.cache_creation_input_tokens ?? 0));
+    expect(three.cache_creation_input_tokens).toBe(0);
+    expect(three.input_tokens).toBe(two.input_tokens);
+    expect(Number(third.response.headers.get('x-switchyard-cost-usd'))).toBeCloseTo(cost(three), 8);
+    // Reading is cheaper than writing: the same prompt costs less the second time.
+    expect(cost(three)).toBeLessThan(cost(two) + (three.output_tokens - two.output_tokens) * 15e-6);
+
+    // Streamed, the cache classes arrive in message_start and are priced the same way.
+    const stream = client.messages.stream(turnTwo);
+    const streamed = await stream.finalMessage();
+    expect(streamed.usage.cache_read_input_tokens).toBe(three.cache_read_input_tokens);
+    expect(streamed.usage.cache_creation_input_tokens).toBe(0);
+  });
+
+  it('caches nothing below the minimum length, as Anthropic does', async () => {
+    const { usage } = await client.messages.create({ model: 'claude-sonnet-4.6', max_tokens: 4096, thinking, system, messages: [{ role: 'user', content: 'What is 12 * 12?' }] });
+    expect(usage.cache_creation_input_tokens).toBe(0);
+    expect(usage.cache_read_input_tokens).toBe(0);
+  });
+});

@@ -314,6 +314,17 @@ describe('cost correctness and savings', () => {
     const rows = savings.json.rows as { actualUsd: number; baselineUsd: number }[];
     expect(savings.json.saved_usd as number).toBeCloseTo(rows.reduce((sum, row) => sum + row.baselineUsd - row.actualUsd, 0), 10);
     expect(savings.json.baseline_usd as number).toBeGreaterThan(savings.json.actual_usd as number);
+    // No evaluation run measured gpt-5.4 here: the same tokens, and asking for measured lengths is refused.
+    expect(savings.json.baseline_mode).toBe('tokens');
+    const tokens = await admin('GET', '/admin/spend/savings?baseline=gpt-5.4&baseline_mode=tokens');
+    expect(tokens.json.baseline_usd).toBe(savings.json.baseline_usd);
+    const measured = await admin('GET', '/admin/spend/savings?baseline=gpt-5.4&baseline_mode=measured');
+    expect(measured.status).toBe(400);
+    expect((measured.json.error as { param: string; message: string }).param).toBe('baseline_mode');
+    expect((measured.json.error as { message: string }).message).toMatch(/evaluation runs that measured 'gpt-5.4'/);
+    const unknown = await admin('GET', '/admin/spend/savings?baseline=gpt-5.4&baseline_mode=guess');
+    expect(unknown.status).toBe(400);
+    expect((unknown.json.error as { message: string }).message).toMatch(/baseline_mode must be measured or tokens/);
   });
 
   it('a client that walks away mid-stream is billed for what it received, once', async () => {

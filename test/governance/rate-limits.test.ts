@@ -160,3 +160,116 @@ describe('concurrent requests', () => {
     expect(denied(rate.admit([scope], 1))).toBe(true);
   });
 });
+
+describe('edges', () => {
+  it('a request that fits exactly when the oldest tokens leave waits for that one, not the next', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 1000 };
+    rate.admit([scope], 400);
+    clock.now = START + 10_000;
+    rate.admit([scope], 400);
+    clock.now = START + 20_000;
+    // 600 fits exactly (400 + 600 = 1000) once the first 400 leave at +60 s: 40 s from now.
+    const refused = rate.admit([scope], 600) as RateDenial;
+    expect(refused).toMatchObject({ denied: true, limit: 'tokens', retryAfterSeconds: 40 });
+    expect(refused.headers['x-ratelimit-reset-tokens']).toBe('40s');
+  });
+
+  it('a request of exactly the whole limit, with tokens in use, waits for them rather than being refused outright', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 100 };
+    rate.admit([scope], 1);
+    clock.now = START + 30_000;
+    const refused = rate.admit([scope], 100) as RateDenial;
+    expect(refused).toMatchObject({ denied: true, limit: 'tokens', retryAfterSeconds: 30 });
+    expect(refused.message).toBe('Rate limit reached for key:a: 100 tokens per minute. Retry after 30 s.');
+    expect(refused.headers).toEqual({ 'x-ratelimit-limit-tokens': '100', 'x-ratelimit-remaining-tokens': '99', 'x-ratelimit-reset-tokens': '30s' });
+  });
+
+  it('token headers: the reset is a full window when empty, else when the oldest entry leaves', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 1000 };
+    expect((rate.admit([scope], 100) as Admission).headers).toEqual({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '900', 'x-ratelimit-reset-tokens': '60s' });
+    clock.now = START + 25_000;
+    expect((rate.admit([scope], 100) as Admission).headers).toEqual({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '800', 'x-ratelimit-reset-tokens': '35s' });
+  });
+
+  it('the tightest token scope names the headers', () => {
+    const { limiter: rate } = limiter();
+    const admitted = rate.admit(
+      [
+        { id: 'key:a', tpm: 5000 },
+        { id: 'team:t', tpm: 800 },
+        { id: 'model:m', tpm: 2000 },
+      ],
+      100,
+    ) as Admission;
+    expect(admitted.headers).toMatchObject({ 'x-ratelimit-limit-tokens': '800', 'x-ratelimit-remaining-tokens': '700' });
+  });
+
+  it('a request that used more tokens than the limit leaves no negative room in the headers', () => {
+    const { limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 100 };
+    rate.release(rate.admit([scope], 50) as Admission, 150);
+    const refused = rate.admit([scope], 10) as RateDenial;
+    expect(refused.headers['x-ratelimit-remaining-tokens']).toBe('0');
+  });
+
+  it('releasing one admission twice frees one slot, not two', () => {
+    const { limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', maxConcurrent: 1 };
+    const first = rate.admit([scope], 1) as Admission;
+    rate.release(first, 1);
+    rate.release(first, 1);
+    expect(denied(rate.admit([scope], 1))).toBe(false);
+    expect(denied(rate.admit([scope], 1))).toBe(true);
+  });
+
+  it('a concurrency refusal says how many may run and to retry in a second', () => {
+    const { limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', maxConcurrent: 1 };
+    rate.admit([scope], 1);
+    const refused = rate.admit([scope], 1) as RateDenial;
+    expect(refused).toMatchObject({ denied: true, scope: 'key:a', limit: 'concurrent', retryAfterSeconds: 1, headers: {} });
+    expect(refused.message).toBe('Rate limit reached for key:a: 1 concurrent requests. Retry after 1 s.');
+  });
+});
+
+describe('scopes with some limits unset', () => {
+  it('a scope with only tokens per minute counts no requests, and one with only requests per minute no tokens', () => {
+    const { limiter: rate } = limiter();
+    for (let index = 0; index < 5; index++) expect(denied(rate.admit([{ id: 'key:t', rpm: null, tpm: 1000, maxConcurrent: null }], 100))).toBe(false);
+    for (let index = 0; index < 5; index++) expect(denied(rate.admit([{ id: 'key:r', rpm: 10, tpm: null, maxConcurrent: null }], 1_000_000))).toBe(false);
+  });
+
+  it('the tightest request scope names the headers, whatever the order of the scopes', () => {
+    const { limiter: rate } = limiter();
+    for (const scopes of [
+      [
+        { id: 'key:a', rpm: 4 },
+        { id: 'team:t', rpm: 3 },
+      ],
+      [
+        { id: 'key:b', rpm: 3 },
+        { id: 'team:u', rpm: 4 },
+      ],
+    ]) {
+      expect((rate.admit(scopes, 1) as Admission).headers).toMatchObject({ 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '2' });
+    }
+  });
+
+  it('a request larger than the limit is told how much room is left', () => {
+    const { limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', tpm: 100 };
+    rate.admit([scope], 30);
+    expect((rate.admit([scope], 101) as RateDenial).headers).toEqual({ 'x-ratelimit-limit-tokens': '100', 'x-ratelimit-remaining-tokens': '70' });
+  });
+
+  it('a concurrency limit given to a key later counts only requests admitted under it', () => {
+    const { limiter: rate } = limiter();
+    rate.release(rate.admit([{ id: 'key:a', rpm: 100 }], 1) as Admission, 1);
+    const held = rate.admit([{ id: 'key:a', rpm: 100, maxConcurrent: 1 }], 1);
+    expect(denied(held)).toBe(false);
+    expect(denied(rate.admit([{ id: 'key:a', rpm: 100, maxConcurrent: 1 }], 1))).toBe(true);
+  });
+});

@@ -212,6 +212,36 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
   });
 });
 
+describe('OpenTelemetry traces with the response cache', () => {
+  it('say whether the cache answered: miss, then hit-exact with no upstream attempt', async () => {
+    const receiver = await new OtlpReceiver().start();
+    const upstream = await new FlakyUpstream().start();
+    const gateway = await startTestGateway(`cache: { mode: exact }\n${config(receiver.url, upstream.url)}`, { UP_KEY: 'sk-upstream-test' });
+    try {
+      for (const id of ['otel-cache-first', 'otel-cache-second']) {
+        const response = await fetch(`${gateway.running.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': id },
+          body: JSON.stringify({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'What is the boiling point of water at sea level?' }] }),
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('x-switchyard-cache')).toBe(id === 'otel-cache-first' ? 'miss' : 'hit-exact');
+      }
+      await receiver.waitFor((spans) => byRequest(spans, 'otel-cache-first') !== undefined && byRequest(spans, 'otel-cache-second') !== undefined);
+      const first = byRequest(receiver.spans, 'otel-cache-first') as ReceivedSpan;
+      const second = byRequest(receiver.spans, 'otel-cache-second') as ReceivedSpan;
+      expect(first.attributes['switchyard.cache']).toBe('miss');
+      expect(childrenOf(receiver.spans, first)).toHaveLength(1);
+      expect(second.attributes['switchyard.cache']).toBe('hit-exact');
+      expect(childrenOf(receiver.spans, second)).toHaveLength(0);
+    } finally {
+      await gateway.stop();
+      await upstream.close();
+      await receiver.close();
+    }
+  });
+});
+
 describe('OTEL_EXPORTER_OTLP_* variables', () => {
   it('with no endpoint in the config, the standard variables choose the endpoint and add headers', async () => {
     const receiver = await new OtlpReceiver().start();

@@ -84,7 +84,7 @@ describe('POST /v1/messages', () => {
     expect(first.content).toHaveLength(1);
     expect(first.content[0]?.type).toBe('text');
     expect((first.content[0] as TextBlock).text).toContain('tidal');
-    expect(first.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: expect.any(Number), cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(first.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: expect.any(Number), cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 } });
     expect(second.content).toEqual(first.content);
     expect(second.usage).toEqual(first.usage);
   });
@@ -253,7 +253,7 @@ describe('streaming', () => {
     const start = events[0]?.data.message as Message;
     expect(start).toMatchObject({ type: 'message', role: 'assistant', model: 'claude-sonnet-4.6', content: [], stop_reason: null, stop_sequence: null });
     expect(start.id).toMatch(/^msg_/);
-    expect(start.usage).toEqual({ input_tokens: plain.usage.input_tokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    expect(start.usage).toEqual({ input_tokens: plain.usage.input_tokens, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 } });
     expect(events[1]?.data).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
     const text = events
       .filter((event) => event.event === 'content_block_delta')

@@ -87,7 +87,7 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
       if (requested !== undefined && requested !== exchange.keyId) throw new GatewayError('permission_denied', 'A key can read only its own usage.');
     }
     const keyId = role === 'key' ? (exchange.keyId as string) : requested;
-    const rows = governance.reports.spend('model', range(parameters), keyId !== undefined ? { keyId } : {});
+    const rows = await services.reports.spend('model', range(parameters), keyId !== undefined ? { keyId } : {});
     const tokens = emptyTokenCounts();
     let requests = 0;
     let costUsd = 0;
@@ -223,20 +223,24 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
         const baselineName = parameters.get('baseline') ?? undefined;
         const baseline = baselineName ? services.config.models.get(baselineName) : undefined;
         if (!baselineName || !baseline?.price) throw new GatewayError('invalid_request', `baseline must name a model with a price${baselineName ? ` ('${baselineName}' has none or is unknown)` : ''}.`, { param: 'baseline' });
-        const rows = governance.reports.savings(baseline.price, range(parameters), { includeEval: parameters.get('include_eval') === 'true' });
+        const mode = parameters.get('baseline_mode') ?? undefined;
+        if (mode !== undefined && mode !== 'measured' && mode !== 'tokens') throw new GatewayError('invalid_request', `baseline_mode must be measured or tokens ('${mode}').`, { param: 'baseline_mode' });
+        const lengths = mode === 'tokens' ? null : governance.reports.baselineLengths(baselineName);
+        if (mode === 'measured' && !lengths) throw new GatewayError('invalid_request', `baseline_mode measured needs evaluation runs that measured '${baselineName}'; none are stored.`, { param: 'baseline_mode' });
+        const rows = await services.reports.savings(baseline.price, range(parameters), { includeEval: parameters.get('include_eval') === 'true' }, lengths);
         const actual = rows.reduce((sum, row) => sum + row.actualUsd, 0);
         const baselineUsd = rows.reduce((sum, row) => sum + row.baselineUsd, 0);
         const cacheAvoided = rows.reduce((sum, row) => sum + row.cacheAvoidedUsd, 0);
         const cacheHits = rows.reduce((sum, row) => sum + row.cacheHits, 0);
         return send(
           200,
-          JSON.stringify({ object: 'savings', baseline: baselineName, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, cache_hits: cacheHits, cache_avoided_usd: cacheAvoided, rows }),
+          JSON.stringify({ object: 'savings', baseline: baselineName, baseline_mode: lengths ? 'measured' : 'tokens', baseline_lengths: lengths, actual_usd: actual, baseline_usd: baselineUsd, saved_usd: baselineUsd - actual, saved_share: baselineUsd > 0 ? (baselineUsd - actual) / baselineUsd : 0, cache_hits: cacheHits, cache_avoided_usd: cacheAvoided, rows }),
         );
       }
       if (id !== undefined) break;
       const by = (parameters.get('by') ?? 'model') as SpendGrouping;
       if (!['key', 'team', 'route', 'model', 'day'].includes(by)) throw new GatewayError('invalid_request', 'by must be one of key, team, route, model, day.', { param: 'by' });
-      return send(200, JSON.stringify({ object: 'spend', by, rows: governance.reports.spend(by, range(parameters), { includeEval: parameters.get('include_eval') === 'true' }) }));
+      return send(200, JSON.stringify({ object: 'spend', by, rows: await services.reports.spend(by, range(parameters), { includeEval: parameters.get('include_eval') === 'true' }) }));
     }
     case 'cache': {
       if (id !== undefined) break;

@@ -8,6 +8,7 @@ import type { SimulatedModel } from '../types.js';
 import { countTokensRequest, describeIssue, messagesRequest, toChatInput, type MessagesRequest } from './anthropic-api.js';
 import { errorBody, messageBody, messageId, simulatedErrorMessage } from './anthropic-render.js';
 import { streamMessage } from './anthropic-stream.js';
+import { usePromptCache } from './anthropic-cache.js';
 import { checkSignatures, thinkAbout, thinkingBudget } from './anthropic-thinking.js';
 import {
   SimRequestError,
@@ -40,6 +41,7 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
   });
   if (faulted) return;
 
+  const cache = usePromptCache(exchange.context.promptCache, body.model, body, promptTokens);
   const generated = generateChat(model, input, behaviour, promptTokens);
   // Thinking is output: billed in output_tokens.
   const answer = thinking ? { ...generated, usage: { ...generated.usage, completionTokens: generated.usage.completionTokens + thinking.tokens } } : generated;
@@ -47,11 +49,11 @@ export async function handleMessages(exchange: SimExchange): Promise<void> {
   const headers = { 'request-id': requestId, ...answerHeaders(answer) };
   const id = messageId();
   if (body.stream) {
-    await streamMessage(exchange.response, answer, { id, model: body.model, behaviour, signal: exchange.signal, headers, ...(thinking ? { thinking } : {}) });
+    await streamMessage(exchange.response, answer, { id, model: body.model, behaviour, signal: exchange.signal, headers, cache, ...(thinking ? { thinking } : {}) });
     return;
   }
   if (!(await awaitGeneration(exchange, behaviour, answer.usage.completionTokens))) return;
-  const message = messageBody(id, body.model, answer);
+  const message = messageBody(id, body.model, answer, cache);
   if (thinking) message.content = [{ type: 'thinking', thinking: thinking.text, signature: thinking.signature }, ...(message.content as unknown[])];
   sendJson(exchange.response, 200, message, headers);
 }

@@ -1,4 +1,5 @@
 /** Anthropic response bodies: Message, content blocks, stop reasons and errors. */
+import type { CacheUsage } from './anthropic-cache.js';
 import type { ChatAnswer, SimToolCall } from '../generation/chat-input.js';
 import { parseArguments, randomIdentifier } from './exchange.js';
 
@@ -83,11 +84,21 @@ export function contentBlocks(answer: ChatAnswer): Array<Record<string, unknown>
   return answer.content ? [{ type: 'text', text: answer.content }] : [];
 }
 
-export function usageBody(inputTokens: number, outputTokens: number): Record<string, number> {
-  return { input_tokens: inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens };
+/** Usage as Anthropic reports it: input_tokens is what neither came from nor went into the prompt cache. */
+export function usageBody(promptTokens: number, outputTokens: number, cache: CacheUsage = NO_CACHE): Record<string, unknown> {
+  const written = cache.write5mTokens + cache.write1hTokens;
+  return {
+    input_tokens: promptTokens - cache.readTokens - written,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: cache.readTokens,
+    cache_creation: { ephemeral_5m_input_tokens: cache.write5mTokens, ephemeral_1h_input_tokens: cache.write1hTokens },
+    output_tokens: outputTokens,
+  };
 }
 
-export function messageBody(id: string, model: string, answer: ChatAnswer): Record<string, unknown> {
+const NO_CACHE: CacheUsage = { readTokens: 0, write5mTokens: 0, write1hTokens: 0 };
+
+export function messageBody(id: string, model: string, answer: ChatAnswer, cache?: CacheUsage): Record<string, unknown> {
   return {
     id,
     type: 'message',
@@ -96,6 +107,6 @@ export function messageBody(id: string, model: string, answer: ChatAnswer): Reco
     content: contentBlocks(answer),
     stop_reason: stopReasonOf(answer),
     stop_sequence: answer.stopSequence ?? null,
-    usage: usageBody(answer.usage.promptTokens, answer.usage.completionTokens),
+    usage: usageBody(answer.usage.promptTokens, answer.usage.completionTokens, cache),
   };
 }

@@ -10,6 +10,7 @@ import type { ChatAnswer } from '../generation/chat-input.js';
 import { tokenPieces } from '../tokens.js';
 import type { SimBehaviour } from '../types.js';
 import { paceStream } from './exchange.js';
+import type { CacheUsage } from './anthropic-cache.js';
 import { stopReasonOf, toolUseId, usageBody } from './anthropic-render.js';
 import type { SimThinking } from './anthropic-thinking.js';
 
@@ -23,6 +24,8 @@ export interface AnthropicStreamSettings {
   headers: Record<string, string>;
   /** Extended thinking: a thinking block (deltas, then its signature) before the answer's blocks. */
   thinking?: SimThinking;
+  /** What of the prompt was read from or written to the prompt cache. */
+  cache?: CacheUsage;
 }
 
 export async function streamMessage(response: ServerResponse, answer: ChatAnswer, settings: AnthropicStreamSettings): Promise<void> {
@@ -39,7 +42,7 @@ export async function streamMessage(response: ServerResponse, answer: ChatAnswer
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: usageBody(answer.usage.promptTokens, 1),
+      usage: usageBody(answer.usage.promptTokens, 1, settings.cache),
     },
   });
 

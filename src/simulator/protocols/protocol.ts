@@ -12,6 +12,8 @@ export interface SimulatorContext {
   behaviour: Partial<SimBehaviour>;
   /** Accepted credentials and issued tokens of the cloud protocols. */
   auth: SimAuth;
+  /** Anthropic prompt caching: cached prefixes (by hash) and when each expires (ms since epoch). */
+  promptCache: Map<string, number>;
 }
 
 export interface SimExchange {
