@@ -11,11 +11,12 @@ const JSON_OPTION = { type: 'boolean', description: 'print JSON for scripts inst
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   serve: {
     summary: 'run the gateway (port 4040; simulated providers when no API key is set)',
-    usage: ['serve [--config PATH] [--port N] [--host HOST] [--simulate] [--insecure-no-auth]'],
+    usage: ['serve [--config PATH] [--port N] [--host HOST] [--workers N|auto] [--simulate] [--insecure-no-auth]'],
     options: {
       config: CONFIG_OPTION,
       port: { type: 'string', short: 'p', value: 'N', description: 'port to listen on (default server.port, else 4040; 0 picks a free one)' },
       host: { type: 'string', value: 'HOST', description: 'address to listen on (default server.host, else 127.0.0.1)' },
+      workers: { type: 'string', short: 'w', value: 'N|auto', description: 'worker processes on one port (auto: one per core; default 1); limits stay exact across them' },
       simulate: { type: 'boolean', description: 'replace every provider with a simulator of the same protocol: no provider keys needed' },
       'insecure-no-auth': { type: 'boolean', description: 'allow listening beyond loopback without API keys (logged loudly)' },
     },

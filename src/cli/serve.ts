@@ -3,7 +3,11 @@
  * SIGTERM/SIGINT drain gracefully (readiness 503 at once, in-flight requests finish,
  * the log is flushed) before exiting 0.
  */
-import { isLoopbackHost, loadConfig } from '../config/load.js';
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { isLoopbackHost, loadConfig, type GatewayConfig } from '../config/load.js';
+import { MemoryLedger } from '../state/memory-ledger.js';
+import { PrimaryState, servePrimaryState } from '../state/primary-state.js';
 import { LogDestination } from '../core/log-destination.js';
 import { createLogger } from '../core/logger.js';
 import { countTokens } from '../core/tokens.js';
@@ -24,6 +28,9 @@ export async function runServe(values: Record<string, string | boolean | undefin
   if (!isLoopbackHost(host) && config.server.apiKeys.length === 0 && !config.server.adminKey && !insecure) {
     throw new UsageError(`refusing to listen on ${host} without API keys: set server.api_keys in the config, or pass --insecure-no-auth`);
   }
+  const workers = workersOption(values.workers);
+  if (workers > 1 && cluster.isPrimary) return runPrimary(config, workers, { host, insecure });
+  const worker = cluster.isWorker ? workerIndex() : undefined;
   // Logging never holds the gateway up: a reader that went away (`serve | head -1`, a dead
   // log shipper) turns stdout writes into EPIPE errors, which are ignored.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
@@ -33,7 +40,17 @@ export async function runServe(values: Record<string, string | boolean | undefin
   let running: RunningGateway;
   try {
     // Access-log lines share stdout's non-blocking destination with the gateway's own log.
-    running = await startGateway({ config, logger, host, accessLog: (line) => destination.write(line), ...(port !== undefined ? { port } : {}) });
+    running = await startGateway({
+      config,
+      logger,
+      host,
+      accessLog: (line) => destination.write(line),
+      ...(port !== undefined ? { port } : {}),
+      // A worker without Redis shares its state through the primary process.
+      ...(worker !== undefined && !config.state.redis ? { state: new PrimaryState() } : {}),
+      // Scheduled eval runs happen in the first worker only (with Redis each firing is also claimed there).
+      ...(worker !== undefined && worker > 0 ? { schedules: false, batches: config.batch.enabled } : {}),
+    });
   } catch (error) {
     throw listenError(error, host, port ?? config.server.port);
   }
@@ -71,9 +88,92 @@ export async function runServe(values: Record<string, string | boolean | undefin
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled rejection');
   });
+  if (worker !== undefined) {
+    // The primary prints the banner once every worker listens; a worker whose primary is gone stops.
+    process.on('disconnect', () => void shutdown('primary exited'));
+    process.send?.({ sy: 'listening', url: running.url });
+    return new Promise<number>(() => undefined);
+  }
   // The banner comes last: whoever reads it may signal at once, and the handlers are in place.
   console.log(bannerLines({ url: running.url, version: VERSION, config, host, insecure: insecure && config.server.apiKeys.length === 0 }).join('\n'));
   return new Promise<number>(() => undefined);
+}
+
+/** --workers N|auto: a count of processes (auto: one per core the machine offers). */
+function workersOption(value: string | boolean | undefined): number {
+  if (value === undefined || value === false) return 1;
+  if (value === 'auto') return Math.max(1, availableParallelism());
+  const count = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(count) || count < 1 || count > 256) throw new UsageError(`--workers must be a whole number from 1 to 256, or auto (got ${String(value)})`);
+  return count;
+}
+
+function workerIndex(): number {
+  return Number(process.env[WORKER_INDEX_ENV] ?? '0');
+}
+
+const WORKER_INDEX_ENV = 'SWITCHYARD_WORKER_INDEX';
+
+/**
+ * The primary of `serve --workers N`: forks N workers that listen on one port (node:cluster
+ * hands connections to them in turn), holds their shared state when there is no Redis
+ * (state/primary-state.ts), replaces a worker that dies, prints the banner once all
+ * listen, and on SIGTERM/SIGINT lets every worker drain before exiting.
+ */
+async function runPrimary(config: GatewayConfig, count: number, facts: { host: string; insecure: boolean }): Promise<number> {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  const logger = createLogger({ destination: new LogDestination(1) });
+  const ledger = config.state.redis ? undefined : new MemoryLedger();
+  const listening = new Map<number, string>();
+  let stopping = false;
+  let bannerShown = false;
+  const everyWorker = (): Worker[] => Object.values(cluster.workers ?? {}).filter((each): each is Worker => each !== undefined);
+  let failedStart: ((code: number) => void) | undefined;
+  const startFailed = new Promise<number>((resolve) => (failedStart = resolve));
+  const fork = (index: number): void => {
+    const worker = cluster.fork({ [WORKER_INDEX_ENV]: String(index) });
+    if (ledger) servePrimaryState(ledger, worker, everyWorker);
+    worker.on('message', (message: { sy?: string; url?: string }) => {
+      if (message?.sy !== 'listening' || typeof message.url !== 'string') return;
+      listening.set(index, message.url);
+      if (!bannerShown && listening.size === count) {
+        bannerShown = true;
+        const lines = bannerLines({ url: message.url, version: VERSION, config, host: facts.host, insecure: facts.insecure && config.server.apiKeys.length === 0 });
+        lines.splice(1, 0, `  workers:  ${count} processes on one port; shared state: ${config.state.redis ? 'Redis (state.redis)' : 'this primary process'}`);
+        console.log(lines.join('\n'));
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      if (!listening.has(index)) {
+        // It never listened (a port in use, a config it cannot load): it said why; stop them all.
+        failedStart?.(code ?? 1);
+        return;
+      }
+      logger.error({ worker: index, code, signal }, 'a worker exited; starting another');
+      listening.delete(index);
+      setTimeout(() => {
+        if (!stopping) fork(index);
+      }, 200);
+    });
+  };
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    const exits = everyWorker().map((worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once('exit', () => resolve()))));
+    for (const worker of everyWorker()) if (!worker.isDead()) worker.process.kill('SIGTERM');
+    await Promise.all(exits);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      logger.info({ signal, workers: count }, 'draining every worker');
+      void stopAll().then(() => process.exit(0));
+    });
+  }
+  for (let index = 0; index < count; index++) fork(index);
+  const code = await startFailed;
+  await stopAll();
+  return code;
 }
 
 /** Why the gateway could not listen, and what to do about it; other errors pass through. */

@@ -38,10 +38,24 @@ export class CircuitBreakers {
     circuit.state = state;
   }
 
+  /** Told when a failure here opens a circuit (shared state tells the other replicas). */
+  onOpened: ((deployment: string, cooldownMs: number) => void) | undefined;
+
   constructor(
     private readonly policy: BreakerPolicy,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Another replica opened this circuit: skip the deployment here too, for the cooldown,
+   * then probe it once like a circuit opened here. A circuit already open or probing is left as it is.
+   */
+  openedElsewhere(deployment: string): void {
+    const circuit = this.circuit(deployment);
+    if (circuit.state !== 'closed') return;
+    this.setState(circuit, 'open');
+    circuit.openedAt = this.now();
+  }
 
   private circuit(key: string): Circuit {
     let circuit = this.circuits.get(key);
@@ -108,6 +122,7 @@ export class CircuitBreakers {
     if (circuit.state === 'half-open' || circuit.consecutiveFailures >= this.policy.failures) {
       this.setState(circuit, 'open');
       circuit.openedAt = this.now();
+      this.onOpened?.(deploymentKey(deployment), this.policy.cooldownMs);
     }
   }
 

@@ -159,6 +159,14 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   const breakers = breakerPolicy.enabled ? new CircuitBreakers({ failures: breakerPolicy.failures, cooldownMs: breakerPolicy.cooldownMs }) : undefined;
   const load = new DeploymentLoad();
   const sharedState = dependencies.state?.shared;
+  // A circuit opened here is opened in every replica (and worker): all skip the deployment until their probe.
+  if (breakers && sharedState) {
+    const origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    breakers.onOpened = (deployment, cooldownMs) => sharedState.publish({ type: 'circuit_opened', deployment, cooldownMs, origin });
+    sharedState.subscribe((event) => {
+      if (event.type === 'circuit_opened' && event.origin !== origin) breakers.openedElsewhere(event.deployment);
+    });
+  }
   const metrics = new GatewayMetrics({ breakers, load, log, dependencies: () => (sharedState ? [sharedState.health()] : []) });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());

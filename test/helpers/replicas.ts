@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import OpenAI from 'openai';
 import { spawnServe, type ServeProcess } from './serve-process.js';
 
 export const SHARED_REDIS_URL = process.env.SWITCHYARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -55,7 +56,8 @@ export async function startReplicas(count: number, config: string, options: { re
   const env = { ...(options.env ?? {}), ...(redisUrl !== null ? { SWITCHYARD_REDIS_URL: redisUrl } : {}) };
   const replicas: Replica[] = [];
   const add = async (extraArgs: string[] = options.serveArgs ?? []): Promise<Replica> => {
-    const serve = spawnServe(configPath, env, extraArgs);
+    // Several processes starting at once on a busy machine: allow them time.
+    const serve = spawnServe(configPath, env, extraArgs, 60_000);
     const base = await serve.url;
     const replica = { ...serve, base };
     replicas.push(replica);
@@ -79,7 +81,8 @@ export async function startReplicas(count: number, config: string, options: { re
     halt,
     async stop() {
       await halt();
-      if (redisUrl !== null) await deleteKeys(redisUrl, prefix).catch(() => undefined);
+      // A Redis a test stopped has nothing left to delete: give up after a moment.
+      if (redisUrl !== null) await Promise.race([deleteKeys(redisUrl, prefix).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -87,8 +90,14 @@ export async function startReplicas(count: number, config: string, options: { re
 
 /** Delete every key under a prefix (SCAN, never FLUSHALL: the Redis may be shared). */
 export async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000 });
-  await client.connect();
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw error;
+  }
   try {
     let cursor = '0';
     do {
@@ -144,7 +153,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   };
   const stop = async (): Promise<void> => {
     const running = child;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((resolve) => running.once('exit', resolve));
     running.kill('SIGKILL');
     await exited;
@@ -161,4 +170,33 @@ export async function adminCall(base: string, adminKey: string, method: string, 
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/** Every call of REPLICA_CONFIG costs exactly this (a per-request price): the worst case is the real cost. */
+export const REPLICA_CALL_USD = 0.01;
+
+/** A config for replica tests: an admin key and one flat-rate model on the simulator. */
+export const REPLICA_CONFIG = `
+server:
+  admin_key: env:ADMIN_KEY
+resilience:
+  circuit_breaker: { enabled: false }
+providers:
+  sim: { type: simulator, behaviour: { ttft_ms: 30, tokens_per_second: 100000 } }
+models:
+  flat-rate: { provider: sim, upstream_model: gpt-5.4-mini, price: { input: 0, output: 0, per_request: ${REPLICA_CALL_USD} } }
+routes:
+  auto: { model: flat-rate }
+`;
+
+/** One chat call; 'ok' or `<status>:<code>`. */
+export async function call(base: string, key: string, index: number): Promise<string> {
+  const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: key, maxRetries: 0, timeout: 15_000 });
+  try {
+    await client.chat.completions.create({ model: 'auto', max_tokens: 16, messages: [{ role: 'user', content: `Say something about rivers (${index}).` }] });
+    return 'ok';
+  } catch (error) {
+    if (!(error instanceof OpenAI.APIError)) throw error;
+    return `${error.status}:${String(error.code)}`;
+  }
 }

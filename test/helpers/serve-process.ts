@@ -11,12 +11,12 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnServe(configPath: string, env: Record<string, string> = {}, extraArgs: string[] = []): ServeProcess {
+export function spawnServe(configPath: string, env: Record<string, string> = {}, extraArgs: string[] = [], startTimeoutMs = 20_000): ServeProcess {
   const child = spawn(process.execPath, [BIN, 'serve', '--config', configPath, '--port', '0', ...extraArgs], { stdio: 'pipe', env: { ...process.env, ...env } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no banner within ${startTimeoutMs / 1000} s: ${output}`)), startTimeoutMs);
     const take = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);

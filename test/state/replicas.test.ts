@@ -6,47 +6,24 @@
  * a key revoked on one replica is refused by another within a second.
  */
 import Database from 'better-sqlite3';
-import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { adminCall, startReplicas, type ReplicaSet } from '../helpers/replicas.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { adminCall, call, REPLICA_CALL_USD, REPLICA_CONFIG, startReplicas, type ReplicaSet } from '../helpers/replicas.js';
+
+// Processes start slowly on a busy machine; each test is bounded all the same.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
 const ADMIN = 'sy-admin-replicas-0123456789';
 /** Every call costs exactly this (a per-request price): the worst case is the real cost. */
-const CALL_USD = 0.01;
+const CALL_USD = REPLICA_CALL_USD;
 const LIMIT_USD = 0.1;
 const FITS = 10;
 const REQUESTS = 60;
-
-export const REPLICA_CONFIG = `
-server:
-  admin_key: env:ADMIN_KEY
-resilience:
-  circuit_breaker: { enabled: false }
-providers:
-  sim: { type: simulator, behaviour: { ttft_ms: 30, tokens_per_second: 100000 } }
-models:
-  flat-rate: { provider: sim, upstream_model: gpt-5.4-mini, price: { input: 0, output: 0, per_request: ${CALL_USD} } }
-routes:
-  auto: { model: flat-rate }
-`;
 
 let set: ReplicaSet | undefined;
 afterEach(async () => {
   await set?.stop();
   set = undefined;
 });
-
-/** One chat call; 'ok' or `<status>:<code>`. */
-export async function call(base: string, key: string, index: number): Promise<string> {
-  const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: key, maxRetries: 0, timeout: 15_000 });
-  try {
-    await client.chat.completions.create({ model: 'auto', max_tokens: 16, messages: [{ role: 'user', content: `Say something about rivers (${index}).` }] });
-    return 'ok';
-  } catch (error) {
-    if (!(error instanceof OpenAI.APIError)) throw error;
-    return `${error.status}:${String(error.code)}`;
-  }
-}
 
 /** Rows in the shared database once every replica has flushed (they stop first). */
 function loggedSpend(dbPath: string, where: string, ...values: string[]): { rows: number; usd: number; served: number } {
