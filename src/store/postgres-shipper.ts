@@ -17,10 +17,8 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { TOKEN_CLASS_COLUMNS } from './sqlite-schema.js';
 
-/** Rows per PostgreSQL transaction (30 parameters each: below PostgreSQL's 65,535). */
+/** Rows per PostgreSQL transaction. */
 export const SHIP_BATCH_ROWS = 1000;
-const REQUEST_COLUMNS = 30;
-const ATTEMPT_COLUMNS = 21;
 const DAY_MS = 86_400_000;
 
 /**
@@ -57,13 +55,30 @@ export function disableShipping(database: Database.Database): boolean {
     .immediate();
 }
 
-function placeholders(rows: number, columns: number): string {
-  const groups: string[] = [];
-  for (let row = 0; row < rows; row++) {
-    const base = row * columns;
-    groups.push(`(${Array.from({ length: columns }, (_, column) => `$${base + column + 1}`).join(', ')})`);
-  }
-  return groups.join(', ');
+/**
+ * A batch goes as one array per column (`unnest`), not one parameter per value: a handful
+ * of parameters however many rows, which PostgreSQL parses and plans far faster than
+ * thousands of placeholders. The types are the tables' columns, in order.
+ */
+const TOKEN_TYPES = TOKEN_CLASS_COLUMNS.map(() => 'int8');
+const REQUEST_TYPES = [
+  'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'text', 'int2', 'int4', 'text', 'text', 'text', 'float8', 'float8',
+  'int8', 'int8', 'int8', 'float8', 'int2', 'int4', 'text', 'text', 'text', 'text', ...TOKEN_TYPES,
+];
+const ATTEMPT_TYPES = ['text', 'int4', 'text', 'text', 'text', 'int8', 'int4', 'text', 'text', 'float8', 'float8', 'int8', 'int8', 'int8', 'float8', 'text', ...TOKEN_TYPES];
+
+function columnsInsert(table: string, types: readonly string[], key: string): string {
+  return `INSERT INTO ${table} SELECT * FROM unnest(${types.map((type, index) => `$${index + 1}::${type}[]`).join(', ')}) ON CONFLICT (${key}) DO NOTHING`;
+}
+
+/** Rows (column values in table order) as one array per column. */
+function columnsOf(rows: readonly Record<string, unknown>[], count: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: count }, () => new Array<unknown>(rows.length));
+  rows.forEach((row, index) => {
+    let column = 0;
+    for (const value of Object.values(row)) (columns[column++] as unknown[])[index] = value;
+  });
+  return columns;
 }
 
 type Row = Record<string, unknown>;
@@ -115,15 +130,9 @@ export class PostgresShipper {
         rows.push(row);
       }
       if (rows.length > 0) {
-        await client.query(`INSERT INTO requests VALUES ${placeholders(rows.length, REQUEST_COLUMNS)} ON CONFLICT (id) DO NOTHING`, rows.flatMap((row) => Object.values(row)));
+        await client.query(columnsInsert('requests', REQUEST_TYPES, 'id'), columnsOf(rows, REQUEST_TYPES.length));
         const attempts = this.attemptsOf.all(JSON.stringify([...seen])) as Row[];
-        for (let start = 0; start < attempts.length; start += SHIP_BATCH_ROWS) {
-          const part = attempts.slice(start, start + SHIP_BATCH_ROWS);
-          await client.query(
-            `INSERT INTO attempts VALUES ${placeholders(part.length, ATTEMPT_COLUMNS)} ON CONFLICT (request_id, attempt) DO NOTHING`,
-            part.flatMap((row) => Object.values(row)),
-          );
-        }
+        if (attempts.length > 0) await client.query(columnsInsert('attempts', ATTEMPT_TYPES, 'request_id, attempt'), columnsOf(attempts, ATTEMPT_TYPES.length));
       }
       if (last > done) await client.query('UPDATE ship_position SET seq = $2, shipped_at = $3 WHERE source = $1', [this.source, last, Date.now()]);
       await client.query('COMMIT');

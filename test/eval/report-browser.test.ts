@@ -26,6 +26,15 @@ const TARGETS: Array<[string, number, number]> = [
   ['llama-4-maverick', 0.00003, 0],
 ];
 
+interface Measured {
+  pageScroll: number;
+  pageWidth: number;
+  tableScroll: number;
+  tableWidth: number;
+  labels: number;
+  overlaps: string[];
+}
+
 describe('HTML report in Chromium at 1,400 px', () => {
   let browser: Browser;
   let file: string;
@@ -50,16 +59,17 @@ describe('HTML report in Chromium at 1,400 px', () => {
   it('fits the screen, and no label covers another', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`file://${file}`);
-    const measured = await page.evaluate(() => {
-      const box = document.querySelector('.table-box') as HTMLElement;
-      const overlaps: string[] = [];
+    // A string, evaluated in the page (the test itself is compiled without DOM types).
+    const measured = await page.evaluate<Measured>(`(() => {
+      const box = document.querySelector('.table-box');
+      const overlaps = [];
       for (const chart of document.querySelectorAll('svg')) {
-        const labels = [...chart.querySelectorAll('text.label')].map((label) => ({ text: label.textContent ?? '', rect: label.getBoundingClientRect() }));
+        const labels = [...chart.querySelectorAll('text.label')].map((label) => ({ text: label.textContent, rect: label.getBoundingClientRect() }));
         for (let left = 0; left < labels.length; left++) {
           for (let right = left + 1; right < labels.length; right++) {
-            const a = labels[left]!.rect;
-            const b = labels[right]!.rect;
-            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(`${labels[left]!.text} / ${labels[right]!.text}`);
+            const a = labels[left].rect;
+            const b = labels[right].rect;
+            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) overlaps.push(labels[left].text + ' / ' + labels[right].text);
           }
         }
       }
@@ -71,7 +81,7 @@ describe('HTML report in Chromium at 1,400 px', () => {
         labels: document.querySelectorAll('svg text.label').length,
         overlaps,
       };
-    });
+    })()`);
     expect(measured.pageScroll).toBeLessThanOrEqual(measured.pageWidth);
     expect(measured.tableScroll).toBeLessThanOrEqual(measured.tableWidth);
     expect(measured.labels).toBeGreaterThanOrEqual(TARGETS.length * (CATEGORIES.length + 1));

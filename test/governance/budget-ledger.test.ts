@@ -216,7 +216,8 @@ describe('budget ledger', () => {
     second.clock.now += 2000;
     expect(second.ledger.applicable(CALLER).map((applied) => applied.id)).toEqual([created.id]);
     // Removed there: gone here too after the same delay.
-    first.ledger.remove(created.id);
+    expect(first.ledger.remove(created.id)).toBe(true);
+    expect(first.ledger.remove(created.id)).toBe(false);
     second.clock.now += 2000;
     expect(second.ledger.applicable(CALLER)).toEqual([]);
     second.close();
@@ -259,6 +260,13 @@ describe('budget ledger', () => {
     budget(ledger, { limitTokens: 100 });
     ledger.settle(ledger.reserve(CALLER, 0.5, 50) as Reservation, CALLER, 0.5, 50);
     expect(ledger.entry(dollars)).toMatchObject({ usd: 0.5, tokens: 50, reservedUsd: 0, reservedTokens: 0 });
+    close();
+  });
+
+  it('a caller without budgets reserves nothing and is never refused', () => {
+    const { ledger, close } = setup();
+    budget(ledger, { scopeId: 'key_other', limitUsd: 0.01 });
+    expect(ledger.reserve(CALLER, 5, 500)).toEqual({ entries: [], usd: 5, tokens: 500 });
     close();
   });
 });

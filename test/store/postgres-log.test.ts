@@ -113,6 +113,9 @@ describe('the request log shipped to PostgreSQL', () => {
           ttftMs: index % 4 === 0 ? null : 12.25,
           costUsd: index * 0.000123,
           reasoningTokens: index % 7,
+          // Text that array and literal escaping must carry unchanged.
+          requestBody: index % 5 === 0 ? `{"q":"a \\"quote\\" \\\\ back, {braces}, NULL ünï 🙂\nline ${index}"}` : index % 5 === 1 ? null : 'NULL',
+          errorMessage: index % 6 === 0 ? 'upstream said: "no", {really}' : null,
           details: index % 10 === 0 ? null : { guards: [{ guard: 'pii', type: 'email', rule: 'email', score: 0.9, phase: 'request', action: 'redact', spans: [{ start: 1, end: 4, message_index: 0 }] }] },
         });
         // Every third request failed over: two attempts.
