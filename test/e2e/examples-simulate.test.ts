@@ -3,7 +3,7 @@
  * the same protocol, no provider key needed) and answers a chat request through its own
  * routes, keys and guards.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -25,6 +25,7 @@ const running: RunningGateway[] = [];
 // The PostgreSQL example ships its log to the shared test server, into a schema of its own.
 let postgres: TestSchema | undefined;
 const prefixes: string[] = [];
+const dataDirs: string[] = [];
 beforeAll(async () => {
   postgres = await createTestSchema('examples');
   env.SWITCHYARD_DATABASE_URL = postgres.url;
@@ -33,6 +34,7 @@ afterAll(async () => {
   await Promise.all(running.map((gateway) => gateway.stop(1000)));
   await postgres?.drop();
   for (const prefix of prefixes) await deleteKeys(SHARED_REDIS_URL, prefix);
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('every example runs on the simulator with --simulate', () => {
@@ -50,7 +52,13 @@ describe('every example runs on the simulator with --simulate', () => {
     expect(config.simulatedOnly).toBe(true);
     expect(config.simulatedProviders?.map((provider) => provider.name)).toEqual(Object.entries(declared).filter(([, provider]) => provider.type !== 'simulator').map(([name]) => name));
 
-    config.store.sqlitePath = join(mkdtempSync(join(tmpdir(), 'switchyard-example-')), 'log.db');
+    // Everything an example keeps on disk goes to a folder of this run's own, so a second run
+    // in the same checkout starts as empty as the first (no cache hit left from the last one).
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-example-'));
+    config.store.sqlitePath = join(dataDir, 'log.db');
+    config.cache.sqlitePath = join(dataDir, 'cache.db');
+    config.batch.dir = join(dataDir, 'batch');
+    dataDirs.push(dataDir);
     // An example with shared state uses the machine's Redis under a prefix of this test's own.
     if (config.state.redis) {
       config.state.redis.keyPrefix = testPrefix();
