@@ -5,7 +5,7 @@
 //   per request (non-streaming)      CPU ÷ requests
 //   per stream (short, long)         CPU ÷ streams, with 20 and 200 content chunks
 //   per relayed chunk                (long − short) ÷ 180: the marginal cost of one chunk
-// Standalone: node bench/cpu.mjs [--requests=N] [--streams=N] [--only=bare,switchyard-plain,switchyard]
+// Standalone: node bench/cpu.mjs [--requests=N] [--streams=N] [--only=bare,switchyard-plain,switchyard,switchyard-traced]
 //   [--modes=plain,short,long] [--rounds=N] [--prof=DIR] [--callgrind=DIR]
 // --callgrind runs each target under valgrind's callgrind and counts instructions instead of
 // CPU time: repeatable on a busy machine, about 50 times slower (use small counts).
@@ -125,7 +125,7 @@ export async function startChunkMock() {
   return { port: proc.port, origin: `http://${HOST}:${proc.port}`, stop: proc.stop };
 }
 
-export const CPU_TARGETS = ['bare', 'switchyard-plain', 'switchyard'];
+export const CPU_TARGETS = ['bare', 'switchyard-plain', 'switchyard', 'switchyard-traced'];
 
 /**
  * Every target in one run against the same mock, all started up front; then `rounds`
@@ -144,7 +144,7 @@ export async function cpuScenario({ only = CPU_TARGETS, requests = 3000, streams
     for (const name of only) {
       try {
         const [kind, build] = name.split('@');
-        const options = { nodeArgs, wrap, tag: `-cpu${build ? '-base' : ''}`, ...(build ? { build: path.resolve(build) } : {}), ...(callgrind ? { timeoutMs: 900_000 } : {}) };
+        const options = { nodeArgs, wrap, tag: `-cpu${build ? `-${path.basename(path.resolve(build))}` : ''}`, ...(build ? { build: path.resolve(build) } : {}), ...(callgrind ? { timeoutMs: 900_000 } : {}) };
         targets[name] = { ...(await starters[kind](mock, options)), ...(callgrind ? { callgrind } : {}) };
       } catch (error) {
         results[name] = { status: 'unavailable', reason: error.message };
@@ -171,6 +171,8 @@ export async function cpuScenario({ only = CPU_TARGETS, requests = 3000, streams
     for (const target of Object.values(targets)) await target.stop();
     await mock.stop();
   }
+  // A traced target reports, once stopped, the requests it answered and the spans exported.
+  for (const [name, target] of Object.entries(targets)) if (target.traces && results[name]?.status === 'ok') results[name].traces = target.traces();
   return results;
 }
 

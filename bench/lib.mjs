@@ -20,7 +20,7 @@ export function chatBody(stream = false) {
   return JSON.stringify(body);
 }
 
-export const TARGETS = ['direct', 'bare', 'switchyard', 'switchyard-plain', 'portkey'];
+export const TARGETS = ['direct', 'bare', 'switchyard', 'switchyard-traced', 'switchyard-plain', 'portkey'];
 export const SCENARIOS = ['throughput', 'cpu', 'fanout'];
 
 export function parseArgs(argv) {

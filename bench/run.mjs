@@ -1,5 +1,6 @@
 // Benchmark harness: Switchyard vs a bare Node pass-through proxy vs the Portkey gateway,
-// all in front of one mock upstream, side by side on this machine, each in its own process.
+// all in front of one mock upstream, side by side on this machine, each in its own process;
+// and Switchyard with OpenTelemetry tracing on (exporting to a local OTLP receiver) vs off.
 // `npm run bench` (builds first) or `node bench/run.mjs [--quick] [--only=switchyard,bare] [--duration=S]
 //   [--scenarios=throughput,cpu,fanout] [--fanout-streams=N]`
 import { fork } from 'node:child_process';
@@ -16,7 +17,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const HELP = `Usage: node bench/run.mjs [--quick] [--only=switchyard,bare,portkey] [--duration=SECONDS]
   --quick       short run (about a minute): 2 s per measurement, 1 s warm-up
   --only=LIST   targets to measure besides "direct", which always runs as the baseline
-                (bare, switchyard, switchyard-plain, portkey)
+                (bare, switchyard, switchyard-traced, switchyard-plain, portkey);
+                tracing on vs off alone: --only=switchyard,switchyard-traced --scenarios=throughput,cpu
   --duration=S  seconds per measurement (default 10, quick 2)
   --scenarios=LIST  what to run (default all): throughput (max req/s, latency at fixed
                 rates, time to first chunk), cpu (CPU per request and per relayed chunk),
@@ -100,6 +102,7 @@ async function benchTarget(name, mock) {
   } finally {
     await target.stop();
   }
+  if (target.traces) result.traces = target.traces();
   return result;
 }
 
@@ -214,7 +217,61 @@ function markdown(report) {
     ),
     '',
   ];
-  return [...(measured.length > 0 ? lines : lines.slice(0, lines.indexOf('## Targets') + 4)), ...cpuSection(report.cpu), ...fanoutSection(report.fanout)].join('\n');
+  return [
+    ...(measured.length > 0 ? lines : lines.slice(0, lines.indexOf('## Targets') + 4)),
+    ...tracingSection(report.results, report.cpu),
+    ...cpuSection(report.cpu),
+    ...fanoutSection(report.fanout),
+  ].join('\n');
+}
+
+/** Tracing on vs off: "switchyard-traced" minus "switchyard", both with every feature on, same run. */
+function tracingSection(results, cpu) {
+  const on = results['switchyard-traced'];
+  const off = results.switchyard;
+  const cpuOn = cpu?.['switchyard-traced'];
+  const cpuOff = cpu?.switchyard;
+  const latency = on?.status === 'ok' && off?.status === 'ok';
+  const cpuBoth = cpuOn?.status === 'ok' && cpuOff?.status === 'ok';
+  if (!latency && !cpuBoth) return [];
+  const diff = (a, b) => (typeof a === 'number' && typeof b === 'number' ? round(a - b, 3) : null);
+  const spans = (traces) =>
+    traces ? `${traces.spans} spans (${traces.byKind.server ?? 0} request, ${traces.byKind.client ?? 0} upstream-call) for ${traces.requests ?? '?'} chat requests answered; ${traces.exports} exports, ${traces.rejected} refused` : 'not reported';
+  const lines = [
+    '## OpenTelemetry tracing: on vs off',
+    '',
+    '"switchyard-traced" is "switchyard" (every feature on) plus `telemetry.otlp.endpoint` pointing at a local OTLP/HTTP receiver (`bench/otlp-sink.mjs`, its own process), so every request\'s spans are really built, batched and exported. Added = traced minus untraced, same run; CPU is the gateway\'s own process (the exporter included).',
+    '',
+  ];
+  if (latency) {
+    const rows = settings.rates.map((rate) => {
+      const a = on.rates[rate]?.latency;
+      const b = off.rates[rate]?.latency;
+      const note = overloaded(on.rates[rate], rate) || overloaded(off.rates[rate], rate) ? ' (overloaded)' : '';
+      return [`open loop ${rate} req/s${note}`, b?.p50, a?.p50, diff(a?.p50, b?.p50), b?.p99, a?.p99, diff(a?.p99, b?.p99)];
+    });
+    const s = (r) => r.stream?.ttfb;
+    rows.push([`stream first data ${settings.streamRate} req/s`, s(off)?.p50, s(on)?.p50, diff(s(on)?.p50, s(off)?.p50), s(off)?.p99, s(on)?.p99, diff(s(on)?.p99, s(off)?.p99)]);
+    rows.push([`max throughput (req/s: off ${off.max?.rps ?? '–'}, on ${on.max?.rps ?? '–'})`, off.max?.p50, on.max?.p50, diff(on.max?.p50, off.max?.p50), off.max?.p99, on.max?.p99, diff(on.max?.p99, off.max?.p99)]);
+    lines.push(table(['measurement (ms)', 'p50 off', 'p50 on', 'added p50', 'p99 off', 'p99 on', 'added p99'], rows), '', `Spans received during the throughput runs: ${spans(on.traces)}.`, '');
+  }
+  if (cpuBoth) {
+    const row = (field) => [cpuOff[field], cpuOn[field], diff(cpuOn[field], cpuOff[field])];
+    lines.push(
+      table(
+        [`CPU (${cpuOn.unit})`, 'off', 'on', 'added'],
+        [
+          ['per request', ...row('perRequest')],
+          ['per 20-chunk stream', ...row('perShortStream')],
+          ['per 200-chunk stream', ...row('perLongStream')],
+        ],
+      ),
+      '',
+      `Spans received during the CPU runs: ${spans(cpuOn.traces)}.`,
+      '',
+    );
+  }
+  return lines;
 }
 
 function cpuSection(cpu) {

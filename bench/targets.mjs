@@ -1,7 +1,8 @@
 // The benchmark targets, each started in its own process in front of one upstream:
 // `direct` (the upstream itself), a bare Node pass-through proxy, Switchyard with its
-// features on and plain, and the Portkey gateway. Each starter resolves to
-// { url, headers, pid?, version?, stop } or throws why the target is unavailable.
+// features on and plain, Switchyard with its features and tracing on, and the Portkey
+// gateway. Each starter resolves to { url, headers, pid?, version?, stop, traces? } or throws
+// why the target is unavailable.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -67,19 +68,21 @@ routes:
  * Switchyard with its features on (see SWITCHYARD_FEATURES), or plain: the same binary with
  * one fixed route, no guards and no keys — the difference is what the features cost.
  */
-async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build = root, wrap = [], timeoutMs = 120_000 } = {}) {
+async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build = root, wrap = [], timeoutMs = 120_000, otlpOrigin } = {}) {
   mkdirSync(tmp, { recursive: true });
-  const name = `${features ? 'bench' : 'bench-plain'}${tag}`;
+  const name = `${features ? 'bench' : 'bench-plain'}${otlpOrigin ? '-traced' : ''}${tag}`;
   const config = path.join(tmp, `switchyard-${name}.yaml`);
   const db = path.join(tmp, `${name}.db`);
   for (const file of [db, `${db}-wal`, `${db}-shm`, `${db}.journal`]) rmSync(file, { force: true, recursive: true });
-  writeFileSync(config, features ? switchyardConfig(mock.port, db) : plainConfig(mock.port, db));
+  const telemetry = otlpOrigin ? `telemetry:\n  otlp:\n    endpoint: ${otlpOrigin}\n` : '';
+  writeFileSync(config, (features ? switchyardConfig(mock.port, db) : plainConfig(mock.port, db)) + telemetry);
   const port = await freePort();
   const proc = await startProcess({
-    name: features ? 'switchyard' : 'switchyard (plain)',
+    name: features ? `switchyard${otlpOrigin ? ' (traced)' : ''}` : 'switchyard (plain)',
     cwd: root,
     ...command(wrap, [...nodeArgs, path.join(build, 'bin/switchyard.js'), 'serve', '--config', config, '--port', String(port)]),
-    env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY },
+    // Tracing is on only where the config says so, whatever the shell's OTEL_* variables say.
+    env: { SWITCHYARD_BENCH_ADMIN_KEY: ADMIN_KEY, OTEL_SDK_DISABLED: otlpOrigin ? 'false' : 'true' },
     readyUrl: `http://${HOST}:${port}/health/ready`,
     readyStatus: 200,
     // Loading the config, classifier and tokenizer takes seconds on a busy machine.
@@ -87,7 +90,49 @@ async function startSwitchyard(mock, features, { nodeArgs = [], tag = '', build 
   });
   const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const headers = features ? { authorization: `Bearer ${await benchKey(`http://${HOST}:${port}`)}` } : {};
-  return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers, version, pid: proc.child.pid, stop: proc.stop };
+  return { url: `http://${HOST}:${port}${COMPLETIONS}`, headers, version, pid: proc.child.pid, origin: `http://${HOST}:${port}`, stop: proc.stop };
+}
+
+/** Chat requests the gateway has answered so far, from its own /metrics. */
+async function chatRequestsServed(origin) {
+  const res = await request(`${origin}/metrics`);
+  const text = await res.body.text();
+  let total = 0;
+  for (const match of text.matchAll(/^switchyard_requests_total\{([^}]*)\} (\d+)$/gm)) if (match[1].includes('endpoint="chat"')) total += Number(match[2]);
+  return total;
+}
+
+/**
+ * Switchyard with its features on and traces exported to an OTLP/HTTP receiver of our own
+ * (otlp-sink.mjs, its own process). On stop, once the gateway has exported its last spans,
+ * `traces()` says how many chat requests it answered and how many spans the receiver got:
+ * a span per request and one per upstream call, so a reader can see tracing was really on.
+ */
+async function startTracedSwitchyard(mock, options = {}) {
+  const sink = await startProcess({ name: 'OTLP sink', args: [path.join(here, 'otlp-sink.mjs'), '0'], readyLine: true });
+  const sinkOrigin = `http://${HOST}:${sink.port}`;
+  let gateway;
+  try {
+    gateway = await startSwitchyard(mock, true, { ...options, otlpOrigin: sinkOrigin });
+  } catch (error) {
+    await sink.stop();
+    throw error;
+  }
+  let traces = null;
+  return {
+    ...gateway,
+    traces: () => traces,
+    stop: async () => {
+      try {
+        const requests = await chatRequestsServed(gateway.origin).catch(() => null);
+        await gateway.stop(); // SIGTERM: the gateway exports what its batch still holds
+        const res = await request(`${sinkOrigin}/stats`);
+        traces = { requests, ...(await res.body.json()) };
+      } finally {
+        await sink.stop();
+      }
+    },
+  };
 }
 
 /** The same gateway without routing, guards or keys: `auto` is a fixed route, the log stays on. */
@@ -173,6 +218,7 @@ export const starters = {
 
   switchyard: (mock, options) => startSwitchyard(mock, true, options),
   'switchyard-plain': (mock, options) => startSwitchyard(mock, false, options),
+  'switchyard-traced': (mock, options) => startTracedSwitchyard(mock, options),
 
   portkey: async (mock) => {
     const dir = path.join(tmp, 'portkey');
