@@ -34,14 +34,20 @@ for (const group of SYNONYM_GROUPS) {
   for (const word of group) if (!CONCEPT.has(stem(word))) CONCEPT.set(stem(word), stem(head as string));
 }
 
-/** FNV-1a over the UTF-16 units of a string, with a kind prefix. */
+/** FNV-1a over the UTF-16 units of a string, its kind in the bits above (1 words, 2 word pairs, 3 character grams, 4 numbers). */
 function hash(kind: number, text: string): number {
   let value = (0x811c9dc5 ^ kind) >>> 0;
   for (let index = 0; index < text.length; index++) {
     value ^= text.charCodeAt(index);
     value = Math.imul(value, 0x01000193) >>> 0;
   }
-  return value & FEATURE_MASK;
+  return (kind * (FEATURE_MASK + 1) + (value & FEATURE_MASK)) >>> 0;
+}
+
+/** Words and numbers find the candidates; word pairs and character grams only add to their score. */
+export function findsCandidates(feature: number): boolean {
+  const kind = Math.floor(feature / (FEATURE_MASK + 1));
+  return kind === 1 || kind === 4;
 }
 
 /** A light English stemmer: enough to bring "loading", "loaded" and "loads" together. */
@@ -251,6 +257,10 @@ export class LocalEmbedder implements Embedder {
   similarity(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number {
     if (!hasWords(query) || !hasWords(entry)) return cosine;
     return (1 - ALIGNMENT_SHARE) * cosine + ALIGNMENT_SHARE * alignment(query.words, entry.words, this.vectors, idf);
+  }
+
+  indexFeature(feature: number): boolean {
+    return findsCandidates(feature);
   }
 
   /** The most `similarity` can give for a cosine: candidates below the threshold even so are not aligned. */

@@ -22,8 +22,9 @@ export class SemanticMatcher {
   private readonly rescorer: Rescorer | undefined;
 
   constructor(readonly embedder: Embedder) {
-    const { similarity, similarityBound } = embedder;
-    this.rescorer = similarity && similarityBound ? { similarity: similarity.bind(embedder), similarityBound: similarityBound.bind(embedder) } : undefined;
+    const { similarity, similarityBound, indexFeature } = embedder;
+    this.rescorer =
+      similarity && similarityBound ? { similarity: similarity.bind(embedder), similarityBound: similarityBound.bind(embedder), ...(indexFeature ? { indexFeature: indexFeature.bind(embedder) } : {}) } : undefined;
   }
 
   async embed(question: string, context?: EmbedContext): Promise<Embedding> {

@@ -98,6 +98,8 @@ export interface Embedder {
    */
   similarity?(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number;
   similarityBound?(cosine: number): number;
+  /** Sparse embedders: whether a feature finds candidates in the index (else it only counts in their score). */
+  indexFeature?(feature: number): boolean;
   close?(): Promise<void>;
 }
 

@@ -3,8 +3,10 @@
  *
  * Sparse vectors (the local embedder's) sit in an inverted index: a lookup touches only the
  * entries that share a feature with the question, through postings of features that are not
- * everywhere (a feature in more than an eighth of a big scope adds work but no separation), then
- * scores the best few exactly. Weights are scaled by the scope's own inverse document frequency,
+ * everywhere (a feature in more than an eighth of the scope, or 2,048 entries, adds work but no
+ * separation) and that the embedder says find candidates (the local embedder: words and
+ * numbers), then scores the best few exactly — and through the embedder's own score when it
+ * has one (the local embedder's word alignment), in cosine order while it can still matter. Weights are scaled by the scope's own inverse document frequency,
  * so words every cached question has ("dataset" in a datasets FAQ) count for little and the
  * words that tell questions apart count for much; with few entries it is close to 1 for all.
  * Dense vectors (embedding models, ONNX) are compared one by one: a linear scan.
@@ -18,6 +20,8 @@ export interface Candidate {
 }
 
 const RESCORED = 16;
+/** How many candidates nearest() gives at most (the near-miss check goes down this list). */
+const KEPT = 4;
 
 function isSparse(vector: Embedding): vector is SparseVector {
   return !(vector instanceof Float32Array);
@@ -27,6 +31,8 @@ function isSparse(vector: Embedding): vector is SparseVector {
 export interface Rescorer {
   similarity(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number;
   similarityBound(cosine: number): number;
+  /** Whether a feature's postings are searched for candidates (default: every feature's). */
+  indexFeature?(feature: number): boolean;
 }
 
 export class VectorIndex {
@@ -83,7 +89,7 @@ export class VectorIndex {
   }
 
   /** Entries at or above `threshold`, most similar first (at most `limit`). */
-  nearest(query: Embedding, threshold: number, limit = 4): Candidate[] {
+  nearest(query: Embedding, threshold: number, limit = KEPT): Candidate[] {
     if (this.slotOf.size === 0) return [];
     const scored = isSparse(query) ? this.nearestSparse(query, threshold) : this.nearestDense(query);
     return scored
@@ -123,11 +129,13 @@ export class VectorIndex {
     if (this.scores.length < this.keys.length) this.scores = new Float64Array(Math.max(this.keys.length, this.scores.length * 2, 64));
     const scores = this.scores;
     const touched: number[] = [];
-    const common = Math.max(256, this.slotOf.size / 8);
+    // Features in more than an eighth of the scope (at most 2,048 entries) only add work: they
+    // still count in the exact score of the candidates the rarer features find.
+    const common = Math.max(256, Math.min(2048, this.slotOf.size / 8));
     for (let index = 0; index < query.indices.length; index++) {
       const feature = query.indices[index] as number;
       const posting = this.postings.get(feature);
-      if (!posting || posting.slots.length > common) continue;
+      if (!posting || posting.slots.length > common || (this.rescorer?.indexFeature && !this.rescorer.indexFeature(feature))) continue;
       const weight = (weights[index] as number) * this.idf(feature);
       const { slots, weights: entryWeights } = posting;
       for (let at = 0; at < slots.length; at++) {
@@ -149,12 +157,16 @@ export class VectorIndex {
       }
     }
     const idf = (feature: number): number => this.idf(feature);
+    const exact = best.map((slot) => ({ slot, cosine: this.sparseCosine(query, weights, queryNorm, this.vectors[slot] as SparseVector) })).sort((a, b) => b.cosine - a.cosine);
     const candidates: Candidate[] = [];
-    for (const slot of best) {
-      const entry = this.vectors[slot] as SparseVector;
-      const cosine = this.sparseCosine(query, weights, queryNorm, entry);
-      if (this.rescorer && this.rescorer.similarityBound(cosine) < threshold) continue;
-      const similarity = this.rescorer ? this.rescorer.similarity(query, entry, cosine, idf) : cosine;
+    for (const { slot, cosine } of exact) {
+      if (this.rescorer) {
+        // In cosine order: once even the best score this cosine allows cannot beat the threshold
+        // or the fourth best so far, no later candidate can either.
+        const fourth = candidates.length >= KEPT ? (candidates.map((candidate) => candidate.similarity).sort((a, b) => b - a)[KEPT - 1] as number) : -Infinity;
+        if (this.rescorer.similarityBound(cosine) < Math.max(threshold, fourth)) break;
+      }
+      const similarity = this.rescorer ? this.rescorer.similarity(query, this.vectors[slot] as SparseVector, cosine, idf) : cosine;
       candidates.push({ key: this.keys[slot] as string, question: this.questions[slot] as string, similarity });
     }
     for (const slot of touched) scores[slot] = 0;

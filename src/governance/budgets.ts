@@ -234,6 +234,14 @@ export class BudgetLedger {
     }
   }
 
+  /**
+   * Forget the spend followed so far: the next use reads it from the request log again
+   * (after shared state was back, this process's counts missed what other replicas spent).
+   */
+  forgetSpend(): void {
+    this.spend.clear();
+  }
+
   /** Budgets were created or removed elsewhere: read them again on next use. */
   invalidate(): void {
     this.loadedAt = Number.NEGATIVE_INFINITY;

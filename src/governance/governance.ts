@@ -82,6 +82,11 @@ export class Governance {
     this.shared = state?.shared;
     this.onUnavailable = state?.onUnavailable ?? 'fail_closed';
     // Keys, teams and budgets changed by another worker or replica are looked up again at once.
+    // Counts kept in this process while shared state was away (on_unavailable: local) go stale
+    // once it is back: a later outage starts again from the log.
+    this.shared?.watch((health) => {
+      if (health.state === 'ok') this.budgets.forgetSpend();
+    });
     this.shared?.subscribe((event) => {
       if (event.type === 'keys_changed') this.keys.invalidate();
       if (event.type === 'budgets_changed') this.budgets.invalidate();

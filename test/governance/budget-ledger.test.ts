@@ -269,4 +269,13 @@ describe('budget ledger', () => {
     expect(ledger.reserve(CALLER, 5, 500)).toEqual({ entries: [], usd: 5, tokens: 500 });
     close();
   });
+
+  it('a budget with a dollar and a token limit names both when it refuses', () => {
+    const { ledger, close } = setup();
+    const both = budget(ledger, { limitUsd: 1, limitTokens: 100, enforcement: 'hard' });
+    ledger.reserve(CALLER, 0.1, 90);
+    const refused = ledger.reserve(CALLER, 0.1, 20) as BudgetDenial;
+    expect(refused.message).toContain(`the hard per-day budget of $1 / 100 tokens for key key_a (${both.id}) has 90 of 100 tokens used or reserved`);
+    close();
+  });
 });
