@@ -525,7 +525,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
 
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
-  const postgresUrl = resolveSecret(raw.store?.postgres?.url, env, 'store.postgres.url', issues, secrets);
+  const postgresUrl = resolvePostgresUrl(raw.store?.postgres?.url, env, issues, secrets);
   const state = resolveState(raw.state, env, issues, secrets);
 
   if (issues.length > 0) throw new ConfigError(source, issues);
@@ -581,6 +581,24 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };
+}
+
+/** `store.postgres.url`: read from its reference; a postgres:// or postgresql:// URL, checked here so `validate` and `serve` say so before anything starts. */
+function resolvePostgresUrl(reference: string | undefined, env: Environment, issues: ConfigIssue[], secrets: string[]): string | undefined {
+  const url = resolveSecret(reference, env, 'store.postgres.url', issues, secrets);
+  if (url === undefined || reference === undefined) return url;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')) {
+    // The value is never echoed: it may hold a password.
+    issues.push({ path: 'store.postgres.url', message: `${reference.slice('env:'.length)} must hold a postgres:// or postgresql:// URL (e.g. postgres://user:password@127.0.0.1:5432/switchyard)` });
+    return undefined;
+  }
+  return url;
 }
 
 /** `state`: the Redis URL is read from its reference and must be a redis:// or rediss:// URL. */
