@@ -60,6 +60,13 @@ export function validateBatchInput(content: string, endpoint: BatchEndpoint, lim
 /** Anthropic's rule for a Message Batch request's custom_id. */
 const ANTHROPIC_CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 
+/** "Field required" for an absent field (Anthropic's wording), else what it must be and what it is. */
+function missingOrWrong(value: unknown, expected: string): string {
+  if (value === undefined) return 'Field required';
+  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'string' ? (value === '' ? 'an empty string' : 'a string') : `a ${typeof value}`;
+  return `must be ${expected}, not ${got}`;
+}
+
 /**
  * Checks the `requests` of an Anthropic Message Batch create call: a non-empty list of
  * `{custom_id, params}` with unique custom ids matching `^[a-zA-Z0-9_-]{1,64}$`, params a
@@ -70,7 +77,7 @@ export function validateMessageBatchRequests(
   requests: unknown,
   limits: { maxLines: number; maxLineBytes: number },
 ): { ok: true; lines: ValidLine[] } | { ok: false; message: string; param: string } {
-  if (!Array.isArray(requests)) return { ok: false, message: 'requests: Field required; send a list of {custom_id, params}.', param: 'requests' };
+  if (!Array.isArray(requests)) return { ok: false, message: `requests: ${missingOrWrong(requests, 'a list')}; send a list of {custom_id, params}.`, param: 'requests' };
   if (requests.length === 0) return { ok: false, message: 'requests: the list is empty; a batch holds at least one request.', param: 'requests' };
   if (requests.length > limits.maxLines) return { ok: false, message: `requests: ${requests.length} requests; a batch takes at most ${limits.maxLines} (batch.max_lines).`, param: 'requests' };
   const seen = new Map<string, number>();
@@ -85,9 +92,9 @@ export function validateMessageBatchRequests(
     const earlier = seen.get(customId);
     if (earlier !== undefined) return { ok: false, message: `${at}.custom_id: '${customId}' is already used by requests.${earlier}; custom ids must be unique within a batch.`, param: `${at}.custom_id` };
     seen.set(customId, index);
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) return { ok: false, message: `${at}.params: Field required; the Messages API request for this entry.`, param: `${at}.params` };
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) return { ok: false, message: `${at}.params: ${missingOrWrong(params, 'an object')}; the Messages API request for this entry.`, param: `${at}.params` };
     const request = params as Record<string, unknown>;
-    if (typeof request.model !== 'string' || request.model === '') return { ok: false, message: `${at}.params.model: Field required; name a model or route.`, param: `${at}.params.model` };
+    if (typeof request.model !== 'string' || request.model === '') return { ok: false, message: `${at}.params.model: ${missingOrWrong(request.model, 'a non-empty string')}; name a model or route.`, param: `${at}.params.model` };
     if (request.stream === true) return { ok: false, message: `${at}.params.stream: streaming is not supported in a batch; each answer is stored whole.`, param: `${at}.params.stream` };
     const body = JSON.stringify(request);
     if (Buffer.byteLength(body) > limits.maxLineBytes) return { ok: false, message: `${at}.params: ${Buffer.byteLength(body)} bytes; at most ${limits.maxLineBytes} are accepted per request.`, param: `${at}.params` };

@@ -218,7 +218,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   batch: {
     summary: 'batches on a running gateway: submit a JSONL file, follow it, list, cancel, download results',
     usage: [
-      'batch submit FILE.jsonl [--endpoint /v1/chat/completions|/v1/embeddings] [--wait] [--json] [--url URL] [--key KEY]',
+      'batch submit FILE.jsonl [--endpoint /v1/chat/completions|/v1/embeddings|/v1/responses] [--wait] [--json] [--url URL] [--key KEY]',
       'batch status BATCH_ID [--wait] [--json]',
       'batch list [--json]',
       'batch cancel BATCH_ID',

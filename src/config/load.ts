@@ -322,16 +322,70 @@ function linePath(position: { line: number; col: number } | undefined): string {
   return position ? `line ${position.line}, column ${position.col}` : '';
 }
 
-export function zodIssues(error: z.ZodError): ConfigIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) }));
+export function zodIssues(error: z.ZodError, schema: z.core.$ZodType = configSchema): ConfigIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue, schema) }));
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+function issueMessage(issue: z.core.$ZodIssue, schema: z.core.$ZodType): string {
+  if (issue.code === 'unrecognized_keys') {
+    const known = objectKeysAt(schema, issue.path);
+    const hints = issue.keys.map((key) => closestKey(key, known)).filter((hint): hint is string => hint !== undefined);
+    const unknown = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    return hints.length > 0 ? `${unknown} (did you mean ${hints.map((hint) => `"${hint}"`).join(', ')}?)` : unknown;
+  }
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     return 'type must be one of: openai, openai-compatible, anthropic, gemini, azure-openai, bedrock, vertex, mistral, cohere, simulator';
   }
   return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** The keys the strict object at `path` of `schema` allows, or none when the path leads elsewhere (a union, say). */
+function objectKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  let current: z.core.$ZodType | undefined = schema;
+  const unwrap = (type: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
+    let inner = type;
+    while (inner && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'pipe'].includes(inner._zod.def.type)) {
+      const def = inner._zod.def as unknown as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      inner = def.innerType ?? def.in;
+    }
+    return inner;
+  };
+  for (const segment of path) {
+    current = unwrap(current);
+    const def = current?._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; valueType?: z.core.$ZodType; element?: z.core.$ZodType } | undefined;
+    if (def?.type === 'object' && def.shape) current = def.shape[String(segment)];
+    else if (def?.type === 'record') current = def.valueType;
+    else if (def?.type === 'array') current = def.element;
+    else return [];
+  }
+  const def = unwrap(current)?._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType> } | undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** The known key a typo most likely meant: at most two edits away (or one for short keys). */
+function closestKey(typed: string, known: string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const key of known) {
+    const distance = editDistance(typed.toLowerCase(), key.toLowerCase());
+    if (distance <= (key.length <= 4 ? 1 : 2) && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i] as number[];
+      const previous = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -525,7 +579,7 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
 
   const evalSettings = resolveEvalSettings(raw.eval, { models, routes, providers }, process.cwd(), issues);
 
-  const postgresUrl = resolveSecret(raw.store?.postgres?.url, env, 'store.postgres.url', issues, secrets);
+  const postgresUrl = resolvePostgresUrl(raw.store?.postgres?.url, env, issues, secrets);
   const state = resolveState(raw.state, env, issues, secrets);
 
   if (issues.length > 0) throw new ConfigError(source, issues);
@@ -581,6 +635,24 @@ export function resolveConfig(raw: RawConfig, env: Environment, source: string):
     simulatedOnly: providers.size > 0 && [...providers.values()].every((provider) => provider.simulated),
     secrets,
   };
+}
+
+/** `store.postgres.url`: read from its reference; a postgres:// or postgresql:// URL, checked here so `validate` and `serve` say so before anything starts. */
+function resolvePostgresUrl(reference: string | undefined, env: Environment, issues: ConfigIssue[], secrets: string[]): string | undefined {
+  const url = resolveSecret(reference, env, 'store.postgres.url', issues, secrets);
+  if (url === undefined || reference === undefined) return url;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')) {
+    // The value is never echoed: it may hold a password.
+    issues.push({ path: 'store.postgres.url', message: `${reference.slice('env:'.length)} must hold a postgres:// or postgresql:// URL (e.g. postgres://user:password@127.0.0.1:5432/switchyard)` });
+    return undefined;
+  }
+  return url;
 }
 
 /** `state`: the Redis URL is read from its reference and must be a redis:// or rediss:// URL. */

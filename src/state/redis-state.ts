@@ -191,7 +191,9 @@ export class RedisState implements SharedState {
     // One line per outage and then at most one every 10 s, not one per reconnect attempt.
     if (now - this.lastLoggedAt > 10_000 || this.wasAvailable) {
       this.lastLoggedAt = now;
-      this.options.logger.error({ err: error }, 'Redis (state.redis) is unavailable; requests under a rate limit or hard budget follow state.on_unavailable');
+      // The cause in one line (ECONNREFUSED, ENOTFOUND, a timeout): an outage is an operational
+      // event, not a bug, so no stack trace; the URL is never logged (it may hold a password).
+      this.options.logger.error({ error: error.message }, 'Redis (state.redis) is unavailable; requests under a rate limit or hard budget follow state.on_unavailable');
     }
     this.changed();
   }

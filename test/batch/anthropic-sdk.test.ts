@@ -176,6 +176,9 @@ describe('Message Batches through the Anthropic SDK', () => {
     await rejects({ requests: [{ custom_id: 'a', params: { max_tokens: 5, messages: [] } }] }, 'requests.0.params.model');
     await rejects({ requests: [{ custom_id: 'a', params: { model: 'small', max_tokens: 5, messages: [], stream: true } }] }, 'requests.0.params.stream');
     await rejects({}, 'requests: Field required');
+    await rejects({ requests: 'x' }, 'requests: must be a list, not a string');
+    await rejects({ requests: [{ custom_id: 'a', params: [] }] }, 'requests.0.params: must be an object, not a list');
+    await rejects({ requests: [{ custom_id: 'a', params: { model: 7, max_tokens: 5, messages: [] } }] }, 'requests.0.params.model: must be a non-empty string, not a number');
 
     const slow = await client.messages.batches.create({ requests: requests(2, 'slow', 's') });
     const early = await fetch(`${gateway.running.url}/v1/messages/batches/${slow.id}/results`, { headers: { 'x-api-key': alice.key } });

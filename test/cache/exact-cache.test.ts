@@ -66,13 +66,13 @@ async function ask(client: OpenAI, body: Partial<OpenAI.Chat.ChatCompletionCreat
   const { data, response } = await client.chat.completions
     .create({ model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'What is the capital of Portugal?' }], ...body, stream: false }, { headers })
     .withResponse();
-  return { data, cache: response.headers.get('x-switchyard-cache'), attempts: Number(response.headers.get('x-switchyard-attempts')), cost: Number(response.headers.get('x-switchyard-cost-usd')), id: response.headers.get('x-request-id') as string };
+  return { data, cache: response.headers.get('x-switchyard-cache'), simulated: response.headers.get('x-switchyard-simulated'), attempts: Number(response.headers.get('x-switchyard-attempts')), cost: Number(response.headers.get('x-switchyard-cost-usd')), id: response.headers.get('x-request-id') as string };
 }
 
-function rowOf(id: string): { cost_usd: number; attempts: number; details: string } {
+function rowOf(id: string): { cost_usd: number; attempts: number; details: string; simulated: number } {
   gateway.running.gateway.services.log.flush();
   const database = new Database(gateway.dbPath, { readonly: true });
-  const row = database.prepare('SELECT cost_usd, attempts, details FROM requests WHERE id = ?').get(id) as { cost_usd: number; attempts: number; details: string };
+  const row = database.prepare('SELECT cost_usd, attempts, details, simulated FROM requests WHERE id = ?').get(id) as { cost_usd: number; attempts: number; details: string; simulated: number };
   database.close();
   return row;
 }
@@ -96,11 +96,15 @@ describe('exact cache', () => {
     expect(second.cache).toBe('hit-exact');
     expect(second.attempts).toBe(0);
     expect(second.cost).toBe(0);
+    // The simulator's answer is still a simulated answer when replayed.
+    expect(first.simulated).toBe('true');
+    expect(second.simulated).toBe('true');
     expect(second.data.choices[0]?.message.content).toBe(first.data.choices[0]?.message.content);
     expect(second.data.usage?.completion_tokens).toBe(first.data.usage?.completion_tokens);
     const row = rowOf(second.id);
     expect(row.cost_usd).toBe(0);
     expect(row.attempts).toBe(0);
+    expect(row.simulated).toBe(1);
     const details = JSON.parse(row.details) as { cache: { status: string; avoided_usd: number } };
     expect(details.cache.status).toBe('hit-exact');
     expect(details.cache.avoided_usd).toBeCloseTo(rowOf(first.id).cost_usd, 12);

@@ -38,7 +38,7 @@ describe('reports with nothing to report', () => {
       const result = runCli([...args], { cwd: directory });
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout).toContain(sentence);
-      expect(runCli([...args, '--json'], { cwd: directory }).stdout.trim(), `${args.join(' ')} --json`).toMatch(/^$|^\{"baseline":"m","rows":\[\]\}$/);
+      expect(runCli([...args, '--json'], { cwd: directory }).stdout.trim(), `${args.join(' ')} --json`).toMatch(/^$|^\{"baseline":"m","baseline_mode":"tokens","baseline_lengths":null,"rows":\[\]\}$/);
     }
   });
 });

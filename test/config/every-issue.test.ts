@@ -30,7 +30,7 @@ describe('every problem in one run', () => {
 
   it('checks the references of an entry whose only problem is an unknown key', () => {
     const found = problems(['providers:', '  sim: { type: simulator }', 'models:', '  a: { provider: sim, fallbacks: [ghost], pricee: 1 }', ''].join('\n'));
-    expect(found).toEqual(['models.a: unknown key "pricee"', 'models.a.fallbacks[0]: unknown model "ghost"']);
+    expect(found).toEqual(['models.a: unknown key "pricee" (did you mean "price"?)', 'models.a.fallbacks[0]: unknown model "ghost"']);
   });
 
   it('says nothing more about what refers to a broken entry', () => {

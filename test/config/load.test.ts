@@ -78,6 +78,15 @@ describe('config loading', () => {
     expect(issues).toContain('models.gpt-5.4: unknown key "colour"');
   });
 
+  it('suggests the key a typo meant, and says a missing section is required', () => {
+    expect(issuesOf(valid.replace('context_window: 400000', 'context_window: 400000\n    pirce: { input: 1, output: 1 }'))).toContain('models.gpt-5.4: unknown key "pirce" (did you mean "price"?)');
+    expect(issuesOf(`${valid}cahce: { mode: exact }\n`)).toEqual([expect.stringContaining('unknown key "cahce" (did you mean "cache"?)')]);
+    expect(issuesOf(valid.replace('  port: 5050', '  prot: 5050'))).toContain('server: unknown key "prot" (did you mean "port"?)');
+    // Nothing close: no guess.
+    expect(issuesOf(valid.replace('  port: 5050', '  port: 5050\n  colour: blue'))).toContain('server: unknown key "colour"');
+    expect(issuesOf('routes:\n  auto: { model: gpt-5.4 }\n')).toEqual(expect.arrayContaining(['providers: required (expected record)', 'models: required (expected record)']));
+  });
+
   it('refuses literal secrets and unset environment variables', () => {
     expect(issuesOf(valid.replace('api_key: env:OPENAI_API_KEY', 'api_key: sk-live-123'))[0]).toMatch(/^providers\.openai\.api_key: write secrets as a reference/);
     expect(issuesOf(valid, { VLLM_KEY: 'x' })).toEqual(['providers.openai.api_key: environment variable OPENAI_API_KEY is not set']);

@@ -142,7 +142,8 @@ describe('prompt caching with thinking, over a conversation', () => {
     // Turn two: the answer (thinking included) handed back, and a new question marked for five minutes.
     const followUp: Anthropic.MessageParam = { role: 'user', content: [{ type: 'text', text: 'And 18 * 23?', cache_control: { type: 'ephemeral' } }] };
     const turnTwo = { model: 'claude-sonnet-4.6', max_tokens: 4096, thinking, system: longSystem, messages: [opening, { role: 'assistant' as const, content: first.data.content }, followUp] };
-    const second = await client.messages.create(turnTwo).withResponse();
+    // The answer's correctness is drawn per prompt by the simulated model's quality; ask for a right one.
+    const second = await client.messages.create(turnTwo, { headers: { 'x-switchyard-sim': 'correct=1' } }).withResponse();
     const two = second.data.usage;
     expect(two.cache_read_input_tokens).toBe(one.cache_creation_input_tokens);
     expect(two.cache_creation).toEqual({ ephemeral_5m_input_tokens: two.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 });

@@ -35,6 +35,13 @@ export function planCache(exchange: Exchange, services: Services, request: ChatR
   return plan;
 }
 
+/** Whether `model`'s answers come from the simulator: every provider is, or each deployment of the model is. */
+function answeredBySimulator(services: Services, model: string): boolean {
+  if (services.config.simulatedOnly) return true;
+  const deployments = services.config.models.get(model)?.deployments ?? [];
+  return deployments.length > 0 && deployments.every((deployment) => deployment.provider.simulated);
+}
+
 /** Answer from the cache: no routing, no upstream call, cost 0. */
 export async function serveCacheHit(exchange: Exchange, services: Services, format: InboundChatFormat, request: ChatRequest, hit: CacheHit, recorder: RequestRecorder): Promise<void> {
   const { record } = recorder;
@@ -57,6 +64,9 @@ export async function serveCacheHit(exchange: Exchange, services: Services, form
   };
   if (hit.similarity !== undefined) headers['x-switchyard-cache-similarity'] = round(hit.similarity).toFixed(4);
   if (record.route) headers['x-switchyard-route'] = record.route;
+  // A simulator's answer stays a simulated answer when it is replayed from the cache.
+  record.simulated = answeredBySimulator(services, entry.model);
+  if (record.simulated) headers['x-switchyard-simulated'] = 'true';
   const usage: Usage = entry.response.usage ?? { inputTokens: 0, outputTokens: 0 };
   const response: ChatResponse = { ...entry.response, created: Math.floor(Date.now() / 1000) };
   record.status = 200;
