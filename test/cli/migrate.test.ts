@@ -48,9 +48,19 @@ describe('switchyard migrate', () => {
     expect(status.stdout).not.toContain('pending');
   });
 
+  // A value that is not a PostgreSQL URL is a config error (validate and serve say the same), never echoed.
   it.each([
-    ['a URL of another database', 'mysql://root:hunter2@127.0.0.1/x', /store\.postgres\.url must start with postgres:\/\/ or postgresql:\/\/, not mysql:\/\//],
-    ['not a URL', 'hunter2 at localhost', /store\.postgres\.url is not a URL/],
+    ['a URL of another database', 'mysql://root:hunter2@127.0.0.1/x'],
+    ['not a URL', 'hunter2 at localhost'],
+  ])('%s: a config error naming store.postgres.url, exit 1', (_name, url) => {
+    const result = runCli(['migrate', '--config', config], { env: { SY_MIGRATE_URL: url } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^invalid config \(/);
+    expect(result.stderr).toMatch(/store\.postgres\.url: SY_MIGRATE_URL must hold a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it.each([
     ['a closed port', 'postgres://postgres:hunter2@127.0.0.1:1/test', /PostgreSQL at 127\.0\.0\.1:1\/test: connect ECONNREFUSED/],
   ])('%s: a one-line error, exit 1', (_name, url, message) => {
     const result = runCli(['migrate', '--config', config], { env: { SY_MIGRATE_URL: url } });
