@@ -1,6 +1,6 @@
 /**
  * Routing outcome data: JSONL rows of `{id?, benchmark?, subject?, prompt, outcomes:
- * {model: 0|1}, responses?: {model: text}}` (the format of ../shared/data/routing), read
+ * {model: 0|1}, responses?: {model: text}}` (the format of the public routing outcome sets), read
  * into compact examples for one strong/weak pair. Every bad line is reported with its
  * line number; nothing is silently dropped.
  */

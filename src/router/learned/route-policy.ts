@@ -11,7 +11,7 @@ import { CascadeVerifier } from './cascade-verifier.js';
 import { LearnedRouter } from './learned-router.js';
 import { readRouterFile, RouterFileError, type RouterFile } from './model-file.js';
 
-/** The shipped routers, trained on ../shared/data/routing/gsm8k-train.jsonl. */
+/** The shipped routers, trained on the public GSM8K routing-outcome training split. */
 export const SHIPPED_ROUTER_FILES = {
   learned: fileURLToPath(new URL('../../../models/router-gsm8k.json', import.meta.url)),
   cascade: fileURLToPath(new URL('../../../models/router-gsm8k-cascade.json', import.meta.url)),
