@@ -5,12 +5,15 @@
  * replica behaves, and what the losing side of a hedge is told.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, type Deployment, type ModelConfig, type ProviderConfig } from '../../src/config/load.js';
+import type { Deployment, ModelConfig, ProviderConfig } from '../../src/config/load.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { CallerAbortedError } from '../../src/providers/http-client.js';
 import { CircuitBreakers, deploymentKey } from '../../src/resilience/circuit-breaker.js';
 import { hedgeThresholdMs, raceHedged, type HedgeEvent } from '../../src/resilience/hedge.js';
 import { DeploymentLoad, pickWeighted } from '../../src/resilience/load-balancer.js';
+
+/** The config's default deployment timeouts, as a literal: the test does not load the config module. */
+const DEFAULT_TIMEOUTS = { connectMs: 10_000, firstTokenMs: 60_000, idleMs: 30_000, totalMs: 600_000 };
 
 function deployment(name: string, weight = 1): Deployment {
   return { provider: { name } as ProviderConfig, upstreamModel: 'm', weight, timeouts: DEFAULT_TIMEOUTS };

@@ -5,16 +5,19 @@
  * given), the behaviours the end-to-end files reach only through a running server.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMEOUTS, type Deployment, type FailureClass, type ModelConfig, type ProviderConfig, type Timeouts } from '../../src/config/load.js';
+import type { Deployment, FailureClass, ModelConfig, ProviderConfig, Timeouts } from '../../src/config/load.js';
 import { CONTINUATION_INSTRUCTION } from '../../src/core/continuation.js';
 import { GatewayError } from '../../src/core/errors.js';
 import type { ChatRequest } from '../../src/core/types.js';
 import { CallerAbortedError } from '../../src/providers/http-client.js';
 import type { AttemptControl, OpenedStream } from '../../src/router/executor.js';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker.js';
-import { acquireDeployment, ContentFilteredError, deadlineError, failureClass, withFailover } from '../../src/resilience/failover.js';
+import { acquireDeployment, backoffMs, ContentFilteredError, deadlineError, failureClass, withFailover } from '../../src/resilience/failover.js';
 import { DeploymentLoad } from '../../src/resilience/load-balancer.js';
 import { continuationRequest, openContinuation } from '../../src/resilience/stream-recovery.js';
+
+/** The deployment timeouts (the config's defaults; a literal, so the test does not load the config module). */
+const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, firstTokenMs: 60_000, idleMs: 30_000, totalMs: 600_000 };
 
 function deployment(name: string, options: { protocol?: 'openai' | 'anthropic'; weight?: number; timeouts?: Timeouts } = {}): Deployment {
   const provider = { name, protocol: options.protocol ?? 'openai' } as ProviderConfig;
@@ -79,6 +82,22 @@ describe('failureClass', () => {
     expect(failureClass(fail('context_length_exceeded'))).toBe('context_length');
     expect(failureClass(new ContentFilteredError({ value: 'refused', model: model('a'), deployment: deployment('d') }))).toBe('content_filter');
     expect(new ContentFilteredError({ value: 'refused', model: model('a'), deployment: deployment('d') }).message).toBe('a refused with a content-filter finish');
+  });
+});
+
+describe('backoffMs', () => {
+  const policy = { initialBackoffMs: 100, maxBackoffMs: 1000 };
+  it('waits exactly Retry-After up to max_backoff_ms inclusive, and not at all past it', () => {
+    expect(backoffMs(policy, 0, 1, () => 0.5)).toBe(1000);
+    expect(backoffMs(policy, 0, 1.001, () => 0.5)).toBeUndefined();
+    expect(backoffMs(policy, 3, 0, () => 0.5)).toBe(0);
+  });
+  it('otherwise full jitter under initial × 2^retry, capped at max_backoff_ms, in whole milliseconds', () => {
+    expect(backoffMs(policy, 0, undefined, () => 0.999)).toBe(99);
+    expect(backoffMs(policy, 1, undefined, () => 0.5)).toBe(100);
+    expect(backoffMs(policy, 3, undefined, () => 0.5)).toBe(400);
+    expect(backoffMs(policy, 4, undefined, () => 0.5), 'capped at 1000').toBe(500);
+    expect(backoffMs(policy, 1, undefined, () => 0.0049)).toBe(0);
   });
 });
 
