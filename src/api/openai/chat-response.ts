@@ -48,12 +48,28 @@ export function renderChatResponse(response: ChatResponse, id: string, model: st
 
 /** Turns stream parts into `chat.completion.chunk` objects for one client stream. */
 export class ChunkRenderer {
+  /** The JSON of a text chunk around its index and its text (built on first use). */
+  private textHead: string | undefined;
+  private textTail: string | undefined;
+
   constructor(
     private readonly id: string,
     private readonly model: string,
     private readonly created: number,
     private readonly includeUsage: boolean,
   ) {}
+
+  /**
+   * The JSON of the text chunk render() makes for a text delta, byte for byte, without
+   * building the object: only the text is serialised per chunk (most chunks of a stream).
+   */
+  textChunk(index: number, text: string): string {
+    if (this.textHead === undefined) {
+      this.textHead = `{"id":${JSON.stringify(this.id)},"object":"chat.completion.chunk","created":${JSON.stringify(this.created)},"model":${JSON.stringify(this.model)},"choices":[{"index":`;
+      this.textTail = `},"logprobs":null,"finish_reason":null}]${this.includeUsage ? ',"usage":null' : ''}}`;
+    }
+    return `${this.textHead}${JSON.stringify(index)},"delta":{"content":${JSON.stringify(text)}${this.textTail}`;
+  }
 
   private chunk(choices: unknown[], usage?: Record<string, unknown>): Record<string, unknown> {
     const chunk: Record<string, unknown> = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices };
@@ -218,7 +234,6 @@ export function parseOpenAIChatResponse(body: unknown, fallbackModel: string): C
 const nullishString = (value: unknown): boolean => value == null || typeof value === 'string';
 const nullishNumber = (value: unknown): boolean => value == null || typeof value === 'number';
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Whether a chunk is the common kind — text deltas, a role, a finish reason, no tool calls
  * and no usage — with every field chunkSchema reads of the type it asks for. Such a chunk
@@ -245,14 +260,103 @@ function isPlainChunk(data: unknown): data is z.infer<typeof chunkSchema> {
   return true;
 }
 
+/** Templates learned per stream at most this often: a server whose chunks all differ costs a few probes, not one per chunk. */
+const MAX_TEMPLATES = 4;
+const PROBE = '\u0001probe"\\';
+
+/**
+ * A text chunk of one stream with its text cut out: `head` + a JSON string + `tail`. A
+ * server repeats everything but the text from one chunk to the next (id, model, created,
+ * index, finish_reason null), so a later chunk that starts with `head` and ends with `tail`,
+ * with exactly one JSON string between them, is that chunk with another text — read by
+ * parsing only the string (JSON is compositional: the string sits where the text sat).
+ */
+interface TextTemplate {
+  head: string;
+  tail: string;
+  index: number;
+}
+
+/** Where the one `"content"` value of `raw` starts and ends (its quotes included), or undefined. */
+function contentLiteral(raw: string): { start: number; end: number } | undefined {
+  const key = raw.indexOf('"content"');
+  if (key === -1 || raw.indexOf('"content"', key + 1) !== -1) return undefined;
+  let at = key + 9;
+  while (raw.charCodeAt(at) === 32) at++;
+  if (raw.charCodeAt(at) !== 58) return undefined; // ':'
+  at++;
+  while (raw.charCodeAt(at) === 32) at++;
+  if (raw.charCodeAt(at) !== 34) return undefined; // '"'
+  const start = at;
+  for (at = start + 1; at < raw.length; at++) {
+    const code = raw.charCodeAt(at);
+    if (code === 92) at++; // a backslash escapes the next character
+    else if (code === 34) return { start, end: at + 1 };
+  }
+  return undefined;
+}
+
 /** Reads upstream chunks of one stream into parts; keeps the per-stream state. */
 export class ChunkReader {
   private started = false;
   private readonly toolCallsSeen = new Set<string>();
+  private template: TextTemplate | undefined;
+  private templatesLearned = 0;
 
   constructor(private readonly fallbackModel: string) {}
 
-  read(data: unknown): StreamPart[] {
+  /**
+   * The parts of a chunk that is the learned text chunk but for its text (see TextTemplate):
+   * a text delta, null for an empty text, or undefined when it is not (then parse it whole
+   * and call read).
+   */
+  readTemplated(raw: string): StreamPart | null | undefined {
+    const template = this.template;
+    if (!template || !raw.startsWith(template.head) || !raw.endsWith(template.tail)) return undefined;
+    const literal = raw.slice(template.head.length, raw.length - template.tail.length);
+    if (literal.length < 2 || literal.charCodeAt(0) !== 34 || literal.charCodeAt(literal.length - 1) !== 34) return undefined;
+    let text: unknown;
+    try {
+      // Throws unless `literal` is exactly one JSON value (`"a","x":"b"` is not).
+      text = JSON.parse(literal);
+    } catch {
+      return undefined;
+    }
+    if (typeof text !== 'string') return undefined;
+    return text ? { type: 'text-delta', index: template.index, text } : null;
+  }
+
+  /**
+   * Remember a whole-parsed chunk (`data` is JSON.parse(raw)) as the template of later
+   * ones when it is a plain text chunk of one choice: text only, no finish, no usage, no
+   * error. The template is checked by parsing it with a probe text, which must come back
+   * as that choice's text.
+   */
+  private learn(raw: string, data: z.infer<typeof chunkSchema>): void {
+    if (this.templatesLearned >= MAX_TEMPLATES) return;
+    const choice = data.choices?.length === 1 ? data.choices[0] : undefined;
+    const delta = choice?.delta;
+    if (!choice || choice.finish_reason != null || typeof delta?.content !== 'string' || delta.refusal != null || delta.tool_calls != null) return;
+    if ((data as { error?: unknown }).error != null) return;
+    const at = contentLiteral(raw);
+    if (!at) return;
+    this.templatesLearned++;
+    const head = raw.slice(0, at.start);
+    const tail = raw.slice(at.end);
+    let probe: unknown;
+    try {
+      probe = JSON.parse(`${head}${JSON.stringify(PROBE)}${tail}`);
+    } catch {
+      return;
+    }
+    if (!isPlainChunk(probe) || (probe as { error?: unknown }).error != null || probe.choices?.length !== 1) return;
+    const probed = probe.choices[0];
+    if (probed?.delta?.content !== PROBE || probed.delta.refusal != null || probed.finish_reason != null || (probed.index ?? 0) !== (choice.index ?? 0)) return;
+    this.template = { head, tail, index: choice.index ?? 0 };
+  }
+
+  /** The parts of one parsed chunk; with its `raw` text, a plain text chunk becomes the template of later ones. */
+  read(data: unknown, raw?: string): StreamPart[] {
     let chunk: z.infer<typeof chunkSchema>;
     if (isPlainChunk(data)) chunk = data;
     else {
@@ -286,6 +390,7 @@ export class ChunkReader {
     }
     const usage = readUsage(chunk.usage);
     if (usage) parts.push({ type: 'usage', usage });
+    if (raw !== undefined && this.started && usage === undefined) this.learn(raw, chunk);
     return parts;
   }
 }
