@@ -208,11 +208,15 @@ function readUsage(usage: z.infer<typeof usageSchema>): Usage | undefined {
 }
 
 export function parseOpenAIChatResponse(body: unknown, fallbackModel: string): ChatResponse {
-  const parsed = completionSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new GatewayError('upstream_bad_response', `upstream answered with a malformed chat completion (${parsed.error.issues[0]?.message ?? 'unknown shape'})`);
+  let wire: z.infer<typeof completionSchema>;
+  if (isPlainCompletion(body)) wire = body;
+  else {
+    const parsed = completionSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new GatewayError('upstream_bad_response', `upstream answered with a malformed chat completion (${parsed.error.issues[0]?.message ?? 'unknown shape'})`);
+    }
+    wire = parsed.data;
   }
-  const wire = parsed.data;
   const response: ChatResponse = {
     model: wire.model ?? fallbackModel,
     created: wire.created ?? Math.floor(Date.now() / 1000),
@@ -233,7 +237,43 @@ export function parseOpenAIChatResponse(body: unknown, fallbackModel: string): C
 
 const nullishString = (value: unknown): boolean => value == null || typeof value === 'string';
 const nullishNumber = (value: unknown): boolean => value == null || typeof value === 'number';
+/** What z.number() takes: a number, not NaN and not infinite (JSON's 1e999 parses to Infinity). */
+const nullishFinite = (value: unknown): boolean => value == null || (typeof value === 'number' && Number.isFinite(value));
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether `usage` is what usageSchema takes (checked by hand: see isPlainCompletion). */
+function isPlainUsage(usage: unknown): boolean {
+  if (usage == null) return true;
+  if (!isRecord(usage)) return false;
+  if (!nullishFinite(usage.prompt_tokens) || !nullishFinite(usage.completion_tokens) || !nullishFinite(usage.prompt_cache_hit_tokens)) return false;
+  const prompt = usage.prompt_tokens_details;
+  if (prompt != null) {
+    if (!isRecord(prompt)) return false;
+    if (!nullishFinite(prompt.cached_tokens) || !nullishFinite(prompt.cache_write_tokens) || !nullishFinite(prompt.audio_tokens) || !nullishFinite(prompt.image_tokens)) return false;
+  }
+  const completion = usage.completion_tokens_details;
+  return completion == null || (isRecord(completion) && nullishFinite(completion.reasoning_tokens));
+}
+
+/**
+ * Whether a chat completion is the common kind — no tool calls — with every field
+ * completionSchema reads of the type it asks for: then it is read as is, without zod (a
+ * few per cent of a request's CPU). Anything else goes through completionSchema, which
+ * also names what is wrong.
+ */
+function isPlainCompletion(body: unknown): body is z.infer<typeof completionSchema> {
+  if (!isRecord(body)) return false;
+  if (!nullishString(body.id) || !nullishString(body.model) || !nullishFinite(body.created) || !nullishString(body.system_fingerprint)) return false;
+  const choices = body.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const choice of choices as unknown[]) {
+    if (!isRecord(choice) || !nullishFinite(choice.index) || !nullishString(choice.finish_reason)) return false;
+    const message = choice.message;
+    if (!isRecord(message) || !nullishString(message.content) || !nullishString(message.refusal) || message.tool_calls != null) return false;
+  }
+  return isPlainUsage(body.usage);
+}
+
 /**
  * Whether a chunk is the common kind — text deltas, a role, a finish reason, no tool calls
  * and no usage — with every field chunkSchema reads of the type it asks for. Such a chunk
