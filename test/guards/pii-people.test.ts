@@ -65,6 +65,28 @@ describe('phone numbers through the numbering plans', () => {
     expect(found('Call the function with the ID 4242 4242 and the port 8080.', ['phone'])).toEqual([]);
   });
 
+  it('takes numbers after answering, message and voicemail words as after a phone word', () => {
+    expect(found("They're not answering at 78 651 450", ['phone'])).toEqual(['phone:78 651 450']);
+    expect(found('Please stop the messages to 71-33-52-22.', ['phone'])).toEqual(['phone:71-33-52-22']);
+    expect(found('Left a voicemail on 374 780 163 yesterday.', ['phone'])).toEqual(['phone:374 780 163']);
+    expect(found('My new number is 99 668472.', ['phone'])).toEqual(['phone:99 668472']);
+    expect(found('Your order number is 99 668472.', ['phone'])).toEqual([]);
+    // The same digits without those words are a count or an amount.
+    expect(found('The population grew to 78 651 450 last year.', ['phone'])).toEqual([]);
+    expect(found('Log each message as json: 2024-03-02 14:01:22 warn disk almost full', ['phone'])).toEqual([]);
+    expect(found('message sent 02.03.2024 14 times', ['phone'])).toEqual([]);
+  });
+
+  it('takes a seven-digit local number only right after a phone word, grouped 3-4 or 3-2-2', () => {
+    expect(found('Phone:\n467 3395\n\nE-mail:', ['phone'])).toEqual(['phone:467 3395']);
+    expect(found('Name: Kamila\nPhone: 451 5986', ['phone'])).toEqual(['phone:451 5986']);
+    expect(found('no message on my registered 668-5702. Could you check?', ['phone'])).toEqual(['phone:668-5702']);
+    expect(found('call me on 555 12 34 tonight', ['phone'])).toEqual(['phone:555 12 34']);
+    for (const text of ['Invoice 467 3395 is overdue.', 'Phone order 467 3395 shipped.', 'The total was 467 3395 units.', 'Phone: 012 3456', 'tel 4673 395', 'call 467.33-95', 'call 167 3395']) {
+      expect(found(text, ['phone']), text).toEqual([]);
+    }
+  });
+
   it('leaves dates, versions, ZIP+4 codes and order numbers alone', () => {
     for (const text of ['on 2023-10-12 at 10:30', 'version 1.2.3.4', 'ZIP 02134-1234', 'order 4155552671', '12.10.2023', '+02 6109 11879096']) {
       expect(found(text, ['phone'])).toEqual([]);
@@ -83,6 +105,42 @@ describe('person names', () => {
     expect(found('My name is Kofi and I need help.', ['person'])).toEqual(['person:Kofi']);
     expect(found('Krisztián Szöllösy listed his top 20 songs.', ['person'])).toEqual(['person:Krisztián Szöllösy']);
     expect(found('Emma Bins lives next door.', ['person'])).toEqual(['person:Emma Bins']);
+  });
+
+  it('finds names before a possessive, after lower-case titles, in lists of people and before ", who"', () => {
+    expect(found("The verses from Yuri Bulgakov's Cautionary Tales.", ['person'])).toEqual(['person:Yuri Bulgakov']);
+    expect(found("I'd like to join accounts with ms. Marcela", ['person'])).toEqual(['person:Marcela']);
+    expect(found('Our 3 founders: Kónya, Becker and Vasquez.', ['person'])).toEqual(['person:Kónya', 'person:Becker', 'person:Vasquez']);
+    expect(found('A paper written by Smith, Jones and Brown.', ['person'])).toEqual(['person:Smith', 'person:Jones', 'person:Brown']);
+    expect(found('Write a birthday card for Dasia, who turns 40 on Saturday.', ['person'])).toEqual(['person:Dasia']);
+    expect(found('Leif, can I please speak to your boss?', ['person'])).toEqual(['person:Leif']);
+    expect(found('Sofia: rollback done\nChloé: I think the import job ran twice', ['person'])).toEqual(['person:Sofia', 'person:Chloé']);
+    expect(found('Mail the documents to Rubén Torres Chacón at the office.', ['person'])).toEqual(['person:Rubén Torres Chacón']);
+  });
+
+  it('finds names in text written all in lower case', () => {
+    expect(found('follow up with patricia desrosiers in a couple of months.', ['person'])).toEqual(['person:patricia desrosiers']);
+    expect(found('i lost my card. my name is lena andersson.', ['person'])).toEqual(['person:lena andersson']);
+    expect(found('follow up with benjamin a seiler next week', ['person'])).toEqual(['person:benjamin a seiler']);
+    expect(found('hi, my name is patricia', ['person'])).toEqual(['person:patricia']);
+  });
+
+  it('leaves lists of towns and firms, question words, foreign words and streets named after people alone', () => {
+    for (const text of [
+      'We toured Paris, Lyon and Nice.',
+      'Hey, What is 15% of 592?',
+      'Hello, Why is the sky blue?',
+      'Kubernetes, can you restart the pod?',
+      'descreva esta imagem',
+      'extrais les numéros de téléphone de ce texte',
+      'the regex for german ibans',
+      'I live at Camino Carolina Bahena López s/n.',
+      'Brucker Bundesstrasse is closed.',
+      'the job will run at mark time',
+    ]) {
+      expect(found(text, ['person']), text).toEqual([]);
+    }
+    expect(found('Lopez, Santos and Coleman is a design agency based in Espoo.', ['person'])).not.toContain('person:Coleman');
   });
 
   it('leaves places, organisations, products and capitalised phrases alone', () => {
