@@ -25,7 +25,14 @@
 //     fastchat/llm_judge/data/{mt_bench,vicuna_bench}/question.jsonl — 160 questions written by
 //     the benchmarks' authors with their own categories (the first turn; categories mapped in
 //     BENCH_CATEGORIES). Raw: bench/.tmp/task-raw/{mt_bench,vicuna_bench}-question.jsonl
-// Held out: MT-Bench, Vicuna, BFCL live_multiple, and the P3 datasets in HELD_OUT_P3 (every
+//   - WizardLM's Evol-Instruct test set: nlpxucan/WizardLM @ cd4b4cc, WizardLM/data/WizardLM_testset.jsonl
+//     — 218 instructions with the authors' skill labels (data licence CC BY-NC 4.0: measured on,
+//     never trained on, never committed; skills mapped in WIZARDLM_SKILLS, mixed skills left out).
+//     Raw: bench/.tmp/task-raw/WizardLM_testset.jsonl
+//   - BELLE's evaluation set: LianjiaTech/BELLE @ 645084d, eval/eval_set.json — 1,000 Chinese
+//     requests with the authors' classes (research-use data: measured on, never trained on, never
+//     committed; classes mapped in BELLE_CLASSES). Raw: bench/.tmp/task-raw/belle-eval_set.json
+// Held out: MT-Bench, Vicuna, WizardLM, BELLE, BFCL live_multiple, and the P3 datasets in HELD_OUT_P3 (every
 // template of each). Near-duplicates (word-set Jaccard ≥ 0.8 with a kept prompt of the same
 // source) are dropped, and at most MAX_PER_GROUP prompts are kept per source dataset.
 // bench/.tmp/task-public/validation.jsonl is the held-out set without MT-Bench and Vicuna: options
@@ -115,6 +122,11 @@ const DATASETS = ['cnn_dailymail', 'gigaword', 'samsum', 'multi_news', 'xsum', '
 /** MT-Bench and Vicuna categories → ours. */
 const BENCH_CATEGORIES = { writing: 'creative', roleplay: 'creative', reasoning: 'qa', math: 'math', coding: 'code', extraction: 'extraction', stem: 'qa', humanities: 'qa', generic: 'qa', knowledge: 'qa', 'common-sense': 'qa', fermi: 'qa', counterfactual: 'qa' };
 
+/** WizardLM test-set skills → ours; skills that mix categories (Computer Science, Complex Format) and Toxicity are left out. */
+const WIZARDLM_SKILLS = { Math: 'math', 'Code Generation': 'code', 'Code Debug': 'code', Writting: 'creative', 'Academic Writing': 'creative', Roleplay: 'creative', Multilingual: 'translation', Reasoning: 'qa', 'Common-Sense': 'qa', Counterfactual: 'qa', Biology: 'qa', Technology: 'qa', Ethics: 'qa', TruthfulQA: 'qa', Sport: 'qa', Law: 'qa', Medicine: 'qa', Literature: 'qa', Entertainment: 'qa', Art: 'qa', Music: 'qa', Economy: 'qa', Physics: 'qa', History: 'qa', Chemistry: 'qa', Philosophy: 'qa' };
+/** BELLE evaluation classes → ours; rewrite and classification are left out (none of our categories). */
+const BELLE_CLASSES = { 'open qa': 'qa', 'closed qa': 'qa', brainstorming: 'creative', generation: 'creative', math: 'math', code: 'code', summarization: 'summarization', extract: 'extraction' };
+
 function requireFile(path) {
   if (!existsSync(path)) {
     console.error(`missing ${path} (see this script's header for where it comes from)`);
@@ -203,6 +215,17 @@ for (const name of ['mt_bench', 'vicuna_bench']) {
 }
 heldout.push(...bench);
 
+// WizardLM and BELLE: held out, measured on only (their licences do not allow training shipped weights on them).
+const wizardlm = readFileSync(requireFile(`${raw}WizardLM_testset.jsonl`), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line))
+  .map((row) => ({ text: row.Instruction.trim(), category: WIZARDLM_SKILLS[row.Skill], group: 'wizardlm' }))
+  .filter((row) => row.category);
+const belle = JSON.parse(`[${readFileSync(requireFile(`${raw}belle-eval_set.json`), 'utf8').trim().split('\n').join(',')}]`)
+  .map((row) => ({ text: row.question.trim(), category: BELLE_CLASSES[row.class.replace(/\s+/g, ' ')], group: 'belle' }))
+  .filter((row) => row.category);
+
 mkdirSync(out, { recursive: true });
 const write = (path, rows) => writeFileSync(path, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
 write(`${out}train.jsonl`, train);
@@ -210,7 +233,11 @@ write(`${out}heldout.jsonl`, heldout);
 write(`${out}validation.jsonl`, heldout.filter((row) => !bench.includes(row)));
 write(`${out}train-combined.jsonl`, [...readFileSync(`${root}data/task-prompts.jsonl`, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)), ...train]);
 write(`${root}data/task-prompts-public.jsonl`, bench);
+write(`${out}wizardlm.jsonl`, wizardlm);
+write(`${out}belle.jsonl`, belle);
 const count = (rows) => Object.entries(rows.reduce((counts, row) => ({ ...counts, [row.category]: (counts[row.category] ?? 0) + 1 }), {})).map(([category, n]) => `${category} ${n}`).join(', ');
 console.log(`train.jsonl: ${train.length} (${count(train)})`);
 console.log(`heldout.jsonl: ${heldout.length} (${count(heldout)})`);
 console.log(`data/task-prompts-public.jsonl: ${bench.length} (${count(bench)})`);
+console.log(`wizardlm.jsonl: ${wizardlm.length} (${count(wizardlm)})`);
+console.log(`belle.jsonl: ${belle.length} (${count(belle)})`);

@@ -13,8 +13,10 @@
  * A run these shapes do not take is handed to libphonenumber-js (Google's numbering plans):
  *   - "+" and a country code: a phone when the plan says the number is possible ("+447700 921
  *     916", "+33 371037359");
- *   - without "+": only after a phone word ("call back on 357 032 079", "mobile: 016977 6621"),
- *     when it is a possible number of one of the common countries (NATIONAL_COUNTRIES).
+ *   - without "+": only after a phone word ("call back on 357 032 079", "mobile: 016977 6621",
+ *     "not answering at 78 651 450", "stop the messages to 71-33-52-22"), when it is a possible
+ *     number of one of the common countries (NATIONAL_COUNTRIES).
+ * A seven-digit local number ("Phone: 467 3395") is taken only right after a phone word too.
  * An extension after a phone ("x4587", "ext. 22", "extension 12") belongs to it.
  * Not phones: a plain run of digits without separators (order and account numbers), dates
  * (2023-10-12, 12.10.2023), ZIP+4 codes, IP addresses, version numbers, and numbers right
@@ -23,9 +25,11 @@
 import { isPossiblePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Finding } from './types.js';
 
-const PHONE_WORDS = /\b(?:phone|tel|telephone|call|calling|mobile|cell|fax|whatsapp|sms|text me|reach|contact|dial|ring|hotline|landline)\b|\b(?:téléphone|teléfono|telefono|telefon|handy|portable|móvil|cellulare)|☎|📞/i;
+const PHONE_WORDS = /\b(?:phone|tel|telephone|call|calling|called|mobile|cell|fax|whatsapp|signal|sms|text me|texts?|texting|messages?|messaging|voicemail|answer|answering|answered|reach|contact|dial|dialled|dialed|ring|hotline|landline|(?:my|your|his|her|our|their) (?:new |home |work |office )?number)\b|\b(?:téléphone|teléfono|telefono|telefon|handy|portable|móvil|cellulare)|☎|📞/i;
 /** Countries whose national numbers are looked for after a phone word when no shape above fits. */
 const NATIONAL_COUNTRIES: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'CH', 'AT', 'IE', 'PT', 'PL', 'SE', 'AU', 'IN', 'BR', 'MX', 'CA'];
+/** A run that starts with a date: year-month-day or day-month-year, dashes, dots or slashes. */
+const DATE_START = /^(?:(?:19|20)\d\d([-./])[01]?\d\1[0-3]?\d|[0-3]?\d([-./])[01]?\d\2(?:19|20)\d\d)(?!\d)/;
 const EXTENSION = /^[ ,]*(?:x|ext\.?|extension|#)[ ]?\d{1,6}(?!\w)/i;
 const REFERENCE_BEFORE = /(?:\b(?:order|invoice|inv|ref|reference|ticket|tracking|account|acct|case|po|sku|serial|isbn|issn|id|part|model|batch|lot|policy|claim|receipt|transaction|confirmation|booking|item)\b|#|№)\s*(?:no\.?|number|nr\.?|num\.?)?\s*[:#.]?\s*$/i;
 
@@ -238,6 +242,10 @@ function numberingPlanPhone(text: string, runStart: number, plus: boolean, count
   if (/[\w@]/.test(text[end] ?? ' ')) return;
   let digits = 0;
   for (let index = 0; index < count; index++) digits += (groups[index] as Group).length;
+  if (digits === 7 && !plus) {
+    localPhone(text, runStart, count, findings);
+    return;
+  }
   if (digits < 8 || digits > 15) return;
   const value = text.slice(runStart, end);
   if (plus) {
@@ -246,11 +254,31 @@ function numberingPlanPhone(text: string, runStart: number, plus: boolean, count
     return;
   }
   if (!phoneWordBefore(text, runStart) || REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 32), runStart))) return;
+  // A date and the hour after it ("2024-03-02 14:01", "02.03.2024 14") is no phone.
+  if (DATE_START.test(value)) return;
   // Not a date, a decimal or a version: separators are spaces, dashes, dots or brackets only between groups of 2+.
   for (let index = 1; index < count; index++) if ((groups[index] as Group).length < 2) return;
   if (NATIONAL_COUNTRIES.some((country) => isPossiblePhoneNumber(value, country))) {
     findings.push({ guard: 'pii', type: 'phone', rule: 'phone.plan', start: runStart, end: withExtension(text, end), score: 0.6 });
   }
+}
+
+/**
+ * A seven-digit local number ("467 3395", "555-0134", "451 22 86"): no numbering plan tells it
+ * from any other seven digits, so it counts only right after a phone word, grouped 3-4 or 3-2-2
+ * with one kind of separator and not starting with 0 or 1 (a trunk or a country code would make
+ * it longer).
+ */
+function localPhone(text: string, runStart: number, count: number, findings: Finding[]): void {
+  const head = groups[0] as Group;
+  if (head.parenthesised || head.length !== 3 || digitAt(text, head, 0) < 2) return;
+  const second = groups[1] as Group;
+  const shape = count === 2 ? second.length === 4 : count === 3 && second.length === 2 && (groups[2] as Group).length === 2 && (groups[2] as Group).separator === second.separator;
+  if (!shape || second.parenthesised || (count === 3 && (groups[2] as Group).parenthesised)) return;
+  // "12.345.678"-like decimals and times have been ruled out by the shape; a dot needs the same dot throughout.
+  if (!phoneWordBefore(text, runStart) || REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 32), runStart))) return;
+  const end = (groups[count - 1] as Group).end;
+  findings.push({ guard: 'pii', type: 'phone', rule: 'phone.local', start: runStart, end: withExtension(text, end), score: 0.55 });
 }
 
 /** The first group from `from` on that follows a space: "2023-415-555-2671" has no phone in it. */

@@ -65,6 +65,28 @@ describe('phone numbers through the numbering plans', () => {
     expect(found('Call the function with the ID 4242 4242 and the port 8080.', ['phone'])).toEqual([]);
   });
 
+  it('takes numbers after answering, message and voicemail words as after a phone word', () => {
+    expect(found("They're not answering at 78 651 450", ['phone'])).toEqual(['phone:78 651 450']);
+    expect(found('Please stop the messages to 71-33-52-22.', ['phone'])).toEqual(['phone:71-33-52-22']);
+    expect(found('Left a voicemail on 374 780 163 yesterday.', ['phone'])).toEqual(['phone:374 780 163']);
+    expect(found('My new number is 99 668472.', ['phone'])).toEqual(['phone:99 668472']);
+    expect(found('Your order number is 99 668472.', ['phone'])).toEqual([]);
+    // The same digits without those words are a count or an amount.
+    expect(found('The population grew to 78 651 450 last year.', ['phone'])).toEqual([]);
+    expect(found('Log each message as json: 2024-03-02 14:01:22 warn disk almost full', ['phone'])).toEqual([]);
+    expect(found('message sent 02.03.2024 14 times', ['phone'])).toEqual([]);
+  });
+
+  it('takes a seven-digit local number only right after a phone word, grouped 3-4 or 3-2-2', () => {
+    expect(found('Phone:\n467 3395\n\nE-mail:', ['phone'])).toEqual(['phone:467 3395']);
+    expect(found('Name: Kamila\nPhone: 451 5986', ['phone'])).toEqual(['phone:451 5986']);
+    expect(found('no message on my registered 668-5702. Could you check?', ['phone'])).toEqual(['phone:668-5702']);
+    expect(found('call me on 555 12 34 tonight', ['phone'])).toEqual(['phone:555 12 34']);
+    for (const text of ['Invoice 467 3395 is overdue.', 'Phone order 467 3395 shipped.', 'The total was 467 3395 units.', 'Phone: 012 3456', 'tel 4673 395', 'call 467.33-95', 'call 167 3395']) {
+      expect(found(text, ['phone']), text).toEqual([]);
+    }
+  });
+
   it('leaves dates, versions, ZIP+4 codes and order numbers alone', () => {
     for (const text of ['on 2023-10-12 at 10:30', 'version 1.2.3.4', 'ZIP 02134-1234', 'order 4155552671', '12.10.2023', '+02 6109 11879096']) {
       expect(found(text, ['phone'])).toEqual([]);
