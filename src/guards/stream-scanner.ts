@@ -7,6 +7,13 @@
  * is released. Each pass scans the unreleased text plus `holdBack` characters of released
  * text before it (for patterns that read their left context, like "SSN:" or "password=").
  *
+ * A pass scans about holdBack × 2 characters, so the scanner does not pass on every chunk
+ * (a streamed token is a few characters): it waits until `step` characters beyond the
+ * hold-back are pending (a quarter of the hold-back by default), then releases them in one
+ * go. Text leaves in runs of about `step` characters instead of token by token, at most
+ * `step` characters later. The guarantees do not change: a value split across chunks is seen
+ * whole before any of it is released, and the released text is the whole answer.
+ *
  * With `redact`, found values are replaced by placeholders in the released text (see
  * redact.ts); findings always carry offsets into the original, unredacted stream.
  */
@@ -24,6 +31,8 @@ export interface StreamScannerOptions {
   redact?: boolean | Redactor;
   /** An unfinished value longer than this is released anyway, its known part redacted (default 16 384). */
   maxHold?: number;
+  /** Characters pending beyond the hold-back before a pass (default a quarter of the hold-back; 1 = a pass per chunk). */
+  step?: number;
 }
 
 export interface StreamResult {
@@ -42,6 +51,8 @@ export class StreamScanner {
   private readonly detectors: readonly Detector[];
   private readonly holdBack: number;
   private readonly maxHold: number;
+  /** A pass once this many characters are pending (the hold-back plus the step). */
+  private readonly passAt: number;
   /** Text received and not released. */
   private pending = '';
   /** The end of the released text, read as left context. */
@@ -54,6 +65,7 @@ export class StreamScanner {
     this.detectors = options.detectors ?? [new PiiDetector(), new SecretsDetector()];
     this.holdBack = options.holdBack ?? 256;
     this.maxHold = Math.max(options.maxHold ?? 16_384, this.holdBack * 2);
+    this.passAt = this.holdBack + Math.max(1, options.step ?? Math.floor(this.holdBack / 4));
     this.redactor = options.redact instanceof Redactor ? options.redact : options.redact ? new Redactor() : undefined;
   }
 
@@ -109,9 +121,9 @@ export class StreamScanner {
 
   private advance(final: boolean): StreamResult {
     // Nothing can be released while no more than the hold-back is pending (see cutPoint), and a
-    // pass reports only findings in released text: scanning now would be thrown away. This skips
-    // a full scan per chunk for the first holdBack characters (all of most short answers).
-    if (!final && this.pending.length <= this.holdBack) return { release: '', findings: [] };
+    // pass reports only findings in released text: scanning now would be thrown away. Beyond
+    // that, a pass waits for `step` more characters: one scan per run of text, not per chunk.
+    if (!final && this.pending.length < this.passAt) return { release: '', findings: [] };
     const findings = this.scan();
     const cut = final ? this.pending.length : this.cutPoint(findings);
     if (cut === 0) return { release: '', findings: [] };

@@ -67,7 +67,7 @@ class RawUpstream {
 const upstream = new RawUpstream();
 let gateway: TestGateway;
 
-const MODELS = ['many', 'split', 'last-usage', 'cut', 'secret'];
+const MODELS = ['many', 'split', 'last-usage', 'cut', 'secret', 'long-secret', 'cut-late', 'left'];
 
 beforeAll(async () => {
   await upstream.start();
@@ -89,6 +89,7 @@ guards:
         secrets: { action: redact }
 routes:
   guarded: { model: secret, guards: answer-redact }
+  guarded-long: { model: long-secret, guards: answer-redact }
 `);
 });
 
@@ -219,5 +220,63 @@ describe('stream relay', () => {
     const row = await storedRow('relay-secret');
     expect(row.status).toBe(200);
     expect(row.response_body ?? '').not.toContain(key.slice(8, 40));
+  });
+
+  // Text chunks that repeat the stream's last one but for their text are read by parsing only
+  // the text, and text past the guards' hold-back is scanned once per run of characters, not
+  // per chunk: these pin that neither loses a finding, a cut or a client that left.
+  it('redacts a secret split across many small events deep into a long answer', async () => {
+    const key = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 9)}`;
+    const before = Array.from({ length: 150 }, (_, index) => ` w${index}`);
+    const after = Array.from({ length: 150 }, (_, index) => ` v${index}`);
+    const keyPieces = key.match(/.{1,7}/g) ?? [];
+    const texts = [...before, ' key: ', ...keyPieces, ' (keep it safe)', ...after];
+    // Each event its own read for the first few hundred, then the rest in one read.
+    const events = texts.map(content);
+    scripts.set('long-secret', { pieces: [role, ...events.slice(0, 200), events.slice(200).join('') + finish + usage + DONE] });
+    const relayed = await stream('guarded-long', 'relay-long-secret');
+    expect(relayed.events.at(-1)).toBe('[DONE]');
+    expect(relayed.text).not.toContain(key.slice(8, 30));
+    expect(relayed.text).toBe(`${before.join('')} key: [OPENAI_KEY_1] (keep it safe)${after.join('')}`);
+    const row = await storedRow('relay-long-secret');
+    expect(row).toMatchObject({ status: 200, input_tokens: 11, output_tokens: 7 });
+    expect(row.response_body ?? '').not.toContain(key.slice(8, 30));
+  });
+
+  it('ends a long stream cut in the middle of a text event with an error event, and logs what the client got', async () => {
+    const words = Array.from({ length: 80 }, (_, index) => ` w${index}`);
+    const cutEvent = content(' never');
+    scripts.set('cut-late', { pieces: [role + words.map(content).join(''), cutEvent.slice(0, cutEvent.length - 8)], cut: true });
+    const relayed = await stream('cut-late', 'relay-cut-late');
+    expect(relayed.text).toBe(words.join(''));
+    expect(relayed.events).not.toContain('[DONE]');
+    expect(relayed.chunks.at(-1)).toMatchObject({ error: { code: 'upstream_connection_error' } });
+    const row = await storedRow('relay-cut-late');
+    expect(row.status).toBe(502);
+    expect(JSON.parse(row.response_body ?? '{}').content).toBe(words.join(''));
+  });
+
+  it('records a client that leaves mid-stream as 499, with the text it was sent', async () => {
+    const words = Array.from({ length: 400 }, (_, index) => ` w${index}`);
+    // One event per upstream write, 5 ms apart: about two seconds of stream.
+    scripts.set('left', { pieces: [role, ...words.map(content), finish + usage + DONE] });
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.running.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'relay-left' },
+      body: JSON.stringify({ model: 'left', stream: true, messages: [{ role: 'user', content: 'go' }] }),
+      signal: controller.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let received = '';
+    while (!received.includes(' w20"')) received += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    await reader.read().catch(() => undefined);
+    const row = await storedRow('relay-left');
+    expect(row.status).toBe(499);
+    expect(row.error_code).toBe('client_closed');
+    const logged = JSON.parse(row.response_body ?? '{}').content as string;
+    expect(logged.startsWith(words.slice(0, 21).join(''))).toBe(true);
+    expect(logged.length).toBeLessThan(words.join('').length);
   });
 });

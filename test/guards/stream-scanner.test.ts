@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createGuards, scanText } from '../../src/guards/index.js';
 import { Redactor, redact } from '../../src/guards/redact.js';
 import { StreamScanner, type StreamScannerOptions } from '../../src/guards/stream-scanner.js';
-import type { Finding } from '../../src/guards/types.js';
+import type { Detector, Finding } from '../../src/guards/types.js';
+import { PiiDetector } from '../../src/guards/pii.js';
+import { SecretsDetector } from '../../src/guards/secrets.js';
 import { ALPHANUMERIC, token } from './helpers.js';
 
 const key = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 21)}`;
@@ -93,5 +95,73 @@ describe('stream hold-back', () => {
     release += scanner.end().release;
     expect(release).toContain('Here you go:\n[PRIVATE_KEY_1]\nKeep it safe.');
     expect(release).not.toContain('-----BEGIN');
+  });
+});
+
+describe('stream hold-back: a pass per step, not per chunk', () => {
+  /** The default detectors, counting the characters they are asked to scan. */
+  function counting(): { detectors: Detector[]; scanned: () => number } {
+    let scanned = 0;
+    const detectors = [new PiiDetector(), new SecretsDetector()].map(
+      (detector): Detector => ({
+        name: detector.name,
+        scan: (text) => {
+          scanned += text.length;
+          return detector.scan(text);
+        },
+      }),
+    );
+    return { detectors, scanned: () => scanned };
+  }
+
+  it('releases and redacts the same text, finds the same values, as a pass on every chunk', () => {
+    const full = redact(answer, scanText(answer, createGuards({ guards: ['pii', 'secrets'] }))).text;
+    for (const size of [1, 3, 5, 17, 64]) {
+      const chunks = Array.from({ length: Math.ceil(answer.length / size) }, (_, index) => answer.slice(index * size, (index + 1) * size));
+      const stepped = stream(chunks, { holdBack: 48, redact: true });
+      const everyChunk = stream(chunks, { holdBack: 48, redact: true, step: 1 });
+      expect(stepped.release, `chunks of ${size}`).toBe(full);
+      expect(everyChunk.release, `chunks of ${size}`).toBe(full);
+      expect(types(stepped.findings), `chunks of ${size}`).toEqual(types(everyChunk.findings));
+      const unredacted = stream(chunks, { holdBack: 48 });
+      expect(unredacted.leaked, `chunks of ${size}`).toBe(false);
+      expect(types(unredacted.findings)).toEqual(expected);
+    }
+  });
+
+  it('scans a token-by-token answer several times less than a pass per chunk would', () => {
+    const text = `${'An ordinary answer, streamed a word at a time. '.repeat(60)}Mail jane@example.com.`;
+    const words = text.split(/(?= )/);
+    const run = (step?: number): { release: string; scanned: number; findings: Finding[] } => {
+      const { detectors, scanned } = counting();
+      const scanner = new StreamScanner({ detectors, ...(step ? { step } : {}) });
+      let release = '';
+      const findings: Finding[] = [];
+      for (const result of [...words.map((word) => scanner.push(word)), scanner.end()]) {
+        release += result.release;
+        findings.push(...result.findings);
+      }
+      return { release, scanned: scanned(), findings };
+    };
+    const stepped = run();
+    const everyChunk = run(1);
+    expect(stepped.release).toBe(text);
+    expect(everyChunk.release).toBe(text);
+    expect(types(stepped.findings)).toEqual(types(everyChunk.findings));
+    expect(types(stepped.findings)).toEqual([`email@${text.indexOf('jane@')}-${text.indexOf('jane@') + 'jane@example.com'.length}`]);
+    // A pass per 64 characters instead of per 5-character word: about a tenth of the scanning.
+    expect(stepped.scanned * 5).toBeLessThan(everyChunk.scanned);
+  });
+
+  it('never holds more than the hold-back and one step', () => {
+    const scanner = new StreamScanner({ holdBack: 64 });
+    let pushed = 0;
+    let released = 0;
+    for (let index = 0; index < 200; index++) {
+      pushed += 'word '.length;
+      released += scanner.push('word ').release.length;
+      expect(pushed - released).toBeLessThanOrEqual(64 + 16 + 'word '.length);
+    }
+    expect(released + scanner.end().release.length).toBe(pushed);
   });
 });

@@ -24,6 +24,7 @@ class OpenAIStreamRenderer implements StreamRenderer {
   part(part: StreamPart): string | undefined {
     if (part.type === 'start') this.renderer = new ChunkRenderer(this.id, part.model, part.created, this.request.includeUsage);
     if (part.type === 'usage') return undefined; // sent by finish(), with its cost
+    if (part.type === 'text-delta') return `data: ${this.chunks().textChunk(part.index, part.text)}\n\n`;
     const chunk = this.chunks().render(part);
     return chunk ? sse(chunk) : undefined;
   }

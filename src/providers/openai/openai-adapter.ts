@@ -112,6 +112,12 @@ export class OpenAIAdapter implements ProviderAdapter {
             done = true;
             break reading;
           }
+          // A text chunk like the last one but for its text: only its text is parsed.
+          const text = reader.readTemplated(event.data);
+          if (text !== undefined) {
+            if (text) yield text;
+            continue;
+          }
           let data: unknown;
           try {
             data = JSON.parse(event.data);
@@ -123,7 +129,7 @@ export class OpenAIAdapter implements ProviderAdapter {
             const message = typeof upstreamError.message === 'string' ? upstreamError.message : 'unknown error';
             throw new GatewayError('upstream_error', `provider ${this.provider.name} failed mid-stream: ${message}`);
           }
-          for (const part of reader.read(data)) {
+          for (const part of reader.read(data, event.data)) {
             if (part.type === 'finish') finished = true;
             yield part;
           }
