@@ -25,6 +25,8 @@ export default {
   timeoutFactor: 2,
   reporters: ['json', 'clear-text', 'progress'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  // With --incremental: one file per folder, so running one folder keeps the others' results.
+  incrementalFile: `reports/mutation/${name}-incremental.json`,
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   tempDirName: 'reports/.stryker-tmp',
   cleanTempDir: 'always',

@@ -7,11 +7,23 @@ export const MUTATION_FOLDERS = {
   governance: {
     mutate: ['src/governance/**/*.ts'],
     // Unit tests only: the end-to-end governance tests start a gateway per run, about 20 s a mutant on a loaded machine.
-    tests: ['test/governance/rate-limits.test.ts', 'test/governance/budget-ledger.test.ts', 'test/governance/pricing.test.ts', 'test/governance/alerts.test.ts', 'test/governance/token-classes.test.ts'],
+    tests: [
+      'test/governance/rate-limits.test.ts',
+      'test/governance/budget-ledger.test.ts',
+      'test/governance/pricing.test.ts',
+      'test/governance/alerts.test.ts',
+      'test/governance/token-classes.test.ts',
+      'test/governance/keys.test.ts',
+      'test/governance/spend-reports.test.ts',
+      'test/governance/savings-baseline.test.ts',
+      'test/governance/governance-admission.test.ts',
+    ],
   },
   resilience: {
     mutate: ['src/resilience/**/*.ts'],
-    tests: ['test/resilience/circuit-breaker.test.ts', 'test/resilience/failover.test.ts', 'test/resilience/hedging-and-balancing.test.ts', 'test/resilience/stream-recovery.test.ts', 'test/resilience/stream-recovery-cases.test.ts'],
+    // Unit tests only: failover chains, deadlines, breakers, hedge races, load balancing and the
+    // stream-recovery plan on a moved clock. The end-to-end files (a gateway per run) stay out.
+    tests: ['test/resilience/failover-unit.test.ts', 'test/resilience/balancing-and-breakers-unit.test.ts'],
   },
   guards: {
     mutate: ['src/guards/**/*.ts', '!src/guards/injection-training.ts', '!src/guards/name-lists.ts'],

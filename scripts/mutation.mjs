@@ -5,13 +5,20 @@
  * tests. Writes reports/mutation/<folder>.json per folder and merges them into Stryker's
  * standard report, reports/mutation/mutation.json, then prints each folder's score.
  * STRYKER_CONCURRENCY (default 1) sets the sandboxes run at once; SWITCHYARD_MUTATE narrows
- * the files mutated (comma-separated globs) when one folder is too big to run at once.
+ * the files mutated (comma-separated globs) when one folder is too big to run at once, and
+ * SWITCHYARD_MUTATION_TESTS the test files that judge them (comma-separated) in place of the folder's list.
+ * Flags after the folder names go to Stryker: `--incremental` reruns only the mutants whose code
+ * or covering tests changed since the folder's last run (reports/mutation/<folder>-incremental.json).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { MUTATION_FOLDERS } from './mutation-folders.mjs';
 
-const requested = process.argv.slice(2);
+// Folder names, then any Stryker flags (`--incremental`, `--force`, `--concurrency 2`…) passed on as they are.
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
+const requested = firstFlag === -1 ? args : args.slice(0, firstFlag);
+const strykerFlags = firstFlag === -1 ? [] : args.slice(firstFlag);
 for (const name of requested) {
   if (!MUTATION_FOLDERS[name]) {
     console.error(`test:mutation: unknown folder "${name}" (known: ${Object.keys(MUTATION_FOLDERS).join(', ')})`);
@@ -20,16 +27,18 @@ for (const name of requested) {
 }
 const folders = requested.length > 0 ? requested : Object.keys(MUTATION_FOLDERS);
 mkdirSync('reports/mutation', { recursive: true });
-// The request log's writer thread runs from dist/: build it from the sources first.
-if (spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+// The request log's writer thread runs from dist/: build it from the sources first for the
+// store folder (whose code it is), or when there is no build yet (every gateway a test starts needs it).
+const needsBuild = folders.includes('store') || !existsSync('dist/store/sqlite-writer-worker.js');
+if (needsBuild && spawnSync('npm', ['run', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
 let failed = false;
 for (const name of folders) {
   const started = Date.now();
   console.log(`test:mutation: ${name} (${MUTATION_FOLDERS[name].mutate.join(' ')})`);
-  const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs'], {
+  const run = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...strykerFlags], {
     stdio: 'inherit',
-    env: { ...process.env, SWITCHYARD_MUTATION_FOLDER: name, SWITCHYARD_MUTATION_TESTS: MUTATION_FOLDERS[name].tests.join(',') },
+    env: { ...process.env, SWITCHYARD_MUTATION_FOLDER: name, SWITCHYARD_MUTATION_TESTS: process.env.SWITCHYARD_MUTATION_TESTS ?? MUTATION_FOLDERS[name].tests.join(',') },
   });
   console.log(`test:mutation: ${name} finished in ${Math.round((Date.now() - started) / 1000)} s (exit ${run.status})`);
   if (run.status !== 0) failed = true;

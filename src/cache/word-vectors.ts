@@ -33,6 +33,19 @@ export class WordVectors {
     return this.rows.size;
   }
 
+  /** Calls `visit` with every word and its row (its frequency rank), in rank order. */
+  forEachWord(visit: (word: string, row: number) => void): void {
+    for (const [word, row] of this.rows) visit(word, row);
+  }
+
+  /** Writes the row's vector scaled to unit length into `out` from `offset` (zeros for an all-zero row). */
+  unitVector(row: number, out: Float32Array, offset = 0): void {
+    const values = this.values;
+    const dimensions = this.dimensions;
+    const inverse = this.inverseNorms[row] as number;
+    for (let index = 0; index < dimensions; index++) out[offset + index] = (values[row * dimensions + index] as number) * inverse;
+  }
+
   /** The word's row (its frequency rank), or -1. */
   row(word: string): number {
     return this.rows.get(word) ?? -1;

@@ -107,6 +107,42 @@ describe('person names', () => {
     expect(found('Emma Bins lives next door.', ['person'])).toEqual(['person:Emma Bins']);
   });
 
+  it('finds names before a possessive, after lower-case titles, in lists of people and before ", who"', () => {
+    expect(found("The verses from Yuri Bulgakov's Cautionary Tales.", ['person'])).toEqual(['person:Yuri Bulgakov']);
+    expect(found("I'd like to join accounts with ms. Marcela", ['person'])).toEqual(['person:Marcela']);
+    expect(found('Our 3 founders: Kónya, Becker and Vasquez.', ['person'])).toEqual(['person:Kónya', 'person:Becker', 'person:Vasquez']);
+    expect(found('A paper written by Smith, Jones and Brown.', ['person'])).toEqual(['person:Smith', 'person:Jones', 'person:Brown']);
+    expect(found('Write a birthday card for Dasia, who turns 40 on Saturday.', ['person'])).toEqual(['person:Dasia']);
+    expect(found('Leif, can I please speak to your boss?', ['person'])).toEqual(['person:Leif']);
+    expect(found('Sofia: rollback done\nChloé: I think the import job ran twice', ['person'])).toEqual(['person:Sofia', 'person:Chloé']);
+    expect(found('Mail the documents to Rubén Torres Chacón at the office.', ['person'])).toEqual(['person:Rubén Torres Chacón']);
+  });
+
+  it('finds names in text written all in lower case', () => {
+    expect(found('follow up with patricia desrosiers in a couple of months.', ['person'])).toEqual(['person:patricia desrosiers']);
+    expect(found('i lost my card. my name is lena andersson.', ['person'])).toEqual(['person:lena andersson']);
+    expect(found('follow up with benjamin a seiler next week', ['person'])).toEqual(['person:benjamin a seiler']);
+    expect(found('hi, my name is patricia', ['person'])).toEqual(['person:patricia']);
+  });
+
+  it('leaves lists of towns and firms, question words, foreign words and streets named after people alone', () => {
+    for (const text of [
+      'We toured Paris, Lyon and Nice.',
+      'Hey, What is 15% of 592?',
+      'Hello, Why is the sky blue?',
+      'Kubernetes, can you restart the pod?',
+      'descreva esta imagem',
+      'extrais les numéros de téléphone de ce texte',
+      'the regex for german ibans',
+      'I live at Camino Carolina Bahena López s/n.',
+      'Brucker Bundesstrasse is closed.',
+      'the job will run at mark time',
+    ]) {
+      expect(found(text, ['person']), text).toEqual([]);
+    }
+    expect(found('Lopez, Santos and Coleman is a design agency based in Espoo.', ['person'])).not.toContain('person:Coleman');
+  });
+
   it('leaves places, organisations, products and capitalised phrases alone', () => {
     for (const text of [
       'The Jordan River flows into the Dead Sea.',

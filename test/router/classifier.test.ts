@@ -9,10 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/cli/arguments.js';
 import { runClassifier } from '../../src/cli/classifier.js';
-import { TASK_CATEGORIES } from '../../src/core/categories.js';
+import { TASK_CATEGORIES, type TaskCategory } from '../../src/core/categories.js';
 import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified, type LabelledPrompt } from '../../src/router/classifier/dataset.js';
+import { FIRST_WORDS, shippedWordTable, wordHash } from '../../src/router/classifier/dense.js';
 import { FeatureExtractor, HEAD_CHARS, MAX_FEATURES, TAIL_CHARS } from '../../src/router/classifier/features.js';
-import { TaskClassifier } from '../../src/router/classifier/task-classifier.js';
+import { DENSE_SCALE, TaskClassifier } from '../../src/router/classifier/task-classifier.js';
+import { shippedWordVectors } from '../../src/cache/word-vectors.js';
 
 const DATA = fileURLToPath(new URL('../../data/task-prompts.jsonl', import.meta.url));
 const WILD = fileURLToPath(new URL('../../data/task-prompts-wild.jsonl', import.meta.url));
@@ -118,6 +120,91 @@ describe('features', () => {
   });
 });
 
+describe('dense word-vector features', () => {
+  const table = shippedWordTable();
+  const vectors = shippedWordVectors();
+  const extractor = new FeatureExtractor(table);
+  const rowsOf = (text: string) => {
+    extractor.extract(text);
+    return { rows: [...extractor.denseRows.slice(0, extractor.denseCount)], first: extractor.denseFirst };
+  };
+
+  it("find a word's vector from the scan's own hash, whatever its case, and nothing for unknown words", () => {
+    expect(table.lookup(wordHash('poem'))).toBe(vectors.row('poem'));
+    expect(table.lookup(wordHash('translate'))).toBe(vectors.row('translate'));
+    expect(vectors.row('poem')).toBeGreaterThanOrEqual(0);
+    expect(table.lookup(wordHash('qzxvbnmwk'))).toBe(-1);
+    // Words the vectors lack ("a" is not among them) are skipped.
+    const known = ['compose', 'a', 'poem', 'about', 'autumn'].map((word) => vectors.row(word)).filter((row) => row >= 0);
+    expect(known.length).toBe(4);
+    expect(rowsOf('Compose a POEM about Autumn').rows).toEqual(known);
+    // Digits, unknown words and CJK text contribute no vectors; known words around them still do.
+    expect(rowsOf('zqxw 2024 poem').rows).toEqual([vectors.row('poem')]);
+    expect(rowsOf('请把这段话翻译成英文').rows).toEqual([]);
+  });
+
+  it(`mark which words are among the first ${FIRST_WORDS}, and read only the head and tail of a long prompt`, () => {
+    const words = Array.from({ length: 30 }, () => 'river').join(' ');
+    const { rows, first } = rowsOf(words);
+    expect(rows.length).toBe(30);
+    expect(first).toBe(FIRST_WORDS);
+    const long = `${'summary '.repeat(100)}${'alpha '.repeat(1000)}${'briefly '.repeat(100)}`;
+    const read = rowsOf(long).rows;
+    expect(vectors.row('alpha')).toBeGreaterThanOrEqual(0);
+    expect(read).not.toContain(vectors.row('alpha'));
+    expect(read).toContain(vectors.row('summary'));
+    expect(read).toContain(vectors.row('briefly'));
+    expect(read.length).toBeLessThanOrEqual(HEAD_CHARS + TAIL_CHARS);
+  });
+
+  it('put words of one sense near each other (what lets the model generalise past seen phrasings)', () => {
+    const cosine = (left: string, right: string) => vectors.cosine(vectors.row(left), vectors.row(right));
+    expect(cosine('poem', 'poetry')).toBeGreaterThan(cosine('poem', 'recipe'));
+    expect(cosine('compose', 'write')).toBeGreaterThan(cosine('compose', 'river'));
+    expect(cosine('translate', 'translation')).toBeGreaterThan(cosine('translate', 'recipe'));
+  });
+
+  it('score at serving time (weights folded per word) exactly as training computes them', () => {
+    const trained = TaskClassifier.train(sample, { seed: 3, epochs: 3 });
+    const model = trained.model;
+    expect(model.denseWidth).toBe(table.width);
+    const scan = new FeatureExtractor(table);
+    for (const row of wild.slice(0, 60)) {
+      const served = trained.classify({ text: row.text });
+      const count = scan.extract(row.text);
+      const dense = table.denseVector(scan.denseRows, scan.denseCount, scan.denseFirst);
+      const extra = new Float64Array(model.classes.length);
+      for (let index = 0; index < dense.length; index++) dense[index] = (dense[index] as number) * DENSE_SCALE;
+      model.addDenseScores(dense, extra);
+      model.predict(scan.indices, scan.sparseCount, count, extra);
+      for (const [index, category] of model.classes.entries()) expect(served.scores[category as TaskCategory]).toBeCloseTo(model.scores[index] as number, 5);
+    }
+  });
+
+  it('change the prediction: a model without them scores differently, and still loads (format version 2)', () => {
+    const withDense = TaskClassifier.train(sample, { seed: 3, epochs: 3 });
+    const without = TaskClassifier.train(sample, { seed: 3, epochs: 3, dense: false });
+    expect(without.model.denseWidth).toBe(0);
+    const text = 'Compose a limerick about a forgetful giraffe';
+    expect(withDense.classify({ text }).scores).not.toEqual(without.classify({ text }).scores);
+    const path = temporaryFile('sparse.json');
+    without.save(path);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as { version: number }).version).toBe(2);
+    expect(TaskClassifier.load(path).classify({ text })).toEqual(without.classify({ text }));
+  });
+
+  it('refuse a model whose dense part is damaged or of a kind this build does not compute', () => {
+    const trained = TaskClassifier.train(sample, { seed: 3, epochs: 2 });
+    const data = trained.model.serialize() as unknown as { dense: { kind: string; width: number; weights: string } };
+    const cut = temporaryFile('cut.json', JSON.stringify({ ...data, dense: { ...data.dense, weights: data.dense.weights.slice(0, 400) } }));
+    expect(() => TaskClassifier.load(cut)).toThrow(/cut\.json: the model file is damaged \(dense weights are truncated\)/);
+    const other = temporaryFile('other.json', JSON.stringify({ ...data, dense: { ...data.dense, kind: 'fasttext-300' } }));
+    expect(() => TaskClassifier.load(other)).toThrow(/other\.json: the model's dense features \("fasttext-300"\) are not the ones this build computes/);
+    const missing = temporaryFile('missing-dense.json', JSON.stringify({ ...data, dense: undefined }));
+    expect(() => TaskClassifier.load(missing)).toThrow(/missing-dense\.json: the model file is damaged \(dense features\)/);
+  });
+});
+
 describe('training and the model file', () => {
   it('is deterministic for a seed, and the seed matters', () => {
     const first = TaskClassifier.train(sample, { seed: 5, epochs: 3 });
@@ -169,8 +256,8 @@ describe('the shipped model', () => {
     expect(evaluate(test, predict).accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
-  // Measured 92.7 % (204 of 220) for the shipped model (90.5–94.5 % for data generated with
-  // other seeds); the floor is about 5 points below.
+  // Measured 90.0 % (198 of 220) for the shipped model (92.7 % for the model before public data,
+  // 90.5 % for the one before dense features); the floor is 2 points below.
   it('reaches ≥ 88 % on the hand-written prompts it was never trained on', () => {
     const result = evaluate(wild, predict);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.88);
@@ -179,17 +266,27 @@ describe('the shipped model', () => {
 
   // MT-Bench and Vicuna questions (FastChat, Apache-2.0), written by neither this project nor its
   // training sources, with the benchmarks' own categories mapped onto ours; never used to choose
-  // anything. Measured 63.1 % (101 of 160) for the shipped model; the floor is well below, so a
+  // anything. Measured 67.5 % (108 of 160) for the shipped model; the floor is well below, so a
   // retrained model that is as good cannot flake it, and one that forgot the public data fails
-  // (the model shipped before the public data reached 39.4 %).
-  it('reaches ≥ 52 % on public benchmark questions it never saw', () => {
+  // (the model shipped before the public data reached 39.4 %, the one before dense features 63.1 %).
+  it('reaches ≥ 57 % on public benchmark questions it never saw', () => {
     const benchmark = readDataset(fileURLToPath(new URL('../../data/task-prompts-public.jsonl', import.meta.url)));
     expect(benchmark.length).toBe(160);
-    expect(evaluate(benchmark, predict).accuracy).toBeGreaterThanOrEqual(0.52);
+    expect(evaluate(benchmark, predict).accuracy).toBeGreaterThanOrEqual(0.57);
   });
 
-  // Whole generator recipes held out: phrasings the model never saw. Measured 74.3 % for this
-  // split (74.3–80.5 % over split seeds 1–3).
+  // Self-Instruct's user-oriented instructions (Apache-2.0), written by its authors for everyday
+  // apps, labelled by hand for this project and held out from training. Measured 55.5 % (81 of
+  // 146) for the shipped model; 44.5 % for the model before dense features and the Self-Instruct
+  // seed tasks, which this floor would fail.
+  it('reaches ≥ 48 % on public user-oriented instructions it never saw', () => {
+    const instructions = readDataset(fileURLToPath(new URL('../../data/task-prompts-user-oriented.jsonl', import.meta.url)));
+    expect(instructions.length).toBe(146);
+    expect(evaluate(instructions, predict).accuracy).toBeGreaterThanOrEqual(0.48);
+  });
+
+  // Whole generator recipes held out: phrasings the model never saw. Measured 75.3 % for this
+  // split (75.3–81.8 % over split seeds 1–3; 74.3–80.5 % without the dense features).
   it('trained without whole recipes, classifies their prompts at ≥ 69 %', () => {
     const { train, test } = splitByGroup(rows, 0.2, 1);
     const model = TaskClassifier.train(train, { seed: 7 });

@@ -23,6 +23,8 @@
  * Measured on data/task-prompts.jsonl: reading 600 + 300 characters scores within noise of
  * 1,500 + 600 (held-out recipes and hand-written prompts), at well under half the scan time.
  */
+import { FIRST_WORDS, type WordTable } from './dense.js';
+
 export const FEATURE_BITS = 17;
 export const BUCKETS = 1 << FEATURE_BITS;
 const MASK = BUCKETS - 1;
@@ -146,6 +148,14 @@ export class FeatureExtractor {
   sparseCount = 0;
   count = 0;
   private readonly counts = new Int32Array(10);
+  /** Vector rows of the words read that the word table knows (dense features), when it has one. */
+  readonly denseRows = new Int32Array(HEAD_CHARS + TAIL_CHARS);
+  denseCount = 0;
+  /** How many of denseRows come from the prompt's first FIRST_WORDS words. */
+  denseFirst = 0;
+  private wordsRead = 0;
+
+  constructor(readonly table?: WordTable) {}
 
   /** Fills `indices` with the features of `text`; returns the total count. */
   extract(text: string): number {
@@ -154,6 +164,10 @@ export class FeatureExtractor {
     const indices = this.indices;
     const counts = this.counts;
     counts.fill(0);
+    this.denseCount = 0;
+    this.denseFirst = 0;
+    this.wordsRead = 0;
+    const table = this.table;
     const length = text.length;
     const long = length > HEAD_CHARS + TAIL_CHARS;
     let stop = long ? HEAD_CHARS : length;
@@ -207,6 +221,7 @@ export class FeatureExtractor {
         if (previousWord === START) indices[count++] = mix(word, FIRST_SALT) & MASK;
         else if (previousWord !== 0) indices[count++] = mix(previousWord, word ^ PAIR_SALT) & MASK;
         previousWord = word;
+        if (table) this.noteWord(table, word);
         word = FNV_OFFSET;
         wordLength = 0;
       }
@@ -231,6 +246,15 @@ export class FeatureExtractor {
     this.sparseCount = count;
     this.count = this.addShape(text, count, long ? HEAD_CHARS + TAIL_CHARS : length);
     return this.count;
+  }
+
+  private noteWord(table: WordTable, word: number): void {
+    const row = table.lookup(word);
+    if (row >= 0) {
+      this.denseRows[this.denseCount++] = row;
+      if (this.wordsRead < FIRST_WORDS) this.denseFirst = this.denseCount;
+    }
+    this.wordsRead++;
   }
 
   private countSymbol(kind: number, text: string, index: number): void {

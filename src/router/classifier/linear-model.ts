@@ -17,16 +17,26 @@ export interface TrainingOptions {
   seed?: number;
 }
 
-/** One training example: its feature indices (sparse first) and its class index. */
+/** One training example: its feature indices (sparse first), its dense features if the model has them, and its class index. */
 export interface TrainingExample {
   indices: Int32Array;
   sparseCount: number;
+  dense?: Float32Array;
   label: number;
+}
+
+/** The dense part of a model file: float32 weights, row-major [feature][class], base64. */
+export interface SerializedDense {
+  /** What the dense features are (the classifier checks it knows them). */
+  kind: string;
+  width: number;
+  weights: string;
 }
 
 export interface SerializedModel {
   format: 'switchyard-task-classifier';
-  version: 2;
+  /** 2: sparse and shape features only; 3: plus dense features. */
+  version: 2 | 3;
   /** Rows of the weight table (hashed buckets + shape slots) this model was built for. */
   rows: number;
   classes: string[];
@@ -37,6 +47,7 @@ export interface SerializedModel {
   /** Multiply an int8 weight by this to get the trained weight. */
   scale: number;
   bias: number[];
+  dense?: SerializedDense;
   trainedOn?: Record<string, unknown>;
 }
 
@@ -67,12 +78,20 @@ export class LinearModel {
   private scale = 1;
   private readonly lanes: Float64Array;
 
+  /** Weights of the dense features, row-major [feature * classes + class] (empty without them). */
+  readonly denseWeights: Float32Array;
+  /** What the dense features are, as the file records it. */
+  denseKind = '';
+
   constructor(
     readonly classes: readonly string[],
     /** Float weights, row-major: [row * classes + class]. */
     readonly weights: Float32Array = new Float32Array(FEATURE_ROWS * classes.length),
     readonly bias: Float32Array = new Float32Array(classes.length),
+    /** Width of the dense feature vector (0: none). */
+    readonly denseWidth = 0,
   ) {
+    this.denseWeights = new Float32Array(denseWidth * classes.length);
     this.scores = new Float64Array(classes.length);
     this.packedWidth = Math.ceil(classes.length / LANES);
     this.lanes = new Float64Array(this.packedWidth * LANES);
@@ -103,8 +122,22 @@ export class LinearModel {
     this.packed = packed;
   }
 
-  /** Softmax probabilities into this.scores; returns the index of the best class. */
-  predict(indices: Int32Array, sparseCount: number, count: number): number {
+  /** Adds the dense features' class scores (W^T dense) to `out`. */
+  addDenseScores(dense: Float32Array, out: Float64Array): void {
+    const k = this.classes.length;
+    const weights = this.denseWeights;
+    for (let j = 0; j < this.denseWidth; j++) {
+      const value = dense[j] as number;
+      if (value === 0) continue;
+      for (let c = 0; c < k; c++) out[c] = (out[c] as number) + value * (weights[j * k + c] as number);
+    }
+  }
+
+  /**
+   * Softmax probabilities into this.scores; returns the index of the best class. `extra`, if
+   * given, is added to the class scores before the softmax (the dense features' part).
+   */
+  predict(indices: Int32Array, sparseCount: number, count: number, extra?: Float64Array): number {
     const scores = this.scores;
     const k = scores.length;
     if (this.packed) {
@@ -115,6 +148,7 @@ export class LinearModel {
       this.sumPacked(this.packed, indices, sparseCount, count);
       for (let c = 0; c < k; c++) scores[c] = (scores[c] as number) + (lanes[c] as number) * this.scale;
     } else this.sumFloat(indices, sparseCount, count);
+    if (extra) for (let c = 0; c < k; c++) scores[c] = (scores[c] as number) + (extra[c] as number);
     return this.softmax();
   }
 
@@ -178,13 +212,16 @@ export class LinearModel {
   }
 
   /** AdaGrad on the softmax loss with L2, `epochs` seeded shuffles of the examples. */
-  static train(examples: readonly TrainingExample[], classes: readonly string[], options: TrainingOptions = {}): LinearModel {
+  static train(examples: readonly TrainingExample[], classes: readonly string[], options: TrainingOptions = {}, denseWidth = 0): LinearModel {
     const { epochs, learningRate, l2, seed } = { ...DEFAULT_TRAINING, ...options };
     const random = seededRandom(seed);
-    const model = new LinearModel(classes);
+    const model = new LinearModel(classes, undefined, undefined, denseWidth);
     const k = classes.length;
     const weights = model.weights;
     const squared = new Float32Array(weights.length);
+    const denseWeights = model.denseWeights;
+    const denseSquared = new Float32Array(denseWeights.length);
+    const extra = new Float64Array(k);
     const biasSquared = new Float32Array(k);
     const order = examples.map((_, index) => index);
     const gradient = new Float64Array(k);
@@ -195,8 +232,12 @@ export class LinearModel {
       }
       for (const position of order) {
         const example = examples[position] as TrainingExample;
-        const { indices, sparseCount } = example;
-        model.predict(indices, sparseCount, indices.length);
+        const { indices, sparseCount, dense } = example;
+        if (dense && denseWidth > 0) {
+          extra.fill(0);
+          model.addDenseScores(dense, extra);
+          model.predict(indices, sparseCount, indices.length, extra);
+        } else model.predict(indices, sparseCount, indices.length);
         for (let c = 0; c < k; c++) gradient[c] = (model.scores[c] as number) - (c === example.label ? 1 : 0);
         const norm = sparseCount > 0 ? 1 / Math.sqrt(sparseCount) : 0;
         for (let feature = 0; feature < indices.length; feature++) {
@@ -207,6 +248,17 @@ export class LinearModel {
             const step = (gradient[c] as number) * scale + l2 * (weights[at] as number);
             squared[at] = (squared[at] as number) + step * step;
             weights[at] = (weights[at] as number) - (learningRate * step) / Math.sqrt((squared[at] as number) + 1e-8);
+          }
+        }
+        if (dense && denseWidth > 0) {
+          for (let j = 0; j < denseWidth; j++) {
+            const value = dense[j] as number;
+            for (let c = 0; c < k; c++) {
+              const at = j * k + c;
+              const step = (gradient[c] as number) * value + l2 * (denseWeights[at] as number);
+              denseSquared[at] = (denseSquared[at] as number) + step * step;
+              denseWeights[at] = (denseWeights[at] as number) - (learningRate * step) / Math.sqrt((denseSquared[at] as number) + 1e-8);
+            }
           }
         }
         for (let c = 0; c < k; c++) {
@@ -244,21 +296,23 @@ export class LinearModel {
     }
     const weights = new Int8Array(kept.length * k);
     kept.forEach((row, position) => weights.set(quantised.subarray(row * k, row * k + k), position * k));
+    const dense = this.denseWidth > 0 ? { kind: this.denseKind, width: this.denseWidth, weights: Buffer.from(this.denseWeights.buffer, this.denseWeights.byteOffset, this.denseWeights.byteLength).toString('base64') } : undefined;
     return {
       format: 'switchyard-task-classifier',
-      version: 2,
+      version: dense ? 3 : 2,
       rows,
       classes: [...this.classes],
       stored: Buffer.from(stored).toString('base64'),
       weights: Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength).toString('base64'),
       scale,
       bias: [...this.bias],
+      ...(dense ? { dense } : {}),
       ...(trainedOn ? { trainedOn } : {}),
     };
   }
 
   static deserialize(data: SerializedModel): LinearModel {
-    if (data.format !== 'switchyard-task-classifier' || data.version !== 2) throw new Error('not a Switchyard task classifier model (format or version mismatch)');
+    if (data.format !== 'switchyard-task-classifier' || (data.version !== 2 && data.version !== 3)) throw new Error('not a Switchyard task classifier model (format or version mismatch)');
     if (data.rows !== FEATURE_ROWS) throw new Error(`the model has ${data.rows} feature rows; this build uses ${FEATURE_ROWS}`);
     const k = data.classes.length;
     if (!Array.isArray(data.bias) || data.bias.length !== k || !(data.scale > 0)) throw new Error('the model file is damaged (bias or scale)');
@@ -276,7 +330,21 @@ export class LinearModel {
     if (position * k !== packed.length) throw new Error('the model file is damaged (weights do not match the row bitmap)');
     const weights = new Float32Array(quantised.length);
     for (let index = 0; index < quantised.length; index++) weights[index] = (quantised[index] as number) * data.scale;
-    const model = new LinearModel(data.classes, weights, Float32Array.from(data.bias));
+    let denseWidth = 0;
+    let denseWeights: Float32Array | undefined;
+    if (data.version === 3) {
+      const dense = data.dense;
+      if (!dense || typeof dense.kind !== 'string' || !Number.isInteger(dense.width) || dense.width <= 0 || typeof dense.weights !== 'string') throw new Error('the model file is damaged (dense features)');
+      const bytes = Buffer.from(dense.weights, 'base64');
+      if (bytes.length !== dense.width * k * 4) throw new Error('the model file is damaged (dense weights are truncated)');
+      denseWidth = dense.width;
+      denseWeights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    }
+    const model = new LinearModel(data.classes, weights, Float32Array.from(data.bias), denseWidth);
+    if (denseWeights && data.dense) {
+      model.denseWeights.set(denseWeights);
+      model.denseKind = data.dense.kind;
+    }
     model.useQuantised(quantised, data.scale);
     return model;
   }

@@ -1,0 +1,590 @@
+/**
+ * The Governance class without a server: who is let in (virtual keys and their states),
+ * which limits and budgets a request is admitted under, in this process and in shared
+ * state (an in-memory ledger standing in for Redis or the cluster primary), what a refused
+ * request is told, and what settling charges and alerts. The end-to-end files drive the
+ * same code through HTTP; these pin the values, headers and rows directly and fast.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfigText, type ModelConfig } from '../../src/config/load.js';
+import { GatewayError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { ChatRequest } from '../../src/core/types.js';
+import type { Budget } from '../../src/governance/budgets.js';
+import { Governance, worstCaseTokens, type Permit } from '../../src/governance/governance.js';
+import { MemoryLedger } from '../../src/state/memory-ledger.js';
+import type { AdmitInput, AdmitOutcome, DependencyHealth, SettleInput, SharedState, StateEvent } from '../../src/state/types.js';
+import type { RequestRecord } from '../../src/store/types.js';
+import type { SpendQuery } from '../../src/store/unwritten-spend.js';
+
+const ADMIN = 'sy-admin-secret-0123456789';
+
+function configText(path: string, extra = ''): string {
+  return `
+store:
+  sqlite: { path: ${JSON.stringify(path)} }
+server:
+  admin_key: env:ADMIN_KEY
+governance:
+  alerts: { error_rate: { threshold: 0.5, window_ms: 60000, min_requests: 2 } }
+providers:
+  sim: { type: simulator }
+models:
+  cheap: { provider: sim, price: { input: 1, output: 2 } }
+  limited: { provider: sim, price: { input: 1, output: 2 }, rate_limits: { rpm: 1 } }
+  tokens: { provider: sim, price: { input: 1, output: 2 }, max_output_tokens: 100, rate_limits: { tpm: 1000, max_concurrent: 1 } }
+${extra}`;
+}
+
+/** SharedState over a MemoryLedger, with the failures a test asks for. */
+class LedgerState implements SharedState {
+  readonly name: string;
+  readonly ledger = new MemoryLedger();
+  up = true;
+  failAdmit = false;
+  /** Forget spend entries this many times before admitting (Redis losing its data). */
+  forgetTimes = 0;
+  readonly admitted: AdmitInput[] = [];
+  readonly settled: SettleInput[] = [];
+  readonly seeded: { entry: string; usd: number; tokens: number; expiresAt: number | undefined }[] = [];
+  readonly published: StateEvent[] = [];
+  private readonly listeners: ((event: StateEvent) => void)[] = [];
+  private readonly watchers: ((health: DependencyHealth) => void)[] = [];
+
+  constructor(name = 'redis') {
+    this.name = name;
+  }
+  available(): boolean {
+    return this.up;
+  }
+  async admit(input: AdmitInput): Promise<AdmitOutcome> {
+    if (this.failAdmit) throw new Error('connection reset');
+    this.admitted.push(input);
+    if (this.forgetTimes > 0 && input.budgets.length > 0) {
+      this.forgetTimes--;
+      return { kind: 'missing', entries: input.budgets.map((budget) => budget.entry) };
+    }
+    return this.ledger.admit(input, 'here');
+  }
+  async seed(entry: string, spend: { usd: number; tokens: number }, expiresAt: number | undefined): Promise<void> {
+    this.seeded.push({ entry, ...spend, expiresAt });
+    this.ledger.seed(entry, spend, expiresAt);
+  }
+  async settle(input: SettleInput): Promise<Map<string, { usd: number; tokens: number }>> {
+    this.settled.push(input);
+    return new Map(this.ledger.settle(input).map((item) => [item.entry, { usd: item.usd, tokens: item.tokens }]));
+  }
+  publish(event: StateEvent): void {
+    this.published.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+  subscribe(listener: (event: StateEvent) => void): void {
+    this.listeners.push(listener);
+  }
+  async claimOnce(): Promise<boolean> {
+    return true;
+  }
+  health(): DependencyHealth {
+    return { name: this.name, state: this.up ? 'ok' : 'unavailable' };
+  }
+  watch(listener: (health: DependencyHealth) => void): void {
+    this.watchers.push(listener);
+  }
+  tell(health: DependencyHealth): void {
+    for (const watcher of this.watchers) watcher(health);
+  }
+  async close(): Promise<void> {}
+}
+
+interface Setup {
+  governance: Governance;
+  path: string;
+  log: { spent: { usd: number; tokens: number }; queries: SpendQuery[]; saturated: boolean; flushes: number };
+  model: (name: string) => ModelConfig;
+}
+
+const open: Governance[] = [];
+afterEach(() => {
+  for (const governance of open.splice(0)) governance.close();
+});
+
+function setUp(options: { shared?: LedgerState; onUnavailable?: 'fail_closed' | 'local'; extra?: string } = {}): Setup {
+  const path = join(mkdtempSync(join(tmpdir(), 'switchyard-governance-')), 'log.db');
+  const config = parseConfigText(configText(path, options.extra), { ADMIN_KEY: ADMIN }, 'test');
+  const log = { spent: { usd: 0, tokens: 0 }, queries: [] as SpendQuery[], saturated: false, flushes: 0 };
+  const governance = new Governance(
+    config,
+    {
+      spend: (query) => {
+        log.queries.push(query);
+        return log.spent;
+      },
+      flush: () => {
+        log.flushes++;
+        return true;
+      },
+      saturated: () => log.saturated,
+    },
+    silentLogger(),
+    options.shared ? { shared: options.shared, onUnavailable: options.onUnavailable ?? 'fail_closed' } : undefined,
+  );
+  open.push(governance);
+  return { governance, path, log, model: (name) => config.models.get(name) as ModelConfig };
+}
+
+const hello: ChatRequest = { model: 'cheap', messages: [{ role: 'user', content: 'hi' }], maxTokens: 10 } as ChatRequest;
+
+function headersOf(): { set: (name: string, value: string) => void; values: Record<string, string> } {
+  const values: Record<string, string> = {};
+  return { values, set: (name, value) => void (values[name] = value) };
+}
+
+async function refusal(action: () => unknown): Promise<GatewayError> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+function record(fields: Partial<RequestRecord>): RequestRecord {
+  return { inputTokens: 0, outputTokens: 0, costUsd: 0, status: 200, ...fields } as RequestRecord;
+}
+
+function budget(governance: Governance, fields: Partial<Omit<Budget, 'id' | 'createdAt'>>): Budget {
+  return governance.budgets.create({ scope: 'global', scopeId: null, period: 'day', limitUsd: null, limitTokens: null, enforcement: 'hard', alertAt: [], ...fields });
+}
+
+function alertsFired(path: string): string[] {
+  const database = new Database(path, { readonly: true });
+  const rows = database.prepare('SELECT alert FROM alerts_fired ORDER BY alert').all() as { alert: string }[];
+  database.close();
+  return rows.map((row) => row.alert);
+}
+
+describe('worstCaseTokens', () => {
+  const model = { maxOutputTokens: undefined } as ModelConfig;
+  it('counts a third of a token per character, four per message and three more; max_tokens is the output', () => {
+    expect(worstCaseTokens({ messages: [{ role: 'user', content: 'abcdefg' }], maxTokens: 5 } as ChatRequest, model)).toEqual({ input: 3 + 4 + 3, output: 5 });
+    expect(worstCaseTokens({ messages: [{ role: 'system', content: '' }, { role: 'user', content: 'abc' }] } as ChatRequest, model)).toEqual({ input: 1 + 8 + 3, output: 4096 });
+  });
+
+  it('text parts count their characters, every other part 340; tool calls their name and arguments', () => {
+    const request = {
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'abcdef' }, { type: 'image', url: 'x' }] },
+        { role: 'assistant', content: null, toolCalls: [{ id: 'c', name: 'get', arguments: '{"q":1}' }] },
+      ],
+      maxTokens: 1,
+    } as unknown as ChatRequest;
+    // 6 + 340 + 3 + 7 = 356 characters → 119 tokens, + 8 + 3.
+    expect(worstCaseTokens(request, model)).toEqual({ input: 119 + 8 + 3, output: 1 });
+  });
+
+  it('without max_tokens: the model maximum output, at most 4096', () => {
+    const request = { messages: [{ role: 'user', content: 'x' }] } as ChatRequest;
+    expect(worstCaseTokens(request, { maxOutputTokens: 100 } as ModelConfig).output).toBe(100);
+    expect(worstCaseTokens(request, { maxOutputTokens: 100_000 } as ModelConfig).output).toBe(4096);
+  });
+});
+
+describe('virtual keys', () => {
+  it('keys are required once an admin key is configured', () => {
+    const { governance } = setUp();
+    expect(governance.keysRequired).toBe(true);
+  });
+
+  it('accepts an active key, refuses anything else with a 401 that never echoes the secret', () => {
+    const { governance } = setUp();
+    const active = governance.keys.create({ name: 'a' });
+    expect(governance.authenticateVirtualKey(active.secret).id).toBe(active.key.id);
+    for (const secret of ['sk-other-1234', 'sk-sy-unknownunknownunknown']) {
+      expect(() => governance.authenticateVirtualKey(secret)).toThrow(expect.objectContaining({ code: 'invalid_api_key', message: 'Incorrect API key provided.' }));
+    }
+    const disabled = governance.keys.create({ name: 'd' });
+    governance.keys.setDisabled(disabled.key.id, true);
+    expect(() => governance.authenticateVirtualKey(disabled.secret)).toThrow(`This API key (${disabled.key.prefix}…) is disabled.`);
+    const revoked = governance.keys.create({ name: 'r' });
+    governance.keys.revoke(revoked.key.id);
+    expect(() => governance.authenticateVirtualKey(revoked.secret)).toThrow(`This API key (${revoked.key.prefix}…) is revoked.`);
+    const expired = governance.keys.create({ name: 'e', expiresAt: Date.now() - 1 });
+    const error = (() => {
+      try {
+        governance.authenticateVirtualKey(expired.secret);
+      } catch (caught) {
+        return caught as GatewayError;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toBe(`This API key (${expired.key.prefix}…) is expired.`);
+    expect(error?.status).toBe(401);
+    expect(error?.message).not.toContain(expired.secret.slice(10));
+  });
+});
+
+describe('admission in this process', () => {
+  it('nothing to limit and no budget: no permit, no headers', () => {
+    const { governance, model } = setUp();
+    const { key } = governance.keys.create({ name: 'plain', team: 'free' });
+    const headers = headersOf();
+    expect(governance.admit(hello, model('cheap'), { keyId: key.id, team: 'free' }, key, headers.set)).toBeUndefined();
+    expect(headers.values).toEqual({});
+  });
+
+  it('a key rpm admits N and refuses N+1 with a 429 naming the key, Retry-After and the request headers', async () => {
+    const { governance, model } = setUp();
+    const { key } = governance.keys.create({ name: 'k', rpm: 2 });
+    const caller = { keyId: key.id, team: null };
+    for (let index = 0; index < 2; index++) {
+      const headers = headersOf();
+      expect(governance.admit(hello, model('cheap'), caller, key, headers.set)).toBeDefined();
+      expect(headers.values['x-ratelimit-remaining-requests']).toBe(String(1 - index));
+    }
+    const headers = headersOf();
+    const error = await refusal(() => governance.admit(hello, model('cheap'), caller, key, headers.set));
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toContain(`Rate limit reached for key:${key.id}: 2 requests per minute`);
+    expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    expect(headers.values['x-ratelimit-remaining-requests']).toBe('0');
+    expect(headers.values['x-ratelimit-limit-requests']).toBe('2');
+  });
+
+  it('a team limit applies to every key of the team; another team is not counted', async () => {
+    const { governance, model } = setUp();
+    governance.keys.saveTeam('search', { rpm: 1 });
+    const first = governance.keys.create({ name: 'a', team: 'search' }).key;
+    const second = governance.keys.create({ name: 'b', team: 'search' }).key;
+    const other = governance.keys.create({ name: 'c', team: 'ads' }).key;
+    expect(governance.admit(hello, model('cheap'), { keyId: first.id, team: 'search' }, first, () => {})).toBeDefined();
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: second.id, team: 'search' }, second, () => {}));
+    expect(error.message).toContain('team:search');
+    expect(governance.admit(hello, model('cheap'), { keyId: other.id, team: 'ads' }, other, () => {}), 'a team with no limits: nothing to do').toBeUndefined();
+  });
+
+  it('team tpm and max_concurrent count as limits too', async () => {
+    const { governance, model } = setUp();
+    governance.keys.saveTeam('t1', { tpm: 10 });
+    governance.keys.saveTeam('t2', { maxConcurrent: 1 });
+    const k1 = governance.keys.create({ name: 'a', team: 't1' }).key;
+    const k2 = governance.keys.create({ name: 'b', team: 't2' }).key;
+    const tokens = await refusal(() => governance.admit(hello, model('cheap'), { keyId: k1.id, team: 't1' }, k1, () => {}));
+    expect(tokens.message).toContain('team:t1: 10 tokens per minute');
+    expect(governance.admit(hello, model('cheap'), { keyId: k2.id, team: 't2' }, k2, () => {})).toBeDefined();
+    const concurrent = await refusal(() => governance.admit(hello, model('cheap'), { keyId: k2.id, team: 't2' }, k2, () => {}));
+    expect(concurrent.message).toContain('team:t2');
+  });
+
+  it('key tpm and max_concurrent alone make a key limited', async () => {
+    const { governance, model } = setUp();
+    const byTokens = governance.keys.create({ name: 'a', tpm: 5 }).key;
+    expect((await refusal(() => governance.admit(hello, model('cheap'), { keyId: byTokens.id, team: null }, byTokens, () => {}))).message).toContain('5 tokens per minute');
+    const byConcurrency = governance.keys.create({ name: 'b', maxConcurrent: 1 }).key;
+    const permit = governance.admit(hello, model('cheap'), { keyId: byConcurrency.id, team: null }, byConcurrency, () => {}) as Permit;
+    expect(permit).toBeDefined();
+    expect((await refusal(() => governance.admit(hello, model('cheap'), { keyId: byConcurrency.id, team: null }, byConcurrency, () => {}))).message).toContain(`key:${byConcurrency.id}`);
+    governance.settle(permit, record({ inputTokens: 1, outputTokens: 1 }));
+    expect(governance.admit(hello, model('cheap'), { keyId: byConcurrency.id, team: null }, byConcurrency, () => {}), 'settling frees the slot').toBeDefined();
+  });
+
+  it('a model rate limit applies to callers without a key', async () => {
+    const { governance, model } = setUp();
+    const caller = { keyId: null, team: null };
+    expect(governance.admit(hello, model('limited'), caller, undefined, () => {})).toBeDefined();
+    expect((await refusal(() => governance.admit(hello, model('limited'), caller, undefined, () => {}))).message).toContain('model:limited: 1 requests per minute');
+  });
+
+  it('a request with an image reserves the worst case of an image: a budget just above the text cost refuses it', async () => {
+    const { governance, model } = setUp();
+    // Text: 8 input + 10 output tokens → $0.000028 at $1/$2 per 1M.
+    budget(governance, { limitUsd: 0.000028 });
+    const caller = { keyId: null, team: null };
+    const permit = governance.admit(hello, model('cheap'), caller, undefined, () => {}) as Permit;
+    expect(permit).toBeDefined();
+    governance.settle(permit, record({}));
+    const withImage = { ...hello, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', url: 'data:' }] }] } as ChatRequest;
+    const error = await refusal(() => governance.admit(withImage, model('cheap'), caller, undefined, () => {}));
+    expect(error.code).toBe('budget_exceeded');
+  });
+
+  it('a hard budget refuses what would pass its limit and frees the rate-limit slot it took', async () => {
+    const { governance, model } = setUp();
+    const { key } = governance.keys.create({ name: 'k', maxConcurrent: 1 });
+    budget(governance, { scope: 'key', scopeId: key.id, limitUsd: 0.00001 });
+    const caller = { keyId: key.id, team: null };
+    const error = await refusal(() => governance.admit(hello, model('cheap'), caller, key, () => {}));
+    expect(error.code).toBe('budget_exceeded');
+    expect(error.status).toBe(429);
+    expect(error.message).toMatch(/^Budget exceeded: the hard per-day budget .*\$0\.00001/);
+    expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    governance.budgets.remove(governance.budgets.list()[0]!.id);
+    expect(governance.admit(hello, model('cheap'), caller, key, () => {}), 'the refused request held no slot').toBeDefined();
+  });
+
+  it('a total budget refusal has no Retry-After', async () => {
+    const { governance, model } = setUp();
+    budget(governance, { period: 'total', limitTokens: 5 });
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.code).toBe('budget_exceeded');
+    expect(error.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('with a budget and the request log full, a request is refused (503) and leaves nothing reserved or held', async () => {
+    const { governance, model, log } = setUp();
+    const { key } = governance.keys.create({ name: 'k', maxConcurrent: 1 });
+    const limit = budget(governance, { scope: 'key', scopeId: key.id, limitUsd: 1 });
+    log.saturated = true;
+    const caller = { keyId: key.id, team: null };
+    const error = await refusal(() => governance.admit(hello, model('cheap'), caller, key, () => {}));
+    expect(error.code).toBe('request_log_unavailable');
+    expect(error.retryAfterSeconds).toBe(5);
+    expect(governance.spentOf(limit)).toMatchObject({ usd: 0, tokens: 0, reservedUsd: 0, reservedTokens: 0 });
+    log.saturated = false;
+    expect(governance.admit(hello, model('cheap'), caller, key, () => {})).toBeDefined();
+  });
+
+  it('a full log does not refuse a request no budget applies to', () => {
+    const { governance, model, log } = setUp();
+    const { key } = governance.keys.create({ name: 'k', rpm: 5 });
+    const other = governance.keys.create({ name: 'o' }).key;
+    budget(governance, { scope: 'key', scopeId: other.id, limitUsd: 1 });
+    log.saturated = true;
+    expect(governance.admit(hello, model('cheap'), { keyId: key.id, team: null }, key, () => {})).toBeDefined();
+  });
+
+  it('settling charges the real cost to the budget, releases the reservation, and fires each threshold reached once', () => {
+    const { governance, model, path } = setUp();
+    const limit = budget(governance, { limitUsd: 1, alertAt: [0.5, 1] });
+    const caller = { keyId: null, team: null };
+    const permit = governance.admit(hello, model('cheap'), caller, undefined, () => {}) as Permit;
+    expect(governance.spentOf(limit).reservedUsd).toBeCloseTo(0.000028, 12);
+    governance.settle(permit, record({ costUsd: 0.5, inputTokens: 3, outputTokens: 4 }));
+    expect(governance.spentOf(limit)).toMatchObject({ usd: 0.5, tokens: 7, reservedUsd: 0, reservedTokens: 0 });
+    expect(alertsFired(path)).toEqual([`${limit.id}:0.5`]);
+    const again = governance.admit(hello, model('cheap'), caller, undefined, () => {}) as Permit;
+    governance.settle(again, record({ costUsd: 0.5 }));
+    expect(alertsFired(path)).toEqual([`${limit.id}:0.5`, `${limit.id}:1`]);
+  });
+
+  it('a token budget threshold is judged on tokens', () => {
+    const { governance, model, path } = setUp();
+    const limit = budget(governance, { limitTokens: 100, alertAt: [0.5], enforcement: 'soft' });
+    const permit = governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}) as Permit;
+    governance.settle(permit, record({ inputTokens: 30, outputTokens: 19 }));
+    expect(alertsFired(path)).toEqual([]);
+    const next = governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}) as Permit;
+    governance.settle(next, record({ inputTokens: 1 }));
+    expect(alertsFired(path)).toEqual([`${limit.id}:0.5`]);
+  });
+
+  it('the error-rate watch sees every request, with or without a permit', () => {
+    const { governance, path } = setUp();
+    governance.settle(undefined, record({ status: 500 }));
+    expect(alertsFired(path)).toEqual([]);
+    governance.settle(undefined, record({ status: 502 }));
+    expect(alertsFired(path)).toEqual(['error_rate:0.5']);
+  });
+
+  it('spentOf without shared state is the ledger entry of this process', () => {
+    const { governance, model } = setUp();
+    const limit = budget(governance, { limitUsd: 5 });
+    const permit = governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}) as Permit;
+    governance.settle(permit, record({ costUsd: 0.25, inputTokens: 2, outputTokens: 3 }));
+    expect(governance.spentOf(limit)).toEqual({ usd: 0.25, tokens: 5, reservedUsd: 0, reservedTokens: 0 });
+  });
+});
+
+describe('admission in shared state', () => {
+  it('limits are checked in shared state, with only the limits each scope has; refusals name the scope and set headers', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    const { key } = governance.keys.create({ name: 'k', rpm: 1 });
+    const caller = { keyId: key.id, team: null };
+    const headers = headersOf();
+    const permit = (await governance.admit(hello, model('tokens'), caller, key, headers.set)) as Permit;
+    expect(permit.shared?.scopes).toEqual([
+      { id: `key:${key.id}`, rpm: 1 },
+      { id: 'model:tokens', tpm: 1000, maxConcurrent: 1 },
+    ]);
+    expect(shared.admitted[0]).toMatchObject({ tokens: 18, budgets: [] });
+    expect(shared.admitted[0]?.usd).toBeCloseTo(0.000028, 12);
+    expect(headers.values).toMatchObject({ 'x-ratelimit-limit-requests': '1', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '982' });
+    const denied = headersOf();
+    const error = await refusal(() => governance.admit(hello, model('cheap'), caller, key, denied.set));
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toContain(`Rate limit reached for key:${key.id}: 1 requests per minute`);
+    expect(denied.values['x-ratelimit-remaining-requests']).toBe('0');
+  });
+
+  it('settling in shared state frees the slot and charges every budget of the caller', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 10 });
+    const caller = { keyId: null, team: null };
+    const permit = (await governance.admit(hello, model('tokens'), caller, undefined, () => {})) as Permit;
+    expect(permit.shared?.reserved).toHaveLength(1);
+    expect((await refusal(() => governance.admit(hello, model('tokens'), caller, undefined, () => {}))).message).toContain('model:tokens');
+    governance.settle(permit, record({ costUsd: 0.5, inputTokens: 4, outputTokens: 6 }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(shared.settled).toEqual([{ ticket: permit.shared?.ticket, tokens: 10, usd: 0.5, scopes: permit.shared?.scopes, reserved: permit.shared?.reserved, charge: permit.shared?.reserved }]);
+    expect(await governance.admit(hello, model('tokens'), caller, undefined, () => {})).toBeDefined();
+  });
+
+  it('a hard budget is checked in shared state and refused there with the budget message', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 0.00001 });
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.code).toBe('budget_exceeded');
+    expect(error.message).toMatch(/^Budget exceeded: the hard per-day budget .*\$0\.00001/);
+    expect(error.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('soft budgets alone need no shared admission', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 1, enforcement: 'soft' });
+    const permit = (await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {})) as Permit;
+    expect(shared.admitted).toEqual([]);
+    expect(permit.shared).toBeUndefined();
+  });
+
+  it('a spend entry shared state does not know is seeded from the request log, then admitted', async () => {
+    const shared = new LedgerState();
+    shared.forgetTimes = 1;
+    const { governance, model, log } = setUp({ shared });
+    log.spent = { usd: 0.75, tokens: 30 };
+    const limit = budget(governance, { limitUsd: 1, period: 'total' });
+    const permit = (await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {})) as Permit;
+    expect(permit.shared).toBeDefined();
+    expect(shared.seeded).toEqual([{ entry: permit.shared?.reserved[0], usd: 0.75, tokens: 30, expiresAt: undefined }]);
+    expect(log.queries.at(-1)).toMatchObject({ since: 0 });
+    expect(limit.period).toBe('total');
+  });
+
+  it('a seeded daily entry expires a day after its period ends', async () => {
+    const shared = new LedgerState();
+    shared.forgetTimes = 1;
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 1, period: 'day' });
+    await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {});
+    const now = Date.now();
+    const dayEnd = Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000;
+    expect(shared.seeded[0]?.expiresAt).toBe(dayEnd + 86_400_000);
+  });
+
+  it('shared state losing the entry again and again: a 503 asking to retry, after three seedings', async () => {
+    const shared = new LedgerState();
+    shared.forgetTimes = 10;
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 1 });
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.code).toBe('shared_state_unavailable');
+    expect(error.message).toBe('Shared state lost its budget spend again while it was being restored; retry.');
+    expect(shared.seeded).toHaveLength(3);
+    expect(shared.admitted).toHaveLength(4);
+  });
+
+  it('shared state unreachable, fail_closed: limited requests are refused with a 503 naming the state', async () => {
+    for (const [name, where] of [
+      ['redis', 'Redis, state.redis.url'],
+      ['primary', 'the primary process'],
+    ] as const) {
+      const shared = new LedgerState(name);
+      shared.up = false;
+      const { governance, model } = setUp({ shared });
+      const error = await refusal(() => governance.admit(hello, model('limited'), { keyId: null, team: null }, undefined, () => {}));
+      expect(error.code).toBe('shared_state_unavailable');
+      expect(error.status).toBe(503);
+      expect(error.retryAfterSeconds).toBe(2);
+      expect(error.message).toBe(`Shared state (${where}) cannot be reached: requests under a rate limit or hard budget are refused until it is back (state.on_unavailable: fail_closed).`);
+    }
+  });
+
+  it('shared state unreachable, local: this process counts on its own', async () => {
+    const shared = new LedgerState();
+    shared.up = false;
+    const { governance, model } = setUp({ shared, onUnavailable: 'local' });
+    const caller = { keyId: null, team: null };
+    const permit = (await governance.admit(hello, model('limited'), caller, undefined, () => {})) as Permit;
+    expect(permit.shared).toBeUndefined();
+    expect((await refusal(() => governance.admit(hello, model('limited'), caller, undefined, () => {}))).message).toContain('model:limited');
+    expect(shared.admitted).toEqual([]);
+  });
+
+  it('an admission that fails in shared state: refused when fail_closed, counted here when local', async () => {
+    const closed = new LedgerState();
+    closed.failAdmit = true;
+    const first = setUp({ shared: closed });
+    expect((await refusal(() => first.governance.admit(hello, first.model('limited'), { keyId: null, team: null }, undefined, () => {}))).code).toBe('shared_state_unavailable');
+    const local = new LedgerState();
+    local.failAdmit = true;
+    const second = setUp({ shared: local, onUnavailable: 'local' });
+    const headers = headersOf();
+    const permit = (await second.governance.admit(hello, second.model('limited'), { keyId: null, team: null }, undefined, headers.set)) as Permit;
+    expect(permit.shared).toBeUndefined();
+    expect(headers.values['x-ratelimit-limit-requests']).toBe('1');
+    expect((await refusal(() => second.governance.admit(hello, second.model('limited'), { keyId: null, team: null }, undefined, () => {}))).code).toBe('rate_limited');
+  });
+
+  it('with a budget and the request log full, the shared reservation is given back and the request refused', async () => {
+    const shared = new LedgerState();
+    const { governance, model, log } = setUp({ shared });
+    budget(governance, { limitUsd: 1 });
+    log.saturated = true;
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.code).toBe('request_log_unavailable');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(shared.settled).toHaveLength(1);
+    expect(shared.settled[0]).toMatchObject({ usd: 0, tokens: 0 });
+    expect(shared.settled[0]?.reserved).toHaveLength(1);
+  });
+
+  it('spend reports flush the request log before reading it', () => {
+    const { governance, log } = setUp();
+    expect(governance.reports.spend('key')).toEqual([]);
+    expect(log.flushes).toBe(1);
+  });
+
+  it('spentOf with shared state reads the request log', () => {
+    const shared = new LedgerState();
+    const { governance, log } = setUp({ shared });
+    const limit = budget(governance, { limitUsd: 1 });
+    log.spent = { usd: 0.4, tokens: 12 };
+    expect(governance.spentOf(limit)).toEqual({ usd: 0.4, tokens: 12, reservedUsd: 0, reservedTokens: 0 });
+  });
+
+  it('key and budget changes are published, and a change from elsewhere drops the caches here', async () => {
+    const shared = new LedgerState();
+    const { governance, model, path } = setUp({ shared });
+    governance.keysChanged();
+    governance.budgetsChanged();
+    expect(shared.published).toEqual([{ type: 'keys_changed' }, { type: 'budgets_changed' }]);
+    expect(governance.budgets.list()).toEqual([]);
+    const other = new Database(path);
+    other.prepare("INSERT INTO budgets (id, scope, scope_id, period, limit_usd, limit_tokens, enforcement, alert_at, created_at) VALUES ('budget_x', 'global', NULL, 'day', 0.00001, NULL, 'hard', '[]', 0)").run();
+    other.close();
+    expect(governance.budgets.list(), 'cached for two seconds').toEqual([]);
+    shared.publish({ type: 'budgets_changed' });
+    expect(governance.budgets.list().map((entry) => entry.id)).toEqual(['budget_x']);
+    expect((await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}))).code).toBe('budget_exceeded');
+  });
+
+  it('a key revoked elsewhere is refused here as soon as the change is published', () => {
+    const shared = new LedgerState();
+    const { governance, path } = setUp({ shared });
+    const { key, secret } = governance.keys.create({ name: 'k' });
+    expect(governance.authenticateVirtualKey(secret).id).toBe(key.id);
+    const other = new Database(path);
+    other.prepare('UPDATE api_keys SET revoked_at = 1 WHERE id = ?').run(key.id);
+    other.close();
+    expect(governance.authenticateVirtualKey(secret).id, 'cached').toBe(key.id);
+    shared.publish({ type: 'keys_changed' });
+    expect(() => governance.authenticateVirtualKey(secret)).toThrow('is revoked');
+  });
+});
