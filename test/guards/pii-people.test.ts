@@ -175,8 +175,18 @@ describe('street addresses', () => {
     expect(found('He lives at Edeby 55 with his parents.', ['street_address'])).toEqual(['street_address:Edeby 55']);
   });
 
+  it('finds crossings, abbreviated street types written first, Icelandic streets and a number before a street named first', () => {
+    expect(found('send a new one to the corner of Kuusiku 7 and Alexander Flat? I am away', ['street_address'])).toEqual(['street_address:the corner of Kuusiku 7 and Alexander Flat']);
+    expect(found("It's in the corner of 35 Pentelis Str. and Waechter Turnpike", ['street_address'])).toEqual(['street_address:the corner of 35 Pentelis Str. and Waechter Turnpike']);
+    expect(found('User: Hanne and ul. Więckowskiego Stefana 28', ['street_address'])).toEqual(['street_address:ul. Więckowskiego Stefana 28']);
+    expect(found('The title refers to C/ Señores Curas 88 street in Villafranca.', ['street_address'])).toEqual(['street_address:C/ Señores Curas 88']);
+    expect(found('User: 5586 Þórunnarstræti 31, Arnsdorf, Germany', ['street_address'])).toEqual(['street_address:5586 Þórunnarstræti 31, Arnsdorf, Germany']);
+    // A year before a street named first stays out of it.
+    expect(found('In 2019 Kerkstraat 12 was sold.', ['street_address'])).toEqual(['street_address:Kerkstraat 12']);
+  });
+
   it('leaves prices, versions, postal codes alone, quantities and streets without a number alone', () => {
-    for (const text of ['Prices start at $1,299 for the base model.', 'Version 4.12.1 broke the login flow.', 'The ZIP code 90210 belongs to Beverly Hills.', 'Add 2 cups of flour and 3 Granny Smith apples.', 'Grace Hopper Street was renamed last year.', 'Read chapter 7 before Friday.', 'Windows 10 and Python 3 are installed.', 'Room 304 is booked from 9 to 12.']) {
+    for (const text of ['Prices start at $1,299 for the base model.', 'Version 4.12.1 broke the login flow.', 'The ZIP code 90210 belongs to Beverly Hills.', 'Add 2 cups of flour and 3 Granny Smith apples.', 'Grace Hopper Street was renamed last year.', 'Read chapter 7 before Friday.', 'Windows 10 and Python 3 are installed.', 'Room 304 is booked from 9 to 12.', 'Meet me at the corner of the room.', 'Turn at the corner of 5th and Main.', 'The ul. 5 rule applies.']) {
       expect(found(text, ['street_address']), text).toEqual([]);
     }
   });
