@@ -25,6 +25,16 @@
 //     fastchat/llm_judge/data/{mt_bench,vicuna_bench}/question.jsonl — 160 questions written by
 //     the benchmarks' authors with their own categories (the first turn; categories mapped in
 //     BENCH_CATEGORIES). Raw: bench/.tmp/task-raw/{mt_bench,vicuna_bench}-question.jsonl
+//   - Self-Instruct's human-written tasks: yizhongw/self-instruct @ 0b26cca (Apache-2.0),
+//     data/seed_tasks.jsonl (175 seed tasks) and human_eval/user_oriented_instructions.jsonl (252
+//     expert-written instructions for everyday apps) — the instruction and its first instance's
+//     input. Their authors gave them no categories of ours: each was labelled by hand here
+//     (SEED_LABELS, USER_LABELS, one letter per line: c creative, q qa, x extraction, s
+//     summarization, t translation, m math, k code, - left out: classification, grammar fixes,
+//     rewrites and tasks that fit no category), once, before any model was trained on them. The
+//     seed tasks are trained on; the user-oriented ones are held out (validation), and committed
+//     with their labels as data/task-prompts-user-oriented.jsonl.
+//     Raw: bench/.tmp/task-raw/self-instruct-{seed_tasks,user_oriented_instructions}.jsonl
 //   - WizardLM's Evol-Instruct test set: nlpxucan/WizardLM @ cd4b4cc, WizardLM/data/WizardLM_testset.jsonl
 //     — 218 instructions with the authors' skill labels (data licence CC BY-NC 4.0: measured on,
 //     never trained on, never committed; skills mapped in WIZARDLM_SKILLS, mixed skills left out).
@@ -34,10 +44,11 @@
 //     committed; classes mapped in BELLE_CLASSES). Raw: bench/.tmp/task-raw/belle-eval_set.json
 // Held out: MT-Bench, Vicuna, WizardLM, BELLE, BFCL live_multiple, and the P3 datasets in HELD_OUT_P3 (every
 // template of each). Near-duplicates (word-set Jaccard ≥ 0.8 with a kept prompt of the same
-// source) are dropped, and at most MAX_PER_GROUP prompts are kept per source dataset.
+// source) are dropped, and at most MAX_PER_GROUP prompts are kept per source dataset, of them at
+// most MAX_QA_PER_GROUP qa prompts if that is set (not for the hand-labelled Self-Instruct tasks).
 // bench/.tmp/task-public/validation.jsonl is the held-out set without MT-Bench and Vicuna: options
 // were chosen on it (and on data/task-prompts-wild.jsonl), never on the benchmarks' questions.
-//   node scripts/prepare-task-data.mjs [--max-per-group=150] [--shared=../shared/data]
+//   node scripts/prepare-task-data.mjs [--max-per-group=150] [--shared=../shared/data] [--user-oriented=train|validation]
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
@@ -49,6 +60,10 @@ const raw = `${root}bench/.tmp/task-raw/`;
 const out = `${root}bench/.tmp/task-public/`;
 const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const MAX_PER_GROUP = Number(option('max-per-group') ?? 150);
+// qa prompts of one trained source: at most this many (off by default). A cap of 60 raised the
+// validation sets but lowered both untouched ones (docs/routing.md): their mix is qa-heavy, as
+// real traffic is, and the P3 validation sources are not.
+const MAX_QA_PER_GROUP = Number(option('max-qa-per-group') ?? Number.POSITIVE_INFINITY);
 const shared = resolve(root, option('shared') ?? '../shared/data');
 const HELD_OUT_P3 = new Set(['xsum', 'quoref', 'sciq', 'wiki_bio', 'common_gen']);
 
@@ -127,6 +142,12 @@ const WIZARDLM_SKILLS = { Math: 'math', 'Code Generation': 'code', 'Code Debug':
 /** BELLE evaluation classes → ours; rewrite and classification are left out (none of our categories). */
 const BELLE_CLASSES = { 'open qa': 'qa', 'closed qa': 'qa', brainstorming: 'creative', generation: 'creative', math: 'math', code: 'code', summarization: 'summarization', extract: 'extraction' };
 
+const LETTERS = { c: 'creative', q: 'qa', x: 'extraction', s: 'summarization', t: 'translation', m: 'math', k: 'code' };
+const SEED_LABELS = 'qq-q-qcqcqqqq--qq-cqcc-q-m-qkcqkqcqm-kqx-k---m-cqck-q-qc-cmcq-scs----kq-kqc-c--ccqqmcxccqc--qc-q---qctqqq--q-mmqc---qtqc---cc--q-cqq-q--mskkkkqqm--q-------------q-q-----------';
+const USER_LABELS = '-----c-c-c--kkkm-q-m----ccqqxcqqc-qqqqk-k-q--qqqqc-qccccccccccc--cc-cqqqcccccq-c-sqqqqcqqk---kqqk-s-t-q-qqq-qq--qqmqqqq-q---t-q-qqqqq---q-q-mmmmm---qm----c--x-ss-x-----q-qqq--qqqkx-s----c---k-q--k---s--sqckcc-qkcx-qq-----q-c---k-qck-q-----q--k--qcx-c-q';
+/** Where the user-oriented instructions go: validation (the default: held out, they choose options) or train (measured: it lowered the P3 validation sources, docs/routing.md). */
+const USER_ORIENTED = option('user-oriented') ?? 'validation';
+
 function requireFile(path) {
   if (!existsSync(path)) {
     console.error(`missing ${path} (see this script's header for where it comes from)`);
@@ -150,8 +171,11 @@ function add(target, rows, group) {
   const seen = [];
   // Held-out sources keep up to 300 prompts whatever the training cap, so the measurement stays the same.
   const cap = target === train ? MAX_PER_GROUP : 300;
+  const qaCap = target === train && !group.startsWith('self-instruct') ? MAX_QA_PER_GROUP : cap;
+  let qa = 0;
   for (const row of kit.shuffle(rows)) {
     if (kept.length >= cap) break;
+    if (row.category === 'qa' && qa >= qaCap) continue;
     const set = words(row.text);
     const duplicate = seen.some((other) => {
       let shared = 0;
@@ -160,6 +184,7 @@ function add(target, rows, group) {
     });
     if (duplicate) continue;
     seen.push(set);
+    if (row.category === 'qa') qa++;
     kept.push({ text: row.text, category: row.category, group });
   }
   target.push(...kept);
@@ -203,6 +228,21 @@ for (const [file, target] of [['BFCL_v4_live_simple.json', train], ['BFCL_v4_liv
   add(target, rows, `bfcl/${file.replace(/^BFCL_v4_|\.json$/g, '')}`);
 }
 
+// Self-Instruct's hand-labelled tasks (at most MAX_PER_GROUP each, like every source).
+const selfInstruct = (file, labels) => {
+  const rows = readFileSync(requireFile(`${raw}${file}`), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  if (rows.length !== labels.length) throw new Error(`${file}: ${rows.length} tasks for ${labels.length} labels`);
+  return rows
+    .map((row, index) => {
+      const input = row.instances?.[0]?.input?.trim() ?? '';
+      return { text: input ? `${row.instruction.trim()}\n\n${input}` : row.instruction.trim(), category: LETTERS[labels[index]] };
+    })
+    .filter((row) => row.category);
+};
+add(train, selfInstruct('self-instruct-seed_tasks.jsonl', SEED_LABELS), 'self-instruct/seed');
+const userOriented = selfInstruct('self-instruct-user_oriented_instructions.jsonl', USER_LABELS);
+if (USER_ORIENTED === 'train') add(train, userOriented, 'self-instruct/user-oriented');
+
 // MT-Bench and Vicuna (held out, and committed for the test)
 for (const name of ['mt_bench', 'vicuna_bench']) {
   const rows = readFileSync(requireFile(`${raw}${name}-question.jsonl`), 'utf8')
@@ -235,6 +275,9 @@ write(`${out}train-combined.jsonl`, [...readFileSync(`${root}data/task-prompts.j
 write(`${root}data/task-prompts-public.jsonl`, bench);
 write(`${out}wizardlm.jsonl`, wizardlm);
 write(`${out}belle.jsonl`, belle);
+write(`${out}user-oriented.jsonl`, USER_ORIENTED === 'train' ? [] : userOriented.map((row) => ({ ...row, group: 'self-instruct/user-oriented' })));
+// Committed for the test (Apache-2.0, like the rest of Self-Instruct), with the labels given here.
+write(`${root}data/task-prompts-user-oriented.jsonl`, userOriented);
 const count = (rows) => Object.entries(rows.reduce((counts, row) => ({ ...counts, [row.category]: (counts[row.category] ?? 0) + 1 }), {})).map(([category, n]) => `${category} ${n}`).join(', ');
 console.log(`train.jsonl: ${train.length} (${count(train)})`);
 console.log(`heldout.jsonl: ${heldout.length} (${count(heldout)})`);

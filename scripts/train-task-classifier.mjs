@@ -8,7 +8,7 @@
 // MT-Bench + Vicuna (data/task-prompts-public.jsonl) and WizardLM's test set (wizardlm.jsonl).
 // Uses the built code.
 //   npm run build && node scripts/prepare-task-data.mjs && node scripts/train-task-classifier.mjs [--out=FILE]
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { evaluate, readDataset, splitStratified } from '../dist/router/classifier/dataset.js';
@@ -24,12 +24,18 @@ if (!existsSync(publicTrain)) {
   console.error(`missing ${publicTrain}: run node scripts/prepare-task-data.mjs first`);
   process.exit(1);
 }
+const userOriented = `${root}bench/.tmp/task-public/user-oriented.jsonl`;
 const HOLDOUT = 0.2;
 const SEED = DEFAULT_TRAINING.seed;
 const generated = readDataset(`${root}data/task-prompts.jsonl`);
 const { train, test } = splitStratified(generated, HOLDOUT, SEED);
-const extra = readDataset(publicTrain);
-const WEIGHT = Number(process.argv.find((arg) => arg.startsWith("--weight="))?.slice(9) ?? 2); // generated prompts count twice: chosen on the validation and hand-written sets
+// How often the hand-labelled Self-Instruct tasks count: once. Three times raised the validation
+// sets but took the hand-written prompts to 88.6 %, under the 90 % they must keep.
+const SELF_INSTRUCT_WEIGHT = 1;
+const extra = readDataset(publicTrain).flatMap((row) => (row.group?.startsWith('self-instruct/') ? Array.from({ length: SELF_INSTRUCT_WEIGHT }, () => row) : [row]));
+// How often the generated prompts count: once. Chosen on the validation sets with the hand-written
+// prompts kept at 90 % or more (1 / 2 / 3 tried, mean of the three validation sets 55.3 / 53.8 / 52.8 %).
+const WEIGHT = Number(process.argv.find((arg) => arg.startsWith('--weight='))?.slice(9) ?? 1);
 const started = Date.now();
 const classifier = TaskClassifier.train([...Array.from({ length: WEIGHT }, () => train).flat(), ...extra], { seed: SEED });
 classifier.save(out, {
@@ -50,6 +56,7 @@ for (const [label, rows] of [
   ['data/task-prompts-wild.jsonl (hand-written)', readDataset(`${root}data/task-prompts-wild.jsonl`)],
   ['public held-out sources (validation)', readDataset(`${root}bench/.tmp/task-public/validation.jsonl`)],
   ['BELLE evaluation set, Chinese (validation)', readDataset(`${root}bench/.tmp/task-public/belle.jsonl`)],
+  ...(existsSync(userOriented) && readFileSync(userOriented, 'utf8').trim() ? [['Self-Instruct user-oriented instructions (validation)', readDataset(userOriented)]] : []),
   ['MT-Bench + Vicuna (data/task-prompts-public.jsonl)', readDataset(`${root}data/task-prompts-public.jsonl`)],
   ['WizardLM test set (never used to choose anything)', readDataset(`${root}bench/.tmp/task-public/wizardlm.jsonl`)],
 ]) {

@@ -29,7 +29,7 @@ const TITLES = new Set(
 );
 
 const NEVER_WORDS = new Set(
-  'the a an this that these those my our your his her their its in on at for from to of and or but if when with by as is are was were be i we you he she they it new old dear hi hello hey thanks thank please regards best yours kind warm good great happy merry team all every each some any no not yes ok okay sir madam monday tuesday wednesday thursday friday saturday sunday january february march september october november december via rue calle strada voie vía avenida rua piazza viale corso carrer paseo plaza largo travessa urbanización sección subida terrenos torrente rotonda borgo contrada vicolo località quartiere'.split(' '),
+  'the a an this that these those my our your his her their its in on at for from to of and or but if when with by as is are was were be i we you he she they it what why how where who whom whose which new old dear hi hello hey thanks thank please regards best yours kind warm good great happy merry team all every each some any no not yes ok okay sir madam monday tuesday wednesday thursday friday saturday sunday january february march september october november december via rue calle strada voie vía avenida rua piazza viale corso carrer paseo plaza largo travessa urbanización sección subida terrenos torrente rotonda borgo contrada vicolo località quartiere'.split(' '),
 );
 
 

@@ -27,7 +27,7 @@ const WORD_BEFORE = /[\p{L}\p{M}\p{N}_'’@.-]/u;
 const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'y', 'ten', 'ter', 'e', 'zu', 'af']);
 /** A word after a run that makes it a place, a building or an organisation. */
 const PLACE_WORDS = new Set(
-  'street st road rd avenue ave boulevard blvd lane ln drive dr court ct place pl way terrace circle highway parkway square plaza river lake park mountain mount mt bay island isle valley beach county city state town village hills hill creek canyon falls forest desert sea ocean gulf coast harbor harbour port peak ridge springs station airport bridge tower building center centre hall museum library gallery theatre theater stadium arena church cathedral chapel temple mosque school college university institute academy hospital clinic foundation company co corp corporation inc incorporated llc ltd plc gmbh ag sa group holdings bank capital partners associates brothers bros motors airlines airways systems technologies technology labs software studios studio records media news times post journal press hotel restaurant cafe bar pub market store shop mall line day award awards prize act law treaty doctrine effect syndrome disease theorem principle equation award cup league trophy festival'.split(' '),
+  'street st road rd avenue ave boulevard blvd lane ln drive dr court ct place pl way terrace circle highway parkway square plaza river lake park mountain mount mt bay island isle valley beach county city state town village hills hill creek canyon falls forest desert sea ocean gulf coast harbor harbour port peak ridge springs station airport bridge tower building center centre hall museum library gallery theatre theater stadium arena church cathedral chapel temple mosque school college university institute academy hospital clinic foundation company co corp corporation inc incorporated llc ltd plc gmbh ag sa group holdings bank capital partners associates brothers bros motors airlines airways systems technologies technology labs software studios studio records media news times post journal press hotel restaurant cafe bar pub market store shop mall line day award awards prize act law treaty doctrine effect syndrome disease theorem principle equation award cup league trophy festival orchestra band choir ensemble quartet agency firm route flat flats apt str crescent cove coves crossroad crossing turnpike expressway freeway alley boulevard blvd avenue ave'.split(' '),
 );
 /** Prepositions of place: a run after one needs a known first name ("born in Upton Keeling" is a town). */
 const PLACE_BEFORE = /\b(?:in|at|near|from|(?<!according )to|into|visited|visit|via|around|across|outside|inside|toward|towards|of)\s+$/i;
@@ -38,7 +38,11 @@ const REGION_AFTER = /^,\s*(?:alabama|alaska|arizona|arkansas|california|colorad
 /** Cues that introduce a person right before a single name word. */
 const CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|cheers|regards|sincerely|best|love|name is|name's|name was|names are|i am|i'm|call me|named|called|ask|tell|attn\.?|attention|patient|client|tenant|applicant|employee|candidate|witness|cardholder|signed|according to|by|cc|from|with|to|and|for)|name|contact)\s*[:,]?\s*$/i;
 /** Cues of this strength also let a single word through when it is only a surname. */
-const STRONG_CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|name is|name's|i am|i'm|call me|named|attn\.?|signed|regards|sincerely)|name)\s*[:,]?\s*$/i;
+const STRONG_CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|name is|name's|i am|i'm|call me|named|attn\.?|signed|regards|sincerely|(?:mr|mrs|ms|mx|dr|prof)\.)|name)\s*[:,]?\s*$/i;
+/** After a single first name at a sentence's start, a comma and words addressing someone: "Leif, can I…", "Bryce, please…". */
+const VOCATIVE_AFTER = /^,\s+(?:can|could|would|will|please|i|you|we|do|did|are|is|have|thanks|thank|let|let's|what|how|where|when|why)\b/i;
+/** A speaker's name at a line's start: "Halldór: What a…". */
+const SPEAKER_AFTER = /^:[ \t]+\S/;
 const SPEECH_AFTER = /^(?:'s\b|’s\b|\s+(?:said|says|wrote|writes|asked|asks|told|replied|replies|mentioned|explained|called|emailed|texted|thinks|thought|agreed|added|noted|confirmed)\b)/;
 /** Cues that are only enough for a known first name that is not also a word. */
 const WEAK_CUES = /\b(?:by|cc|from|with|(?<!according )to|and|for)\s*[:,]?\s*$/i;
@@ -62,6 +66,8 @@ function readWord(text: string, start: number, end: number, lists: ReadonlyMap<s
   const second = text.charCodeAt(start + 1);
   const allCaps = !initial && second >= 65 && second <= 90;
   let bits = lists.get(key) ?? 0;
+  // The census lists are written without accents: "Rubén" is "ruben", "Aurèle" "aurele".
+  if (bits === 0 && /[^ -~]/.test(key)) bits = (lists.get(key.normalize('NFD').replace(/\p{M}/gu, '')) ?? 0) & ~(WORD | NEVER);
   if (bits === 0) {
     // A hyphenated name ("Mary-Jane", "García-López") is as good as its parts.
     if (key.includes('-')) for (const part of key.split('-')) bits |= (lists.get(part) ?? 0) & (FIRST | SURNAME);
@@ -76,9 +82,19 @@ function isPlainFirst(word: Word): boolean {
   return (word.bits & FIRST) !== 0 && (word.bits & ALSO_WORD) === 0 && !word.allCaps && !word.initial;
 }
 
+/** Street type words written before the name: a street named after a person is a street ("Camino Carolina Bahena López", "Via Giuseppe Verdi"). */
+const STREET_PREFIXES = new Set(
+  'rue avenue av boulevard allée allee chemin impasse quai cours passage via viale piazza piazzale piazzetta corso vicolo largo strada contrada borgo calle avenida avda paseo plaza carrer carretera camino ronda rambla glorieta travesía travesia pasaje callejón callejon urbanización urbanizacion sector lugar barranco bajada subida escalinata conjunto manzana entrada terrenos rua travessa praça praca alameda estrada rodovia ulica aleja plac'.split(' '),
+);
+/** After a name, a relative clause about a person: "a card for Dasia, who turns 40". */
+const WHO_AFTER = /^,?\s+who\b/;
+
+/** One-word street names ("Brucker Bundesstrasse", "Kiannonkatu"): never part of a person's name. */
+const STREET_ENDING = /(?:straße|strasse|gasse|platz|allee|katu|gatan|vägen|gade|straat|utca|ulica)$/;
+
 function isNameWord(word: Word): boolean {
   if (word.initial) return true;
-  if (PLACE_WORDS.has(word.key) || (word.bits & NEVER) !== 0) return false;
+  if (PLACE_WORDS.has(word.key) || (word.bits & NEVER) !== 0 || STREET_ENDING.test(word.key) || STREET_PREFIXES.has(word.key)) return false;
   if (word.allCaps) return (word.bits & (FIRST | SURNAME)) !== 0 && (word.bits & ALSO_WORD) === 0;
   return (word.bits & (FIRST | SURNAME)) !== 0 || (word.bits & WORD) === 0;
 }
@@ -109,7 +125,9 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
     CAPITALISED.lastIndex = index;
     const match = CAPITALISED.exec(text);
     if (!match) continue;
-    const end = index + match[0].length;
+    let end = index + match[0].length;
+    // A possessive is not part of the name: "Yefremova's" is the name "Yefremova".
+    if (end - index > 3 && (text.charCodeAt(end - 1) === 115 || text.charCodeAt(end - 1) === 83) && (text.charCodeAt(end - 2) === 39 || text.charCodeAt(end - 2) === 0x2019)) end -= 2;
     UPPER_CANDIDATE.lastIndex = end;
     words.push(readWord(text, index, end, lists));
   }
@@ -146,7 +164,9 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
     const after = text.slice(end, end + 40);
     const nextWord = words[last + 1];
     const headStart = (words[first] as Word).start;
-    const placeAfter = !titled && ((nextWord !== undefined && nextWord.start === end + 1 && PLACE_WORDS.has(nextWord.key)) || REGION_AFTER.test(after) || PLACE_WORD_BEFORE.test(text.slice(Math.max(0, headStart - 8), headStart)));
+    const previousWord = words[first - 1];
+    const streetBefore = previousWord !== undefined && previousWord.end + 1 === headStart && STREET_PREFIXES.has(previousWord.key);
+    const placeAfter = !titled && (streetBefore || (nextWord !== undefined && nextWord.start === end + 1 && PLACE_WORDS.has(nextWord.key)) || REGION_AFTER.test(after) || PLACE_WORD_BEFORE.test(text.slice(Math.max(0, headStart - 8), headStart)));
     const organisation = /^\s*&/.test(after) || /&\s*$/.test(text.slice(Math.max(0, (words[first] as Word).start - 3), (words[first] as Word).start));
     if (!placeAfter && !organisation && isPerson(text, words, first, last, titled, after)) {
       const start = (words[first] as Word).start;
@@ -154,6 +174,118 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
     }
     index = last + 1;
   }
+  scanNameLists(text, words, findings);
+  scanLowerCaseLines(text, lists, findings);
+}
+
+/** Words for people right before a list of names: "our 3 founders: Kónya, Becker and Vasquez", "written by …". */
+const PEOPLE_BEFORE = /\b(?:founders?|co-founders|partners|authors|members|players|candidates|applicants|guests|speakers|panelists|winners|finalists|students|pupils|employees|staff|directors|managers|colleagues|friends|brothers|sisters|children|sons|daughters|parents|grandparents|cousins|neighbou?rs|attendees|participants|signatories|witnesses|defendants|plaintiffs|suspects|victims|patients|customers|clients|tenants|heirs|owners|people|persons|written by|signed by|led by|directed by|starring|with|cc|thanks to|dear|hi|hello)\b[^.!?\n]{0,16}$/i;
+
+/**
+ * A list of single names, "Kónya, Becker and Vasquez" or "Eklund, Michael and Hodge": three or
+ * more capitalised words joined by commas and a final "and", at least two of them first names
+ * or surnames of the census lists and none an ordinary word, a place or an organisation word,
+ * right after words for people ("founders:", "written by", "with"), since a list of towns
+ * reads the same ("Paris, Lyon and Nice"). Not before a place or organisation word ("The
+ * Clark, Romero and Hall Orchestra") nor a singular verb ("Lopez, Santos and Coleman is…").
+ */
+function scanNameLists(text: string, words: readonly Word[], findings: Finding[]): void {
+  for (let first = 0; first + 2 < words.length; first++) {
+    let last = first;
+    let closed = false;
+    while (last + 1 < words.length && last - first < 6) {
+      const gap = text.slice((words[last] as Word).end, (words[last + 1] as Word).start);
+      if (gap === ', ') last++;
+      else if (gap === ' and ' || gap === ', and ') {
+        last++;
+        closed = true;
+        break;
+      } else break;
+    }
+    if (!closed || last - first < 2) continue;
+    const members = words.slice(first, last + 1);
+    const known = members.filter((word) => (word.bits & (FIRST | SURNAME)) !== 0).length;
+    const fit = members.every((word) => !word.initial && !word.title && !word.allCaps && !PLACE_WORDS.has(word.key) && (word.bits & (NEVER | WORD)) === 0);
+    const head = members[0] as Word;
+    const tail = members[members.length - 1] as Word;
+    const nextWord = words[last + 1];
+    const placeAfter = nextWord !== undefined && nextWord.start === tail.end + 1 && PLACE_WORDS.has(nextWord.key);
+    const before = text.slice(Math.max(0, head.start - 40), head.start);
+    // A singular verb after the list makes it one thing, a firm: "Lopez, Santos and Coleman is a design agency".
+    const firm = /^(?:\s*&|\s+(?:is|was|has|does|employs|announced|reported)\b|'s\b|’s\b)/.test(text.slice(tail.end, tail.end + 12));
+    if (fit && known >= 2 && !placeAfter && !firm && PEOPLE_BEFORE.test(before)) {
+      for (const word of members) findings.push({ guard: 'pii', type: 'person', rule: 'person.list', start: word.start, end: word.end, score: 0.6 });
+    }
+    first = last;
+  }
+}
+
+const HAS_CAPITAL = /[A-Z\u00c0-\u00de\u0100-\u024f\u0370-\u042f]/;
+const LOWER_WORD = /[a-z\u00df-\u00ff\u0100-\u024f]+/g;
+
+/**
+ * Lines written all in lower case ("follow up with patricia desrosiers", "my name is lena
+ * andersson") carry no capitals to go by: there a name is a first name that is no ordinary
+ * word, then (after an optional initial) a surname that is no ordinary word or a word in no list
+ * or dictionary; or a first name that is no word right after "my name is", "i am", "dear"…
+ */
+function scanLowerCaseLines(text: string, lists: ReadonlyMap<string, number>, findings: Finding[]): void {
+  let lineStartAt = 0;
+  while (lineStartAt < text.length) {
+    let lineEnd = text.indexOf('\n', lineStartAt);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStartAt, lineEnd);
+    if (line.length >= 3 && !HAS_CAPITAL.test(line)) scanLowerCaseLine(text, line, lineStartAt, lists, findings);
+    lineStartAt = lineEnd + 1;
+  }
+}
+
+/** Census first names that are also common words of other languages, read as words in lower-case text ("les numéros", "esta foto"). */
+const FOREIGN_WORDS = new Set('les une des ces mes ses dans pour avec elle una uno esta este estas estos zona como para pero todo toda muy bien del con per sur und mit ein eine nicht german'.split(' '));
+
+function plainLowerFirst(bits: number): boolean {
+  return (bits & FIRST) !== 0 && (bits & (ALSO_WORD | WORD | NEVER)) === 0;
+}
+
+function scanLowerCaseLine(text: string, line: string, offset: number, lists: ReadonlyMap<string, number>, findings: Finding[]): void {
+  const tokens: { start: number; end: number; bits: number }[] = [];
+  LOWER_WORD.lastIndex = 0;
+  for (let match = LOWER_WORD.exec(line); match; match = LOWER_WORD.exec(line)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    // Only whole words: not part of an e-mail address, a path or a number.
+    if ((start > 0 && /[\p{L}\p{N}_@./-]/u.test(line[start - 1] as string)) || /^[\p{N}_@-]|^[./][\p{L}\p{N}]/u.test(line.slice(end, end + 2))) {
+      tokens.push({ start, end, bits: -1 });
+      continue;
+    }
+    tokens.push({ start, end, bits: lists.get(match[0]) ?? 0 });
+  }
+  for (let index = 0; index < tokens.length; index++) {
+    const head = tokens[index] as { start: number; end: number; bits: number };
+    if (head.bits <= 0 || !plainLowerFirst(head.bits) || head.end - head.start < 3 || FOREIGN_WORDS.has(line.slice(head.start, head.end))) continue;
+    let next = index + 1;
+    // An initial between them: "benjamin a seiler", "eric g. samoylova".
+    const initial = tokens[next];
+    if (initial && initial.end - initial.start === 1 && tokens[next + 1]) next++;
+    const candidate = tokens[next];
+    const joined = candidate !== undefined && /^ (?:[a-z]\.? )?$/.test(line.slice(head.end, candidate.start));
+    // A surname of the lists that is no word; or, after one of the common first names, a word in no list or dictionary ("olga krylova").
+    const surname = candidate !== undefined && joined && candidate.bits >= 0 && candidate.end - candidate.start >= 3 && (((candidate.bits & SURNAME) !== 0 && (candidate.bits & (ALSO_WORD | WORD | NEVER)) === 0) || (candidate.bits === 0 && (head.bits & COMMON_FIRST) !== 0));
+    if (surname) {
+      findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start: offset + head.start, end: offset + candidate.end, score: 0.6 });
+      index = next;
+      continue;
+    }
+    if (STRONG_CUE_BEFORE.test(line.slice(Math.max(0, head.start - 24), head.start))) {
+      findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start: offset + head.start, end: offset + head.end, score: 0.55 });
+    }
+  }
+}
+
+function lineStart(text: string, start: number): boolean {
+  let index = start - 1;
+  while (index >= 0 && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9)) index--;
+  return index < 0 || text.charCodeAt(index) === 10;
 }
 
 function sentenceStart(text: string, start: number): boolean {
@@ -201,6 +333,11 @@ function isPerson(text: string, words: readonly Word[], first: number, last: num
   if (named === 0) return false;
   // One name word: a cue must introduce it.
   if (STRONG_CUE_BEFORE.test(before)) return true;
+  // A known first name addressed or speaking at a sentence's start ("Leif, can I…", "Halldór: What…").
+  const plainFirst = knownFirst && (head.bits & ALSO_WORD) === 0 && !head.allCaps;
+  if (WHO_AFTER.test(after) && !head.allCaps && (plainFirst || (head.bits === 0 && head.end - head.start >= 3))) return true;
+  if (plainFirst && sentenceStart(text, head.start) && VOCATIVE_AFTER.test(after)) return true;
+  if (plainFirst && lineStart(text, head.start) && SPEAKER_AFTER.test(after)) return true;
   if (!knownFirst || (head.bits & ALSO_WORD) !== 0) return false;
   if (SPEECH_AFTER.test(after)) return true;
   if (CUE_BEFORE.test(before) && !WEAK_CUES.test(before)) return true;

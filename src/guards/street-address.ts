@@ -20,7 +20,7 @@ import type { Finding } from './types.js';
 /** Street type words that follow the name (lower case, no period). */
 const SUFFIXES = new Set(
   (
-    'alley aly avenue ave av bend blvd boulevard branch brg bridge brook burg bypass byp camp canyon cape causeway cswy center ctr centre circle cir cl close cliff club common commons corner corners course court ct courts cove creek crescent cres crest crossing xing curve dale dam divide drive dr drives estate estates expressway expy extension ext fall falls ferry field fields flat flats ford forest forge fork forks fort freeway fwy garden gardens gdns gateway glen glens green greens grove gr grv harbor harbour haven heights hts highway hwy hill hills hollow inlet island islands isle junction jct junctions key keys knoll knolls lake lakes land landing lane ln light lights loaf lock locks lodge loop mall manor manors meadow meadows mews mill mills mission motorway mount mountain mountains neck orchard oval overpass park parks parkway pkwy parade pass passage path pike pine pines place pl plain plains plaza plz point pt points port ports prairie promenade quay radial ramp ranch rapid rapids rest ridge ridges rise river road rd roads route row rue run shoal shoals shore shores skyway spring springs spur square sq squares station stravenue stream street st streets summit terrace ter throughway trace track trafficway trail trl tunnel turnpike tpke underpass union unions valley valleys via viaduct view views village villages ville vista walk walks wall way ways well wells wharf wynd yard fold wood side end gate croft chase drove garth vale rise hey bank approach broadway'
+    'alley aly avenue ave av bend blvd boulevard branch brg bridge brook burg bypass byp camp canyon cape causeway cswy center ctr centre circle cir cl close cliff club common commons corner corners course court ct courts cove creek crescent cres crest crossing xing curve dale dam divide drive dr drives estate estates expressway expy extension ext fall falls ferry field fields flat flats ford forest forge fork forks fort freeway fwy garden gardens gdns gateway glen glens green greens grove gr grv harbor harbour haven heights hts highway hwy hill hills hollow inlet island islands isle junction jct junctions key keys knoll knolls lake lakes land landing lane ln light lights loaf lock locks lodge loop mall manor manors meadow meadows mews mill mills mission motorway mount mountain mountains neck orchard oval overpass park parks parkway pkwy parade pass passage path pike pine pines place pl plain plains plaza plz point pt points port ports prairie promenade quay radial ramp ranch rapid rapids rest ridge ridges rise river road rd roads route row rue run shoal shoals shore shores skyway spring springs spur square sq squares station stravenue stream street st str streets summit terrace ter throughway trace track trafficway trail trl tunnel turnpike tpke underpass union unions valley valleys via viaduct view views village villages ville vista walk walks wall way ways well wells wharf wynd yard fold wood side end gate croft chase drove garth vale rise hey bank approach broadway'
   ).split(' '),
 );
 /** Street type words that come before the name (lower case). */
@@ -28,7 +28,7 @@ const PREFIXES = new Set(
   'rue avenue av boulevard bd bld place pl allée allee chemin impasse quai cours route voie passage square sentier via viale piazza piazzale piazzetta corso vicolo largo strada contrada borgo rotonda incrocio calle avenida avda paseo plaza carrer carretera camino ronda rambla glorieta travesía pasaje callejón urbanización sector lugar barranco bajada subida escalinata masía conjunto manzana entrada puerta municipio rua travessa praça praca alameda estrada rodovia ulica ul aleja plac straße strasse am an auf im in zum zur'.split(' '),
 );
 /** Endings of one-word street names in Germanic, Nordic, Dutch, Finnish and Slavic languages. */
-const SUFFIX_IN_WORD = /(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|steig|pfad|chaussee|markt|hof|katu|tie|kuja|polku|gatan|gata|vägen|väg|gränd|vej|gade|veien|veg|gata|straat|laan|gracht|plein|plantsoen|park|kade|singel|dijk|hof|utca|ulica|ulice|cesta|tér|körút)$/i;
+const SUFFIX_IN_WORD = /(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|steig|pfad|chaussee|markt|hof|katu|tie|kuja|polku|gatan|gata|vägen|väg|gränd|vej|gade|veien|veg|gata|straat|laan|gracht|plein|plantsoen|park|kade|singel|dijk|hof|utca|ulica|ulice|cesta|tér|körút|stræti|vegur|gata|braut|stígur|tröð)$/i;
 const DIRECTION = /^(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?$/;
 const UNIT = /^(?:,[ ]?|[ ]*\n[ ]*|[ ])?(?:(?:Apt|Apartment|Appartamento|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|No|Nr|Zimmer|Wohnung|Whg|Etage|Stock|App|Piso|Piano|Scala|Interno|Int|Puerta|Bajo|Bus|Box|Lot|Space|Office|Dept|Department)\.?[ ]?#?[ ]?[0-9A-Za-z][0-9A-Za-z-]{0,5}|#[ ]?[0-9A-Za-z][0-9A-Za-z-]{0,5}|\d{1,3}(?:st|nd|rd|th|e|er|ème|º|°)?[ ](?:étage|etage|piso|floor|stock|OG|hoog(?:[ ]achter)?)|\d{1,2}[º°][ ]?(?:Izda|Dcha|Izq|Der|[A-Z])\.?)(?![\p{L}\p{N}])/iu;
 /** One part after the street line: a city, a region, a postal code, a country, or a mix ("CA 94016", "65743 Colombes"). */
@@ -93,7 +93,7 @@ function trimName(text: string, from: number, end: number): number {
   return end;
 }
 
-const STREET_WORD = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zà-ÿ]{1,4}|\p{Ll}[\p{L}\p{M}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|katu|gatan|gata|vej|gade|straat|laan|gracht|plein|utca|ulica))$/u;
+const STREET_WORD = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zà-ÿ]{1,4}|(?:ul|al|pl|os)\.|C\/|\p{Ll}[\p{L}\p{M}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|katu|gatan|gata|vej|gade|straat|laan|gracht|plein|utca|ulica|stræti|vegur|braut))$/u;
 
 const CAPITAL_START = /^\p{Lu}/u;
 /** The last word of a street named before its type word ("Kossuth Lajos u.", "Marszałkowska ul."). */
@@ -126,7 +126,7 @@ function beforeNumber(text: string, numberStart: number): number {
   const length = words.reduce((sum, word) => sum + word.length + 1, 0);
   const start = numberStart - length - comma;
   const last = words[words.length - 1] as string;
-  if (TYPE_WORD_LAST.test(last) && words.length >= 2 && CAPITAL_START.test(words[words.length - 2] as string)) {
+  if (TYPE_WORD_LAST.test(last) && words.length >= 2 && CAPITAL_START.test(words[words.length - 2] as string) && !isCommonStarter(words[words.length - 2] as string)) {
     let first = words.length - 2;
     while (first > 0 && CAPITAL_START.test(words[first - 1] as string) && !isCommonStarter(words[first - 1] as string)) first--;
     return start + words.slice(0, first).reduce((sum, word) => sum + word.length + 1, 0);
@@ -138,6 +138,10 @@ function beforeNumber(text: string, numberStart: number): number {
     return start + words.slice(0, first).reduce((sum, word) => sum + word.length + 1, 0);
   }
   for (let index = 0; index < words.length - 1; index++) {
+    // Abbreviated street types written before the name: Polish "ul." / "al." / "pl.", Spanish "C/".
+    if (/^(?:ul\.|al\.|pl\.|os\.|C\/)$/.test(words[index] as string) && CAPITAL_START.test(words[index + 1] as string)) {
+      return start + words.slice(0, index).reduce((sum, part) => sum + part.length + 1, 0);
+    }
     const word = (words[index] as string).toLowerCase();
     if (PREFIXES.has(word) && !NOT_A_PREFIX_HERE.has(word) && CAPITAL_START.test(words[index] as string)) {
       return start + words.slice(0, index).reduce((sum, part) => sum + part.length + 1, 0);
@@ -186,7 +190,7 @@ function postBox(text: string, start: number, numberEnd: number): Span | undefin
  * after them a street line needs no street type word — "Edeby 55", "74678 midtvollen 130",
  * "Joaquin Suarez 2906" — as long as it is a number and one to four words, in either order.
  */
-const ADDRESS_CUE = /(?:\b(?:address(?:es)?(?:[ ](?:is|was|are))?|live[sd]?[ ](?:at|on)|living[ ]at|reside[sd]?[ ]at|located[ ]at|based[ ]at|(?:office|shop|store|house|home|flat|apartment)[ ]is[ ](?:at|on)|(?:send|sent|ship|shipped|deliver|delivered|mail|mailed|post|posted|forward|bring|take)(?:[ ](?:it|them|this|that|the[ ]\w+))?[ ]to|moved[ ]to|drops?[ ]you[ ]off[ ]at|side[ ]of|is[ ]at|are[ ]at|meet[ ](?:me|us)[ ]at|to[ ]be[ ]sent[ ]to|here[ ](?:it|they)[ ](?:is|are))\s*[:,]?)[ ]*$/i;
+const ADDRESS_CUE = /(?:\b(?:address(?:es)?(?:[ ](?:is|was|are))?|live[sd]?[ ](?:at|on)|living[ ]at|reside[sd]?[ ]at|located[ ]at|based[ ]at|(?:office|shop|store|house|home|flat|apartment)[ ]is[ ](?:at|on)|(?:send|sent|ship|shipped|deliver|delivered|mail|mailed|post|posted|forward|bring|take)(?:[ ](?:it|them|this|that|the[ ]\w+))?[ ]to|moved[ ]to|drops?[ ]you[ ]off[ ]at|side[ ]of|is[ ]at|are[ ]at|meet[ ](?:me|us)[ ]at|to[ ]be[ ]sent[ ]to|here[ ](?:it|they)[ ](?:is|are)|corner[ ]of)\s*[:,]?)[ ]*$/i;
 const CUED_AFTER = /^[ ]+((?:[\p{L}\p{M}'’.-]+[ ]){0,3}[\p{L}\p{M}'’.-]*\p{L}[.]?)[ ]+(\d{1,5}[A-Za-z]?)(?![\p{L}\p{N}])/u;
 const CUED_BEFORE = /((?:\p{Lu}[\p{L}\p{M}'’.-]*[ ]){1,4})$/u;
 
@@ -212,6 +216,9 @@ function unitAfter(text: string, end: number): boolean {
   const unit = UNIT.exec(text.slice(end, end + 24));
   return unit !== null && /[A-Za-z]/.test(unit[0]);
 }
+
+/** The second street of a crossing: "and" and up to four capitalised words, the last a street type ("and King Forges"), or a name and a number. */
+const CROSS_STREET = /^\.?[ ]+(?:and|&)[ ]+((?:\p{Lu}[\p{L}\p{M}'’.-]*[ ]){0,3}(\p{Lu}[\p{L}\p{M}'’-]*\.?)(?:[ ]\d{1,5}[A-Za-z]?)?)(?![\p{L}\p{N}])/u;
 
 /** Runs of ASCII digits; the house-number shape is checked around each (a plain regex is several times faster than NUMBER over prose). */
 const DIGIT_RUN = /\d+/g;
@@ -243,8 +250,20 @@ export function scanStreetAddresses(text: string, findings: Finding[]): void {
     if (!span) continue;
     // Another number right before the house number belongs to the address ("370 3911 Fourth Avenue").
     const leading = /(?<![\p{L}\p{N}.,:/$-])\d{1,6}[ ]$/u.exec(text.slice(Math.max(0, span.start - 8), span.start));
-    if (leading && span.start === start && span.start > covered) span.start -= leading[0].length;
-    const end = extend(text, span.end);
+    if (leading && span.start > covered && span.start - leading[0].length > covered) {
+      // Before a street named first, only a number that starts a line or follows a colon, a comma or address words ("User: 5586 Þórunnarstræti 31").
+      const at = span.start - leading[0].length;
+      const before = text.slice(Math.max(0, at - 40), at);
+      if (span.start === start || /(?:^|\n|[:,])[ ]*$/.test(before) || ADDRESS_CUE.test(before)) span.start = at;
+    }
+    let end = extend(text, span.end);
+    // "the corner of 25 Dili Gianni Street and King Forges": the crossing is the address.
+    const corner = /\b(?:the[ ])?corner[ ]of[ ]$/i.exec(text.slice(Math.max(0, span.start - 14), span.start));
+    if (corner) {
+      span.start -= corner[0].length;
+      const other = CROSS_STREET.exec(text.slice(end, end + 60));
+      if (other && (isStreetSuffix(other[2] as string) || /\d/.test(other[1] as string))) end += other[0].length;
+    }
     findings.push({ guard: 'pii', type: 'street_address', rule: 'street_address', start: span.start, end, score: 0.8 });
     covered = end;
     DIGIT_RUN.lastIndex = end;

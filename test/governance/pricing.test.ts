@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf, worstCaseCost } from '../../src/governance/pricing.js';
+import { costOf, formatUsd, worstCaseCost } from '../../src/governance/pricing.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('costOf', () => {
@@ -16,6 +16,27 @@ describe('costOf', () => {
     // Without a cached price, cached input costs the input price.
     expect(costOf({ input: 2, output: 4 }, { inputTokens: 100, cachedInputTokens: 100, outputTokens: 10 })).toBeCloseTo((100 * 2 + 10 * 4) / 1e6, 12);
     expect(costOf(undefined, { inputTokens: 100, outputTokens: 10 })).toBe(0);
+  });
+});
+
+describe('costOf without usage, worst cases with fees, and dollar text', () => {
+  it('a call that reported no usage costs its per-request fee alone', () => {
+    expect(costOf({ input: 1, output: 2, perRequest: 0.01 }, undefined)).toBe(0.01);
+    expect(costOf({ input: 1, output: 2 }, undefined)).toBe(0);
+  });
+
+  it('the worst case adds the per-request fee to the tokens at their dearest price', () => {
+    // 1000 input × $1 + 100 output × max($2, $3 reasoning) = 1300 micro-dollars, + $0.5.
+    expect(worstCaseCost({ input: 1, output: 2, reasoning: 3, perRequest: 0.5 }, { input: 1000, output: 100 })).toBeCloseTo(0.5013, 12);
+  });
+
+  it('prints dollars with up to eight decimals, trailing zeros cut, at least one decimal', () => {
+    expect(formatUsd(0.1)).toBe('0.1');
+    expect(formatUsd(0.00012)).toBe('0.00012');
+    expect(formatUsd(1)).toBe('1.0');
+    expect(formatUsd(0)).toBe('0.0');
+    expect(formatUsd(10.5)).toBe('10.5');
+    expect(formatUsd(0.123456789)).toBe('0.12345679');
   });
 });
 

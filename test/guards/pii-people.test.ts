@@ -107,6 +107,42 @@ describe('person names', () => {
     expect(found('Emma Bins lives next door.', ['person'])).toEqual(['person:Emma Bins']);
   });
 
+  it('finds names before a possessive, after lower-case titles, in lists of people and before ", who"', () => {
+    expect(found("The verses from Yuri Bulgakov's Cautionary Tales.", ['person'])).toEqual(['person:Yuri Bulgakov']);
+    expect(found("I'd like to join accounts with ms. Marcela", ['person'])).toEqual(['person:Marcela']);
+    expect(found('Our 3 founders: Kónya, Becker and Vasquez.', ['person'])).toEqual(['person:Kónya', 'person:Becker', 'person:Vasquez']);
+    expect(found('A paper written by Smith, Jones and Brown.', ['person'])).toEqual(['person:Smith', 'person:Jones', 'person:Brown']);
+    expect(found('Write a birthday card for Dasia, who turns 40 on Saturday.', ['person'])).toEqual(['person:Dasia']);
+    expect(found('Leif, can I please speak to your boss?', ['person'])).toEqual(['person:Leif']);
+    expect(found('Sofia: rollback done\nChloé: I think the import job ran twice', ['person'])).toEqual(['person:Sofia', 'person:Chloé']);
+    expect(found('Mail the documents to Rubén Torres Chacón at the office.', ['person'])).toEqual(['person:Rubén Torres Chacón']);
+  });
+
+  it('finds names in text written all in lower case', () => {
+    expect(found('follow up with patricia desrosiers in a couple of months.', ['person'])).toEqual(['person:patricia desrosiers']);
+    expect(found('i lost my card. my name is lena andersson.', ['person'])).toEqual(['person:lena andersson']);
+    expect(found('follow up with benjamin a seiler next week', ['person'])).toEqual(['person:benjamin a seiler']);
+    expect(found('hi, my name is patricia', ['person'])).toEqual(['person:patricia']);
+  });
+
+  it('leaves lists of towns and firms, question words, foreign words and streets named after people alone', () => {
+    for (const text of [
+      'We toured Paris, Lyon and Nice.',
+      'Hey, What is 15% of 592?',
+      'Hello, Why is the sky blue?',
+      'Kubernetes, can you restart the pod?',
+      'descreva esta imagem',
+      'extrais les numéros de téléphone de ce texte',
+      'the regex for german ibans',
+      'I live at Camino Carolina Bahena López s/n.',
+      'Brucker Bundesstrasse is closed.',
+      'the job will run at mark time',
+    ]) {
+      expect(found(text, ['person']), text).toEqual([]);
+    }
+    expect(found('Lopez, Santos and Coleman is a design agency based in Espoo.', ['person'])).not.toContain('person:Coleman');
+  });
+
   it('leaves places, organisations, products and capitalised phrases alone', () => {
     for (const text of [
       'The Jordan River flows into the Dead Sea.',
@@ -139,8 +175,18 @@ describe('street addresses', () => {
     expect(found('He lives at Edeby 55 with his parents.', ['street_address'])).toEqual(['street_address:Edeby 55']);
   });
 
+  it('finds crossings, abbreviated street types written first, Icelandic streets and a number before a street named first', () => {
+    expect(found('send a new one to the corner of Kuusiku 7 and Alexander Flat? I am away', ['street_address'])).toEqual(['street_address:the corner of Kuusiku 7 and Alexander Flat']);
+    expect(found("It's in the corner of 35 Pentelis Str. and Waechter Turnpike", ['street_address'])).toEqual(['street_address:the corner of 35 Pentelis Str. and Waechter Turnpike']);
+    expect(found('User: Hanne and ul. Więckowskiego Stefana 28', ['street_address'])).toEqual(['street_address:ul. Więckowskiego Stefana 28']);
+    expect(found('The title refers to C/ Señores Curas 88 street in Villafranca.', ['street_address'])).toEqual(['street_address:C/ Señores Curas 88']);
+    expect(found('User: 5586 Þórunnarstræti 31, Arnsdorf, Germany', ['street_address'])).toEqual(['street_address:5586 Þórunnarstræti 31, Arnsdorf, Germany']);
+    // A year before a street named first stays out of it.
+    expect(found('In 2019 Kerkstraat 12 was sold.', ['street_address'])).toEqual(['street_address:Kerkstraat 12']);
+  });
+
   it('leaves prices, versions, postal codes alone, quantities and streets without a number alone', () => {
-    for (const text of ['Prices start at $1,299 for the base model.', 'Version 4.12.1 broke the login flow.', 'The ZIP code 90210 belongs to Beverly Hills.', 'Add 2 cups of flour and 3 Granny Smith apples.', 'Grace Hopper Street was renamed last year.', 'Read chapter 7 before Friday.', 'Windows 10 and Python 3 are installed.', 'Room 304 is booked from 9 to 12.']) {
+    for (const text of ['Prices start at $1,299 for the base model.', 'Version 4.12.1 broke the login flow.', 'The ZIP code 90210 belongs to Beverly Hills.', 'Add 2 cups of flour and 3 Granny Smith apples.', 'Grace Hopper Street was renamed last year.', 'Read chapter 7 before Friday.', 'Windows 10 and Python 3 are installed.', 'Room 304 is booked from 9 to 12.', 'Meet me at the corner of the room.', 'Turn at the corner of 5th and Main.', 'The ul. 5 rule applies.']) {
       expect(found(text, ['street_address']), text).toEqual([]);
     }
   });
