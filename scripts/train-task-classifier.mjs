@@ -33,7 +33,9 @@ const { train, test } = splitStratified(generated, HOLDOUT, SEED);
 // sets but took the hand-written prompts to 88.6 %, under the 90 % they must keep.
 const SELF_INSTRUCT_WEIGHT = 1;
 const extra = readDataset(publicTrain).flatMap((row) => (row.group?.startsWith('self-instruct/') ? Array.from({ length: SELF_INSTRUCT_WEIGHT }, () => row) : [row]));
-const WEIGHT = Number(process.argv.find((arg) => arg.startsWith("--weight="))?.slice(9) ?? 2); // generated prompts count twice: chosen on the validation and hand-written sets
+// How often the generated prompts count: once. Chosen on the validation sets with the hand-written
+// prompts kept at 90 % or more (1 / 2 / 3 tried, mean of the three validation sets 55.3 / 53.8 / 52.8 %).
+const WEIGHT = Number(process.argv.find((arg) => arg.startsWith('--weight='))?.slice(9) ?? 1);
 const started = Date.now();
 const classifier = TaskClassifier.train([...Array.from({ length: WEIGHT }, () => train).flat(), ...extra], { seed: SEED });
 classifier.save(out, {

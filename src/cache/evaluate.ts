@@ -47,14 +47,12 @@ export interface EvaluationReport {
   nearMissRejections: Record<string, number>;
 }
 
-export const DEFAULT_SWEEP = Array.from({ length: 21 }, (_, index) => Math.round((0.5 + index * 0.025) * 1000) / 1000);
-
-export async function evaluatePairs(
-  pairs: readonly Pair[],
-  embedder: Embedder,
-  options: { nearMiss: boolean; threshold?: number; thresholds?: readonly number[]; seed?: number },
-): Promise<EvaluationReport> {
-  // One pair per distinct origin: a repeated origin in the uncached half would count a correct hit as a false one.
+/**
+ * One pair per distinct origin (a repeated origin in the uncached half would count a correct hit
+ * as a false one), shuffled with `seed`: the first half's origins are cached, the second half's
+ * paraphrases are the unrelated questions.
+ */
+export function splitPairs(pairs: readonly Pair[], seed: number): { distinct: number; cached: Pair[]; unrelated: Pair[] } {
   const seen = new Set<string>();
   const distinct = pairs.filter((pair) => {
     const origin = pair.origin.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -62,10 +60,24 @@ export async function evaluatePairs(
     seen.add(origin);
     return true;
   });
-  const shuffled = seededShuffle(distinct, options.seed ?? 1);
+  const shuffled = seededShuffle(distinct, seed);
   const half = Math.floor(shuffled.length / 2);
-  const cached = shuffled.slice(0, half);
-  const unrelated = shuffled.slice(half);
+  return { distinct: distinct.length, cached: shuffled.slice(0, half), unrelated: shuffled.slice(half) };
+}
+
+/** Best true-hit rate with false and wrong hits at most 1 %. */
+export function bestAtOnePercent(sweep: readonly SweepPoint[]): SweepPoint | undefined {
+  return sweep.filter((each) => each.falseHitRate <= 0.01 && each.wrongHitRate <= 0.01).sort((a, b) => b.trueHitRate - a.trueHitRate || a.threshold - b.threshold)[0];
+}
+
+export const DEFAULT_SWEEP = Array.from({ length: 21 }, (_, index) => Math.round((0.5 + index * 0.025) * 1000) / 1000);
+
+export async function evaluatePairs(
+  pairs: readonly Pair[],
+  embedder: Embedder,
+  options: { nearMiss: boolean; threshold?: number; thresholds?: readonly number[]; seed?: number },
+): Promise<EvaluationReport> {
+  const { distinct, cached, unrelated } = splitPairs(pairs, options.seed ?? 1);
   const matcher = new SemanticMatcher(embedder);
   const scope = 'eval';
   const originVectors = await embedder.embed(cached.map((pair) => pair.origin));
@@ -100,18 +112,17 @@ export async function evaluatePairs(
   const thresholds = options.thresholds ?? DEFAULT_SWEEP;
   const sweep = thresholds.map(point);
   const configuredThreshold = options.threshold ?? embedder.defaultThreshold;
-  const eligible = sweep.filter((each) => each.falseHitRate <= 0.01 && each.wrongHitRate <= 0.01);
   return {
     embedder: embedder.name,
     nearMiss: options.nearMiss,
     pairs: pairs.length,
-    duplicateOrigins: pairs.length - distinct.length,
+    duplicateOrigins: pairs.length - distinct,
     cached: cached.length,
     unrelatedQueries: unrelated.length,
     configuredThreshold,
     configured: point(configuredThreshold),
     sweep,
-    bestAtOnePercent: eligible.sort((a, b) => b.trueHitRate - a.trueHitRate || a.threshold - b.threshold)[0],
+    bestAtOnePercent: bestAtOnePercent(sweep),
     nearMissRejections: rejections,
   };
 }

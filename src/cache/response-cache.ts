@@ -1,8 +1,8 @@
 /**
  * The response cache as the chat pipeline uses it, in three calls:
  *   plan(request, caller)   what this request may do with the cache (after the request guards):
- *                           look up and store, store only (x-switchyard-cache: refresh), or
- *                           bypass — and why;
+ *                           look up and store, store only (x-switchyard-cache: refresh),
+ *                           look up only (x-switchyard-cache: no-store), or bypass — and why;
  *   lookup(plan)            an exact hit, else (semantic mode) the closest earlier question of
  *                           the same scope that clears the threshold and the near-miss check;
  *   save(plan, answer)      store a complete answer (never a blocked, redacted, refused,
@@ -78,8 +78,8 @@ export class ResponseCache {
     const tenant = policy.shared ? '*' : this.settings.tenant === 'team' && caller.team ? `team:${caller.team}` : caller.keyId !== null ? `key:${caller.keyId}` : 'anonymous';
     const base = { policy, tenant, keyId: caller.keyId };
     const header = caller.header?.trim().toLowerCase();
-    if (header !== undefined && header !== 'off' && header !== 'refresh') {
-      throw new GatewayError('invalid_request', `x-switchyard-cache must be off or refresh, got ${JSON.stringify(caller.header)}.`, { param: 'x-switchyard-cache' });
+    if (header !== undefined && header !== 'off' && header !== 'refresh' && header !== 'no-store') {
+      throw new GatewayError('invalid_request', `x-switchyard-cache must be off, refresh or no-store, got ${JSON.stringify(caller.header)}.`, { param: 'x-switchyard-cache' });
     }
     const bypass = (reason: string): CachePlan => ({ ...base, status: 'bypass', reason, lookup: false, store: false });
     if (policy.mode === 'off') return bypass('cache off');
@@ -91,6 +91,7 @@ export class ResponseCache {
     if (caller.guarded && !policy.storeGuarded) return bypass('a guard redacted or flagged the request');
     const keys = cacheKeys(request, tenant);
     if (header === 'refresh') return { ...base, status: 'miss', reason: 'x-switchyard-cache: refresh', lookup: false, store: true, keys };
+    if (header === 'no-store') return { ...base, status: 'miss', reason: 'x-switchyard-cache: no-store', lookup: true, store: false, keys };
     return { ...base, status: 'miss', lookup: true, store: true, keys };
   }
 

@@ -37,11 +37,12 @@ export class SemanticMatcher {
     return this.findEmbedded(scope, question, embedding, policy);
   }
 
-  findEmbedded(scope: string, question: string, embedding: Embedding, policy: Pick<CachePolicy, 'threshold' | 'nearMiss'>): SemanticFind {
+  /** `exhaustive`: score every entry of the scope instead of searching the index (measures the index's recall). */
+  findEmbedded(scope: string, question: string, embedding: Embedding, policy: Pick<CachePolicy, 'threshold' | 'nearMiss'>, options: { exhaustive?: boolean } = {}): SemanticFind {
     const index = this.scopes.get(scope);
     if (!index) return { embedding, candidates: [] };
     const threshold = policy.threshold ?? this.embedder.defaultThreshold;
-    const found = index.nearest(embedding, threshold);
+    const found = options.exhaustive ? index.nearestExhaustive(embedding, threshold) : index.nearest(embedding, threshold);
     if (!policy.nearMiss) return { embedding, candidates: found };
     const candidates: Candidate[] = [];
     let rejected: SemanticFind['rejected'];

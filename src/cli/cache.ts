@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadConfig, type GatewayConfig } from '../config/load.js';
 import { createEmbedder } from '../cache/embedders.js';
 import { evaluatePairs, type EvaluationReport, type Pair } from '../cache/evaluate.js';
+import { evaluateOverHttp, type HttpEvaluationReport } from '../cache/evaluate-http.js';
 import type { Embedder } from '../cache/types.js';
 import { silentLogger } from '../core/logger.js';
 import { CliError, UsageError } from './arguments.js';
@@ -92,6 +93,17 @@ function printReport(report: EvaluationReport): void {
   if (rejections.length > 0) console.log(`\nnear-miss rejections of the best candidate: ${rejections.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
 }
 
+function printHttpReport(report: HttpEvaluationReport): void {
+  console.log(`gateway ${report.url}, model ${report.model}: ${report.pairs} pairs, ${report.cached} origins stored, ${report.unrelatedQueries} unrelated paraphrases (run ${report.run})`);
+  console.log(`as served: true hits ${percent(report.served.trueHitRate)}, false hits ${percent(report.served.falseHitRate)}, wrong hits ${percent(report.served.wrongHitRate)}`);
+  console.log(`responses: ${Object.entries(report.statuses).map(([status, count]) => `${status} ${count}`).join(', ')}; upstream calls: ${report.upstreamCalls.origins} storing the origins, ${report.upstreamCalls.questions} for the paraphrases`);
+  if (report.notStored > 0) console.log(`${report.notStored} origins were not stored (their request was not a plain miss)`);
+  if (report.ambiguousAnswers > 0) console.log(`${report.ambiguousAnswers} origins share their answer with another: a hit on one counts as right for both`);
+  console.log(report.bestAtOnePercent ? `best at ≤ 1 % false hits: threshold ${report.bestAtOnePercent.threshold} → true hits ${percent(report.bestAtOnePercent.trueHitRate)}` : 'no threshold keeps false hits at or below 1 %');
+  console.log(`\nthreshold  true hits  false hits  wrong hits   (below ${report.lowestHitSimilarity ?? 'the gateway threshold'}: only what the gateway served)`);
+  for (const point of report.sweep) console.log(`${point.threshold.toFixed(3).padStart(9)}  ${percent(point.trueHitRate).padStart(9)}  ${percent(point.falseHitRate).padStart(10)}  ${percent(point.wrongHitRate).padStart(10)}`);
+}
+
 export async function runCache(values: Values, positionals: string[]): Promise<number> {
   const [subcommand] = positionals;
   switch (subcommand) {
@@ -116,6 +128,24 @@ export async function runCache(values: Values, positionals: string[]): Promise<n
     case 'eval': {
       if (typeof values.pairs !== 'string') throw new UsageError('cache eval needs --pairs FILE.jsonl');
       const pairs = readPairs(values.pairs);
+      if (typeof values.url === 'string') {
+        // Through a running gateway's chat API, as a client sees it.
+        if (!/^https?:\/\/[^/]/.test(values.url)) throw new UsageError(`--url must be an http:// or https:// URL, got "${values.url}"`);
+        const model = typeof values.model === 'string' ? values.model : typeof values.route === 'string' ? values.route : undefined;
+        if (model === undefined) throw new UsageError('cache eval --url needs --model NAME (the model or route to ask)');
+        const seed = values.seed !== undefined ? Number(values.seed) : 1;
+        if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${String(values.seed)}"`);
+        const apiKey = typeof values['api-key'] === 'string' ? values['api-key'] : process.env.SWITCHYARD_API_KEY;
+        let report: HttpEvaluationReport;
+        try {
+          report = await evaluateOverHttp(pairs, { url: values.url, model, seed, ...(apiKey ? { apiKey } : {}) });
+        } catch (error) {
+          throw new CliError((error as Error).message);
+        }
+        if (values.json) console.log(JSON.stringify(report));
+        else printHttpReport(report);
+        return 0;
+      }
       const config = configOf(values);
       const route = typeof values.route === 'string' ? values.route : undefined;
       if (route !== undefined && !config.routes.has(route)) throw new UsageError(`--route: no route "${route}" in the config`);

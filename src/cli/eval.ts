@@ -15,7 +15,8 @@ import { renderHtml } from '../eval/report/html.js';
 import { renderTable } from '../eval/report/table.js';
 import { EvalSetupError, prepareRun } from '../eval/run-setup.js';
 import { executeRun } from '../eval/runner.js';
-import { EvalStore } from '../eval/store.js';
+import { EvalStore, openEvalStore } from '../eval/store.js';
+import { openGovernanceStore } from './postgres.js';
 import { readConfigSource, validateEditedConfig } from '../eval/tune-config.js';
 import { applyTuning, proposeTuning, type EffectFigures, type TuneProposal } from '../eval/tune.js';
 import { unifiedDiff } from '../eval/unified-diff.js';
@@ -58,7 +59,8 @@ function configOf(values: Values): GatewayConfig {
 }
 
 function openStore(values: Values, config?: GatewayConfig): EvalStore {
-  return new EvalStore(text(values, 'db') ?? (config ?? configOf(values)).store.sqlitePath);
+  const db = text(values, 'db');
+  return db !== undefined ? new EvalStore(db) : openEvalStore((config ?? configOf(values)).store);
 }
 
 function reportFor(store: EvalStore, idOrName: string): RunReport {
@@ -69,6 +71,8 @@ function reportFor(store: EvalStore, idOrName: string): RunReport {
 
 export async function runEval(values: Values, positionals: string[]): Promise<number> {
   const [subcommand, ...rest] = positionals;
+  // store.postgres: runs of every replica are read into the local file first (`eval run`'s own gateway follows PostgreSQL itself).
+  if (subcommand !== undefined && subcommand !== 'run' && text(values, 'db') === undefined) await (await openGovernanceStore(configOf(values)))?.close();
   try {
     switch (subcommand) {
       case 'run':

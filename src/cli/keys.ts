@@ -10,6 +10,7 @@ import { formatUsd } from '../governance/pricing.js';
 import { textTable } from '../eval/report/format.js';
 import { SqliteRequestLog } from '../store/sqlite-request-log.js';
 import { UsageError } from './arguments.js';
+import { cliErrorOf, openGovernanceStore } from './postgres.js';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -50,9 +51,11 @@ function usedShare(limitUsd: number | null, usd: number, limitTokens: number | n
   return shares.length === 0 ? '-' : `${(Math.max(...shares) * 100).toFixed(1)} %`;
 }
 
-export function runKeys(values: Values, positionals: string[]): number {
+export async function runKeys(values: Values, positionals: string[]): Promise<number> {
   const [subcommand, id] = positionals;
   const gateway = config(values);
+  // store.postgres: read from PostgreSQL first, changes written there first.
+  const sync = await openGovernanceStore(gateway);
   const store = new KeyStore(gateway.store.sqlitePath);
   try {
     switch (subcommand) {
@@ -61,7 +64,7 @@ export function runKeys(values: Values, positionals: string[]): number {
         const models = list(values.models);
         const unknown = (models ?? []).filter((model) => !gateway.models.has(model));
         if (unknown.length > 0) throw new UsageError(`unknown model(s) in --models: ${unknown.join(', ')}`);
-        const { key, secret } = store.create({
+        const input = {
           name: values.name,
           team: typeof values.team === 'string' ? values.team : null,
           owner: typeof values.owner === 'string' ? values.owner : null,
@@ -71,7 +74,8 @@ export function runKeys(values: Values, positionals: string[]): number {
           rpm: positiveInteger(values.rpm, 'rpm'),
           tpm: positiveInteger(values.tpm, 'tpm'),
           maxConcurrent: positiveInteger(values.concurrent, 'concurrent'),
-        });
+        };
+        const { key, secret } = sync ? await sync.createKey(input) : store.create(input);
         if (values.json) console.log(JSON.stringify({ ...describeKey(key), key: secret }));
         else console.log(`created ${key.id} (${key.name}${key.team ? `, team ${key.team}` : ''})\n\n  ${secret}\n\nStore this key now: it is not shown again.`);
         return 0;
@@ -97,21 +101,26 @@ export function runKeys(values: Values, positionals: string[]): number {
           console.error(`switchyard keys: no key with id "${id}"`);
           return 1;
         }
-        const key = subcommand === 'revoke' ? store.revoke(id) : store.setDisabled(id, subcommand === 'disable');
+        const key = sync ? await sync.changeKey(id, subcommand) : subcommand === 'revoke' ? store.revoke(id) : store.setDisabled(id, subcommand === 'disable');
         console.log(`${id}: ${key ? String(describeKey(key).state) : 'gone'}`);
         return 0;
       }
       default:
         throw new UsageError(subcommand ? `unknown subcommand "${subcommand}" (known: create, list, revoke, disable, enable)` : 'usage: switchyard keys create|list|revoke|disable|enable');
     }
+  } catch (error) {
+    throw cliErrorOf(error);
   } finally {
     store.close();
+    await sync?.close();
   }
 }
 
-export function runBudgets(values: Values, positionals: string[]): number {
+export async function runBudgets(values: Values, positionals: string[]): Promise<number> {
   const [subcommand, id] = positionals;
-  const path = config(values).store.sqlitePath;
+  const gateway = config(values);
+  const path = gateway.store.sqlitePath;
+  const sync = await openGovernanceStore(gateway);
   const log = new SqliteRequestLog({ path, flushIntervalMs: 1000, inline: true });
   const ledger = new BudgetLedger(path, (query) => log.spend(query));
   try {
@@ -127,7 +136,8 @@ export function runBudgets(values: Values, positionals: string[]): number {
         if (usd !== null && !(usd > 0)) throw new UsageError('--usd must be a positive number');
         const tokens = positiveInteger(values.tokens, 'tokens');
         if (usd === null && tokens === null) throw new UsageError('give --usd, --tokens or both');
-        const budget = ledger.create({ scope, scopeId, period, limitUsd: usd, limitTokens: tokens, enforcement: values.soft ? 'soft' : 'hard', alertAt: [0.5, 0.8, 1] });
+        const input = { scope, scopeId, period, limitUsd: usd, limitTokens: tokens, enforcement: values.soft ? ('soft' as const) : ('hard' as const), alertAt: [0.5, 0.8, 1] };
+        const budget = sync ? await sync.createBudget(input) : ledger.create(input);
         console.log(values.json ? JSON.stringify(budget) : `created ${budget.id}`);
         return 0;
       }
@@ -158,7 +168,7 @@ export function runBudgets(values: Values, positionals: string[]): number {
       }
       case 'delete': {
         if (!id) throw new UsageError('budgets delete needs a budget id');
-        if (!ledger.remove(id)) {
+        if (!(sync ? await sync.removeBudget(id) : ledger.remove(id))) {
           console.error(`switchyard budgets: no budget with id "${id}"`);
           return 1;
         }
@@ -168,8 +178,11 @@ export function runBudgets(values: Values, positionals: string[]): number {
       default:
         throw new UsageError(subcommand ? `unknown subcommand "${subcommand}" (known: create, list, delete)` : 'usage: switchyard budgets create|list|delete');
     }
+  } catch (error) {
+    throw cliErrorOf(error);
   } finally {
     ledger.close();
     log.close();
+    await sync?.close();
   }
 }

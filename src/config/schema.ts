@@ -500,11 +500,11 @@ export const configSchema = z
         postgres: z
           .strictObject({
             url: secretReference.describe(
-              'The PostgreSQL connection URL, as a secret reference (e.g. env:SWITCHYARD_DATABASE_URL). Every request row goes to PostgreSQL as well, shipped in batches from the local log; migrations run on start (see docs/storage.md).',
+              'The PostgreSQL connection URL, as a secret reference (e.g. env:SWITCHYARD_DATABASE_URL). Every request row goes to PostgreSQL as well, shipped in batches from the local log; keys, teams, budgets, fired alerts and eval runs live there, with the SQLite file as each replica\'s local copy; migrations run on start (see docs/storage.md).',
             ),
           })
           .optional()
-          .describe('Ship the request log to PostgreSQL (shared by every replica); SQLite stays the local buffer.'),
+          .describe('PostgreSQL shared by every replica: the request log (shipped from SQLite, the local buffer), and keys, teams, budgets, alerts and eval runs (SQLite holds their local copy).'),
         log_content: z.boolean().optional().describe('Store request and response bodies in the log (default true).'),
         flush_interval_ms: z.number().int().positive().optional().describe('How often journaled log rows are written to the database, in batches (default 50).'),
         max_logged_body_bytes: z

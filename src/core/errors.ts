@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'shutting_down'
   | 'request_log_unavailable'
   | 'shared_state_unavailable'
+  | 'governance_store_unavailable'
   | 'internal_error';
 
 interface CodeInfo {
@@ -80,6 +81,8 @@ const CODES: Record<ErrorCode, CodeInfo> = {
   shutting_down: { status: 503, type: 'service_unavailable', retryable: true },
   request_log_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
   shared_state_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
+  /** store.postgres: a change to keys, teams or budgets that PostgreSQL did not take (nothing changed). */
+  governance_store_unavailable: { status: 503, type: 'service_unavailable', retryable: true },
   internal_error: { status: 500, type: 'api_error', retryable: false },
 };
 

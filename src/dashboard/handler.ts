@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { isLoopbackHost, type Price } from '../config/load.js';
 import { GatewayError } from '../core/errors.js';
-import { EvalStore } from '../eval/store.js';
+import { openEvalStore, type EvalStore } from '../eval/store.js';
 import { buildReport } from '../eval/report/aggregate.js';
 import { renderHtml } from '../eval/report/html.js';
 import { parseSince } from '../governance/spend.js';
@@ -194,7 +194,7 @@ export class Dashboard {
   }
 
   private evalStoreOpen(): EvalStore {
-    this.evalStore ??= new EvalStore(this.context.services.config.store.sqlitePath);
+    this.evalStore ??= openEvalStore(this.context.services.config.store);
     return this.evalStore;
   }
 

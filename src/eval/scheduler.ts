@@ -21,7 +21,7 @@ import { buildReport } from './report/aggregate.js';
 import { prepareRun } from './run-setup.js';
 import { executeRun } from './runner.js';
 import type { EvalSchedule } from './schedule-config.js';
-import { EvalStore, type StoredRun } from './store.js';
+import { openEvalStore, type EvalStore, type StoredRun } from './store.js';
 
 /** setTimeout cannot wait longer than this; longer waits re-arm. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -126,7 +126,7 @@ export class EvalScheduler {
   }
 
   private openStore(): EvalStore {
-    this.store ??= new EvalStore(this.options.config.store.sqlitePath);
+    this.store ??= openEvalStore(this.options.config.store);
     return this.store;
   }
 

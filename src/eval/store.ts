@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { TaskCategory } from '../core/categories.js';
 import type { EvalCase } from './dataset.js';
 
-export const EVAL_SCHEMA_VERSION = 1;
+export const EVAL_SCHEMA_VERSION = 2;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE IF NOT EXISTS eval_runs (
@@ -62,7 +62,21 @@ const MIGRATIONS: string[] = [
      cost_usd REAL NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+  // Runs and results waiting to be copied to PostgreSQL (store.postgres), written in the same
+  // transaction as the run or result; emptied as PostgreSQL confirms (store/postgres-governance.ts).
+  `CREATE TABLE IF NOT EXISTS eval_outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL,
+     run_id TEXT NOT NULL,
+     case_id TEXT,
+     target TEXT,
+     run_index INTEGER
+   );
+   CREATE INDEX IF NOT EXISTS eval_outbox_run ON eval_outbox (run_id);`,
 ];
+
+/** The columns of eval_runs and eval_results, as both databases hold them. */
+export const EVAL_RUN_COLUMNS = ['id', 'name', 'created_at', 'updated_at', 'status', 'dataset_source', 'dataset_hash', 'cases', 'targets', 'runs', 'options'] as const;
 
 export interface EvalTarget {
   name: string;
@@ -174,10 +188,19 @@ const RESULT_COLUMNS: Array<[keyof ResultRow, string]> = [
   ['createdAt', 'created_at'],
 ];
 
+export const EVAL_RESULT_COLUMNS = RESULT_COLUMNS.map(([, column]) => column);
+
 export class EvalStore {
   private readonly database: Database.Database;
 
-  constructor(path: string) {
+  /**
+   * `mirror` (store.postgres): every run and result written here is also queued in
+   * eval_outbox, in the same transaction, for PostgreSQL.
+   */
+  constructor(
+    path: string,
+    private readonly options: { mirror?: boolean } = {},
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.database = new Database(path);
     this.database.pragma('busy_timeout = 5000');
@@ -190,16 +213,28 @@ export class EvalStore {
   }
 
   createRun(run: StoredRun): void {
-    this.database
-      .prepare(
-        `INSERT INTO eval_runs (id, name, created_at, updated_at, status, dataset_source, dataset_hash, cases, targets, runs, options)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(run.id, run.name, run.createdAt, run.updatedAt, run.status, run.datasetSource, run.datasetHash, JSON.stringify(run.cases), JSON.stringify(run.targets), run.runs, JSON.stringify(run.options));
+    this.database.transaction(() => {
+      this.database
+        .prepare(
+          `INSERT INTO eval_runs (id, name, created_at, updated_at, status, dataset_source, dataset_hash, cases, targets, runs, options)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(run.id, run.name, run.createdAt, run.updatedAt, run.status, run.datasetSource, run.datasetHash, JSON.stringify(run.cases), JSON.stringify(run.targets), run.runs, JSON.stringify(run.options));
+      this.queue('run', run.id);
+    })();
   }
 
   setRunStatus(id: string, status: RunStatus, now = Date.now()): void {
-    this.database.prepare('UPDATE eval_runs SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
+    this.database.transaction(() => {
+      this.database.prepare('UPDATE eval_runs SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
+      this.queue('run', id);
+    })();
+  }
+
+  /** With `mirror`: note a run or result for PostgreSQL (inside the caller's transaction). */
+  private queue(kind: 'run' | 'result', runId: string, result?: { caseId: string; target: string; runIndex: number }): void {
+    if (!this.options.mirror) return;
+    this.database.prepare('INSERT INTO eval_outbox (kind, run_id, case_id, target, run_index) VALUES (?, ?, ?, ?, ?)').run(kind, runId, result?.caseId ?? null, result?.target ?? null, result?.runIndex ?? null);
   }
 
   /** A run by id, else by name. */
@@ -214,14 +249,17 @@ export class EvalStore {
 
   saveResult(result: ResultRow): void {
     const columns = RESULT_COLUMNS.map(([, column]) => column);
-    this.database
-      .prepare(`INSERT OR REPLACE INTO eval_results (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
-      .run(
-        ...RESULT_COLUMNS.map(([field]) => {
-          const value = result[field];
-          return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-        }),
-      );
+    this.database.transaction(() => {
+      this.database
+        .prepare(`INSERT OR REPLACE INTO eval_results (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+        .run(
+          ...RESULT_COLUMNS.map(([field]) => {
+            const value = result[field];
+            return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+          }),
+        );
+      this.queue('result', result.runId, result);
+    })();
   }
 
   results(runId: string): ResultRow[] {
@@ -269,6 +307,15 @@ function fromRunRow(row: RunRow): StoredRun {
     runs: row.runs,
     options: JSON.parse(row.options) as RunOptions,
   };
+}
+
+/** Open the evaluation tables of a config's store: mirrored to PostgreSQL when store.postgres is set. */
+export function openEvalStore(store: { sqlitePath: string; postgresUrl?: string | undefined }, path = store.sqlitePath): EvalStore {
+  return new EvalStore(path, { mirror: store.postgresUrl !== undefined });
+}
+
+export function migrateEvalTables(database: Database.Database): void {
+  migrate(database);
 }
 
 function migrate(database: Database.Database): void {

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import type { Logger } from '../core/logger.js';
 import { openDatabase } from '../store/sqlite-schema.js';
 import type { SharedState } from '../state/types.js';
+import type { GovernanceSync } from '../store/postgres-governance.js';
 
 /** How long a replica's claim on one alert firing holds (the database keeps it after that). */
 const ALERT_CLAIM_MS = 40 * 86_400_000;
@@ -35,6 +36,8 @@ export class AlertNotifier {
     private readonly now: () => number = Date.now,
     /** Replicas that do not share the database claim each firing here first. */
     private readonly shared?: Pick<SharedState, 'available' | 'claimOnce'>,
+    /** store.postgres: firings recorded in PostgreSQL, so each fires once across every replica. */
+    private readonly record?: Pick<GovernanceSync, 'available' | 'recordAlert'>,
   ) {
     this.database = openDatabase(path);
   }
@@ -44,8 +47,8 @@ export class AlertNotifier {
    * shared state, when this replica is claiming it: the claim decides a moment later).
    */
   fire(event: AlertEvent): boolean {
-    if (this.shared?.available()) {
-      const claimed = this.shared.claimOnce(`alert:${event.alert}:${event.periodStart}`, ALERT_CLAIM_MS).catch(() => true);
+    const claimed = this.claim(event);
+    if (claimed) {
       const delivery = claimed.then((won) => {
         if (won) this.fireRecorded(event);
       });
@@ -54,6 +57,13 @@ export class AlertNotifier {
       return true;
     }
     return this.fireRecorded(event);
+  }
+
+  /** Who decides whether this firing is this replica's: PostgreSQL, else Redis, else (undefined) the local file alone. */
+  private claim(event: AlertEvent): Promise<boolean> | undefined {
+    const shared = (): Promise<boolean> | undefined => (this.shared?.available() ? this.shared.claimOnce(`alert:${event.alert}:${event.periodStart}`, ALERT_CLAIM_MS).catch(() => true) : undefined);
+    if (this.record?.available()) return this.record.recordAlert(event.alert, event.periodStart, this.now()).catch(() => shared() ?? true);
+    return shared();
   }
 
   private fireRecorded(event: AlertEvent): boolean {

@@ -110,7 +110,7 @@ export function spendQueryOf(budget: Budget, now: number): SpendQuery {
   return { since: periodStart(budget.period, now), ...(budget.scope === 'key' ? { keyId: scopeId } : budget.scope === 'team' ? { team: scopeId } : {}) };
 }
 
-interface BudgetRow {
+export interface BudgetRow {
   id: string;
   scope: BudgetScope;
   scope_id: string | null;
@@ -120,6 +120,51 @@ interface BudgetRow {
   enforcement: 'hard' | 'soft';
   alert_at: string;
   created_at: number;
+}
+
+/** The columns of budgets, in the order both databases hold them. */
+export const BUDGET_COLUMNS = ['id', 'scope', 'scope_id', 'period', 'limit_usd', 'limit_tokens', 'enforcement', 'alert_at', 'created_at'] as const;
+
+export function newBudget(input: Omit<Budget, 'id' | 'createdAt'>, now: number): Budget {
+  return { ...input, id: `budget_${randomBytes(6).toString('hex')}`, createdAt: now };
+}
+
+export function budgetRow(budget: Budget): BudgetRow {
+  return {
+    id: budget.id,
+    scope: budget.scope,
+    scope_id: budget.scopeId,
+    period: budget.period,
+    limit_usd: budget.limitUsd,
+    limit_tokens: budget.limitTokens,
+    enforcement: budget.enforcement,
+    alert_at: JSON.stringify(budget.alertAt),
+    created_at: budget.createdAt,
+  };
+}
+
+export function fromBudgetRow(row: BudgetRow): Budget {
+  return {
+    id: row.id,
+    scope: row.scope,
+    scopeId: row.scope_id,
+    period: row.period,
+    limitUsd: row.limit_usd,
+    limitTokens: row.limit_tokens,
+    enforcement: row.enforcement,
+    alertAt: JSON.parse(row.alert_at) as number[],
+    createdAt: row.created_at,
+  };
+}
+
+/** Insert or replace a budget in the local SQLite copy. */
+export function upsertBudgetRow(database: Database.Database, row: BudgetRow): void {
+  database
+    .prepare(
+      `INSERT INTO budgets (${BUDGET_COLUMNS.join(', ')}) VALUES (${BUDGET_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${BUDGET_COLUMNS.filter((column) => column !== 'id').map((column) => `${column} = excluded.${column}`).join(', ')}`,
+    )
+    .run(...BUDGET_COLUMNS.map((column) => row[column]));
 }
 
 const BUDGET_CACHE_MS = 2000;
@@ -142,10 +187,8 @@ export class BudgetLedger {
   }
 
   create(input: Omit<Budget, 'id' | 'createdAt'>): Budget {
-    const budget: Budget = { ...input, id: `budget_${randomBytes(6).toString('hex')}`, createdAt: this.now() };
-    this.database
-      .prepare('INSERT INTO budgets (id, scope, scope_id, period, limit_usd, limit_tokens, enforcement, alert_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(budget.id, budget.scope, budget.scopeId, budget.period, budget.limitUsd, budget.limitTokens, budget.enforcement, JSON.stringify(budget.alertAt), budget.createdAt);
+    const budget = newBudget(input, this.now());
+    upsertBudgetRow(this.database, budgetRow(budget));
     this.loadedAt = Number.NEGATIVE_INFINITY;
     return budget;
   }
@@ -159,17 +202,7 @@ export class BudgetLedger {
   list(): Budget[] {
     if (this.now() - this.loadedAt >= BUDGET_CACHE_MS) {
       const rows = this.database.prepare('SELECT * FROM budgets ORDER BY created_at').all() as BudgetRow[];
-      this.budgets = rows.map((row) => ({
-        id: row.id,
-        scope: row.scope,
-        scopeId: row.scope_id,
-        period: row.period,
-        limitUsd: row.limit_usd,
-        limitTokens: row.limit_tokens,
-        enforcement: row.enforcement,
-        alertAt: JSON.parse(row.alert_at) as number[],
-        createdAt: row.created_at,
-      }));
+      this.budgets = rows.map(fromBudgetRow);
       this.loadedAt = this.now();
     }
     return this.budgets;

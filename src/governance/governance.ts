@@ -12,7 +12,8 @@ import type { ChatRequest } from '../core/types.js';
 import type { RequestLog, RequestRecord } from '../store/types.js';
 import { AlertNotifier, ErrorRateWatch } from './alerts.js';
 import { BudgetLedger, periodStart, periodEnd, describeBudget, overBudget, spendEntryId, spendQueryOf, type Budget, type BudgetDenial, type Caller, type Reservation, type SpendEntry } from './budgets.js';
-import { KeyStore, keyState, KEY_PREFIX, type VirtualKey } from './keys.js';
+import { KeyStore, keyState, KEY_PREFIX, type NewKey, type TeamLimits, type VirtualKey } from './keys.js';
+import type { GovernanceSync } from '../store/postgres-governance.js';
 import { RateLimiter, admittedHeaders, limitedDenial, type Admission, type LimitScope, type RateDenial } from './rate-limits.js';
 import type { EntrySpend, SharedScope, SharedState } from '../state/types.js';
 import { SpendReports } from './spend.js';
@@ -72,11 +73,18 @@ export class Governance {
     private readonly log: Pick<RequestLog, 'spend' | 'flush' | 'saturated'>,
     private readonly logger: Logger,
     state?: GovernanceState,
+    /** store.postgres: keys, teams, budgets and alerts in PostgreSQL, the SQLite file their local copy. */
+    private readonly store?: GovernanceSync,
   ) {
     const path = config.store.sqlitePath;
     this.keys = new KeyStore(path);
     this.budgets = new BudgetLedger(path, (query) => log.spend(query));
-    this.alerts = new AlertNotifier(path, logger, config.governance.webhookUrl, Date.now, state?.shared);
+    this.alerts = new AlertNotifier(path, logger, config.governance.webhookUrl, Date.now, state?.shared, store);
+    // Another replica changed keys, teams or budgets in PostgreSQL (or this one did): look them up again.
+    store?.onChange((changes) => {
+      if (changes.has('keys')) this.keys.invalidate();
+      if (changes.has('budgets')) this.budgets.invalidate();
+    });
     this.reports = new SpendReports(path, () => log.flush());
     this.errorRate = config.governance.errorRate ? new ErrorRateWatch(config.governance.errorRate, this.alerts) : undefined;
     this.shared = state?.shared;
@@ -91,6 +99,45 @@ export class Governance {
       if (event.type === 'keys_changed') this.keys.invalidate();
       if (event.type === 'budgets_changed') this.budgets.invalidate();
     });
+  }
+
+  /**
+   * Admin changes (admin API, dashboard): with store.postgres written to PostgreSQL first
+   * (a 503 governance_store_unavailable when it does not answer, nothing changed), then the
+   * local copy; every replica and worker is told.
+   */
+  async createKey(input: NewKey): Promise<{ key: VirtualKey; secret: string }> {
+    const created = this.store ? await this.store.createKey(input) : this.keys.create(input);
+    this.keysChanged();
+    return created;
+  }
+
+  async changeKey(id: string, change: 'revoke' | 'disable' | 'enable'): Promise<VirtualKey | undefined> {
+    const key = this.store ? await this.store.changeKey(id, change) : change === 'revoke' ? this.keys.revoke(id) : this.keys.setDisabled(id, change === 'disable');
+    this.keys.invalidate();
+    this.keysChanged();
+    return key;
+  }
+
+  async saveTeam(id: string, limits: TeamLimits): Promise<void> {
+    if (this.store) await this.store.saveTeam(id, limits);
+    else this.keys.saveTeam(id, limits);
+    this.keys.invalidate();
+    this.keysChanged();
+  }
+
+  async createBudget(input: Omit<Budget, 'id' | 'createdAt'>): Promise<Budget> {
+    const budget = this.store ? await this.store.createBudget(input) : this.budgets.create(input);
+    this.budgets.invalidate();
+    this.budgetsChanged();
+    return budget;
+  }
+
+  async removeBudget(id: string): Promise<boolean> {
+    const removed = this.store ? await this.store.removeBudget(id) : this.budgets.remove(id);
+    this.budgets.invalidate();
+    this.budgetsChanged();
+    return removed;
   }
 
   /** Say that keys or teams changed here (revoked, disabled, limits), so every process looks them up again. */

@@ -82,7 +82,7 @@ export function keyState(key: VirtualKey, now: number): KeyState {
   return 'active';
 }
 
-interface KeyRow {
+export interface KeyRow {
   id: string;
   name: string;
   team: string | null;
@@ -100,7 +100,49 @@ interface KeyRow {
   metadata: string | null;
 }
 
-function fromRow(row: KeyRow): VirtualKey {
+/** A key as stored: its row, hash included (never the secret). */
+export interface KeyRecord extends KeyRow {
+  hash: string;
+}
+
+/** A new key's stored record and its secret (which is never stored). */
+export function mintKey(input: NewKey, now: number): { record: KeyRecord; secret: string } {
+  const secret = `${KEY_PREFIX}${randomBase62(32)}`;
+  const record: KeyRecord = {
+    id: `key_${randomBase62(16)}`,
+    name: input.name,
+    team: input.team ?? null,
+    owner: input.owner ?? null,
+    hash: hashKey(secret),
+    prefix: secret.slice(0, KEY_PREFIX.length + 4),
+    created_at: now,
+    expires_at: input.expiresAt ?? null,
+    disabled: 0,
+    revoked_at: null,
+    allowed_models: input.allowedModels ? JSON.stringify(input.allowedModels) : null,
+    allowed_routes: input.allowedRoutes ? JSON.stringify(input.allowedRoutes) : null,
+    rpm: input.rpm ?? null,
+    tpm: input.tpm ?? null,
+    max_concurrent: input.maxConcurrent ?? null,
+    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+  };
+  return { record, secret };
+}
+
+/** The columns of api_keys, in the order both databases hold them. */
+export const KEY_COLUMNS = ['id', 'name', 'team', 'owner', 'hash', 'prefix', 'created_at', 'expires_at', 'disabled', 'revoked_at', 'allowed_models', 'allowed_routes', 'rpm', 'tpm', 'max_concurrent', 'metadata'] as const;
+
+/** Insert or replace a key's record in the local SQLite copy. */
+export function upsertKeyRecord(database: Database.Database, record: KeyRecord): void {
+  database
+    .prepare(
+      `INSERT INTO api_keys (${KEY_COLUMNS.join(', ')}) VALUES (${KEY_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${KEY_COLUMNS.filter((column) => column !== 'id').map((column) => `${column} = excluded.${column}`).join(', ')}`,
+    )
+    .run(...KEY_COLUMNS.map((column) => record[column]));
+}
+
+export function fromRow(row: KeyRow): VirtualKey {
   const list = (text: string | null): string[] | null => (text ? (JSON.parse(text) as string[]) : null);
   return {
     id: row.id,
@@ -154,32 +196,12 @@ export class KeyStore {
 
   /** Creates a key; the secret is returned here and never again. */
   create(input: NewKey): { key: VirtualKey; secret: string } {
-    const secret = `${KEY_PREFIX}${randomBase62(32)}`;
-    const id = `key_${randomBase62(16)}`;
-    const createdAt = this.now();
-    this.database
-      .prepare(
-        `INSERT INTO api_keys (id, name, team, owner, hash, prefix, created_at, expires_at, disabled, revoked_at, allowed_models, allowed_routes, rpm, tpm, max_concurrent, metadata)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        input.name,
-        input.team ?? null,
-        input.owner ?? null,
-        hashKey(secret),
-        secret.slice(0, KEY_PREFIX.length + 4),
-        createdAt,
-        input.expiresAt ?? null,
-        input.allowedModels ? JSON.stringify(input.allowedModels) : null,
-        input.allowedRoutes ? JSON.stringify(input.allowedRoutes) : null,
-        input.rpm ?? null,
-        input.tpm ?? null,
-        input.maxConcurrent ?? null,
-        input.metadata ? JSON.stringify(input.metadata) : null,
-      );
-    if (input.team) this.database.prepare("INSERT OR IGNORE INTO teams (id, created_at, metadata) VALUES (?, ?, '{}')").run(input.team, createdAt);
-    return { key: this.get(id) as VirtualKey, secret };
+    const { record, secret } = mintKey(input, this.now());
+    this.database.transaction(() => {
+      upsertKeyRecord(this.database, record);
+      if (input.team) this.database.prepare("INSERT OR IGNORE INTO teams (id, created_at, metadata) VALUES (?, ?, '{}')").run(input.team, record.created_at);
+    })();
+    return { key: this.get(record.id) as VirtualKey, secret };
   }
 
   /** The key a presented secret belongs to (any state), cached briefly. */

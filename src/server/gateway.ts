@@ -12,6 +12,8 @@ import { Router, type RouterOptions } from '../router/router.js';
 import { Governance, type GovernanceState } from '../governance/governance.js';
 import { postgresPool } from '../store/postgres-schema.js';
 import { PostgresReports } from '../store/postgres-reports.js';
+import type { GovernanceSync } from '../store/postgres-governance.js';
+import type { DependencyHealth } from '../state/types.js';
 import { KEY_PREFIX, keyState, type VirtualKey } from '../governance/keys.js';
 import { handleAdmin } from './handlers/admin.js';
 import { QualityEstimates } from '../router/quality-estimates.js';
@@ -70,6 +72,8 @@ export interface GatewayDependencies {
   state?: GovernanceState;
   /** Replaces the cache the config describes (tests: an injected clock); null for none. */
   cache?: ResponseCache | null;
+  /** store.postgres: keys, teams, budgets, alerts and eval runs in PostgreSQL (started by startGateway). */
+  governanceStore?: GovernanceSync;
 }
 
 /** The best p95 time to first token the gateway has observed across a model's deployments. */
@@ -150,6 +154,9 @@ function watchRequestLog(log: RequestLog, governance: Governance, logger: Logger
   });
 }
 
+/** The longest one replica's half-open probe holds the lease (a replica that dies mid-probe frees it then). */
+const PROBE_LEASE_MS = 30_000;
+
 export function createGateway(dependencies: GatewayDependencies): Gateway {
   const { config, log, logger } = dependencies;
   const client = new UpstreamClient();
@@ -163,11 +170,22 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   if (breakers && sharedState) {
     const origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     breakers.onOpened = (deployment, cooldownMs) => sharedState.publish({ type: 'circuit_opened', deployment, cooldownMs, origin });
+    // After a cooldown one replica probes: the one holding the lease; the others skip the
+    // deployment until the probe closes the circuit (circuit_closed) or opens it again.
+    breakers.probeLease = (deployment) => (sharedState.available() ? sharedState.claimOnce(`probe:${deployment}`, PROBE_LEASE_MS) : Promise.resolve(true));
+    breakers.onProbed = (deployment, closed, cooldownMs) => {
+      // Opened again: the lease is kept for a cooldown, so no replica probes before it is over.
+      sharedState.releaseClaim(`probe:${deployment}`, closed ? 0 : cooldownMs).catch((error: unknown) => logger.warn({ err: error, deployment }, 'could not free the probe lease; it expires by itself'));
+      if (closed) sharedState.publish({ type: 'circuit_closed', deployment, origin });
+    };
     sharedState.subscribe((event) => {
       if (event.type === 'circuit_opened' && event.origin !== origin) breakers.openedElsewhere(event.deployment);
+      if (event.type === 'circuit_closed' && event.origin !== origin) breakers.closedElsewhere(event.deployment);
     });
   }
-  const metrics = new GatewayMetrics({ breakers, load, log, dependencies: () => (sharedState ? [sharedState.health()] : []) });
+  const governanceStore = dependencies.governanceStore;
+  const dependencyHealth = (): DependencyHealth[] => [...(sharedState ? [sharedState.health()] : []), ...(governanceStore ? [governanceStore.health()] : [])];
+  const metrics = new GatewayMetrics({ breakers, load, log, dependencies: dependencyHealth });
   const resolver = new ModelResolver(config);
   const qualityEstimates = new QualityEstimates(log.feedbackSummary());
   const router = new Router(config, resolver, {
@@ -175,7 +193,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
     latencyP95: (model) => observedLatencyP95(load, model) ?? model.latencyP95Ms,
     quality: (model, category) => qualityEstimates.quality(model, category),
   });
-  const governance = new Governance(config, log, logger, dependencies.state);
+  const governance = new Governance(config, log, logger, dependencies.state, governanceStore);
   const guards = config.guards
     ? new GuardSet(config.guards.policies, config.guards.routePolicies, config.guards.defaultPolicy, (name) =>
         logger.warn(`a virtual key names guard policy "${name}", which the config does not define; the default policy applies to it`),
@@ -208,7 +226,7 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
         ? 'draining'
         : refusing
           ? 'request_log_unavailable'
-          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing' || (sharedState && !sharedState.available())
+          : logHealth.writing !== 'ok' || logHealth.droppedRows > 0 || logHealth.postgres?.state === 'failing' || (sharedState && !sharedState.available()) || (governanceStore && !governanceStore.available())
             ? 'degraded'
             : 'ready',
       simulated: config.simulatedOnly,
@@ -231,7 +249,11 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
           : {}),
       },
       // Each external dependency and its state; requests under limits or hard budgets follow on_unavailable while one is down.
-      dependencies: sharedState ? [{ ...sharedState.health(), role: 'shared state', on_unavailable: config.state.onUnavailable }] : [],
+      dependencies: [
+        ...(sharedState ? [{ ...sharedState.health(), role: 'shared state', on_unavailable: config.state.onUnavailable }] : []),
+        // Requests keep using the local copy while it is away; changes to keys, teams and budgets are refused (503).
+        ...(governanceStore ? [{ ...governanceStore.health(), role: 'keys, teams, budgets, alerts, eval runs (store.postgres)' }] : []),
+      ],
     };
     return { refusing, body };
   };

@@ -22,9 +22,12 @@ import { BatchRunner } from '../batch/runner.js';
 import { NativeForwarder } from '../batch/native.js';
 import { RedisState } from '../state/redis-state.js';
 import type { SharedState } from '../state/types.js';
+import { GovernanceSync } from '../store/postgres-governance.js';
 
 /** How long a start waits for Redis before serving without it. */
 const REDIS_START_WAIT_MS = 10_000;
+/** How long a start waits to read keys, teams and budgets from PostgreSQL before serving the local copy. */
+const POSTGRES_START_WAIT_MS = 10_000;
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -101,10 +104,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     if (!(await redis.connected(REDIS_START_WAIT_MS))) logger.warn({ waitedMs: REDIS_START_WAIT_MS }, 'starting without Redis (state.redis): it did not answer in time; reconnecting in the background');
     shared = redis;
   }
+  // store.postgres: keys, teams, budgets, alerts and eval runs follow PostgreSQL; this process's
+  // SQLite file is their local copy. Serve once everything is read, or after a while without it.
+  let governanceStore: GovernanceSync | undefined;
+  if (config.store.postgresUrl !== undefined) {
+    governanceStore = new GovernanceSync(config.store.postgresUrl, config.store.sqlitePath, logger, { drainOutbox: true });
+    if (!(await governanceStore.start(POSTGRES_START_WAIT_MS))) {
+      logger.warn({ waitedMs: POSTGRES_START_WAIT_MS }, 'starting without PostgreSQL (store.postgres): keys, teams and budgets are served from the local copy and cannot be changed until it answers');
+    }
+  }
   const gateway = createGateway({
     config,
     log,
     logger,
+    ...(governanceStore ? { governanceStore } : {}),
     ...(shared ? { state: { shared, onUnavailable: config.state.onUnavailable } } : {}),
     ...(tracing ? { tracing } : {}),
     ...(options.accessLog ? { accessLog: options.accessLog } : {}),
@@ -124,6 +137,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   } catch (error) {
     // Nothing may keep the process alive after a failed start (a port in use is an exit, not a hang).
     await gateway.close();
+    await governanceStore?.close(0);
     if (!options.state) await shared?.close();
     await Promise.all(simulators.map((simulator) => simulator.close()));
     batchStore?.close();
@@ -133,6 +147,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${urlHost}:${port}`;
+  // A scheduled firing is claimed once across replicas: in Redis when it answers, else in PostgreSQL.
+  const store = governanceStore;
+  const claim =
+    shared || store
+      ? async (name: string, ttlMs: number): Promise<boolean> => {
+          if (shared?.available() || !store) return shared ? shared.claimOnce(name, ttlMs) : true;
+          return store.claimOnce(name, ttlMs);
+        }
+      : undefined;
   const scheduler =
     schedules.length > 0
       ? new EvalScheduler({
@@ -141,7 +164,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           keyFor: (name) => evalKeys.get(name) ?? '',
           alerts: gateway.services.governance.alerts,
           logger,
-          ...(shared ? { claim: (name: string, ttlMs: number) => shared.claimOnce(name, ttlMs) } : {}),
+          ...(claim ? { claim } : {}),
         })
       : undefined;
   scheduler?.start();
@@ -182,6 +205,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       server.closeAllConnections();
       await closed;
       await gateway.close();
+      await governanceStore?.close();
       if (!options.state) await shared?.close();
       await Promise.all(simulators.map((simulator) => simulator.close()));
       batchStore?.close();

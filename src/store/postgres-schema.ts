@@ -97,6 +97,113 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
      shipped_at BIGINT NOT NULL
    );`,
   },
+  {
+    version: 3,
+    description: 'keys, teams, budgets and fired alerts (the system of record with store.postgres)',
+    // Every write takes the next governance_version under one advisory lock (store/postgres-governance.ts),
+    // so versions become visible in order and a replica catches up with "version > the last it saw".
+    // A removed budget stays as a tombstone (deleted_at) so replicas that were away learn of it.
+    sql: `CREATE SEQUENCE governance_version;
+   CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     team TEXT,
+     owner TEXT,
+     hash TEXT NOT NULL UNIQUE,
+     prefix TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT,
+     disabled SMALLINT NOT NULL DEFAULT 0,
+     revoked_at BIGINT,
+     allowed_models TEXT,
+     allowed_routes TEXT,
+     rpm INTEGER,
+     tpm INTEGER,
+     max_concurrent INTEGER,
+     metadata TEXT,
+     version BIGINT NOT NULL
+   );
+   CREATE INDEX api_keys_version ON api_keys (version);
+   CREATE TABLE teams (
+     id TEXT PRIMARY KEY,
+     created_at BIGINT NOT NULL,
+     metadata TEXT,
+     version BIGINT NOT NULL
+   );
+   CREATE INDEX teams_version ON teams (version);
+   CREATE TABLE budgets (
+     id TEXT PRIMARY KEY,
+     scope TEXT NOT NULL,
+     scope_id TEXT,
+     period TEXT NOT NULL,
+     limit_usd DOUBLE PRECISION,
+     limit_tokens BIGINT,
+     enforcement TEXT NOT NULL,
+     alert_at TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     deleted_at BIGINT,
+     version BIGINT NOT NULL
+   );
+   CREATE INDEX budgets_version ON budgets (version);
+   CREATE TABLE alerts_fired (
+     alert TEXT NOT NULL,
+     period_start BIGINT NOT NULL,
+     fired_at BIGINT NOT NULL,
+     PRIMARY KEY (alert, period_start)
+   );
+   CREATE TABLE claims (
+     name TEXT PRIMARY KEY,
+     expires_at BIGINT NOT NULL
+   );`,
+  },
+  {
+    version: 4,
+    description: 'evaluation runs and their results',
+    sql: `CREATE TABLE eval_runs (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     status TEXT NOT NULL,
+     dataset_source TEXT NOT NULL,
+     dataset_hash TEXT NOT NULL,
+     cases TEXT NOT NULL,
+     targets TEXT NOT NULL,
+     runs INTEGER NOT NULL,
+     options TEXT NOT NULL,
+     version BIGINT NOT NULL
+   );
+   CREATE INDEX eval_runs_version ON eval_runs (version);
+   CREATE TABLE eval_results (
+     run_id TEXT NOT NULL,
+     case_id TEXT NOT NULL,
+     target TEXT NOT NULL,
+     run_index INTEGER NOT NULL,
+     target_kind TEXT NOT NULL,
+     category TEXT NOT NULL,
+     served_model TEXT,
+     status INTEGER NOT NULL,
+     error TEXT,
+     latency_ms DOUBLE PRECISION NOT NULL,
+     input_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL,
+     cost_usd DOUBLE PRECISION NOT NULL,
+     answer TEXT NOT NULL,
+     finish_reason TEXT,
+     refusal SMALLINT NOT NULL,
+     score_status TEXT NOT NULL,
+     correct SMALLINT NOT NULL,
+     raw_score DOUBLE PRECISION,
+     score_detail TEXT NOT NULL,
+     scoring_cost_usd DOUBLE PRECISION NOT NULL,
+     scoring_calls INTEGER NOT NULL,
+     scoring_cache_hits INTEGER NOT NULL,
+     created_at BIGINT NOT NULL,
+     version BIGINT NOT NULL,
+     PRIMARY KEY (run_id, case_id, target, run_index)
+   );
+   CREATE INDEX eval_results_version ON eval_results (version);`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = (POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1] as PostgresMigration).version;
@@ -147,6 +254,24 @@ export function describePostgresError(url: string, error: unknown): string {
   return `${where}: ${message}`;
 }
 
+/**
+ * A client of the pool that never crashes the process: pg emits a dead socket's error on
+ * a checked-out client even while a query is running (the query fails with it too), and
+ * an 'error' event nobody listens to is an uncaught exception. Release it with `done`.
+ */
+export async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; done: (destroy?: boolean) => void }> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  return {
+    client,
+    done: (destroy) => {
+      client.off('error', ignore);
+      client.release(destroy);
+    },
+  };
+}
+
 const LOCK = "hashtext('switchyard.migrations')";
 
 /** The applied versions, in order (none before the first migration). */
@@ -163,7 +288,7 @@ export async function appliedMigrations(pool: pg.Pool): Promise<number[]> {
  */
 export async function migratePostgres(pool: pg.Pool, target = POSTGRES_SCHEMA_VERSION): Promise<number[]> {
   const applied: number[] = [];
-  const client = await pool.connect();
+  const { client, done } = await checkOut(pool);
   try {
     for (const migration of POSTGRES_MIGRATIONS) {
       if (migration.version > target) break;
@@ -193,7 +318,7 @@ export async function migratePostgres(pool: pg.Pool, target = POSTGRES_SCHEMA_VE
       }
     }
   } finally {
-    client.release();
+    done();
   }
   return applied;
 }

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
+import { checkOut } from './postgres-schema.js';
 import { TOKEN_CLASS_COLUMNS } from './sqlite-schema.js';
 
 /** Rows per PostgreSQL transaction. */
@@ -112,7 +113,7 @@ export class PostgresShipper {
     const queued = this.nextBatch.all() as (Row & { ship_seq: number })[];
     if (queued.length === 0) return 0;
     const last = (queued[queued.length - 1] as { ship_seq: number }).ship_seq;
-    const client = await this.pool.connect();
+    const { client, done: release } = await checkOut(this.pool);
     let shipped = 0;
     try {
       await client.query('BEGIN');
@@ -139,10 +140,10 @@ export class PostgresShipper {
       shipped = rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      client.release(true);
+      release(true);
       throw error;
     }
-    client.release();
+    release();
     this.confirm.run(last);
     return shipped;
   }

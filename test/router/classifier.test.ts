@@ -266,23 +266,23 @@ describe('the shipped model', () => {
 
   // MT-Bench and Vicuna questions (FastChat, Apache-2.0), written by neither this project nor its
   // training sources, with the benchmarks' own categories mapped onto ours; never used to choose
-  // anything. Measured 67.5 % (108 of 160) for the shipped model; the floor is well below, so a
+  // anything. Measured 70.6 % (113 of 160) for the shipped model; the floor is well below, so a
   // retrained model that is as good cannot flake it, and one that forgot the public data fails
   // (the model shipped before the public data reached 39.4 %, the one before dense features 63.1 %).
-  it('reaches ≥ 57 % on public benchmark questions it never saw', () => {
+  it('reaches ≥ 60 % on public benchmark questions it never saw', () => {
     const benchmark = readDataset(fileURLToPath(new URL('../../data/task-prompts-public.jsonl', import.meta.url)));
     expect(benchmark.length).toBe(160);
-    expect(evaluate(benchmark, predict).accuracy).toBeGreaterThanOrEqual(0.57);
+    expect(evaluate(benchmark, predict).accuracy).toBeGreaterThanOrEqual(0.6);
   });
 
   // Self-Instruct's user-oriented instructions (Apache-2.0), written by its authors for everyday
-  // apps, labelled by hand for this project and held out from training. Measured 55.5 % (81 of
+  // apps, labelled by hand for this project and held out from training. Measured 60.3 % (88 of
   // 146) for the shipped model; 44.5 % for the model before dense features and the Self-Instruct
   // seed tasks, which this floor would fail.
-  it('reaches ≥ 48 % on public user-oriented instructions it never saw', () => {
+  it('reaches ≥ 50 % on public user-oriented instructions it never saw', () => {
     const instructions = readDataset(fileURLToPath(new URL('../../data/task-prompts-user-oriented.jsonl', import.meta.url)));
     expect(instructions.length).toBe(146);
-    expect(evaluate(instructions, predict).accuracy).toBeGreaterThanOrEqual(0.48);
+    expect(evaluate(instructions, predict).accuracy).toBeGreaterThanOrEqual(0.5);
   });
 
   // Whole generator recipes held out: phrasings the model never saw. Measured 75.3 % for this

@@ -120,7 +120,7 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           throw new GatewayError('invalid_request', `metadata.guards: unknown guard policy '${policy}' (known: ${[...(services.config.guards?.policies.keys() ?? [])].join(', ') || 'none'})`, { param: 'metadata' });
         }
         const expiresAt = body.expires_at ? Date.parse(body.expires_at) : body.expires_in_days ? Date.now() + body.expires_in_days * 86_400_000 : null;
-        const { key, secret } = governance.keys.create({
+        const { key, secret } = await governance.createKey({
           name: body.name,
           team: body.team ?? null,
           owner: body.owner ?? null,
@@ -132,7 +132,6 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           maxConcurrent: body.max_concurrent ?? null,
           metadata: body.metadata ?? null,
         });
-        governance.keysChanged();
         return send(201, JSON.stringify({ ...describeKey(key), key: secret, note: 'Store this key now: it is not shown again.' }));
       }
       const existing = governance.keys.get(id);
@@ -140,13 +139,11 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
       if (action === undefined && method === 'GET') return send(200, JSON.stringify(describeKey(existing)));
       // A changed key is refused or accepted by every worker and replica at once, not when their caches expire.
       if (action === undefined && method === 'DELETE') {
-        const revoked = governance.keys.revoke(id);
-        governance.keysChanged();
+        const revoked = await governance.changeKey(id, 'revoke');
         return send(200, JSON.stringify(describeKey(revoked ?? existing)));
       }
       if ((action === 'disable' || action === 'enable') && method === 'POST') {
-        const changed = governance.keys.setDisabled(id, action === 'disable');
-        governance.keysChanged();
+        const changed = await governance.changeKey(id, action);
         return send(200, JSON.stringify(describeKey(changed ?? existing)));
       }
       return methodNotAllowed();
@@ -180,8 +177,7 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
         await readJsonBody(exchange, services.config.server.maxBodyBytes),
       );
       const limits = { ...(body.rpm ? { rpm: body.rpm } : {}), ...(body.tpm ? { tpm: body.tpm } : {}), ...(body.max_concurrent ? { maxConcurrent: body.max_concurrent } : {}) };
-      governance.keys.saveTeam(body.id, limits);
-      governance.keysChanged();
+      await governance.saveTeam(body.id, limits);
       return send(201, JSON.stringify({ id: body.id, object: 'team', rpm: body.rpm ?? null, tpm: body.tpm ?? null, max_concurrent: body.max_concurrent ?? null }));
     }
     case 'budgets': {
@@ -199,7 +195,7 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
         }
         if (method !== 'POST') methodNotAllowed();
         const body = parseBody(budgetSchema, await readJsonBody(exchange, services.config.server.maxBodyBytes));
-        const budget = governance.budgets.create({
+        const budget = await governance.createBudget({
           scope: body.scope,
           scopeId: body.scope_id ?? null,
           period: body.period,
@@ -208,12 +204,10 @@ export async function handleAdmin(exchange: Exchange, services: Services, method
           enforcement: body.enforcement ?? 'hard',
           alertAt: body.alert_at ?? [0.5, 0.8, 1],
         });
-        governance.budgetsChanged();
         return send(201, JSON.stringify({ ...budget, object: 'budget' }));
       }
       if (method !== 'DELETE' || action !== undefined) methodNotAllowed();
-      if (!governance.budgets.remove(id)) throw new GatewayError('not_found', `No budget with id '${id}'.`);
-      governance.budgetsChanged();
+      if (!(await governance.removeBudget(id))) throw new GatewayError('not_found', `No budget with id '${id}'.`);
       return send(200, JSON.stringify({ id, object: 'budget', deleted: true }));
     }
     case 'spend': {
