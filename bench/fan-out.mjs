@@ -5,6 +5,7 @@
 // memory per open stream (peak resident memory while the streams are open, minus the
 // resident memory just before, divided by the streams).
 // Standalone: node bench/fan-out.mjs [--streams=N] [--chunks=N] [--interval=MS] [--only=bare,switchyard-plain,switchyard]
+// A target `switchyard@DIR` runs the Switchyard build in DIR: two builds in one run.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
@@ -87,7 +88,9 @@ export async function fanOutScenario({ only = FANOUT_TARGETS, streams = 2000, ch
       progress(`fan-out: ${name}: ${streams} streams of ${chunks} chunks, ${intervalMs} ms apart`);
       let target;
       try {
-        target = await starters[name](mock, { tag: '-fanout' });
+        // `switchyard@DIR` runs the Switchyard build in DIR (its bin/ and dist/): A/B in one run, as in cpu.mjs.
+        const [kind, build] = name.split('@');
+        target = await starters[kind](mock, { tag: `-fanout${build ? `-${path.basename(path.resolve(build))}` : ''}`, ...(build ? { build: path.resolve(build) } : {}) });
         results[name] = { status: 'ok', ...(await fanOutTarget(target, { streams, chunks, timeoutMs })) };
       } catch (error) {
         results[name] = { status: 'unavailable', reason: error.message };

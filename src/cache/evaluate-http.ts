@@ -14,7 +14,7 @@
  * nothing cached earlier answers them, and they answer nothing else.
  */
 import { randomUUID } from 'node:crypto';
-import { bestAtOnePercent, DEFAULT_SWEEP, splitPairs, type Pair, type SweepPoint } from './evaluate.js';
+import { bestAtOnePercent, DEFAULT_SWEEP, splitPairs, sweepPoint, type Pair, type SweepPoint } from './evaluate.js';
 
 export interface HttpEvaluationOptions {
   /** The gateway's base URL (http://host:port). */
@@ -155,15 +155,7 @@ export async function evaluateOverHttp(pairs: readonly Pair[], options: HttpEval
     const trueHits = positives.filter((each) => over(each.answer) && each.correct).length;
     const wrongHits = positives.filter((each) => over(each.answer) && !each.correct).length;
     const falseHits = negatives.filter(over).length;
-    return {
-      threshold,
-      trueHitRate: cached.length ? trueHits / cached.length : 0,
-      falseHitRate: unrelated.length ? falseHits / unrelated.length : 0,
-      wrongHitRate: cached.length ? wrongHits / cached.length : 0,
-      trueHits,
-      falseHits,
-      wrongHits,
-    };
+    return sweepPoint(threshold, { cached: cached.length, unrelated: unrelated.length, trueHits, falseHits, wrongHits });
   };
   const answers = [...positives.map((each) => each.answer), ...negatives];
   const similarities = answers.filter((answer) => answer.status === 'hit-semantic' && answer.similarity !== undefined).map((answer) => answer.similarity as number);

@@ -70,6 +70,23 @@ export function bestAtOnePercent(sweep: readonly SweepPoint[]): SweepPoint | und
   return sweep.filter((each) => each.falseHitRate <= 0.01 && each.wrongHitRate <= 0.01).sort((a, b) => b.trueHitRate - a.trueHitRate || a.threshold - b.threshold)[0];
 }
 
+/** One point of a threshold sweep: the hit counts at a threshold as rates of the cached and unrelated questions. */
+export function sweepPoint(
+  threshold: number,
+  counts: { cached: number; unrelated: number; trueHits: number; falseHits: number; wrongHits: number },
+): SweepPoint {
+  const { cached, unrelated, trueHits, falseHits, wrongHits } = counts;
+  return {
+    threshold,
+    trueHitRate: cached ? trueHits / cached : 0,
+    falseHitRate: unrelated ? falseHits / unrelated : 0,
+    wrongHitRate: cached ? wrongHits / cached : 0,
+    trueHits,
+    falseHits,
+    wrongHits,
+  };
+}
+
 export const DEFAULT_SWEEP = Array.from({ length: 21 }, (_, index) => Math.round((0.5 + index * 0.025) * 1000) / 1000);
 
 export async function evaluatePairs(
@@ -99,15 +116,7 @@ export async function evaluatePairs(
     const trueHits = positives.filter((each) => each.similarity >= threshold && each.correct).length;
     const wrongHits = positives.filter((each) => each.similarity >= threshold && !each.correct).length;
     const falseHits = negatives.filter((each) => each.similarity >= threshold).length;
-    return {
-      threshold,
-      trueHitRate: cached.length ? trueHits / cached.length : 0,
-      falseHitRate: unrelated.length ? falseHits / unrelated.length : 0,
-      wrongHitRate: cached.length ? wrongHits / cached.length : 0,
-      trueHits,
-      falseHits,
-      wrongHits,
-    };
+    return sweepPoint(threshold, { cached: cached.length, unrelated: unrelated.length, trueHits, falseHits, wrongHits });
   };
   const thresholds = options.thresholds ?? DEFAULT_SWEEP;
   const sweep = thresholds.map(point);

@@ -110,6 +110,9 @@ function uniqueRunName(store: EvalStore, name: string): string {
   return candidate;
 }
 
+/** How long one replica's claim on resuming an unfinished run holds. */
+const RESUME_CLAIM_MS = 3_600_000;
+
 export class EvalScheduler {
   private readonly now: () => number;
   private readonly timers: SchedulerTimers;
@@ -135,11 +138,32 @@ export class EvalScheduler {
     for (const schedule of this.schedules.values()) {
       this.arm(schedule);
       const latest = runsOfSchedule(this.openStore(), schedule.name).at(-1);
-      if (latest && latest.status !== 'complete') {
-        this.options.logger.info({ schedule: schedule.name, run: latest.id }, 'resuming an unfinished scheduled eval run');
-        void this.trigger(schedule.name);
+      if (latest && latest.status !== 'complete') void this.resume(schedule.name, latest.id);
+    }
+  }
+
+  /**
+   * A run left unfinished is resumed by one replica: the one that claims it (every one when
+   * nothing is shared). The claim holds for an hour; a replica that dies while resuming
+   * leaves the run to the schedule's next firing, which resumes it too.
+   */
+  private async resume(name: string, runId: string): Promise<void> {
+    const claim = this.options.claim;
+    if (claim) {
+      let won: boolean;
+      try {
+        won = await claim(`eval-resume:${runId}`, RESUME_CLAIM_MS);
+      } catch (error) {
+        this.options.logger.warn({ schedule: name, run: runId, err: error }, 'could not claim the unfinished scheduled eval run in shared state; this replica resumes it');
+        won = true;
+      }
+      if (!won) {
+        this.options.logger.info({ schedule: name, run: runId }, 'unfinished scheduled eval run resumed by another replica');
+        return;
       }
     }
+    this.options.logger.info({ schedule: name, run: runId }, 'resuming an unfinished scheduled eval run');
+    await this.trigger(name);
   }
 
   /** When the schedule fires next (epoch ms), while the scheduler runs. */

@@ -247,37 +247,38 @@ function plainLowerFirst(bits: number): boolean {
   return (bits & FIRST) !== 0 && (bits & (ALSO_WORD | WORD | NEVER)) === 0;
 }
 
+/** After a lower-case first name: an optional initial, then the next word. */
+const LOWER_NEXT = /[ ](?:([a-z])\.?[ ])?([a-z\u00df-\u00ff\u0100-\u024f]{3,})(?![\p{L}\p{N}_@-]|[./][\p{L}\p{N}])/uy;
+
+/** Whether the character before a word joins it to something else: a letter, digit, "_", "@", ".", "/", "-" or an apostrophe. */
+function gluedBefore(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code >= 0xc0 || code === 95 || code === 64 || code === 46 || code === 47 || code === 45 || code === 39;
+}
+
 function scanLowerCaseLine(text: string, line: string, offset: number, lists: ReadonlyMap<string, number>, findings: Finding[]): void {
-  const tokens: { start: number; end: number; bits: number }[] = [];
   LOWER_WORD.lastIndex = 0;
   for (let match = LOWER_WORD.exec(line); match; match = LOWER_WORD.exec(line)) {
+    const word = match[0];
     const start = match.index;
-    const end = start + match[0].length;
-    // Only whole words: not part of an e-mail address, a path or a number.
-    if ((start > 0 && /[\p{L}\p{N}_@./-]/u.test(line[start - 1] as string)) || /^[\p{N}_@-]|^[./][\p{L}\p{N}]/u.test(line.slice(end, end + 2))) {
-      tokens.push({ start, end, bits: -1 });
-      continue;
+    const end = start + word.length;
+    if (word.length < 3 || (start > 0 && gluedBefore(line.charCodeAt(start - 1)))) continue;
+    const bits = lists.get(word);
+    if (bits === undefined || !plainLowerFirst(bits) || FOREIGN_WORDS.has(word)) continue;
+    const after = line.charCodeAt(end);
+    if (after === 64 || after === 95 || after === 45 || (after >= 48 && after <= 57)) continue;
+    LOWER_NEXT.lastIndex = end;
+    const next = LOWER_NEXT.exec(line);
+    if (next) {
+      const surnameBits = lists.get(next[2] as string) ?? 0;
+      // A surname of the lists that is no word; or, after one of the common first names, a word in no list or dictionary ("olga krylova").
+      if (((surnameBits & SURNAME) !== 0 && (surnameBits & (ALSO_WORD | WORD | NEVER)) === 0) || (surnameBits === 0 && (bits & COMMON_FIRST) !== 0)) {
+        findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start: offset + start, end: offset + LOWER_NEXT.lastIndex, score: 0.6 });
+        LOWER_WORD.lastIndex = LOWER_NEXT.lastIndex;
+        continue;
+      }
     }
-    tokens.push({ start, end, bits: lists.get(match[0]) ?? 0 });
-  }
-  for (let index = 0; index < tokens.length; index++) {
-    const head = tokens[index] as { start: number; end: number; bits: number };
-    if (head.bits <= 0 || !plainLowerFirst(head.bits) || head.end - head.start < 3 || FOREIGN_WORDS.has(line.slice(head.start, head.end))) continue;
-    let next = index + 1;
-    // An initial between them: "benjamin a seiler", "eric g. samoylova".
-    const initial = tokens[next];
-    if (initial && initial.end - initial.start === 1 && tokens[next + 1]) next++;
-    const candidate = tokens[next];
-    const joined = candidate !== undefined && /^ (?:[a-z]\.? )?$/.test(line.slice(head.end, candidate.start));
-    // A surname of the lists that is no word; or, after one of the common first names, a word in no list or dictionary ("olga krylova").
-    const surname = candidate !== undefined && joined && candidate.bits >= 0 && candidate.end - candidate.start >= 3 && (((candidate.bits & SURNAME) !== 0 && (candidate.bits & (ALSO_WORD | WORD | NEVER)) === 0) || (candidate.bits === 0 && (head.bits & COMMON_FIRST) !== 0));
-    if (surname) {
-      findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start: offset + head.start, end: offset + candidate.end, score: 0.6 });
-      index = next;
-      continue;
-    }
-    if (STRONG_CUE_BEFORE.test(line.slice(Math.max(0, head.start - 24), head.start))) {
-      findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start: offset + head.start, end: offset + head.end, score: 0.55 });
+    if (STRONG_CUE_BEFORE.test(line.slice(Math.max(0, start - 24), start))) {
+      findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start: offset + start, end: offset + end, score: 0.55 });
     }
   }
 }

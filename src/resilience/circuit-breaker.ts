@@ -19,7 +19,15 @@ interface Circuit {
   consecutiveFailures: number;
   openedAt: number;
   probeInFlight: boolean;
+  /** With probeLease: this replica holds the lease to send the half-open probe. */
+  leased: boolean;
+  /** A lease request is in flight, and when the last one was sent. */
+  asking: boolean;
+  askedAt: number;
 }
+
+/** How often a replica that did not get the probe lease asks again (the holder may have died). */
+const LEASE_RETRY_MS = 1000;
 
 const COUNTED: ReadonlySet<FailureClass> = new Set(['server_error', 'timeout', 'connection']);
 
@@ -41,6 +49,15 @@ export class CircuitBreakers {
   /** Told when a failure here opens a circuit (shared state tells the other replicas). */
   onOpened: ((deployment: string, cooldownMs: number) => void) | undefined;
 
+  /**
+   * Shared state: after a cooldown, may this replica send the one half-open probe across all
+   * replicas (a lease: true for one of them)? Asked in the background; the deployment is
+   * skipped until the answer is yes. Unset: every process probes on its own.
+   */
+  probeLease: ((deployment: string) => Promise<boolean>) | undefined;
+  /** Told when this replica's leased probe resolved (closed or opened again), to free the lease and tell the others. */
+  onProbed: ((deployment: string, closed: boolean, cooldownMs: number) => void) | undefined;
+
   constructor(
     private readonly policy: BreakerPolicy,
     private readonly now: () => number = Date.now,
@@ -52,15 +69,51 @@ export class CircuitBreakers {
    */
   openedElsewhere(deployment: string): void {
     const circuit = this.circuit(deployment);
+    // Open here already (waiting for another replica's probe, which failed): with a probe
+    // lease, the prober keeps the lease for a cooldown, so no replica probes sooner.
     if (circuit.state !== 'closed') return;
     this.setState(circuit, 'open');
     circuit.openedAt = this.now();
   }
 
+  /** Another replica's probe succeeded: the deployment is back here too. */
+  closedElsewhere(deployment: string): void {
+    const circuit = this.circuits.get(deployment);
+    if (!circuit || circuit.state === 'closed' || circuit.probeInFlight) return;
+    this.setState(circuit, 'closed');
+    circuit.consecutiveFailures = 0;
+    circuit.leased = false;
+  }
+
+  /**
+   * The cooldown is over: may this process move to half-open? Always without a probe lease;
+   * with one, once it holds the lease (asked for in the background, again every second
+   * while another replica holds it). Shared state unreachable: probe here, as without it.
+   */
+  private mayProbe(key: string, circuit: Circuit): boolean {
+    if (!this.probeLease || circuit.leased) return true;
+    const now = this.now();
+    if (!circuit.asking && now - circuit.askedAt >= LEASE_RETRY_MS) {
+      circuit.asking = true;
+      circuit.askedAt = now;
+      this.probeLease(key).then(
+        (won) => {
+          circuit.asking = false;
+          if (won && circuit.state === 'open') circuit.leased = true;
+        },
+        () => {
+          circuit.asking = false;
+          if (circuit.state === 'open') circuit.leased = true;
+        },
+      );
+    }
+    return false;
+  }
+
   private circuit(key: string): Circuit {
     let circuit = this.circuits.get(key);
     if (!circuit) {
-      circuit = { state: 'closed', consecutiveFailures: 0, openedAt: 0, probeInFlight: false };
+      circuit = { state: 'closed', consecutiveFailures: 0, openedAt: 0, probeInFlight: false, leased: false, asking: false, askedAt: Number.NEGATIVE_INFINITY };
       this.circuits.set(key, circuit);
     }
     return circuit;
@@ -73,10 +126,12 @@ export class CircuitBreakers {
 
   /** Could a call go to this deployment now (without claiming anything)? */
   available(deployment: Deployment): boolean {
-    const circuit = this.circuits.get(deploymentKey(deployment));
+    const key = deploymentKey(deployment);
+    const circuit = this.circuits.get(key);
     if (!circuit || circuit.state === 'closed') return true;
     if (circuit.probeInFlight) return false;
-    return circuit.state === 'half-open' || this.now() - circuit.openedAt >= this.policy.cooldownMs;
+    if (circuit.state === 'half-open') return true;
+    return this.now() - circuit.openedAt >= this.policy.cooldownMs && this.mayProbe(key, circuit);
   }
 
   /** The caller went away mid-call: free the probe without judging the deployment. */
@@ -87,9 +142,10 @@ export class CircuitBreakers {
 
   /** May a call go to this deployment now? Claims the half-open probe when it is granted. */
   tryAcquire(deployment: Deployment): boolean {
-    const circuit = this.circuits.get(deploymentKey(deployment));
+    const key = deploymentKey(deployment);
+    const circuit = this.circuits.get(key);
     if (!circuit || circuit.state === 'closed') return true;
-    if (circuit.state === 'open' && this.now() - circuit.openedAt >= this.policy.cooldownMs) this.setState(circuit, 'half-open');
+    if (circuit.state === 'open' && this.now() - circuit.openedAt >= this.policy.cooldownMs && this.mayProbe(key, circuit)) this.setState(circuit, 'half-open');
     if (circuit.state === 'half-open' && !circuit.probeInFlight) {
       circuit.probeInFlight = true;
       return true;
@@ -103,6 +159,14 @@ export class CircuitBreakers {
     this.setState(circuit, 'closed');
     circuit.consecutiveFailures = 0;
     circuit.probeInFlight = false;
+    this.probed(deploymentKey(deployment), circuit, true);
+  }
+
+  /** A leased probe resolved: free the lease (at once when closed, after a cooldown when open again). */
+  private probed(key: string, circuit: Circuit, closed: boolean): void {
+    if (!circuit.leased) return;
+    circuit.leased = false;
+    this.onProbed?.(key, closed, this.policy.cooldownMs);
   }
 
   /** A failure of the given class (undefined: not the deployment's fault, e.g. a client error). */
@@ -115,6 +179,7 @@ export class CircuitBreakers {
       if (wasProbe) {
         this.setState(circuit, 'closed');
         circuit.consecutiveFailures = 0;
+        this.probed(deploymentKey(deployment), circuit, true);
       }
       return;
     }
@@ -123,6 +188,7 @@ export class CircuitBreakers {
       this.setState(circuit, 'open');
       circuit.openedAt = this.now();
       this.onOpened?.(deploymentKey(deployment), this.policy.cooldownMs);
+      if (wasProbe) this.probed(deploymentKey(deployment), circuit, false);
     }
   }
 

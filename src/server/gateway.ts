@@ -154,6 +154,9 @@ function watchRequestLog(log: RequestLog, governance: Governance, logger: Logger
   });
 }
 
+/** The longest one replica's half-open probe holds the lease (a replica that dies mid-probe frees it then). */
+const PROBE_LEASE_MS = 30_000;
+
 export function createGateway(dependencies: GatewayDependencies): Gateway {
   const { config, log, logger } = dependencies;
   const client = new UpstreamClient();
@@ -167,8 +170,17 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
   if (breakers && sharedState) {
     const origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     breakers.onOpened = (deployment, cooldownMs) => sharedState.publish({ type: 'circuit_opened', deployment, cooldownMs, origin });
+    // After a cooldown one replica probes: the one holding the lease; the others skip the
+    // deployment until the probe closes the circuit (circuit_closed) or opens it again.
+    breakers.probeLease = (deployment) => (sharedState.available() ? sharedState.claimOnce(`probe:${deployment}`, PROBE_LEASE_MS) : Promise.resolve(true));
+    breakers.onProbed = (deployment, closed, cooldownMs) => {
+      // Opened again: the lease is kept for a cooldown, so no replica probes before it is over.
+      sharedState.releaseClaim(`probe:${deployment}`, closed ? 0 : cooldownMs).catch((error: unknown) => logger.warn({ err: error, deployment }, 'could not free the probe lease; it expires by itself'));
+      if (closed) sharedState.publish({ type: 'circuit_closed', deployment, origin });
+    };
     sharedState.subscribe((event) => {
       if (event.type === 'circuit_opened' && event.origin !== origin) breakers.openedElsewhere(event.deployment);
+      if (event.type === 'circuit_closed' && event.origin !== origin) breakers.closedElsewhere(event.deployment);
     });
   }
   const governanceStore = dependencies.governanceStore;

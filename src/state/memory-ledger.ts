@@ -140,6 +140,12 @@ export class MemoryLedger {
     for (const held of this.reserved.values()) for (const [ticket, item] of held) if (item.holder === holder) held.delete(ticket);
   }
 
+  releaseClaim(name: string, keepMs: number): void {
+    if (!this.claims.has(name)) return;
+    if (keepMs > 0) this.claims.set(name, this.now() + keepMs);
+    else this.claims.delete(name);
+  }
+
   claimOnce(name: string, ttlMs: number): boolean {
     const now = this.now();
     const until = this.claims.get(name);

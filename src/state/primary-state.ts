@@ -15,7 +15,8 @@ type Request =
   | { op: 'admit'; input: AdmitInput }
   | { op: 'seed'; entry: string; spend: EntrySpend; expiresAt: number | undefined }
   | { op: 'settle'; input: SettleInput }
-  | { op: 'claim'; name: string; ttlMs: number };
+  | { op: 'claim'; name: string; ttlMs: number }
+  | { op: 'release'; name: string; keepMs: number };
 
 interface RequestMessage {
   sy: 'state';
@@ -65,7 +66,9 @@ export function servePrimaryState(ledger: MemoryLedger, worker: Worker, others: 
             ? ledger.seed(request.entry, request.spend, request.expiresAt)
             : request.op === 'settle'
               ? ledger.settle(request.input)
-              : ledger.claimOnce(request.name, request.ttlMs);
+              : request.op === 'release'
+                ? ledger.releaseClaim(request.name, request.keepMs)
+                : ledger.claimOnce(request.name, request.ttlMs);
       reply = { sy: 'state-reply', id: message.id, result: result ?? null };
     } catch (error) {
       reply = { sy: 'state-reply', id: message.id, error: (error as Error).message };
@@ -140,6 +143,10 @@ export class PrimaryState implements SharedState {
 
   claimOnce(name: string, ttlMs: number): Promise<boolean> {
     return this.ask({ op: 'claim', name, ttlMs });
+  }
+
+  async releaseClaim(name: string, keepMs: number): Promise<void> {
+    await this.ask({ op: 'release', name, keepMs });
   }
 
   health(): DependencyHealth {

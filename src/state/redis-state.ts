@@ -11,6 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.js';
 import { ADMIT_SCRIPT, SEED_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.js';
+
+/** Delete a claim, or shorten it to ARGV[2] ms, only if this replica (ARGV[1]) holds it. */
+const RELEASE_CLAIM = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if tonumber(ARGV[2]) > 0 then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return redis.call('DEL', KEYS[1])`;
 import type { AdmitInput, AdmitOutcome, DependencyHealth, EntrySpend, SettleInput, SharedState, StateEvent } from './types.js';
 
 export interface RedisStateOptions {
@@ -156,6 +161,10 @@ export class RedisState implements SharedState {
   async claimOnce(name: string, ttlMs: number): Promise<boolean> {
     const result = await this.client.set(`${this.options.keyPrefix}once:${name}`, this.replicaId, 'PX', ttlMs, 'NX');
     return result === 'OK';
+  }
+
+  async releaseClaim(name: string, keepMs: number): Promise<void> {
+    await this.client.eval(RELEASE_CLAIM, 1, `${this.options.keyPrefix}once:${name}`, this.replicaId, String(keepMs));
   }
 
   health(): DependencyHealth {

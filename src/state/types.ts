@@ -72,7 +72,11 @@ export interface EntrySpend {
 }
 
 /** A message every process sees: caches to drop, circuits opened elsewhere. */
-export type StateEvent = { type: 'keys_changed' } | { type: 'budgets_changed' } | { type: 'circuit_opened'; deployment: string; cooldownMs: number; origin: string };
+export type StateEvent =
+  | { type: 'keys_changed' }
+  | { type: 'budgets_changed' }
+  | { type: 'circuit_opened'; deployment: string; cooldownMs: number; origin: string }
+  | { type: 'circuit_closed'; deployment: string; origin: string };
 
 export interface DependencyHealth {
   name: string;
@@ -94,6 +98,11 @@ export interface SharedState {
   subscribe(listener: (event: StateEvent) => void): void;
   /** True for exactly one caller per name until `ttlMs` passes (alerts, scheduled runs). */
   claimOnce(name: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Give back a claim this process holds: at once (`keepMs` 0), or keep it `keepMs` longer
+   * and then let it expire (a claim another process holds is left alone).
+   */
+  releaseClaim(name: string, keepMs: number): Promise<void>;
   health(): DependencyHealth;
   /** Called with the new health whenever availability changes. */
   watch(listener: (health: DependencyHealth) => void): void;

@@ -442,3 +442,37 @@ describe('a run stopped while calls are failing', () => {
     }
   });
 });
+
+describe('an unfinished scheduled run with two replicas on one Redis', () => {
+  it('is resumed by one replica, not by each', async () => {
+    const { deleteKeys, SHARED_REDIS_URL, testPrefix } = await import('../helpers/replicas.js');
+    const prefix = testPrefix();
+    const directory = tempDirectory();
+    writeFile(directory, 'arithmetic.jsonl', arithmeticDataset(40));
+    const text = `${simConfig(directory, { candidate: 'gpt-5.4', ttftMs: 150 })}\nstate:\n  redis: { url: env:SWITCHYARD_REDIS_URL, key_prefix: "${prefix}" }\n`;
+    const configPath = writeFile(directory, 'switchyard.yaml', text);
+    const config = (): GatewayConfig => parseConfigText(text, { SWITCHYARD_REDIS_URL: SHARED_REDIS_URL }, configPath);
+    const gateways: RunningGateway[] = [];
+    try {
+      // Leave an unfinished run behind.
+      const seeded = await startGateway({ config: config(), logger: capturingLogger().logger, port: 0, host: '127.0.0.1' });
+      const first = (seeded.scheduler as EvalScheduler).trigger('nightly');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await seeded.stop(5000);
+      expect((await first).status).toBe('interrupted');
+      // Two replicas start on it at once.
+      const logs = [capturingLogger(), capturingLogger()];
+      gateways.push(...(await Promise.all(logs.map(({ logger }) => startGateway({ config: config(), logger, port: 0, host: '127.0.0.1' })))));
+      const said = (message: string): number => logs.reduce((sum, { lines }) => sum + lines.filter((line) => line.msg === message).length, 0);
+      for (let attempt = 0; attempt < 2000 && said('resuming an unfinished scheduled eval run') + said('unfinished scheduled eval run resumed by another replica') < 2; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(said('resuming an unfinished scheduled eval run')).toBe(1);
+      expect(said('unfinished scheduled eval run resumed by another replica')).toBe(1);
+      expect(gateways.filter((gateway) => (gateway.scheduler as EvalScheduler).isRunning('nightly'))).toHaveLength(1);
+    } finally {
+      await Promise.all(gateways.map((gateway) => gateway.stop(5000)));
+      await deleteKeys(SHARED_REDIS_URL, prefix);
+    }
+  }, 60_000);
+});

@@ -88,6 +88,7 @@ class LedgerState implements SharedState {
   async claimOnce(): Promise<boolean> {
     return true;
   }
+  async releaseClaim(): Promise<void> {}
   health(): DependencyHealth {
     return { name: this.name, state: this.up ? 'ok' : 'unavailable' };
   }

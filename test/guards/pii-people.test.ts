@@ -183,6 +183,9 @@ describe('street addresses', () => {
     expect(found('User: 5586 Þórunnarstræti 31, Arnsdorf, Germany', ['street_address'])).toEqual(['street_address:5586 Þórunnarstræti 31, Arnsdorf, Germany']);
     // A year before a street named first stays out of it.
     expect(found('In 2019 Kerkstraat 12 was sold.', ['street_address'])).toEqual(['street_address:Kerkstraat 12']);
+    // A unit word glued to letters is a word ("boxes"), not a unit; "Apt. B" and "Apt5" are units.
+    expect(found('I have 3 boxes at Kerkstraat 12 boxes', ['street_address'])).toEqual(['street_address:Kerkstraat 12']);
+    expect(found('Ship to 12 Main Street Apt. B, Springfield', ['street_address'])).toEqual(['street_address:12 Main Street Apt. B, Springfield']);
   });
 
   it('leaves prices, versions, postal codes alone, quantities and streets without a number alone', () => {
