@@ -50,6 +50,16 @@ describe('UnwrittenSpend', () => {
     expect(spend.caller('x', null)).toBe(spend.caller('x', null));
   });
 
+  it('a key that moved to another team: its rows count for the team each was made under', () => {
+    const spend = new UnwrittenSpend();
+    spend.add('j', 1, row(0, 'key_a', 'search', 1));
+    spend.add('j', 2, row(0, 'key_a', 'ads', 2));
+    const none = new Map<string, number>();
+    expect(spend.spend({ since: 0, team: 'ads' }, none).usd).toBe(2);
+    expect(spend.spend({ since: 0, team: 'search' }, none).usd).toBe(1);
+    expect(spend.spend({ since: 0, keyId: 'key_a' }, none).usd).toBe(3);
+  });
+
   it('rows reported written leave the summary, through the sequence given, one journal at a time', () => {
     const spend = new UnwrittenSpend();
     for (let seq = 1; seq <= 5; seq++) spend.add('j1', seq, row(0, null, null, 1));
