@@ -95,8 +95,13 @@ describe('gateway with store.postgres', () => {
     try {
       await traffic(gateway, 'b');
       await traffic(gateway, 'c');
+      // The backlog is reported with each failed attempt to ship, so the last rows can show up
+      // one retry after the state turns to failing.
       await waitUntil(
-        async () => ((await (await fetch(`${gateway.running.url}/health/ready`)).json()) as { status: string }).status === 'degraded',
+        async () => {
+          const health = (await (await fetch(`${gateway.running.url}/health/ready`)).json()) as { status: string; request_log?: { postgres?: { backlog_rows?: number } } };
+          return health.status === 'degraded' && health.request_log?.postgres?.backlog_rows === 6;
+        },
         async () => JSON.stringify(await (await fetch(`${gateway.running.url}/health/ready`)).json()),
       );
       const ready = (await (await fetch(`${gateway.running.url}/health/ready`)).json()) as { request_log: { writing: string; postgres: { state: string; error: string; backlog_rows: number } } };
