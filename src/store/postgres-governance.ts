@@ -32,6 +32,7 @@ import { fromRow, KEY_COLUMNS, mintKey, upsertKeyRecord, type KeyRecord, type Ne
 import type { DependencyHealth } from '../state/types.js';
 import { checkOut, describePostgresError, migratePostgres, postgresPool } from './postgres-schema.js';
 import { openDatabase } from './sqlite-schema.js';
+import { OneAtATime } from './one-at-a-time.js';
 
 /** What changed in the local copy: keys or teams, budgets, evaluation runs. */
 export type GovernanceChange = 'keys' | 'budgets' | 'eval';
@@ -75,8 +76,7 @@ export class GovernanceSync {
   private seen = 0;
   private migrated = false;
   private loaded = false;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly runs = new OneAtATime(() => this.run(), () => this.closed);
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private current: DependencyHealth = { name: 'postgres', state: 'unavailable', error: 'connecting' };
@@ -135,23 +135,12 @@ export class GovernanceSync {
 
   /** Catch up now (one run at a time; a call during a run asks for one more). */
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.runs.kick();
   }
 
   /** Wait for the run in progress and the one it asked for, if any. */
   async settled(): Promise<void> {
-    while (this.running) await this.running;
+    await this.runs.settled();
   }
 
   private async run(): Promise<void> {

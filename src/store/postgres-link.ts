@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { describePostgresError, migratePostgres, postgresPool } from './postgres-schema.js';
 import { enableShipping, PostgresShipper, prunePostgres } from './postgres-shipper.js';
+import { OneAtATime } from './one-at-a-time.js';
 
 export interface PostgresState {
   /** connecting: not migrated yet; ok; failing: the last attempt failed (rows wait locally). */
@@ -28,8 +29,7 @@ export class PostgresLink {
   private readonly pool: pg.Pool;
   private readonly shipper: PostgresShipper;
   private migrated = false;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly runs = new OneAtATime(() => this.run(), () => this.closed);
   private delay = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -54,18 +54,7 @@ export class PostgresLink {
 
   /** New rows are in SQLite: ship them (one run at a time; a request during a run queues one more). */
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.run().finally(() => {
-      this.running = undefined;
-      if (this.again && !this.closed) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.runs.kick();
   }
 
   private async run(): Promise<void> {
@@ -111,7 +100,7 @@ export class PostgresLink {
     this.timer = undefined;
     if (this.current.state !== 'failing') {
       this.kick();
-      const running = this.running;
+      const running = this.runs.current;
       if (running) await Promise.race([running, new Promise((resolve) => setTimeout(resolve, withinMs))]);
     }
     this.closed = true;
