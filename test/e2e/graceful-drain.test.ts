@@ -1,5 +1,5 @@
 /**
- * Graceful drain of the real `switchyard serve` process: a 20-second stream started
+ * Graceful drain of the real `switchyard serve` process: a 6-second stream started
  * before SIGTERM completes, readiness and new requests get 503 at once, the process exits
  * 0, and the log has the stream's row.
  */
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnServe } from '../helpers/serve-process.js';
 
 describe('graceful drain (switchyard serve + SIGTERM)', () => {
-  it('finishes a 20 s stream started before SIGTERM, refuses new work with 503, exits 0, loses no row', async () => {
+  it('finishes a 6 s stream started before SIGTERM, refuses new work with 503, exits 0, loses no row', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'switchyard-drain-'));
     const dbPath = join(directory, 'log.db');
     const configPath = join(directory, 'switchyard.yaml');
@@ -22,10 +22,10 @@ describe('graceful drain (switchyard serve + SIGTERM)', () => {
     const { child, url: listening, exited } = spawnServe(configPath);
     const url = await listening;
 
-    // 100 answer tokens at 5 tokens/s: a 20-second stream.
+    // 30 answer tokens at 5 tokens/s: a 6-second stream, most of it after SIGTERM.
     const streamed = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-switchyard-sim': 'answer_tokens=100;tps=5' },
+      headers: { 'content-type': 'application/json', 'x-switchyard-sim': 'answer_tokens=30;tps=5' },
       body: JSON.stringify({ model: 'gpt-5.4-mini', stream: true, messages: [{ role: 'user', content: 'Write a long essay about the history of lighthouses.' }] }),
     });
     expect(streamed.status).toBe(200);
@@ -52,13 +52,13 @@ describe('graceful drain (switchyard serve + SIGTERM)', () => {
       if (done) break;
       body += decoder.decode(value, { stream: true });
     }
-    expect(Date.now() - started).toBeGreaterThan(15_000);
+    expect(Date.now() - started).toBeGreaterThan(4_000);
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
     expect(await exited).toBe(0);
 
     const database = new Database(dbPath, { readonly: true });
     const rows = database.prepare('SELECT status, stream, output_tokens AS outputTokens FROM requests').all() as { status: number; stream: number; outputTokens: number }[];
     database.close();
-    expect(rows).toEqual([{ status: 200, stream: 1, outputTokens: 100 }]);
+    expect(rows).toEqual([{ status: 200, stream: 1, outputTokens: 30 }]);
   }, 60_000);
 });

@@ -142,14 +142,22 @@ describe('a replica SIGKILLed mid-load', () => {
       await response.text();
       acknowledged.push(response.headers.get('x-request-id') as string);
     }
-    // Three slow calls on A take every slot of the key.
-    const slow = Array.from({ length: 3 }, (_, index) =>
-      fetch(`${a!.base}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json', 'x-switchyard-sim': 'ttft_ms=60000' },
-        body: JSON.stringify({ model: 'auto', max_tokens: 8, messages: [{ role: 'user', content: `slow ${index}` }] }),
-      }).catch(() => undefined),
-    );
+    // Three slow calls on A take every slot of the key. A slow call that arrives while one of
+    // B's probes below holds a slot is refused (429) and tries again, so all three end up held.
+    const holdSlot = async (index: number): Promise<void> => {
+      for (let tries = 0; tries < 400; tries++) {
+        const response = await fetch(`${a!.base}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json', 'x-switchyard-sim': 'ttft_ms=60000' },
+          body: JSON.stringify({ model: 'auto', max_tokens: 8, messages: [{ role: 'user', content: `slow ${index}` }] }),
+        }).catch(() => undefined);
+        // Pending until A is killed (no answer for a minute), then a network error.
+        if (response?.status !== 429) return;
+        await response.text();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    const slow = Array.from({ length: 3 }, (_, index) => holdSlot(index));
     // B sees the key's three slots taken.
     const deadline = Date.now() + 10_000;
     while ((await call(b!.base, key.key, 0)) !== '429:rate_limited') {
