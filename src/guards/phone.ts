@@ -25,7 +25,9 @@
 import { isPossiblePhoneNumber, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Finding } from './types.js';
 
-const PHONE_WORDS = /\b(?:phone|tel|telephone|call|calling|called|mobile|cell|fax|whatsapp|signal|sms|text me|texts?|texting|messages?|messaging|voicemail|answer|answering|answered|reach|contact|dial|dialled|dialed|ring|hotline|landline|(?:my|your|his|her|our|their) (?:new |home |work |office )?number)\b|\b(?:téléphone|teléfono|telefono|telefon|handy|portable|móvil|cellulare)|☎|📞/i;
+const PHONE_WORDS = /\b(?:phone|phoned|phones|tel|telephone|call|calling|called|callback|mobile|cell|cellphone|fax|whatsapp|signal|viber|telegram|wechat|imessage|sms|text me|texts?|texted|texting|messages?|messaging|voicemail|answer|answering|answered|reach|reached|contact|dial|dialled|dialed|ring|hotline|helpline|landline|pager|switchboard|ping me|get in touch|hit me up|(?:my|your|his|her|our|their) (?:new |home |work |office |direct )?(?:number|line)|(?:desk|office|home|work|direct|mob|ph|cel)\.? ?:)|\b(?:téléphone|teléfono|telefono|telefon|handy|portable|móvil|cellulare)|☎|📞/i;
+/** A phone word right after a number: "780 6326 (home)", "99 668472 is my cell". */
+const PHONE_WORDS_AFTER = /^[ ,]*(?:\(\s*(?:home|work|office|mobile|cell|fax|tel|landline|direct|desk|whatsapp)\s*\)|(?:is|was) (?:my|his|her|their|our|the) (?:\w+ )?(?:phone|mobile|cell|number|landline|fax|line)\b)/i;
 /** Countries whose national numbers are looked for after a phone word when no shape above fits. */
 const NATIONAL_COUNTRIES: readonly CountryCode[] = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'CH', 'AT', 'IE', 'PT', 'PL', 'SE', 'AU', 'IN', 'BR', 'MX', 'CA'];
 /** A run that starts with a date: year-month-day or day-month-year, dashes, dots or slashes. */
@@ -129,6 +131,10 @@ function phoneScore(text: string, first: number, last: number, plus: boolean): n
     for (let index = first + 1; index <= last; index++) if ((groups[index] as Group).length > 8) return 0;
     return 0.8;
   }
+  if (head.length !== digits && digitAt(text, head, 0) !== 0) {
+    const grouped = groupedNational(text, first, last, digits);
+    if (grouped > 0) return grouped;
+  }
   // A national number written without separators ("0612345678") is a phone only where the
   // text says so (phoneWordBefore); elsewhere it is as likely an account or order number.
   if (count === 1 && !head.parenthesised && digits >= 10 && digits <= 11 && digitAt(text, head, 0) === 0 && digitAt(text, head, 1) !== 0) return phoneWordBefore(text, head.start) ? 0.6 : 0;
@@ -147,6 +153,55 @@ function phoneScore(text: string, first: number, last: number, plus: boolean): n
 }
 
 /**
+ * National numbers without a trunk 0 in the groupings other countries write them in, taken
+ * without a phone word because their shape is not that of an amount, a date or a list:
+ *   - an area code in brackets, "(99) 645-791", "(71) 4233-6306";
+ *   - four or more groups of 2-4 digits joined by dashes, "60-56-85-91" (not a sum: "= 10-20-30-40");
+ *   - three or more groups of 2-4 digits of mixed lengths joined by spaces, "21 284 698 2548",
+ *     "51 516 33 75" — not thousands ("78 651 450": every group after the first of three) nor
+ *     a list of equal groups ("10 20 30 40").
+ * 8-12 digits; dates ("2023-10-12", "12-10-2023") are not. The caller rejects a slice that
+ * continues a longer evenly separated sequence (a row of a table of numbers).
+ */
+function groupedNational(text: string, first: number, last: number, digits: number): number {
+  const head = groups[first] as Group;
+  const count = last - first + 1;
+  if (digits < 8 || digits > 12 || count > 5) return 0;
+  if (DATE_START.test(text.slice(head.start + (head.parenthesised ? 1 : 0), (groups[last] as Group).end))) return 0;
+  for (let index = first + 1; index <= last; index++) {
+    const group = groups[index] as Group;
+    if (group.parenthesised || group.length < 2 || group.length > 5 || group.separator === '.' || group.separator.length !== 1) return 0;
+  }
+  if (head.parenthesised) {
+    // "(2019) 123-456" cites a year.
+    if (head.length < 2 || head.length > 4 || (head.length === 4 && (digitAt(text, head, 0) === 1 || digitAt(text, head, 0) === 2))) return 0;
+    return count >= 2 ? 0.65 : 0;
+  }
+  if (count < 3 || head.length < 2 || head.length > 4) return 0;
+  const separator = (groups[first + 1] as Group).separator;
+  let sameLength = true;
+  let thousands = true;
+  for (let index = first + 1; index <= last; index++) {
+    const group = groups[index] as Group;
+    if (group.separator !== separator || group.length > 4) return 0;
+    if (group.length !== head.length) sameLength = false;
+    if (group.length !== 3) thousands = false;
+  }
+  // Dashes: four groups or more; three are an SSN's shape (512-15-4849) or a subtraction.
+  if (separator === '-') return count >= 4 && !arithmetic(text, head.start, (groups[last] as Group).end) ? 0.6 : 0;
+  return separator === ' ' && !sameLength && !thousands ? 0.55 : 0;
+}
+
+/** Whether text[start, end) is a term of a calculation: "=" or an operator next to it. */
+function arithmetic(text: string, start: number, end: number): boolean {
+  let before = start - 1;
+  while (before >= 0 && text.charCodeAt(before) === 32) before--;
+  let after = end;
+  while (after < text.length && text.charCodeAt(after) === 32) after++;
+  return /[=<>*/+×÷]/.test(text[before] ?? '') || /[=<>*/+×÷]/.test(text[after] ?? '');
+}
+
+/**
  * Whether groups [first, last] continue a longer evenly separated sequence of the run, like
  * "0532 0130 01" inside "3704 0044 0532 0130 01" (an IBAN with a wrong checksum).
  */
@@ -161,6 +216,11 @@ function partOfLongerSequence(first: number, last: number, count: number): boole
 /** Whether a phone word ("call", "mobile", "tel"…) comes at most 48 characters before `start`. */
 function phoneWordBefore(text: string, start: number): boolean {
   return PHONE_WORDS.test(text.slice(Math.max(0, start - 48), start));
+}
+
+/** A phone word before `start` or right after `end` ("780 6326 (home)", "… is my cell"). */
+function phoneWordNear(text: string, start: number, end: number): boolean {
+  return phoneWordBefore(text, start) || PHONE_WORDS_AFTER.test(text.slice(end, end + 40));
 }
 
 function contextAllows(text: string, start: number): boolean {
@@ -181,8 +241,9 @@ function longestPhone(text: string, first: number, count: number, plus: boolean)
       digits += (groups[longest + 1] as Group).length;
       longest++;
     }
-  } else if (head.length === 3) longest = Math.min(count - 1, first + 2);
+  } else if (head.length === 3 && !head.parenthesised) longest = Math.min(count - 1, first + 4);
   else if (head.length === 1 && digitAt(text, head, 0) === 1) longest = Math.min(count - 1, first + 3);
+  else if (head.length >= 2 && head.length <= 4) longest = Math.min(count - 1, first + 4);
   else return undefined;
   for (let last = longest; last >= first; last--) {
     const score = phoneScore(text, first, last, plus);
@@ -194,7 +255,10 @@ function longestPhone(text: string, first: number, count: number, plus: boolean)
 /** Phones in the run of digits and separators text[runStart, runEnd), which ends with a digit. */
 export function scanPhoneRun(text: string, runStart: number, runEnd: number, findings: Finding[]): void {
   const previous = runStart > 0 ? text.charCodeAt(runStart - 1) : 32;
-  if (previous === 43 /* + */ || previous === 40 /* ( */) runStart--;
+  if (previous === 43 /* + */) runStart--;
+  // "(" opens an area code only when ")" closes it right after its digits: "(905-674-3793)" is a
+  // phone in brackets, not one whose first group is bracketed.
+  else if (previous === 40 /* ( */ && closedGroup(text, runStart, runEnd)) runStart--;
   const plus = text.charCodeAt(runStart) === 43;
   const count = splitGroups(text, plus ? runStart + 1 : runStart, runEnd);
   // Glued to a word, a decimal point, a path or a reference sign, the first group starts no phone.
@@ -220,6 +284,13 @@ export function scanPhoneRun(text: string, runStart: number, runEnd: number, fin
     first = nextSpaced(last + 1, count);
   }
   if (findings.length === before && count > 0 && !gluedStart) numberingPlanPhone(text, runStart, plus, count, findings);
+}
+
+/** Whether the digits at `start` are followed by ")" (the run's characters include brackets). */
+function closedGroup(text: string, start: number, end: number): boolean {
+  let index = start;
+  while (index < end && isDigit(text.charCodeAt(index))) index++;
+  return text.charCodeAt(index) === 41 /* ) */;
 }
 
 /** The end of a phone number, moved past an extension that follows it ("x4587", "ext. 22"). */
@@ -253,7 +324,7 @@ function numberingPlanPhone(text: string, runStart: number, plus: boolean, count
     if (parsed && parsed.isPossible()) findings.push({ guard: 'pii', type: 'phone', rule: 'phone.plan', start: runStart, end: withExtension(text, end), score: 0.75 });
     return;
   }
-  if (!phoneWordBefore(text, runStart) || REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 32), runStart))) return;
+  if (!phoneWordNear(text, runStart, end) || REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 32), runStart))) return;
   // A date and the hour after it ("2024-03-02 14:01", "02.03.2024 14") is no phone.
   if (DATE_START.test(value)) return;
   // Not a date, a decimal or a version: separators are spaces, dashes, dots or brackets only between groups of 2+.
@@ -276,8 +347,8 @@ function localPhone(text: string, runStart: number, count: number, findings: Fin
   const shape = count === 2 ? second.length === 4 : count === 3 && second.length === 2 && (groups[2] as Group).length === 2 && (groups[2] as Group).separator === second.separator;
   if (!shape || second.parenthesised || (count === 3 && (groups[2] as Group).parenthesised)) return;
   // "12.345.678"-like decimals and times have been ruled out by the shape; a dot needs the same dot throughout.
-  if (!phoneWordBefore(text, runStart) || REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 32), runStart))) return;
   const end = (groups[count - 1] as Group).end;
+  if (!phoneWordNear(text, runStart, end) || REFERENCE_BEFORE.test(text.slice(Math.max(0, runStart - 32), runStart))) return;
   findings.push({ guard: 'pii', type: 'phone', rule: 'phone.local', start: runStart, end: withExtension(text, end), score: 0.55 });
 }
 

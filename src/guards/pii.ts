@@ -308,6 +308,13 @@ function isDigitCode(code: number): boolean {
 /** When two findings overlap, the one of the earlier type in this list stays. */
 const PRIORITY: Record<string, number> = { email: 0, credit_card: 1, iban: 2, us_ssn: 3, ip_address: 4, passport: 5, driver_license: 6, date_of_birth: 7, phone: 8, street_address: 9, person: 10 };
 
+/** `finding` cut to end before `end`, without the separators there; undefined when little is left. */
+function trimmedBefore(text: string, finding: Finding, end: number): Finding | undefined {
+  let cut = end;
+  while (cut > finding.start && /[\s,;:(\-–|/]/.test(text[cut - 1] ?? '')) cut--;
+  return cut - finding.start >= 8 ? { ...finding, end: cut } : undefined;
+}
+
 /** Up to this many findings, each is compared with every kept one; past it, kept spans are marked on a map of the text. */
 const FEW_FINDINGS = 64;
 
@@ -318,12 +325,20 @@ const FEW_FINDINGS = 64;
  * kept spans are marked on maps of the text instead (a byte per character), so a finding is
  * checked against its own span only.
  */
-export function resolveOverlaps(findings: Finding[], priority: Record<string, number>): Finding[] {
+export function resolveOverlaps(findings: Finding[], priority: Record<string, number>, text = ''): Finding[] {
   if (findings.length < 2) return findings;
   const ranked = [...findings].sort((left, right) => (priority[left.type] ?? 99) - (priority[right.type] ?? 99) || right.end - right.start - (left.end - left.start) || left.start - right.start);
   const kept: Finding[] = [];
   if (ranked.length <= FEW_FINDINGS) {
-    for (const finding of ranked) if (!kept.some((other) => finding.start < other.end && other.start < finding.end)) kept.push(finding);
+    for (const finding of ranked) {
+      const clash = kept.find((other) => finding.start < other.end && other.start < finding.end);
+      if (!clash) kept.push(finding);
+      else if (finding.type === 'street_address' && clash.start > finding.start) {
+        // An address that ran on into the phone after it keeps the part before the phone.
+        const trimmed = trimmedBefore(text, finding, clash.start);
+        if (trimmed && !kept.some((other) => trimmed.start < other.end && other.start < trimmed.end)) kept.push(trimmed);
+      }
+    }
     return kept.sort((left, right) => left.start - right.start);
   }
   let extent = 0;
@@ -386,6 +401,6 @@ export class PiiDetector implements Detector {
     if (types.has('street_address')) scanStreetAddresses(text, findings);
     if (types.has('person')) scanPersonNames(text, findings);
     if (types.has('date_of_birth') || types.has('passport') || types.has('driver_license')) scanIdentityNumbers(text, findings, types.has('date_of_birth'), types.has('passport'), types.has('driver_license'));
-    return resolveOverlaps(findings, PRIORITY);
+    return resolveOverlaps(findings, PRIORITY, text);
   }
 }

@@ -87,6 +87,34 @@ describe('phone numbers through the numbering plans', () => {
     }
   });
 
+  it('takes a phone in brackets and national groupings without a trunk 0 anywhere', () => {
+    expect(found('Sent by Anna (905-674-3793) yesterday.', ['phone'])).toEqual(['phone:905-674-3793']);
+    expect(found('I am at (99) 645-791 until six.', ['phone'])).toEqual(['phone:(99) 645-791']);
+    expect(found('Details: (71) 4233-6306', ['phone'])).toEqual(['phone:(71) 4233-6306']);
+    expect(found('Ask for Tom, 60-56-85-91, after lunch.', ['phone'])).toEqual(['phone:60-56-85-91']);
+    expect(found('I am at 21 284 698 2548 today.', ['phone'])).toEqual(['phone:21 284 698 2548']);
+    expect(found('Details: 51 516 33 75', ['phone'])).toEqual(['phone:51 516 33 75']);
+    expect(found('Try 780 6326 (home) after six.', ['phone'])).toEqual(['phone:780 6326']);
+    expect(found('99 668472 is my cell.', ['phone'])).toEqual(['phone:99 668472']);
+  });
+
+  it('leaves thousands, lists, tables, sums, SSN shapes and cited years alone', () => {
+    for (const text of [
+      'The population grew to 78 651 450 last year.',
+      'scores: 10 20 30 40 in four rounds',
+      'row: 100 250 75 1200 3 45',
+      'so 400-80-275 = 45 are left',
+      'she saved 1200-300-150-45 = 705 dollars',
+      'The sample SSN 979-47-2405 is not a real number.',
+      'Smith (2019) 123-145 showed it.',
+      'between 10-12-14 and 16',
+      'on 12-10-2023 14 people came',
+      'Smith (2019) 123 145 678 showed it.',
+    ]) {
+      expect(found(text, ['phone']), text).toEqual([]);
+    }
+  });
+
   it('leaves dates, versions, ZIP+4 codes and order numbers alone', () => {
     for (const text of ['on 2023-10-12 at 10:30', 'version 1.2.3.4', 'ZIP 02134-1234', 'order 4155552671', '12.10.2023', '+02 6109 11879096']) {
       expect(found(text, ['phone'])).toEqual([]);
