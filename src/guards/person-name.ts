@@ -27,8 +27,28 @@ const WORD_BEFORE = /[\p{L}\p{M}\p{N}_'’@.-]/u;
 const PARTICLES = new Set(['van', 'von', 'de', 'der', 'den', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'bin', 'ibn', 'al', 'el', 'y', 'ten', 'ter', 'e', 'zu', 'af']);
 /** A word after a run that makes it a place, a building or an organisation. */
 const PLACE_WORDS = new Set(
-  'street st road rd avenue ave boulevard blvd lane ln drive dr court ct place pl way terrace circle highway parkway square plaza river lake park mountain mount mt bay island isle valley beach county city state town village hills hill creek canyon falls forest desert sea ocean gulf coast harbor harbour port peak ridge springs station airport bridge tower building center centre hall museum library gallery theatre theater stadium arena church cathedral chapel temple mosque school college university institute academy hospital clinic foundation company co corp corporation inc incorporated llc ltd plc gmbh ag sa group holdings bank capital partners associates brothers bros motors airlines airways systems technologies technology labs software studios studio records media news times post journal press hotel restaurant cafe bar pub market store shop mall line day award awards prize act law treaty doctrine effect syndrome disease theorem principle equation award cup league trophy festival orchestra band choir ensemble quartet agency firm route flat flats apt str crescent cove coves crossroad crossing turnpike expressway freeway alley boulevard blvd avenue ave'.split(' '),
+  'street st road rd avenue ave boulevard blvd lane ln drive dr court ct place pl way terrace circle highway parkway square plaza river lake park mountain mount mt bay island isle valley beach county city state town village hills hill creek canyon falls forest desert sea ocean gulf coast harbor harbour port peak ridge springs station airport bridge tower building center centre hall museum library gallery theatre theater stadium arena church cathedral chapel temple mosque school college university institute academy hospital clinic foundation company co corp corporation inc incorporated llc ltd plc gmbh ag sa group holdings bank capital partners associates brothers bros motors airlines airways systems technologies technology labs software studios studio records media news times post journal press hotel restaurant cafe bar pub market store shop mall line day award awards prize act law treaty doctrine effect syndrome disease theorem principle equation award cup league trophy festival orchestra band choir ensemble quartet agency firm route flat flats apt str crescent cove coves crossroad crossing turnpike expressway freeway alley boulevard blvd avenue ave investments ratings insurance consulting solutions services enterprises industries international global ventures logistics networks pharmaceuticals pharma energy force police army navy council committee ministry department bureau association society union club fc united republic kingdom federation'.split(' '),
 );
+/** Words that make a run a region, not a person: "Southern Austria", "Western Poland". */
+const REGION_WORDS = new Set(
+  'southern northern eastern western central south north latin austria poland canada czech czechia france germany italy spain portugal finland iceland sweden norway denmark netherlands belgium switzerland ireland england scotland wales britain greece cyprus hungary slovakia slovenia croatia serbia romania bulgaria ukraine russia turkey brazil argentina chile peru colombia mexico uruguay paraguay bolivia venezuela ecuador australia zealand india china japan korea vietnam thailand egypt morocco nigeria kenya estonia latvia lithuania luxembourg malta albania'.split(' '),
+);
+/** Names of places, peoples, languages and months that the census also lists as names: never taken again alone ("South Carolina … Carolina", "Latin America … America"). */
+const PLACE_NAMES = new Set(
+  'america americas africa asia europe oceania antarctica arctic latin german germans french english spanish italian dutch greek russian chinese japanese korean indian arabic african american european asian british irish scottish welsh polish czech swedish norwegian danish finnish turkish persian hebrew roman carolina dakota virginia georgia jersey paris london rome vienna berlin madrid lisbon dublin athens moscow warsaw prague budapest brussels amsterdam oslo stockholm helsinki copenhagen sydney melbourne toronto montreal vancouver boston chicago dallas houston denver phoenix austin memphis nashville orlando miami atlanta seattle portland camden lincoln washington jefferson madison jackson columbia victoria january february april may june july august october november december christ god lord les'.split(' '),
+);
+/** Words before "to" that make what follows a person, not a destination: "the assistant to Asya Godina", "said Gladys to Logan". */
+const PERSON_TO = /\b(?:(?:assistant|secretary|deputy|successor|heir|married|engaged|talked|spoke|speaking|sent|gave|given|introduced|addressed|letter|note|wife|husband|son|daughter|brother|sister|mother|father)\s+to|(?:said|says|wrote|replied|whispered|shouted)\s+\p{Lu}[\p{L}\p{M}]*\s+to)\s+$/u;
+/** A verb of speech right before a single name: "said Maslin", "asked Ubul". */
+const SPEECH_BEFORE = /\b(?:said|says|asked|asks|replied|replies|answered|whispered|shouted|told|wrote)\s+$/;
+/** What people do, right after a single name: "Dexter lives on…", "Valida spent a year at…". */
+const HUMAN_AFTER = /^\s+(?:lives|lived|spent|studied|married|grew up|was born|had given|has given|just has to)\b/;
+/** The same, weaker: enough after a first name of the lists ("Luiza is from Xignite"). */
+const HUMAN_AFTER_KNOWN = /^\s+(?:is from|was from|works|worked|moved|gave|had|has|is so|was so)\b/;
+
+/** A possessive of things only people have, right after a name: "here's Matej's address". */
+const PERSONAL_POSSESSIVE_AFTER = /^['’]s\s+(?:address|phone|number|e-?mail|name|birthday|wife|husband|mother|father|son|daughter|brother|sister|partner|family|boss|friend|dog|cat)\b/;
+
 /** Prepositions of place: a run after one needs a known first name ("born in Upton Keeling" is a town). */
 const PLACE_BEFORE = /\b(?:in|at|near|from|(?<!according )to|into|visited|visit|via|around|across|outside|inside|toward|towards|of)\s+$/i;
 /** A place word right before ("Mount Vernon", "Lake Louise", "Fort Worth", "San Diego"). */
@@ -36,9 +56,9 @@ const PLACE_WORD_BEFORE = /\b(?:mount|mt|lake|fort|port|saint|st|san|santa|santo
 /** A region after a comma makes the word a town: "Austin, Texas", "Paris, France". */
 const REGION_AFTER = /^,\s*(?:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new\s\w+|north\s\w+|south\s\w+|ohio|oklahoma|oregon|pennsylvania|rhode island|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming|ontario|quebec|england|scotland|wales|ireland|france|germany|italy|spain|canada|australia|mexico|brazil|india|china|japan|[A-Z]{2}\b)/i;
 /** Cues that introduce a person right before a single name word. */
-const CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|cheers|regards|sincerely|best|love|name is|name's|name was|names are|i am|i'm|call me|named|called|ask|tell|attn\.?|attention|patient|client|tenant|applicant|employee|candidate|witness|cardholder|signed|according to|by|cc|from|with|to|and|for)|name|contact)\s*[:,]?\s*$/i;
+const CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|cheers|regards|sincerely|best|love|name is|name's|name was|names are|i am|i'm|call me|calls? (?:me|him|her)|named(?: (?:him|her|them))?|called|ask|tell|attn\.?|attention|patient|client|tenant|applicant|employee|candidate|witness|cardholder|signed|according to|by|cc|from|with|to|and|for)|name|contact)\s*[:,]?\s*$/i;
 /** Cues of this strength also let a single word through when it is only a surname. */
-const STRONG_CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|name is|name's|i am|i'm|call me|named|attn\.?|signed|regards|sincerely|(?:mr|mrs|ms|mx|dr|prof)\.)|name)\s*[:,]?\s*$/i;
+const STRONG_CUE_BEFORE = /(?:\b(?:dear|hi|hello|hey|thanks|thank you|name is|name's|i am|i'm|call me|calls? (?:me|him|her)|named(?: (?:him|her|them))?|attn\.?|signed|regards|sincerely|(?:mr|mrs|ms|mx|dr|prof)\.)|name)\s*[:,?]?\s*$/i;
 /** After a single first name at a sentence's start, a comma and words addressing someone: "Leif, can I…", "Bryce, please…". */
 const VOCATIVE_AFTER = /^,\s+(?:can|could|would|will|please|i|you|we|do|did|are|is|have|thanks|thank|let|let's|what|how|where|when|why)\b/i;
 /** A speaker's name at a line's start: "Halldór: What a…". */
@@ -78,6 +98,22 @@ function readWord(text: string, start: number, end: number, lists: ReadonlyMap<s
   return { start, end: (initial || title) && end > stop ? end : stop, key, bits: (bits & NEVER) !== 0 ? WORD | NEVER : bits, initial, title, allCaps };
 }
 
+/** A surname of the lists that is no ordinary word. */
+function plainSurname(word: Word): boolean {
+  return (word.bits & SURNAME) !== 0 && (word.bits & (ALSO_WORD | WORD | NEVER)) === 0 && !word.allCaps && !word.initial;
+}
+
+/** Whether `next` follows "First I." — after a middle initial a surname may be an ordinary word ("Jildau S Bouts"). */
+function afterMiddleInitial(words: readonly Word[], first: number, last: number, next: Word): boolean {
+  return last === first + 1 && (words[last] as Word).initial && !(words[first] as Word).initial && !next.allCaps && !next.initial && (next.bits & NEVER) === 0 && !PLACE_WORDS.has(next.key);
+}
+
+function lineEnds(text: string, end: number): boolean {
+  let index = end;
+  while (index < text.length && (text.charCodeAt(index) === 32 || text.charCodeAt(index) === 9 || text.charCodeAt(index) === 13)) index++;
+  return index === text.length || text.charCodeAt(index) === 10;
+}
+
 function isPlainFirst(word: Word): boolean {
   return (word.bits & FIRST) !== 0 && (word.bits & ALSO_WORD) === 0 && !word.allCaps && !word.initial;
 }
@@ -102,7 +138,7 @@ function isNameWord(word: Word): boolean {
 /** Whether the text between two words lets them belong to one name: a space, or a particle between spaces. */
 function joins(text: string, from: number, to: number): boolean {
   const gap = text.slice(from, to);
-  if (gap === ' ') return true;
+  if (gap === ' ' || gap === '  ') return true;
   if (gap.length > 12 || gap.charCodeAt(0) !== 32 || gap.charCodeAt(gap.length - 1) !== 32) return false;
   return gap
     .slice(1, -1)
@@ -112,6 +148,7 @@ function joins(text: string, from: number, to: number): boolean {
 
 export function scanPersonNames(text: string, findings: Finding[]): void {
   const lists = nameLists();
+  const before = findings.length;
   const words: Word[] = [];
   // Capitalised words: a plain character-class regex finds the candidates (upper-case Latin,
   // Greek and Cyrillic letters and anything else the Unicode test below accepts) far faster than
@@ -145,7 +182,18 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
       index++;
       continue;
     }
-    if (!titled && (!isNameWord(word) || ((word.bits & ALSO_WORD) !== 0 && sentenceStart(text, word.start)))) {
+    const following = words[index + 1];
+    const joined = following !== undefined && joins(text, word.end, following.start);
+    // "Ken N. Fukuda" at a sentence's start: a middle initial makes a word that is also an ordinary word a first name.
+    const beforeInitial = joined && (following as Word).initial && (word.bits & FIRST) !== 0;
+    // A line that is only a first name the dictionary also lists and a surname of the lists ("Sven Hedlund" heading an address).
+    const lineName = !titled && joined && !isNameWord(word) && (word.bits & (NEVER | TITLE)) === 0 && !word.allCaps && !PLACE_WORDS.has(word.key) && plainSurname(following as Word) && lineStart(text, word.start) && lineEnds(text, (following as Word).end);
+    if (lineName) {
+      findings.push({ guard: 'pii', type: 'person', rule: 'person.full', start: word.start, end: (following as Word).end, score: 0.7 });
+      index += 2;
+      continue;
+    }
+    if (!titled && (!isNameWord(word) || ((word.bits & ALSO_WORD) !== 0 && sentenceStart(text, word.start) && !beforeInitial))) {
       index++;
       continue;
     }
@@ -154,7 +202,7 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
       const next = words[last + 1] as Word;
       if (next.title || PLACE_WORDS.has(next.key)) break;
       // A dictionary word can be a surname right after a first name that is no word ("Emma Bins").
-      const surnameWord = last === first && !next.allCaps && (next.bits & NEVER) === 0 && isPlainFirst(words[last] as Word);
+      const surnameWord = (last === first && !next.allCaps && (next.bits & NEVER) === 0 && isPlainFirst(words[last] as Word)) || afterMiddleInitial(words, first, last, next);
       if (!titled && !isNameWord(next) && !surnameWord) break;
       last++;
     }
@@ -167,7 +215,9 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
     const previousWord = words[first - 1];
     const streetBefore = previousWord !== undefined && previousWord.end + 1 === headStart && STREET_PREFIXES.has(previousWord.key);
     const placeAfter = !titled && (streetBefore || (nextWord !== undefined && nextWord.start === end + 1 && PLACE_WORDS.has(nextWord.key)) || REGION_AFTER.test(after) || PLACE_WORD_BEFORE.test(text.slice(Math.max(0, headStart - 8), headStart)));
-    const organisation = /^\s*&/.test(after) || /&\s*$/.test(text.slice(Math.max(0, (words[first] as Word).start - 3), (words[first] as Word).start));
+    let region = false;
+    for (let at = first; at <= last; at++) if (REGION_WORDS.has((words[at] as Word).key)) region = true;
+    const organisation = region || /^\s*&/.test(after) || /&\s*$/.test(text.slice(Math.max(0, (words[first] as Word).start - 3), (words[first] as Word).start));
     if (!placeAfter && !organisation && isPerson(text, words, first, last, titled, after)) {
       const start = (words[first] as Word).start;
       findings.push({ guard: 'pii', type: 'person', rule: titled ? 'person.title' : last > first ? 'person.full' : 'person.cue', start, end: trimPeriod(text, start, end), score: titled || last > first ? 0.8 : 0.7 });
@@ -175,7 +225,52 @@ export function scanPersonNames(text: string, findings: Finding[]): void {
     index = last + 1;
   }
   scanNameLists(text, words, findings);
+  scanRepeatedNames(text, words, findings, before);
   scanLowerCaseLines(text, lists, findings);
+}
+
+/**
+ * A word of a name found in this text is the same person's name where it stands alone
+ * elsewhere in it: "the verses from Faina D. Yefremova's Cautionary Tales … early Yefremova",
+ * "Asya spent a year … as the assistant to Asya Godina". The words of names of two or more
+ * words count, and a name found alone, but never an ordinary word ("Key", "Mark", "America"),
+ * and a word in no list only from a name with a word of the lists.
+ */
+function scanRepeatedNames(text: string, words: readonly Word[], findings: Finding[], from: number): void {
+  const keys = new Set<string>();
+  const spans: Finding[] = [];
+  const lists = nameLists();
+  for (let index = from; index < findings.length; index++) {
+    const finding = findings[index] as Finding;
+    if (finding.type !== 'person') continue;
+    spans.push(finding);
+    if (finding.rule === 'person.list') continue;
+    const value = text.slice(finding.start, finding.end);
+    if (value.indexOf(' ') === -1) {
+      // A single word counts when it is no ordinary word ("Gerth had given Gerth his address").
+      const bits = lists.get(value.toLowerCase()) ?? 0;
+      if (value.length >= 3 && (bits & (WORD | ALSO_WORD | NEVER)) === 0 && !PLACE_NAMES.has(value.toLowerCase())) keys.add(value.toLowerCase());
+      continue;
+    }
+    // The words of the name that are no ordinary word; a word in no list only when the name has a
+    // title, a middle initial or a word of the lists too (two unknown capitalised words are as
+    // often a heading in German).
+    const parts = value.split(' ').map((part) => part.toLowerCase());
+    const listed = finding.rule === 'person.title' || /\s\p{Lu}\.?\s/u.test(value) || parts.some((part) => ((lists.get(part) ?? 0) & (FIRST | SURNAME)) !== 0);
+    for (const part of parts) {
+      const bits = lists.get(part) ?? 0;
+      if (part.length >= 3 && (bits & (WORD | ALSO_WORD | NEVER)) === 0 && (bits !== 0 || listed) && !PLACE_NAMES.has(part)) keys.add(part);
+    }
+  }
+  if (keys.size === 0) return;
+  spans.sort((left, right) => left.start - right.start);
+  let cursor = 0;
+  for (const word of words) {
+    while (cursor < spans.length && (spans[cursor] as Finding).end <= word.start) cursor++;
+    if (cursor < spans.length && (spans[cursor] as Finding).start < word.end) continue;
+    if (word.initial || word.title || word.allCaps || !keys.has(word.key) || (word.bits & NEVER) !== 0 || PLACE_WORDS.has(word.key)) continue;
+    findings.push({ guard: 'pii', type: 'person', rule: 'person.repeat', start: word.start, end: word.end, score: 0.6 });
+  }
 }
 
 /** Words for people right before a list of names: "our 3 founders: Kónya, Becker and Vasquez", "written by …". */
@@ -320,28 +415,41 @@ function isPerson(text: string, words: readonly Word[], first: number, last: num
   const head = words[first] as Word;
   const before = text.slice(Math.max(0, head.start - 24), head.start);
   const cue = CUE_BEFORE.test(before) && !WEAK_CUES.test(before);
+  // An initial between two words is a middle name's: "Faina D. Yefremova", "Brad L Key".
+  if (named >= 2 && !(words[first] as Word).initial && !(words[last] as Word).initial) {
+    for (let index = first + 1; index < last; index++) if ((words[index] as Word).initial && !(words[index] as Word).allCaps) return true;
+  }
   if (named >= 2) {
-    if (PLACE_BEFORE.test(before) && !knownFirst) return false;
+    const personTo = PERSON_TO.test(before);
+    if (PLACE_BEFORE.test(before) && !knownFirst && !personTo) return false;
     // At least one word is a name, and one that is not also an ordinary word (else a cue is needed).
     const anyName = words.slice(first, last + 1).some((word) => (word.bits & (FIRST | SURNAME)) !== 0);
     // Two words in no list and no dictionary: most often a name from outside the census lists
     // ("Krisztián Szöllösy", "Wisława Szczepańska"); a place or organisation word after them, or
     // a preposition of place before them, already ruled them out.
-    if (!anyName) return cue || STRONG_CUE_BEFORE.test(before) || SPEECH_AFTER.test(after) || (!PLACE_BEFORE.test(before) && words.slice(first, last + 1).every((word) => word.initial || (word.bits === 0 && !word.allCaps)));
+    if (!anyName) return cue || STRONG_CUE_BEFORE.test(before) || SPEECH_AFTER.test(after) || ((!PLACE_BEFORE.test(before) || personTo) && words.slice(first, last + 1).every((word) => word.initial || (word.bits === 0 && !word.allCaps)));
     if (plainName) return true;
     return cue || STRONG_CUE_BEFORE.test(before) || SPEECH_AFTER.test(after);
   }
   if (named === 0) return false;
   // One name word: a cue must introduce it.
   if (STRONG_CUE_BEFORE.test(before)) return true;
+  // A word in no list or dictionary, or a name of the lists that is no word, after a verb of
+  // speech or "the assistant to", or before what people do ("Dexter lives on…").
+  const unknown = head.bits === 0 && !head.allCaps && head.end - head.start >= 3;
+  const listedName = (head.bits & (FIRST | SURNAME)) !== 0 && (head.bits & (ALSO_WORD | WORD)) === 0 && !head.allCaps;
+  if ((unknown || listedName) && (SPEECH_BEFORE.test(before) || PERSON_TO.test(before) || HUMAN_AFTER.test(after) || PERSONAL_POSSESSIVE_AFTER.test(after))) return true;
+  // Addressed at a sentence's end: "Don't go to town, Nicholas!"
+  if ((head.bits & FIRST) !== 0 && ((head.bits & ALSO_WORD) === 0 || (head.bits & COMMON_FIRST) !== 0) && !head.allCaps && /,\s*$/.test(before) && /^\s*[!?]/.test(after)) return true;
   // A known first name addressed or speaking at a sentence's start ("Leif, can I…", "Halldór: What…").
   const plainFirst = knownFirst && (head.bits & ALSO_WORD) === 0 && !head.allCaps;
   if (WHO_AFTER.test(after) && !head.allCaps && (plainFirst || (head.bits === 0 && head.end - head.start >= 3))) return true;
   if (plainFirst && sentenceStart(text, head.start) && VOCATIVE_AFTER.test(after)) return true;
   if (plainFirst && lineStart(text, head.start) && SPEAKER_AFTER.test(after)) return true;
   if (!knownFirst || (head.bits & ALSO_WORD) !== 0) return false;
-  if (SPEECH_AFTER.test(after)) return true;
+  if (SPEECH_AFTER.test(after) || HUMAN_AFTER.test(after) || HUMAN_AFTER_KNOWN.test(after)) return true;
   if (CUE_BEFORE.test(before) && !WEAK_CUES.test(before)) return true;
+
   // A common first name alone, not after a preposition of place: "Leif, can I…", "said Gladys to Logan".
   return (head.bits & COMMON_FIRST) !== 0 && !head.allCaps && !PLACE_BEFORE.test(before);
 }
