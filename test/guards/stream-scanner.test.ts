@@ -268,7 +268,13 @@ describe('stream hold-back: where a release stops', () => {
     const text = 'An ordinary answer, streamed a few words at a time. '.repeat(40);
     const scanner = new StreamScanner({ detectors: [recording], holdBack: 32, step: 8 });
     let release = '';
-    for (let index = 0; index < text.length; index += 12) release += scanner.push(text.slice(index, index + 12)).release;
+    for (let index = 0; index < text.length; index += 12) {
+      const before = release;
+      const passes = scanned.length;
+      release += scanner.push(text.slice(index, index + 12)).release;
+      // A pass after a release reads the last 32 released characters first.
+      if (before.length >= 32) for (const piece of scanned.slice(passes)) expect(piece.startsWith(before.slice(-32))).toBe(true);
+    }
     release += scanner.end().release;
     expect(release).toBe(text);
     expect(scanned.length).toBeGreaterThan(20);
@@ -278,5 +284,13 @@ describe('stream hold-back: where a release stops', () => {
       expect(piece.length).toBeLessThanOrEqual(32 + 32 + 8 + 12);
     }
     expect(text.startsWith(scanned[0] ?? 'none')).toBe(true);
+  });
+
+  it('does not report a value that a later chunk reveals after all of its text was released', () => {
+    // "ab" is a finding only when a "!" follows; the "!" arrives after "ab" has gone out.
+    const scanner = new StreamScanner({ detectors: [pattern(/ab(?=\s*!)/g)], holdBack: 3, step: 1 });
+    expect(scanner.push('ab   ')).toEqual({ release: 'ab', findings: [] });
+    expect(scanner.push('!')).toEqual({ release: ' ', findings: [] });
+    expect(scanner.end()).toEqual({ release: '  !', findings: [] });
   });
 });
