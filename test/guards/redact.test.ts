@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGuards, scanText } from '../../src/guards/index.js';
-import { RestoreStream, Redactor, redact, restore } from '../../src/guards/redact.js';
+import { RestoreStream, Redactor, placeholderLabel, redact, redactable, restore } from '../../src/guards/redact.js';
 import type { Finding } from '../../src/guards/types.js';
 
 const guards = createGuards({ guards: ['pii', 'secrets'] });
@@ -67,5 +67,52 @@ describe('redact and restore', () => {
     for (const character of 'Call [PHONE_1] now [') output += stream.push(character);
     output += stream.end();
     expect(output).toBe('Call +44 20 7946 0958 now [');
+  });
+});
+
+describe('redact: which findings, and which placeholder', () => {
+  const spans = (findings: Finding[]): Array<[string, number, number]> => redactable(findings).map((found) => [found.type, found.start, found.end]);
+
+  it('labels placeholders by type, one underscore per run of other characters, VALUE for an empty type', () => {
+    expect(placeholderLabel('credit_card')).toBe('CREDIT_CARD');
+    expect(placeholderLabel('connection string -- password')).toBe('CONNECTION_STRING_PASSWORD');
+    expect(placeholderLabel('')).toBe('VALUE');
+  });
+
+  it('of overlapping findings keeps the longest, then the surer, then the earlier, in any input order', () => {
+    expect(spans([finding('us_ssn', 6, 12), finding('phone', 6, 16)])).toEqual([['phone', 6, 16]]);
+    expect(spans([finding('short', 3, 9), finding('long', 5, 14)])).toEqual([['long', 5, 14]]);
+    expect(spans([finding('unsure', 0, 10, 0.5), finding('sure', 2, 12, 0.9)])).toEqual([['sure', 2, 12]]);
+    expect(spans([finding('later', 4, 14), finding('earlier', 2, 12)])).toEqual([['earlier', 2, 12]]);
+    // Back in reading order, findings that only touch both kept.
+    expect(spans([finding('second', 5, 10), finding('first', 0, 5), finding('inside', 6, 8), finding('empty', 12, 12)])).toEqual([
+      ['first', 0, 5],
+      ['second', 5, 10],
+    ]);
+    expect(spans([finding('longer', 5, 11), finding('before', 0, 5)])).toEqual([
+      ['before', 0, 5],
+      ['longer', 5, 11],
+    ]);
+  });
+
+  it('replaces nothing for a finding at or past the end of the text', () => {
+    const redactor = new Redactor();
+    expect(redactor.redact('abc', [finding('email', 3, 5)])).toBe('abc');
+    expect(redactor.redact('abc', [finding('email', 12, 15)])).toBe('abc');
+    expect(redactor.placeholders.size).toBe(0);
+  });
+
+  it('a restoring stream holds back only what may still become a placeholder', () => {
+    const stream = new RestoreStream(new Map([['[EMAIL_1]', 'jane@example.com']]));
+    expect(stream.push('Plain text ')).toBe('Plain text ');
+    expect(stream.push('and array[0] here ')).toBe('and array[0] here ');
+    expect(stream.push('mail [EMA')).toBe('mail ');
+    expect(stream.push('IL_1] now')).toBe('jane@example.com now');
+    // A bracket followed by 63 placeholder characters can no longer be one (at most 64 with the closing bracket).
+    const long = `[${'A'.repeat(63)}`;
+    expect(stream.push(long)).toBe(long);
+    expect(stream.push(`[${'A'.repeat(62)}`)).toBe('');
+    expect(stream.end()).toBe(`[${'A'.repeat(62)}`);
+    expect(stream.end()).toBe('');
   });
 });

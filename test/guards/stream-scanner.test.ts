@@ -165,3 +165,132 @@ describe('stream hold-back: a pass per step, not per chunk', () => {
     expect(released + scanner.end().release.length).toBe(pushed);
   });
 });
+
+describe('stream hold-back: where a release stops', () => {
+  /** A detector of one pattern, standing in for a real one whose values can contain spaces. */
+  function pattern(regex: RegExp): Detector {
+    return {
+      name: 'pii',
+      scan: (text) => [...text.matchAll(regex)].map((match) => ({ guard: 'pii', type: 'marker', rule: 'marker', start: match.index, end: match.index + match[0].length, score: 1 })),
+    };
+  }
+
+  it('stops before a run of non-space characters that may still grow, whatever space ends the run before it', () => {
+    for (const space of [' ', '\n', '\r', '\t', '\f', '\u00a0']) {
+      // Hold-back 4: the cut would fall inside "word2word3"; it moves back to the run's start.
+      const scanner = new StreamScanner({ detectors: [], holdBack: 4, step: 1 });
+      expect(scanner.push(`word1${space}word2word3`).release, JSON.stringify(space)).toBe(`word1${space}`);
+      expect(scanner.end().release).toBe('word2word3');
+    }
+  });
+
+  it('releases up to a run that ends right at the cut, and nothing of a run that starts the stream', () => {
+    // The cut falls between "abcd" and the space after it: "abcd" is finished.
+    expect(new StreamScanner({ detectors: [], holdBack: 4, step: 1 }).push('abcd efg').release).toBe('abcd');
+    // One run from the start, shorter than the longest hold: nothing can go yet.
+    expect(new StreamScanner({ detectors: [], holdBack: 4, step: 1 }).push('abcdefghij').release).toBe('');
+  });
+
+  it('passes as soon as the hold-back and one step are pending', () => {
+    const scanner = new StreamScanner({ detectors: [], holdBack: 4, step: 1 });
+    expect(scanner.push('a bc').release).toBe('');
+    expect(scanner.push('d').release).toBe('a');
+  });
+
+  it('releases an unfinished run longer than the longest hold (16 384 by default), keeping the hold-back', () => {
+    const run = 'x'.repeat(17_000);
+    const scanner = new StreamScanner({ detectors: [] });
+    expect(scanner.push(run).release).toBe(run.slice(0, run.length - 256));
+    expect(scanner.end().release).toBe(run.slice(run.length - 256));
+    // Forced through a run that does not start the stream: the text before the run goes first.
+    expect(new StreamScanner({ detectors: [] }).push(`hi ${run}`).release).toBe('hi ');
+  });
+
+  it('forces a release only beyond the longest hold, which is at least twice the hold-back', () => {
+    const exactly = new StreamScanner({ detectors: [], holdBack: 100, maxHold: 1000, step: 1 });
+    expect(exactly.push('x'.repeat(1000)).release).toBe('');
+    expect(exactly.push('x').release).toBe('x'.repeat(901));
+    // maxHold 100 with a hold-back of 10 000 means 20 000.
+    const raised = new StreamScanner({ detectors: [], holdBack: 10_000, maxHold: 100, step: 1 });
+    expect(raised.push('x'.repeat(15_000)).release).toBe('');
+  });
+
+  it('stops before a finding that spans the cut, then before the run the finding starts in', () => {
+    const scanner = new StreamScanner({ detectors: [pattern(/X Y/g)], holdBack: 4, step: 1 });
+    // The cut (after "pX ") is inside the finding "X Y"; its start is inside the run "pX".
+    expect(scanner.push('ab pX Yqqq').release).toBe('ab ');
+    const rest = scanner.end();
+    expect(rest.release).toBe('pX Yqqq');
+    expect(rest.findings.map((finding) => [finding.start, finding.end])).toEqual([[4, 7]]);
+  });
+
+  it('releases a finding that ends at the cut, and one wholly before it, at once', () => {
+    const scanner = new StreamScanner({ detectors: [pattern(/X Y/g)], holdBack: 5, step: 1 });
+    const first = scanner.push('ab X Y cccc');
+    expect(first.release).toBe('ab X Y');
+    expect(first.findings.map((finding) => [finding.start, finding.end])).toEqual([[3, 6]]);
+    // Later in the stream (offsets no longer start at 0): a finding before the cut goes out with its text.
+    const second = scanner.push(' dd X Y eeeeee');
+    expect(second.release).toBe(' cccc dd X Y ');
+    expect(second.findings.map((finding) => [finding.start, finding.end])).toEqual([[15, 18]]);
+  });
+
+  it('forced through a finding: stops at its start when it has one in the held text, else cuts it and reports it once, complete', () => {
+    // Longest hold 10 (hold-back 4): 13 characters force a pass; the finding "X Y" spans the cut.
+    const started = new StreamScanner({ detectors: [pattern(/X Y/g)], holdBack: 4, maxHold: 10, step: 1 });
+    expect(started.push('aaaaaaaX Ybbb').release).toBe('aaaaaaa');
+    const forced = new StreamScanner({ detectors: [pattern(/x{3,}/g)], holdBack: 4, maxHold: 10, step: 1, redact: true });
+    const first = forced.push('x'.repeat(12));
+    // The known part goes out redacted; the value is not reported while it may still grow.
+    expect(first.release).toBe('[MARKER_1]');
+    expect(first.findings).toEqual([]);
+    const rest = forced.push(' done and more');
+    expect(rest.findings).toHaveLength(1);
+    expect(forced.end().findings).toEqual([]);
+  });
+
+  it('reports findings in stream order, whichever detector found them', () => {
+    const text = `key ${key} then mail jane@example.com. ${'Padding text. '.repeat(30)}`;
+    const scanner = new StreamScanner();
+    const findings = [...scanner.push(text).findings, ...scanner.end().findings];
+    expect(findings.map((finding) => finding.type)).toEqual(['openai_key', 'email']);
+  });
+
+  it('scans only stream text: the left context is released text, at most the hold-back of it', () => {
+    const scanned: string[] = [];
+    const recording: Detector = {
+      name: 'pii',
+      scan: (text) => {
+        scanned.push(text);
+        return [];
+      },
+    };
+    const text = 'An ordinary answer, streamed a few words at a time. '.repeat(40);
+    const scanner = new StreamScanner({ detectors: [recording], holdBack: 32, step: 8 });
+    let release = '';
+    for (let index = 0; index < text.length; index += 12) {
+      const before = release;
+      const passes = scanned.length;
+      release += scanner.push(text.slice(index, index + 12)).release;
+      // A pass after a release reads the last 32 released characters first.
+      if (before.length >= 32) for (const piece of scanned.slice(passes)) expect(piece.startsWith(before.slice(-32))).toBe(true);
+    }
+    release += scanner.end().release;
+    expect(release).toBe(text);
+    expect(scanned.length).toBeGreaterThan(20);
+    for (const piece of scanned) {
+      expect(text.includes(piece)).toBe(true);
+      // Left context (32) + hold-back (32) + one step (8) + one chunk (12), at most.
+      expect(piece.length).toBeLessThanOrEqual(32 + 32 + 8 + 12);
+    }
+    expect(text.startsWith(scanned[0] ?? 'none')).toBe(true);
+  });
+
+  it('does not report a value that a later chunk reveals after all of its text was released', () => {
+    // "ab" is a finding only when a "!" follows; the "!" arrives after "ab" has gone out.
+    const scanner = new StreamScanner({ detectors: [pattern(/ab(?=\s*!)/g)], holdBack: 3, step: 1 });
+    expect(scanner.push('ab   ')).toEqual({ release: 'ab', findings: [] });
+    expect(scanner.push('!')).toEqual({ release: ' ', findings: [] });
+    expect(scanner.end()).toEqual({ release: '  !', findings: [] });
+  });
+});
