@@ -35,6 +35,14 @@
 //     seed tasks are trained on; the user-oriented ones are held out (validation), and committed
 //     with their labels as data/task-prompts-user-oriented.jsonl.
 //     Raw: bench/.tmp/task-raw/self-instruct-{seed_tasks,user_oriented_instructions}.jsonl
+//   - Google's IFEval prompts (instruction-following evaluation): google-research/google-research,
+//     instruction_following_eval/data/input_data.jsonl (Apache-2.0), as packaged in
+//     josejg/instruction_following_eval @ 0c495b2 (Apache-2.0, the same 541 prompts, 207,111
+//     bytes) — written by the benchmark's authors: essays, poems, blog posts, letters, ads and
+//     questions, each with formatting constraints. They have no categories; labelled here by the
+//     request's head (ifevalLabel below: a verb of making first → creative, a summary asked for →
+//     summarization, a question or "explain / describe / list" → qa; code and everything else
+//     left out), not by hand. Trained on. Raw: bench/.tmp/task-raw/ifeval-input_data.jsonl
 //   - WizardLM's Evol-Instruct test set: nlpxucan/WizardLM @ cd4b4cc, WizardLM/data/WizardLM_testset.jsonl
 //     — 218 instructions with the authors' skill labels (data licence CC BY-NC 4.0: measured on,
 //     never trained on, never committed; skills mapped in WIZARDLM_SKILLS, mixed skills left out).
@@ -48,7 +56,7 @@
 // most MAX_QA_PER_GROUP qa prompts if that is set (not for the hand-labelled Self-Instruct tasks).
 // bench/.tmp/task-public/validation.jsonl is the held-out set without MT-Bench and Vicuna: options
 // were chosen on it (and on data/task-prompts-wild.jsonl), never on the benchmarks' questions.
-//   node scripts/prepare-task-data.mjs [--max-per-group=150] [--shared=../shared/data] [--user-oriented=train|validation]
+//   node scripts/prepare-task-data.mjs [--max-per-group=150] [--ifeval-max=150] [--shared=../shared/data] [--user-oriented=train|validation]
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
@@ -166,11 +174,11 @@ function words(text) {
 }
 
 /** Adds up to MAX_PER_GROUP rows of one source, without near-duplicates. */
-function add(target, rows, group) {
+function add(target, rows, group, trainCap = MAX_PER_GROUP) {
   const kept = [];
   const seen = [];
   // Held-out sources keep up to 300 prompts whatever the training cap, so the measurement stays the same.
-  const cap = target === train ? MAX_PER_GROUP : 300;
+  const cap = target === train ? trainCap : 300;
   const qaCap = target === train && !group.startsWith('self-instruct') ? MAX_QA_PER_GROUP : cap;
   let qa = 0;
   for (const row of kit.shuffle(rows)) {
@@ -242,6 +250,29 @@ const selfInstruct = (file, labels) => {
 add(train, selfInstruct('self-instruct-seed_tasks.jsonl', SEED_LABELS), 'self-instruct/seed');
 const userOriented = selfInstruct('self-instruct-user_oriented_instructions.jsonl', USER_LABELS);
 if (USER_ORIENTED === 'train') add(train, userOriented, 'self-instruct/user-oriented');
+
+// IFEval prompts, labelled by their head (see the header); at most IFEVAL_MAX of them.
+const IFEVAL_MAX = Number(option('ifeval-max') ?? 150);
+const IFEVAL_LEAD = /^(?:(?:please|can you|could you|would you|i want you to|i would like you to|help me|now|hey|hi)[\s,]+)*/i;
+function ifevalLabel(text) {
+  const request = text.replace(IFEVAL_LEAD, '');
+  const head = request.split(/(?<=[.?!])\s|\n/)[0];
+  if (/^(?:write|give|provide|generate|create)\b[^.?!\n]{0,40}\bsummar/i.test(request) || /^summari[sz]e\b/i.test(request)) return 'summarization';
+  if (/^translate\b/i.test(request)) return 'translation';
+  if (/\b(?:code|program|function|python|java|sql|script|regex|html|css|javascript)\b/i.test(head)) return null;
+  if (/^(?:write|compose|draft|create|make|generate|craft|come up with|pen|design|invent)\b/i.test(request)) return 'creative';
+  if (/^(?:what|why|how|who|when|where|which|is|are|was|were|do|does|did|can|could|should|would|will)\b[^\n]*\?/i.test(head) || /^(?:explain|describe|tell me|list|name|give me (?:some|a list|\d+|two|three|five))\b/i.test(request)) return 'qa';
+  return null;
+}
+if (IFEVAL_MAX > 0) {
+  const ifeval = readFileSync(requireFile(`${raw}ifeval-input_data.jsonl`), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).prompt.trim())
+    .map((text) => ({ text, category: ifevalLabel(text) }))
+    .filter((row) => row.category);
+  add(train, ifeval, 'ifeval', IFEVAL_MAX);
+}
 
 // MT-Bench and Vicuna (held out, and committed for the test)
 for (const name of ['mt_bench', 'vicuna_bench']) {

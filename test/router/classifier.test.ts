@@ -12,7 +12,7 @@ import { runClassifier } from '../../src/cli/classifier.js';
 import { TASK_CATEGORIES, type TaskCategory } from '../../src/core/categories.js';
 import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified, type LabelledPrompt } from '../../src/router/classifier/dataset.js';
 import { FIRST_WORDS, shippedWordTable, wordHash } from '../../src/router/classifier/dense.js';
-import { FeatureExtractor, HEAD_CHARS, MAX_FEATURES, TAIL_CHARS } from '../../src/router/classifier/features.js';
+import { EXTRACT_REQUEST, FEATURE_ROWS, FEATURE_ROWS_BEFORE_HEAD_PATTERNS, FeatureExtractor, HEAD_CHARS, MAX_FEATURES, TAIL_CHARS, WRITE_REQUEST } from '../../src/router/classifier/features.js';
 import { DENSE_SCALE, TaskClassifier } from '../../src/router/classifier/task-classifier.js';
 import { shippedWordVectors } from '../../src/cache/word-vectors.js';
 
@@ -108,6 +108,21 @@ describe('features', () => {
     expect(features(`${head}${middle}${middle}${middle}${middle}${tail}`)).not.toEqual(features(`${head}${middle}${tail}`));
   });
 
+  it("see a request for a piece of writing or for what a text holds in the request's head, however long the prompt", () => {
+    for (const text of ['Please write a short poem about autumn leaves', 'Can you draft an e-mail to my landlord about the broken heater', 'Compose a toast for my sister’s wedding, funny but warm', 'I need you to write a blog post on saving for retirement', 'Create a catchy slogan for a bakery that opens at 5 am']) expect(text).toMatch(WRITE_REQUEST);
+    for (const text of ['Write a summary of the following article', 'Write a Python function that sorts a list of tuples', 'What is the tallest mountain in Europe?', 'Summarize the text below.\nShe wrote a poem about the sea.', 'The poem below was written in 1820. Who wrote it?']) expect(text).not.toMatch(WRITE_REQUEST);
+    for (const text of ['Extract the dates and amounts from the following e-mail', 'List all the people mentioned in this article', 'Please pull out every phone number in the text below']) expect(text).toMatch(EXTRACT_REQUEST);
+    for (const text of ['Extract the answer to the question from the passage', 'List the planets of the solar system', 'Find a good name for my cat']) expect(text).not.toMatch(EXTRACT_REQUEST);
+    // The pattern's feature is there for a short prompt and for one with a long pasted text alike.
+    const short = features('Write a blog post about our new office');
+    const long = features(`Write a blog post about our new office. Notes: ${'we moved in March, the kitchen is big, there is a roof terrace. '.repeat(60)}`);
+    const slot = (list: number[]) => list.filter((index) => index >= FEATURE_ROWS - 2);
+    expect(slot(short)).toEqual([FEATURE_ROWS - 2]);
+    expect(slot(long)).toEqual([FEATURE_ROWS - 2]);
+    expect(slot(features('Extract the dates from the following e-mail: we meet on 3 May'))).toEqual([FEATURE_ROWS - 1]);
+    expect(slot(features('What is the capital of Peru?'))).toEqual([]);
+  });
+
   it('give scripts without spaces character features', () => {
     expect(extractor.extract('请把这段话翻译成英文')).toBeGreaterThan(15);
     expect(extractor.extract('この写真に何が写っていますか')).toBeGreaterThan(20);
@@ -193,6 +208,25 @@ describe('dense word-vector features', () => {
     expect(TaskClassifier.load(path).classify({ text })).toEqual(without.classify({ text }));
   });
 
+  it('still load a model file from before the head-pattern slots (two feature rows fewer)', () => {
+    const trained = TaskClassifier.train(sample, { seed: 3, epochs: 2 });
+    const data = trained.model.serialize() as unknown as { rows: number; classes: string[]; stored: string; weights: string };
+    const k = data.classes.length;
+    const stored = Buffer.from(data.stored, 'base64');
+    const weights = Buffer.from(data.weights, 'base64');
+    // Drop the last two rows (and their weights, if stored): the file an older build wrote.
+    let kept = 0;
+    for (let row = 0; row < FEATURE_ROWS_BEFORE_HEAD_PATTERNS; row++) if ((stored[row >> 3] as number) & (1 << (row & 7))) kept++;
+    const older = Buffer.alloc(Math.ceil(FEATURE_ROWS_BEFORE_HEAD_PATTERNS / 8));
+    stored.copy(older, 0, 0, older.length);
+    for (let row = FEATURE_ROWS_BEFORE_HEAD_PATTERNS; row < older.length * 8; row++) older[row >> 3] = (older[row >> 3] as number) & ~(1 << (row & 7));
+    const path = temporaryFile('older.json', JSON.stringify({ ...data, rows: FEATURE_ROWS_BEFORE_HEAD_PATTERNS, stored: older.toString('base64'), weights: weights.subarray(0, kept * k).toString('base64') }));
+    const text = 'What is the capital of Peru?';
+    expect(TaskClassifier.load(path).classify({ text })).toEqual(trained.classify({ text }));
+    const odd = temporaryFile('odd.json', JSON.stringify({ ...data, rows: FEATURE_ROWS - 5 }));
+    expect(() => TaskClassifier.load(odd)).toThrow(/feature rows/);
+  });
+
   it('refuse a model whose dense part is damaged or of a kind this build does not compute', () => {
     const trained = TaskClassifier.train(sample, { seed: 3, epochs: 2 });
     const data = trained.model.serialize() as unknown as { dense: { kind: string; width: number; weights: string } };
@@ -256,8 +290,9 @@ describe('the shipped model', () => {
     expect(evaluate(test, predict).accuracy).toBeGreaterThanOrEqual(0.9);
   });
 
-  // Measured 90.0 % (198 of 220) for the shipped model (92.7 % for the model before public data,
-  // 90.5 % for the one before dense features); the floor is 2 points below.
+  // Measured 90.0 % (198 of 220) for the shipped model, as for the one before the head patterns and
+  // IFEval prompts (92.7 % for the model before public data, 90.5 % for the one before dense
+  // features); the floor is 2 points below.
   it('reaches ≥ 88 % on the hand-written prompts it was never trained on', () => {
     const result = evaluate(wild, predict);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.88);
@@ -266,23 +301,25 @@ describe('the shipped model', () => {
 
   // MT-Bench and Vicuna questions (FastChat, Apache-2.0), written by neither this project nor its
   // training sources, with the benchmarks' own categories mapped onto ours; never used to choose
-  // anything. Measured 70.6 % (113 of 160) for the shipped model; the floor is well below, so a
+  // anything. Measured 73.8 % (118 of 160) for the shipped model; the floor is well below, so a
   // retrained model that is as good cannot flake it, and one that forgot the public data fails
-  // (the model shipped before the public data reached 39.4 %, the one before dense features 63.1 %).
-  it('reaches ≥ 60 % on public benchmark questions it never saw', () => {
+  // (the model shipped before the public data reached 39.4 %, the one before dense features
+  // 63.1 %, the one before the head patterns and IFEval prompts 70.6 %).
+  it('reaches ≥ 65 % on public benchmark questions it never saw', () => {
     const benchmark = readDataset(fileURLToPath(new URL('../../data/task-prompts-public.jsonl', import.meta.url)));
     expect(benchmark.length).toBe(160);
-    expect(evaluate(benchmark, predict).accuracy).toBeGreaterThanOrEqual(0.6);
+    expect(evaluate(benchmark, predict).accuracy).toBeGreaterThanOrEqual(0.65);
   });
 
   // Self-Instruct's user-oriented instructions (Apache-2.0), written by its authors for everyday
-  // apps, labelled by hand for this project and held out from training. Measured 60.3 % (88 of
-  // 146) for the shipped model; 44.5 % for the model before dense features and the Self-Instruct
-  // seed tasks, which this floor would fail.
-  it('reaches ≥ 50 % on public user-oriented instructions it never saw', () => {
+  // apps, labelled by hand for this project and held out from training. Measured 67.1 % (98 of
+  // 146) for the shipped model; 60.3 % for the one before the head patterns and IFEval prompts,
+  // 44.5 % for the model before dense features and the Self-Instruct seed tasks, which this floor
+  // would fail.
+  it('reaches ≥ 58 % on public user-oriented instructions it never saw', () => {
     const instructions = readDataset(fileURLToPath(new URL('../../data/task-prompts-user-oriented.jsonl', import.meta.url)));
     expect(instructions.length).toBe(146);
-    expect(evaluate(instructions, predict).accuracy).toBeGreaterThanOrEqual(0.5);
+    expect(evaluate(instructions, predict).accuracy).toBeGreaterThanOrEqual(0.58);
   });
 
   // Whole generator recipes held out: phrasings the model never saw. Measured 75.3 % for this

@@ -7,7 +7,7 @@
  * The file format keeps only the rows of the weight table that training touched and that
  * survive quantisation (a bitmap says which), as base64.
  */
-import { FEATURE_ROWS } from './features.js';
+import { FEATURE_ROWS, FEATURE_ROWS_BEFORE_HEAD_PATTERNS } from './features.js';
 import { seededRandom } from '../../core/random.js';
 
 export interface TrainingOptions {
@@ -313,13 +313,14 @@ export class LinearModel {
 
   static deserialize(data: SerializedModel): LinearModel {
     if (data.format !== 'switchyard-task-classifier' || (data.version !== 2 && data.version !== 3)) throw new Error('not a Switchyard task classifier model (format or version mismatch)');
-    if (data.rows !== FEATURE_ROWS) throw new Error(`the model has ${data.rows} feature rows; this build uses ${FEATURE_ROWS}`);
+    // A file from before the head-pattern slots has two rows fewer; those slots then weigh nothing.
+    if (data.rows !== FEATURE_ROWS && data.rows !== FEATURE_ROWS_BEFORE_HEAD_PATTERNS) throw new Error(`the model has ${data.rows} feature rows; this build uses ${FEATURE_ROWS}`);
     const k = data.classes.length;
     if (!Array.isArray(data.bias) || data.bias.length !== k || !(data.scale > 0)) throw new Error('the model file is damaged (bias or scale)');
     const stored = Buffer.from(data.stored, 'base64');
     const packed = Buffer.from(data.weights, 'base64');
     if (stored.length !== Math.ceil(data.rows / 8)) throw new Error('the model file is damaged (row bitmap)');
-    const quantised = new Int8Array(data.rows * k);
+    const quantised = new Int8Array(FEATURE_ROWS * k);
     let position = 0;
     for (let row = 0; row < data.rows; row++) {
       if (((stored[row >> 3] as number) & (1 << (row & 7))) === 0) continue;
