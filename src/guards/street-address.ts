@@ -30,10 +30,10 @@ const PREFIXES = new Set(
 /** Endings of one-word street names in Germanic, Nordic, Dutch, Finnish and Slavic languages. */
 const SUFFIX_IN_WORD = /(?:straße|strasse|str\.|gasse|weg|platz|allee|ring|damm|ufer|steig|pfad|chaussee|markt|hof|katu|tie|kuja|polku|gatan|gata|vägen|väg|gränd|vej|gade|veien|veg|gata|straat|laan|gracht|plein|plantsoen|park|kade|singel|dijk|hof|utca|ulica|ulice|cesta|tér|körút|stræti|vegur|gata|braut|stígur|tröð)$/i;
 const DIRECTION = /^(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?$/;
-const UNIT = /^(?:,[ ]?|[ ]*\n[ ]*|[ ])?(?:(?:Apt|Apartment|Appartamento|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|No|Nr|Zimmer|Wohnung|Whg|Etage|Stock|App|Piso|Piano|Scala|Interno|Int|Puerta|Bajo|Bus|Box|Lot|Space|Office|Dept|Department)(?:\.?[ ]?#?[ ]?(?=\d)|\.[ ]?#?[ ]?|[ ]#?[ ]?|#[ ]?)[0-9A-Za-z][0-9A-Za-z-]{0,5}|#[ ]?[0-9A-Za-z][0-9A-Za-z-]{0,5}|\d{1,3}(?:st|nd|rd|th|e|er|ème|º|°)?[ ](?:étage|etage|piso|floor|stock|OG|hoog(?:[ ]achter)?)|\d{1,2}[º°][ ]?(?:Izda|Dcha|Izq|Der|[A-Z])\.?)(?![\p{L}\p{N}])/iu;
+const UNIT = /^(?:,[ ]?|\.?[ ]*\n[ ]*|[ ])?(?:(?:Apt|Apartment|Appartamento|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|No|Nr|Zimmer|Wohnung|Whg|Etage|Stock|App|Piso|Piano|Scala|Interno|Int|Puerta|Bajo|Bus|Box|Lot|Space|Office|Dept|Department)(?:\.?[ ]?#?[ ]?(?=\d)|\.[ ]?#?[ ]?|[ ]#?[ ]?|#[ ]?)[0-9A-Za-z][0-9A-Za-z-]{0,5}|#[ ]?[0-9A-Za-z][0-9A-Za-z-]{0,5}|\d{1,3}(?:st|nd|rd|th|e|er|ème|º|°)?[ ](?:étage|etage|piso|floor|stock|OG|hoog(?:[ ]achter)?)|\d{1,2}[º°][ ]?(?:Izda|Dcha|Izq|Der|[A-Z])\.?)(?![\p{L}\p{N}])/iu;
 /** One part after the street line: a city, a region, a postal code, a country, or a mix ("CA 94016", "65743 Colombes"). */
 const PART = /^(?:,[ ]?|[ ]*\n[ ]*,?[ ]?|[ ]+(?=\d))((?:(?:\p{Lu}[\p{L}\p{M}'’-]*|\d{1,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?[ ]\d[A-Z]{2}|\d{4}[ ][A-Z]{2}|[A-Z]{2})(?:[ ](?=[\p{Lu}\d])|$|(?=[,\n.;)]|[ ][^\p{Lu}\d]|$)))+)/u;
-const WORD = /^[ ]+(\p{Lu}[\p{L}\p{M}'’-]*\.?|\d{1,3}(?:st|nd|rd|th)|[a-zà-ÿ]{1,4}(?=[ ]\p{Lu}))/u;
+const WORD = /^[ ]+(\p{Lu}[\p{L}\p{M}'’-]*\.?|\d{1,3}(?:st|nd|rd|th)|[a-zà-ÿ]{1,4}(?=[ ]\p{Lu})|(?:de|del|di|da|do|du|des)(?=[ ](?:la|le|los|las|les|l')[ ]?\p{Lu})|(?:rue|via|rua|avenue|avenida|boulevard|chemin|impasse|allée|viale|piazza|corso|carrer|paseo|plaza|calle)(?=[ ](?:[a-zà-ÿ']{1,4}[ ]){0,2}\p{Lu}))/u;
 const NUMBER = /(?<![\p{L}\p{N}_.,:/$€£#+-])(?:\d{1,6}(?:[A-Za-z](?![\p{L}\p{N}]))?(?:[-/]\d{1,4}[A-Za-z]?)?(?![\p{N}%°]|[.,]\d|[:/]\d))/uy;
 /** Number shapes that are not house numbers: a time, a price, a year range, a measure. */
 const NOT_HOUSE_NUMBER_BEFORE = /(?:\b(?:page|pages|p|chapter|ch|step|version|v|room|top|figure|fig|table|section|sec|item|no|number|order|invoice|ticket|grade|level|round|day|week|year|since|until|over|under|about|around|only|just|all|these|those|first|last|next)|[$€£#])\s*$/i;
@@ -65,6 +65,8 @@ function afterNumber(text: string, numberEnd: number): number {
       continue;
     }
     if (prefixed) {
+      // A unit ends the street's name: "rue de la Hulotais Apt. 087".
+      if (names > 0 && /^(?:Apt|Apartment|Suite|Ste|Unit|Flat|Bldg)\.?$/i.test(word)) break;
       names++;
       cursor = next;
       continue;
@@ -93,7 +95,7 @@ function trimName(text: string, from: number, end: number): number {
   return end;
 }
 
-const STREET_WORD = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zà-ÿ]{1,4}|(?:ul|al|pl|os)\.|C\/|\p{Ll}[\p{L}\p{M}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|katu|gatan|gata|vej|gade|straat|laan|gracht|plein|utca|ulica|stræti|vegur|braut))$/u;
+const STREET_WORD = /^(?:\p{Lu}[\p{L}\p{M}'’.-]*|[a-zà-ÿ]{1,4}|(?:ul|al|pl|os|u|krt)\.|C\/|\p{Ll}[\p{L}\p{M}]*(?:straße|strasse|str\.|gasse|weg|platz|allee|katu|gatan|gata|vej|gade|straat|laan|gracht|plein|utca|ulica|stræti|vegur|braut))$/u;
 
 const CAPITAL_START = /^\p{Lu}/u;
 /** The last word of a street named before its type word ("Kossuth Lajos u.", "Marszałkowska ul."). */
@@ -162,12 +164,21 @@ function extend(text: string, end: number): number {
   for (let parts = 0; parts < 4; parts++) {
     // After a unit, the city may follow with only a space ("Apt. 050 Coalville South Africa").
     const rest = text.slice(end, end + 64);
-    const match = PART.exec(rest) ?? (unit && parts === 0 && /^[ ]\p{Lu}/u.test(rest) ? PART.exec(`,${rest.slice(1)}`) : null);
+    let match = PART.exec(rest) ?? (unit && parts === 0 && /^[ ]\p{Lu}/u.test(rest) ? PART.exec(`,${rest.slice(1)}`) : null);
+    // After a blank line, only a part with a postal code ("\n\n Estonia 62488") still belongs to the address.
+    let skipped = 0;
+    if (!match) {
+      const blank = /^[ ]*\n[ ]*(?=\n)/.exec(rest);
+      const part = blank ? PART.exec(rest.slice(blank[0].length)) : null;
+      if (!blank || !part || !/^(?:\p{Lu}[\p{L}\p{M}'’-]*[ ]){0,3}\d{4,6}$/u.test(part[1] as string)) break;
+      skipped = blank[0].length;
+      match = part;
+    }
     if (!match) break;
     const value = match[1] as string;
     // A part of prose ("The", "We") or a long run of words is not an address line.
     if (/^(?:The|We|I|It|This|That|He|She|They|You|Please|Thanks|Call|And|But)\b/.test(value) || value.split(' ').length > 5) break;
-    end += match[0].length;
+    end += skipped + match[0].length;
     while (text.charCodeAt(end - 1) === 32) end--;
   }
   if (text.charCodeAt(end - 1) === 46 && !/\b(?:[A-Z]|St|Ave|Rd|Dr|Blvd|Ln|Ct|Pl|Sq|Ste|Apt|Mt|Ft)\.$/.test(text.slice(Math.max(0, end - 5), end))) end--;
@@ -190,7 +201,7 @@ function postBox(text: string, start: number, numberEnd: number): Span | undefin
  * after them a street line needs no street type word — "Edeby 55", "74678 midtvollen 130",
  * "Joaquin Suarez 2906" — as long as it is a number and one to four words, in either order.
  */
-const ADDRESS_CUE = /(?:\b(?:address(?:es)?(?:[ ](?:is|was|are))?|live[sd]?[ ](?:at|on)|living[ ]at|reside[sd]?[ ]at|located[ ]at|based[ ]at|(?:office|shop|store|house|home|flat|apartment)[ ]is[ ](?:at|on)|(?:send|sent|ship|shipped|deliver|delivered|mail|mailed|post|posted|forward|bring|take)(?:[ ](?:it|them|this|that|the[ ]\w+))?[ ]to|moved[ ]to|drops?[ ]you[ ]off[ ]at|side[ ]of|is[ ]at|are[ ]at|meet[ ](?:me|us)[ ]at|to[ ]be[ ]sent[ ]to|here[ ](?:it|they)[ ](?:is|are)|corner[ ]of)\s*[:,]?)[ ]*$/i;
+const ADDRESS_CUE = /(?:\b(?:address(?:es)?(?:[ ](?:is|was|are|with|to|of|at))?|return(?:ed)?[ ]to|live[sd]?[ ](?:at|on)|living[ ]at|reside[sd]?[ ]at|located[ ]at|based[ ]at|(?:office|shop|store|house|home|flat|apartment)[ ]is[ ](?:at|on)|(?:send|sent|ship|shipped|deliver|delivered|mail|mailed|post|posted|forward|bring|take)(?:[ ](?:it|them|this|that|one|a[ ]new[ ]one|the[ ]\w+))?[ ]to|moved[ ]to|drops?[ ]you[ ]off[ ]at|side[ ]of|is[ ]at|are[ ]at|meet[ ](?:me|us)[ ]at|to[ ]be[ ]sent[ ]to|here[ ](?:it|they)[ ](?:is|are)|corner[ ]of)\s*[:,]?)[ ]*$/i;
 const CUED_AFTER = /^[ ]+((?:[\p{L}\p{M}'’.-]+[ ]){0,3}[\p{L}\p{M}'’.-]*\p{L}[.]?)[ ]+(\d{1,5}[A-Za-z]?)(?![\p{L}\p{N}])/u;
 const CUED_BEFORE = /((?:\p{Lu}[\p{L}\p{M}'’.-]*[ ]){1,4})$/u;
 
@@ -199,7 +210,7 @@ function cuedStreet(text: string, start: number, numberEnd: number): Span | unde
   const after = CUED_AFTER.exec(text.slice(numberEnd, numberEnd + 60));
   if (after) {
     const end = numberEnd + after[0].length;
-    if (unitAfter(text, end) || ADDRESS_CUE.test(text.slice(Math.max(0, start - 40), start))) return { start, end };
+    if (unitAfter(text, end) || ADDRESS_CUE.test(text.slice(Math.max(0, start - 40), start)) || blockLine(text, start, end, after[1] as string)) return { start, end };
   }
   // Words, then the number: "Edeby 55", "Joaquin Suarez 2906". (The words end with a space.)
   if (start === 0 || text.charCodeAt(start - 1) !== 32) return undefined;
@@ -209,6 +220,21 @@ function cuedStreet(text: string, start: number, numberEnd: number): Span | unde
   if (/\b(?:zip|postcode|postal|code|plz|cap|cp|order|invoice|room|flight|gate|platform|terminal|version|chapter|page|ticket|no|nr|number)\b/i.test(before[1] as string)) return undefined;
   if (!unitAfter(text, numberEnd) && !ADDRESS_CUE.test(text.slice(Math.max(0, lineStart - 40), lineStart))) return undefined;
   return { start: lineStart, end: numberEnd };
+}
+
+/**
+ * A line of an address block: it is the whole line, a house number, one to three capitalised
+ * words and a number ("5850 Jana Nerudy 894", "20789 Allika 46"), with a line break or a comma
+ * after it; the two numbers are what a heading or a title line lacks.
+ */
+function blockLine(text: string, start: number, end: number, words: string): boolean {
+  if (!/^(?:\p{Lu}[\p{L}\p{M}'’.-]*[ ]?){1,3}$/u.test(words)) return false;
+  // A year or a numbered part first is a heading: "2019 Annual Report 3", "12 Chapter 3".
+  if (/^(?:19|20)\d\d(?!\d)/.test(text.slice(start, start + 5)) || /\b(?:Chapter|Part|Section|Volume|Vol|Report|Episode|Season|Step|Level|Page|Room|Table|Figure|Grade|Class|Version|Release|Issue|Round|Game|Week|Day|Year|Book|Act|Scene|Lesson|Module|Unit|Phase|Stage)\b/.test(words)) return false;
+  let before = start - 1;
+  while (before >= 0 && text.charCodeAt(before) === 32) before--;
+  if (before >= 0 && text.charCodeAt(before) !== 10) return false;
+  return /^[ ]*(?:\n|,[ ]*\S|$)/.test(text.slice(end, end + 4));
 }
 
 /** Whether a unit ("Apt. 066", "Suite 218") follows: then a name and a number are a street line without any cue. */
@@ -223,7 +249,16 @@ const CROSS_STREET = /^\.?[ ]+(?:and|&)[ ]+((?:\p{Lu}[\p{L}\p{M}'’.-]*[ ]){0,3
 /** Runs of ASCII digits; the house-number shape is checked around each (a plain regex is several times faster than NUMBER over prose). */
 const DIGIT_RUN = /\d+/g;
 
+/** A ship's address: "USNS Bergman / FPO AP 93757", "USS Mahler, FPO AA 70489". */
+const SHIP_ADDRESS = /\b(?:USNS|USNV|USS|USCGC)[ ](?:\p{Lu}[\p{L}\p{M}'’-]*[ ]?){1,3}(?:[ ]*\n[ ]*|,[ ]?|[ ])[FAD]PO[ ]A[AEP][ ]\d{5}(?!\d)/gu;
+
 export function scanStreetAddresses(text: string, findings: Finding[]): void {
+  if (text.indexOf('PO A') !== -1) {
+    SHIP_ADDRESS.lastIndex = 0;
+    for (let ship = SHIP_ADDRESS.exec(text); ship; ship = SHIP_ADDRESS.exec(text)) {
+      findings.push({ guard: 'pii', type: 'street_address', rule: 'street_address', start: ship.index, end: ship.index + ship[0].length, score: 0.8 });
+    }
+  }
   DIGIT_RUN.lastIndex = 0;
   let covered = -1;
   for (let run = DIGIT_RUN.exec(text); run; run = DIGIT_RUN.exec(text)) {

@@ -221,6 +221,21 @@ describe('person names', () => {
 });
 
 describe('street addresses', () => {
+  it('finds address blocks, ships, lower-case prefixes and the postal code after a blank line', () => {
+    expect(found('William Hughes\n\n20789 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488', ['street_address'])).toEqual(['street_address:20789 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488']);
+    expect(found('Megan Carey\nUSNS Bergman\nFPO AP 93757\nMobile: 555', ['street_address'])).toEqual(['street_address:USNS Bergman\nFPO AP 93757']);
+    expect(found('it is 143 31 rue de la Hulotais Apt. 087 SAINT-PRIEST France', ['street_address'])).toEqual(['street_address:143 31 rue de la Hulotais Apt. 087 SAINT-PRIEST France']);
+    expect(found('808 Kálmán Imre u. 12.\n Apt. 762\n Zalakaros', ['street_address'])).toEqual(['street_address:808 Kálmán Imre u. 12.\n Apt. 762\n Zalakaros']);
+    expect(found('Please return to 72134 Coronilla 3599 in case of an issue.', ['street_address'])).toEqual(['street_address:72134 Coronilla 3599']);
+  });
+
+  it('leaves votes, rows, headings and paragraphs after an address alone', () => {
+    for (const text of ['149 to 42 in the House and 42 to 10 in the Senate', 'If parents 1 and 2 in row II have another child', '2019 Annual Report 3\nnext', 'Chapter 12 Part 3\nThe story']) {
+      expect(found(text, ['street_address']), text).toEqual([]);
+    }
+    expect(found('Ship it to 742 Evergreen Terrace\n\nKind regards, Ann', ['street_address'])).toEqual(['street_address:742 Evergreen Terrace']);
+  });
+
   it('finds US, British and European street lines with their unit, city, region and postal code', () => {
     expect(found('Ship it to 742 Evergreen Terrace, Springfield, OR 97403 please.', ['street_address'])).toEqual(['street_address:742 Evergreen Terrace, Springfield, OR 97403']);
     expect(found('Our office: 1565 N Walnut Street Suite 218, East Ole', ['street_address'])).toEqual(['street_address:1565 N Walnut Street Suite 218, East Ole']);
