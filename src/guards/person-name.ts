@@ -330,9 +330,36 @@ function scanLowerCaseLines(text: string, lists: ReadonlyMap<string, number>, fi
     let lineEnd = text.indexOf('\n', lineStartAt);
     if (lineEnd === -1) lineEnd = text.length;
     const line = text.slice(lineStartAt, lineEnd);
-    if (line.length >= 3 && !HAS_CAPITAL.test(line)) scanLowerCaseLine(text, line, lineStartAt, lists, findings);
+    if (line.length >= 3 && !HAS_CAPITAL.test(line)) {
+      if (!lowerCaseNameLine(line, lineStartAt, lists, findings)) scanLowerCaseLine(text, line, lineStartAt, lists, findings);
+    }
     lineStartAt = lineEnd + 1;
   }
+}
+
+/** A line of two or three lower-case words ("aksel kristensen", "bertram m. jørgensen"), perhaps indented. */
+const LOWER_NAME_LINE = /^[ \t]*([a-z\u00df-\u00ff\u0100-\u024f]{2,}(?:[ ][a-z]\.?)?[ ][a-z\u00df-\u00ff\u0100-\u024f]{2,})[ \t]*$/;
+
+/**
+ * A line that is nothing but a lower-case name, as at the head of an address or a signature:
+ * two words (an initial may stand between them), none of them an ordinary word, and the first a
+ * first name or the last a surname of the lists (accents folded).
+ */
+function lowerCaseNameLine(line: string, offset: number, lists: ReadonlyMap<string, number>, findings: Finding[]): boolean {
+  const match = LOWER_NAME_LINE.exec(line);
+  if (!match) return false;
+  const value = match[1] as string;
+  const parts = value.split(' ');
+  const head = parts[0] as string;
+  const tail = parts[parts.length - 1] as string;
+  const bits = (word: string) => lists.get(word) ?? lists.get(word.normalize('NFD').replace(/\p{M}/gu, '').replace(/ø/g, 'o').replace(/æ/g, 'ae').replace(/ð/g, 'd').replace(/þ/g, 'th')) ?? 0;
+  const headBits = bits(head);
+  const tailBits = bits(tail);
+  if (((headBits | tailBits) & (WORD | ALSO_WORD | NEVER)) !== 0 || FOREIGN_WORDS.has(head) || FOREIGN_WORDS.has(tail)) return false;
+  if ((headBits & FIRST) === 0 && (tailBits & SURNAME) === 0) return false;
+  const start = offset + line.indexOf(value);
+  findings.push({ guard: 'pii', type: 'person', rule: 'person.lowercase', start, end: start + value.length, score: 0.55 });
+  return true;
 }
 
 /** Census first names that are also common words of other languages, read as words in lower-case text ("les numéros", "esta foto"). */

@@ -180,6 +180,11 @@ describe('person names', () => {
     expect(found('i lost my card. my name is lena andersson.', ['person'])).toEqual(['person:lena andersson']);
     expect(found('follow up with benjamin a seiler next week', ['person'])).toEqual(['person:benjamin a seiler']);
     expect(found('hi, my name is patricia', ['person'])).toEqual(['person:patricia']);
+    expect(found('aksel kristensen\nsewer pipe cleaner', ['person'])).toEqual(['person:aksel kristensen']);
+    expect(found('bertram m. jørgensen\n\nsoldier', ['person'])).toEqual(['person:bertram m. jørgensen']);
+    for (const text of ['hello world', 'npm install', 'docker compose', 'lodash debounce', 'rose garden', 'les numéros']) {
+      expect(found(text, ['person']), text).toEqual([]);
+    }
   });
 
   it('leaves lists of towns and firms, question words, foreign words and streets named after people alone', () => {
