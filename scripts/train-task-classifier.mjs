@@ -1,7 +1,7 @@
 // Trains the shipped task classifier (models/task-classifier.json): the prompts written for this
 // project (data/task-prompts.jsonl) less a stratified 20 % held out (seed 7), plus the public
 // prompts of bench/.tmp/task-public/train.jsonl (scripts/prepare-task-data.mjs: P3 templates,
-// HumanEval, BFCL live requests, GSM8K questions). Then reports accuracy on the held-out part,
+// HumanEval, BFCL live requests, GSM8K questions, Self-Instruct seed tasks, IFEval prompts). Then reports accuracy on the held-out part,
 // the hand-written prompts (data/task-prompts-wild.jsonl), the public held-out sources
 // (validation.jsonl) and BELLE's Chinese evaluation set (belle.jsonl) — on which, with the
 // hand-written prompts, the options were chosen — and two sets never used to choose anything:
