@@ -224,16 +224,29 @@ export interface Coverage {
 }
 
 /** The idf-weighted share of each side's words the other side holds exactly (the same feature): cheap, no word vectors. */
-export function exactCoverage(query: LocalVector['words'], entry: LocalVector['words'], idf: (feature: number) => number): { query: number; entry: number } {
+/** The idf of each of a question's words. */
+export function wordWeights(words: LocalVector['words'], idf: (feature: number) => number): Float64Array {
+  const weights = new Float64Array(words.features.length);
+  for (let at = 0; at < weights.length; at++) weights[at] = idf(words.features[at] as number);
+  return weights;
+}
+
+export function exactCoverage(
+  query: LocalVector['words'],
+  entry: LocalVector['words'],
+  idf: (feature: number) => number,
+  queryWeights = wordWeights(query, idf),
+  entryWeights = wordWeights(entry, idf),
+): { query: number; entry: number } {
   const rows = query.features.length;
   const columns = entry.features.length;
   if (rows === 0 || columns === 0) return { query: 0, entry: 0 };
-  const matched = (features: Uint32Array, others: Uint32Array): number => {
+  const matched = (features: Uint32Array, weights: Float64Array, others: Uint32Array): number => {
     let covered = 0;
     let total = 0;
     for (let at = 0; at < features.length; at++) {
       const feature = features[at] as number;
-      const weight = idf(feature);
+      const weight = weights[at] as number;
       total += weight;
       for (let other = 0; other < others.length; other++) {
         if (others[other] === feature) {
@@ -244,11 +257,18 @@ export function exactCoverage(query: LocalVector['words'], entry: LocalVector['w
     }
     return total > 0 ? covered / total : 0;
   };
-  return { query: matched(query.features, entry.features), entry: matched(entry.features, query.features) };
+  return { query: matched(query.features, queryWeights, entry.features), entry: matched(entry.features, entryWeights, query.features) };
 }
 
 /** How the words of two questions cover each other (see Coverage). */
-export function coverage(query: LocalVector['words'], entry: LocalVector['words'], vectors: WordVectors, idf: (feature: number) => number): Coverage {
+export function coverage(
+  query: LocalVector['words'],
+  entry: LocalVector['words'],
+  vectors: WordVectors,
+  idf: (feature: number) => number,
+  queryWeights = wordWeights(query, idf),
+  entryWeights = wordWeights(entry, idf),
+): Coverage {
   const rows = query.features.length;
   const columns = entry.features.length;
   const result: Coverage = { query: 0, entry: 0, exactQuery: 0, exactEntry: 0, unmatched: 0, queryWords: rows, entryWords: columns };
@@ -277,7 +297,7 @@ export function coverage(query: LocalVector['words'], entry: LocalVector['words'
       if (match > best) best = match;
       if (match > (bestOfColumn[column] as number)) bestOfColumn[column] = match;
     }
-    const weight = idf(feature);
+    const weight = queryWeights[row] as number;
     queryCovered += weight * best;
     queryExact += weight * exact;
     queryWeight += weight;
@@ -288,7 +308,7 @@ export function coverage(query: LocalVector['words'], entry: LocalVector['words'
   let entryWeight = 0;
   let entryUnmatched = 0;
   for (let column = 0; column < columns; column++) {
-    const weight = idf(entry.features[column] as number);
+    const weight = entryWeights[column] as number;
     entryCovered += weight * (bestOfColumn[column] as number);
     entryExact += weight * (exactOfColumn[column] as number);
     entryWeight += weight;
@@ -351,8 +371,16 @@ export function sifCosine(query: LocalVector['words'], entry: LocalVector['words
 /** The signals a pair scorer combines, each within 0..1 (SIGNAL_NAMES names them in order). */
 export const SIGNAL_NAMES = ['cosine', 'coverage-min', 'coverage-max', 'exact-min', 'exact-max', 'length-ratio', 'sif-cosine', 'unmatched'] as const;
 
-export function pairSignals(query: LocalVector, entry: LocalVector, cosine: number, vectors: WordVectors, idf: (feature: number) => number): number[] {
-  const covered = coverage(query.words, entry.words, vectors, idf);
+export function pairSignals(
+  query: LocalVector,
+  entry: LocalVector,
+  cosine: number,
+  vectors: WordVectors,
+  idf: (feature: number) => number,
+  queryWeights = wordWeights(query.words, idf),
+  entryWeights = wordWeights(entry.words, idf),
+): number[] {
+  const covered = coverage(query.words, entry.words, vectors, idf, queryWeights, entryWeights);
   const lengths = [covered.queryWords, covered.entryWords];
   return [
     cosine,
@@ -402,6 +430,9 @@ export class LocalEmbedder implements Embedder {
   private readonly vectors: WordVectors;
   /** Undefined: the fixed mix, half cosine and half alignment (what the scorer replaced; kept to measure against). */
   private readonly scorer: PairScorer | undefined;
+  private lastQuery: LocalVector['words'] | undefined;
+  private lastIdf: ((feature: number) => number) | undefined;
+  private lastQueryWeights: Float64Array = new Float64Array(0);
 
   constructor(vectors: WordVectors = shippedWordVectors(), scorer: PairScorer | null = shippedPairScorer()) {
     this.vectors = vectors;
@@ -424,8 +455,16 @@ export class LocalEmbedder implements Embedder {
     const scorer = this.scorer;
     if (!scorer) return (1 - ALIGNMENT_SHARE) * cosine + ALIGNMENT_SHARE * alignment(query.words, entry.words, this.vectors, idf);
     const weights = scorer.weights;
+    // The question's word weights once per lookup (the index passes the same question and idf for each candidate).
+    if (this.lastQuery !== query.words || this.lastIdf !== idf) {
+      this.lastQuery = query.words;
+      this.lastIdf = idf;
+      this.lastQueryWeights = wordWeights(query.words, idf);
+    }
+    const queryWeights = this.lastQueryWeights;
+    const entryWeights = wordWeights(entry.words, idf);
     if (floor > 0) {
-      const exact = exactCoverage(query.words, entry.words, idf);
+      const exact = exactCoverage(query.words, entry.words, idf, queryWeights, entryWeights);
       const shorter = Math.min(query.words.features.length, entry.words.features.length);
       const longer = Math.max(query.words.features.length, entry.words.features.length);
       let z = scorer.bias + (weights[0] as number) * cosine;
@@ -435,7 +474,7 @@ export class LocalEmbedder implements Embedder {
       const bound = 1 / (1 + Math.exp(-z));
       if (bound < floor) return bound;
     }
-    const signals = pairSignals(query, entry, cosine, this.vectors, idf);
+    const signals = pairSignals(query, entry, cosine, this.vectors, idf, queryWeights, entryWeights);
     let z = scorer.bias;
     for (let index = 0; index < signals.length; index++) z += (signals[index] as number) * (weights[index] as number);
     return 1 / (1 + Math.exp(-z));
