@@ -10,7 +10,11 @@
 //            direct = the mock upstream alone; miss = through the gateway with the cache on but
 //            `x-switchyard-cache: off` (routing, logging, the upstream call), overhead = miss − direct;
 //            hit = the same request answered from the exact cache (no upstream call).
-// Usage: node --expose-gc bench/cache.mjs [--entries=100000] [--questions=2000] [--requests=2000] [--recall=50] [--only=lookup,memory,latency]
+//   compare  the lookup's CPU time with the pair scorer against the fixed mix it replaced (half
+//            cosine, half alignment, LocalEmbedder(vectors, null)), each over its own index of the
+//            same questions, question by question in alternating order in one process (a paired
+//            comparison: the machine's load hits both alike).
+// Usage: node --expose-gc bench/cache.mjs [--entries=100000] [--questions=2000] [--requests=2000] [--recall=50] [--only=lookup,memory,latency,compare]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +33,7 @@ const { LocalEmbedder } = await import(new URL('cache/local-embedder.js', dist))
 const { SemanticMatcher } = await import(new URL('cache/semantic.js', dist));
 const { MemoryCacheStore } = await import(new URL('cache/memory-store.js', dist));
 const { entryBytes } = await import(new URL('cache/types.js', dist));
+const { shippedWordVectors } = await import(new URL('cache/word-vectors.js', dist));
 
 // Deterministic questions from a vocabulary of common words: a subject, a verb, objects, details.
 let seed = 42;
@@ -57,6 +62,38 @@ function heap() {
   globalThis.gc?.();
   globalThis.gc?.();
   return process.memoryUsage().heapUsed;
+}
+
+if (only.includes('compare')) {
+  const embedders = { scorer: embedder, mix: new LocalEmbedder(shippedWordVectors(), null) };
+  const matchers = {};
+  for (const [name, each] of Object.entries(embedders)) {
+    matchers[name] = new SemanticMatcher(each);
+    for (let at = 0; at < entries; at += 1000) {
+      const batch = stored.slice(at, at + 1000);
+      const vectors = await each.embed(batch);
+      batch.forEach((text, index) => matchers[name].remember({ key: `k${at + index}`, semanticScope: scope, question: text, embedding: vectors[index] }));
+    }
+  }
+  const cpu = { scorer: [], mix: [] };
+  const hits = { scorer: 0, mix: 0 };
+  for (let round_ = 0; round_ < 2; round_++) {
+    for (const [index, text] of asked.entries()) {
+      const order = index % 2 === 0 ? ['scorer', 'mix'] : ['mix', 'scorer'];
+      for (const name of order) {
+        const [vector] = await embedders[name].embed([text]);
+        const before = process.cpuUsage();
+        const found = matchers[name].findEmbedded(scope, text, vector, { threshold: undefined, nearMiss: true });
+        const used = process.cpuUsage(before);
+        if (round_ === 1) {
+          cpu[name].push((used.user + used.system) / 1000);
+          if (found.candidates.length > 0) hits[name]++;
+        }
+      }
+    }
+  }
+  const ms = (values) => Object.fromEntries(Object.entries(summarize(values)).map(([key, value]) => [key, round(value, 3)]));
+  results.compare = Object.fromEntries(Object.keys(embedders).map((name) => [name, { searchCpuMs: ms(cpu[name]), hitRate: round(hits[name] / asked.length, 3), threshold: embedders[name].defaultThreshold }]));
 }
 
 if (only.includes('lookup') || only.includes('memory')) {

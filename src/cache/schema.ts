@@ -18,7 +18,7 @@ const overridable = {
     .min(0)
     .max(1)
     .optional()
-    .describe('semantic: the cosine similarity from which a stored question answers a new one (default: the embedder\'s calibrated value: 0.7 for local, 0.9 for dense models).'),
+    .describe('semantic: the similarity from which a stored question answers a new one (default: the embedder\'s calibrated value: 0.85 for local — the probability its pair scorer gives that the two questions are paraphrases — and 0.9, a cosine, for dense models).'),
   shared: z
     .boolean()
     .optional()

@@ -94,9 +94,11 @@ export interface Embedder {
    * Sparse embedders may score the index's best candidates their own way: from the idf-weighted
    * cosine and the two vectors (the local embedder adds a word alignment). `similarityBound`
    * is the most that score can be for a cosine, so candidates that cannot reach the threshold
-   * are not scored.
+   * are not scored. `floor`: a score below which the exact value does not matter (the threshold,
+   * or the lowest of the best candidates so far): the embedder may stop early and return any
+   * value below it.
    */
-  similarity?(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number;
+  similarity?(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number, floor?: number): number;
   similarityBound?(cosine: number): number;
   /** Sparse embedders: whether a feature finds candidates in the index (else it only counts in their score). */
   indexFeature?(feature: number): boolean;

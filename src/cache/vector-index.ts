@@ -47,7 +47,7 @@ interface QueryWeights {
 
 /** How an embedder scores the best candidates (see Embedder.similarity); the cosine when it has no say. */
 export interface Rescorer {
-  similarity(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number): number;
+  similarity(query: Embedding, entry: Embedding, cosine: number, idf: (feature: number) => number, floor?: number): number;
   similarityBound(cosine: number): number;
   /** Whether a feature's postings are searched for candidates (default: every feature's). */
   indexFeature?(feature: number): boolean;
@@ -255,11 +255,12 @@ export class VectorIndex {
     const top: number[] = [];
     for (const { slot, cosine } of exact) {
       if (candidates.length >= keep) break;
+      const floor = Math.max(threshold, top.length >= KEPT ? (top[0] as number) : -Infinity);
       if (this.rescorer) {
-        const floor = top.length >= KEPT ? (top[0] as number) : -Infinity;
-        if (this.rescorer.similarityBound(cosine) < Math.max(threshold, floor)) break;
+        if (this.rescorer.similarityBound(cosine) < floor) break;
       } else if (cosine < threshold) break;
-      const similarity = this.rescorer ? this.rescorer.similarity(query, this.vectors[slot] as SparseVector, cosine, idf) : cosine;
+      // Below the floor the rescorer may answer with a bound instead of the score: such a candidate is neither over the threshold nor among the KEPT best.
+      const similarity = this.rescorer ? this.rescorer.similarity(query, this.vectors[slot] as SparseVector, cosine, idf, floor) : cosine;
       candidates.push({ key: this.keys[slot] as string, question: this.questions[slot] as string, similarity });
       top.push(similarity);
       top.sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { packEmbedding, unpackEmbedding } from '../../src/cache/codec.js';
-import { LocalEmbedder, terms, type LocalVector } from '../../src/cache/local-embedder.js';
+import { LocalEmbedder, pairSignals, parsePairScorer, shippedPairScorer, SIGNAL_NAMES, terms, type LocalVector } from '../../src/cache/local-embedder.js';
 import { SemanticMatcher } from '../../src/cache/semantic.js';
 import { parseWordVectors, shippedWordVectors } from '../../src/cache/word-vectors.js';
 
@@ -68,6 +68,63 @@ describe('the local embedder', () => {
     const reworded = await similarity(stored, 'The shape method gives the count of rows and columns in the table.');
     const moreDetail = await similarity(stored, 'The shape method returns the number of rows and columns of the table as a tuple, cached after the first call.');
     expect(reworded).toBeGreaterThan(moreDetail);
+  });
+
+  it('serves a rewording over its threshold and a question about something else under it', async () => {
+    const others = ['How do I delete a column from a table?', 'What is the price of the premium plan?', 'How can I share a model with my team?'];
+    const stored = 'How do I load a dataset from a CSV file?';
+    expect(await similarity(stored, 'How can I read a dataset from a CSV file?', others)).toBeGreaterThanOrEqual(embedder.defaultThreshold);
+    expect(await similarity(stored, 'How do I save a model to a CSV file?', others)).toBeLessThan(embedder.defaultThreshold);
+  });
+
+  it('answers with the exact score at or above the floor, and below the floor with a bound no lower than the score', async () => {
+    const texts = [
+      'How do I load a dataset from a CSV file?',
+      'How can I read a dataset from a CSV file?',
+      'What is the price of the premium plan?',
+      'Datasets supports audio, vision, text, and tabular data.',
+      'The documentation covers audio, visual, textual and tabular datasets.',
+      'Why does the server fail when I upload a large file?',
+    ];
+    const vectors = (await embedder.embed(texts)) as LocalVector[];
+    const idf = (feature: number): number => 1 + (feature % 7) / 3;
+    let bounded = 0;
+    for (const query of vectors) {
+      for (const entry of vectors) {
+        for (const cosine of [0, 0.2, 0.5, 0.9]) {
+          const exact = embedder.similarity(query, entry, cosine, idf);
+          for (const floor of [0.1, 0.5, embedder.defaultThreshold, 0.95]) {
+            const answered = embedder.similarity(query, entry, cosine, idf, floor);
+            if (exact >= floor) expect(answered).toBe(exact);
+            else {
+              expect(answered).toBeLessThan(floor);
+              expect(answered).toBeGreaterThanOrEqual(exact - 1e-12);
+              if (answered !== exact) bounded++;
+            }
+          }
+        }
+      }
+    }
+    // The cheap bound does cut some pairs short.
+    expect(bounded).toBeGreaterThan(0);
+    // Every signal stays within 0..1 (the bound assumes it).
+    for (const query of vectors) {
+      for (const entry of vectors) {
+        for (const value of pairSignals(query, entry, 0.5, shippedWordVectors(), idf)) {
+          expect(value).toBeGreaterThanOrEqual(0);
+          expect(value).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+  });
+
+  it('reads the shipped pair scorer and refuses a file of other signals', () => {
+    const scorer = shippedPairScorer();
+    expect(scorer.weights).toHaveLength(SIGNAL_NAMES.length);
+    expect(embedder.defaultThreshold).toBe(scorer.threshold);
+    expect(() => parsePairScorer('{"format":"other"}', '/x/s.json')).toThrow('/x/s.json: not a cache pair scorer');
+    const model = { format: 'switchyard-cache-pair-scorer', signals: ['cosine'], bias: 0, weights: [1], threshold: 0.5 };
+    expect(() => parsePairScorer(JSON.stringify(model), '/x/s.json')).toThrow('/x/s.json: trained on other signals');
   });
 
   it('keeps its words through the byte form the SQLite and Redis stores use', async () => {
