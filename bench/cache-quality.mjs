@@ -40,7 +40,7 @@ for (const name of values.half === 'both' ? ['dev', 'heldout'] : [values.half]) 
   for (const [threshold, sum] of sums) {
     const rates = { threshold, trueRate: sum.trueHits / sum.cached, falseRate: sum.falseHits / sum.unrelated, wrongRate: sum.wrongHits / sum.cached };
     if (rates.falseRate <= 0.01 && rates.wrongRate <= 0.01 && (!best || rates.trueRate > best.trueRate)) best = rates;
-    console.log(`  ${threshold.toFixed(3)}${threshold === embedder.defaultThreshold ? '*' : ' '} ${percent(rates.trueRate).padStart(7)} ${percent(rates.falseRate).padStart(7)} ${percent(rates.wrongRate).padStart(7)}   (${sum.trueHits}/${sum.cached}, ${sum.falseHits}/${sum.unrelated})`);
+    console.log(`  ${threshold.toFixed(3)}${threshold === embedder.defaultThreshold ? '*' : ' '} ${percent(rates.trueRate).padStart(7)} ${percent(rates.falseRate).padStart(7)} ${percent(rates.wrongRate).padStart(7)}   (true ${sum.trueHits}/${sum.cached}, false ${sum.falseHits}/${sum.unrelated}, wrong ${sum.wrongHits})`);
   }
   console.log(`  best with ≤ 1 % false and wrong hits: ${best ? `${best.threshold} → ${percent(best.trueRate)} true, ${percent(best.falseRate)} false` : 'none'}   (* the shipped threshold)`);
 }
