@@ -166,9 +166,10 @@ export class Governance {
   }
 
   /** The virtual key for a presented secret, or a 401 saying why it is not accepted (never echoing it). */
-  authenticateVirtualKey(secret: string): VirtualKey {
+  /** `hash`: the secret's SHA-256 (hex) when the caller has it already. */
+  authenticateVirtualKey(secret: string, hash?: string): VirtualKey {
     if (!secret.startsWith(KEY_PREFIX)) throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
-    const key = this.keys.findBySecret(secret);
+    const key = this.keys.findBySecret(secret, hash);
     if (!key) throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
     const state = keyState(key, Date.now());
     if (state !== 'active') throw new GatewayError('invalid_api_key', `This API key (${key.prefix}…) is ${state}.`);

@@ -204,9 +204,8 @@ export class KeyStore {
     return { key: this.get(record.id) as VirtualKey, secret };
   }
 
-  /** The key a presented secret belongs to (any state), cached briefly. */
-  findBySecret(secret: string): VirtualKey | undefined {
-    const hash = hashKey(secret);
+  /** The key a presented secret belongs to (any state), cached briefly; `hash` is its hashKey when known. */
+  findBySecret(secret: string, hash = hashKey(secret)): VirtualKey | undefined {
     const cached = this.cache.get(hash);
     const now = this.now();
     if (cached && now - cached.at < KEY_CACHE_MS) return cached.key;

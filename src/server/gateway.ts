@@ -267,24 +267,27 @@ export function createGateway(dependencies: GatewayDependencies): Gateway {
    */
   const authenticate = (exchange: Exchange): void => {
     const presented = presentedKey(exchange);
-    if (batchDigest && presented !== undefined && timingSafeEqual(batchDigest, digest(presented))) return actAsBatchOwner(exchange);
-    const internal = presented !== undefined ? internalDigests.find((candidate) => timingSafeEqual(candidate.digest, digest(presented))) : undefined;
+    // Hashed once, when a comparison needs it (it was hashed again for every candidate).
+    let hashed: Buffer | undefined;
+    const presentedDigest = (secret: string): Buffer => (hashed ??= digest(secret));
+    if (batchDigest && presented !== undefined && timingSafeEqual(batchDigest, presentedDigest(presented))) return actAsBatchOwner(exchange);
+    const internal = presented !== undefined && internalDigests.length > 0 ? internalDigests.find((candidate) => timingSafeEqual(candidate.digest, presentedDigest(presented))) : undefined;
     if (internal) {
       exchange.keyId = internal.keyId;
       exchange.keyPolicy = { id: internal.keyId, private: false };
       return;
     }
     if (presented?.startsWith(KEY_PREFIX)) {
-      const key = governance.authenticateVirtualKey(presented);
+      const key = governance.authenticateVirtualKey(presented, hashed?.toString('hex'));
       useVirtualKey(exchange, key);
       return;
     }
     if (!governance.keysRequired) return;
     if (presented === undefined) throw new GatewayError('missing_api_key', 'You did not provide an API key. Send it as Authorization: Bearer <key>.');
-    const presentedDigest = digest(presented);
-    const match = keyDigests.find((candidate) => timingSafeEqual(candidate.digest, presentedDigest));
+    const keyDigest = presentedDigest(presented);
+    const match = keyDigests.find((candidate) => timingSafeEqual(candidate.digest, keyDigest));
     if (!match) {
-      if (adminDigest && timingSafeEqual(adminDigest, presentedDigest)) throw new GatewayError('permission_denied', 'The admin key is for /admin/* only; use an API key for model requests.');
+      if (adminDigest && timingSafeEqual(adminDigest, keyDigest)) throw new GatewayError('permission_denied', 'The admin key is for /admin/* only; use an API key for model requests.');
       throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
     }
     exchange.keyId = match.policy.id;
