@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RawGuardPolicy } from '../../src/config/schema.js';
 import type { ChatRequest, EmbeddingRequest, Message } from '../../src/core/types.js';
 import { GatewayError } from '../../src/core/errors.js';
-import { GuardRun, assertStillJson } from '../../src/guards/pipeline.js';
+import { GuardRun, GuardSet, assertStillJson } from '../../src/guards/pipeline.js';
 import { compileGuardPolicy } from '../../src/guards/policy.js';
 import { checkAnswer } from '../../src/guards/response.js';
 
@@ -161,5 +161,91 @@ describe('a redaction that would break tool-call JSON', () => {
     expect(error.message).toBe('Response blocked by guard redact (rule tool_arguments): a value to redact could not be taken out of the tool-call arguments without breaking their JSON.');
     expect(error.status).toBe(502);
     expect(error.param).toBe('choices[0].message.tool_calls[0].function.arguments');
+  });
+});
+
+describe('the request phase: edges', () => {
+  const flagAndBlock: RawGuardPolicy = { request: { pii: { action: 'flag' }, deny: [{ name: 'codename', keywords: ['bluebird'], action: 'block' }] } };
+
+  it('blocks when any finding blocks, whatever the order of the findings, naming the first blocking message', () => {
+    expect(thrown(() => run(flagAndBlock).checkRequest(chat([{ role: 'user', content: 'mail jane@example.com' }, { role: 'user', content: 'bluebird' }]))).param).toBe('messages[1]');
+    expect(thrown(() => run(flagAndBlock).checkRequest(chat([{ role: 'user', content: 'bluebird' }, { role: 'user', content: 'mail jane@example.com' }]))).param).toBe('messages[0]');
+    expect(thrown(() => run(flagAndBlock).checkRequest(chat([{ role: 'user', content: 'bluebird' }, { role: 'user', content: 'bluebird again' }]))).param).toBe('messages[0]');
+  });
+
+  it('passes a flagged request as it is, private only when a finding says so, and ignores policies without request checks', () => {
+    const request = chat([{ role: 'user', content: 'mail jane@example.com' }], { tools: [{ name: 'search' }] });
+    const checked = run({ response: { pii: { action: 'flag' } } }, { request: { pii: { action: 'flag' } } }).checkRequest(request);
+    expect(checked.request).toBe(request);
+    expect(checked.privateSource).toBeUndefined();
+    expect(() => run({ response: { secrets: { action: 'block' } } }).checkRequest(request)).not.toThrow();
+    const embedded = embedding(['mail jane@example.com']);
+    expect(run({ response: { pii: { action: 'block' } } }, { request: { pii: { action: 'flag' } } }).checkEmbedding(embedded).request).toBe(embedded);
+  });
+
+  it('redacts only the redact-action values when other findings are flagged', () => {
+    const guarded = run({ request: { pii: { action: 'redact' }, deny: [{ name: 'codename', keywords: ['bluebird'], action: 'flag' }] } });
+    const checked = guarded.checkRequest(chat([{ role: 'user', content: 'bluebird: mail jane@example.com' }, { role: 'user', content: 'and bob@example.org, bluebird' }]));
+    expect(checked.request.messages.map((message) => message.content)).toEqual(['bluebird: mail [EMAIL_1]', 'and [EMAIL_2], bluebird']);
+  });
+
+  it('keeps the same span in two text parts, or in two tool calls, as two spans', () => {
+    const guarded = run({ request: { pii: { action: 'flag' } } });
+    guarded.checkRequest(
+      chat([
+        { role: 'user', content: [{ type: 'text', text: 'jane@example.com' }, { type: 'text', text: 'jane@example.com' }] },
+        { role: 'assistant', content: null, toolCalls: [{ id: 'a', name: 'send', arguments: '{"to":"bob@example.org"}' }, { id: 'b', name: 'send', arguments: '{"to":"bob@example.org"}' }] },
+      ]),
+    );
+    expect(guarded.verdicts[0]?.spans).toHaveLength(4);
+  });
+
+  it('keeps denied words and injection text in the stored body, and never restores a denied word', () => {
+    const guarded = run({ request: { deny: [{ name: 'codename', keywords: ['bluebird'], action: 'redact' }] } });
+    const checked = guarded.checkRequest(chat([{ role: 'user', content: 'tell bluebird' }]));
+    expect(checked.request.messages[0]?.content).toBe('tell [CODENAME_1]');
+    expect(guarded.restoreMap.size).toBe(0);
+    expect(guarded.scrubForLog('{"content":"tell bluebird"}')).toBe('{"content":"tell bluebird"}');
+  });
+
+  it('has no model stage with only secrets checks, and has one when any policy names a model', () => {
+    expect(run({ request: { secrets: { action: 'flag' } } }).hasModelStage).toBe(false);
+    expect(run({ request: { secrets: { action: 'flag' } } }, { request: { pii: { action: 'flag', model: 'onnx:/nonexistent/ner' } } }).hasModelStage).toBe(true);
+  });
+
+  it('scrubs values the body spells with JSON escapes, keeps other JSON values, and a null body stays null', () => {
+    const guarded = run({ request: { pii: { action: 'flag' } } });
+    guarded.checkRequest(chat([{ role: 'user', content: 'mail jane@example.com' }]));
+    expect(guarded.scrubForLog(null)).toBeNull();
+    const body = '{"messages":[{"content":"mail jane\\u0040example.com"}],"n":1,"flag":true,"none":null,"list":[2,"jane@example.com"]}';
+    expect(JSON.parse(guarded.scrubForLog(body) ?? '')).toEqual({ messages: [{ content: 'mail [EMAIL_1]' }], n: 1, flag: true, none: null, list: [2, '[EMAIL_1]'] });
+  });
+
+  it('a redaction that breaks tool-call JSON in the request phase is a 400 naming the request', () => {
+    const error = thrown(() => assertStillJson('{"to":"a\\u0040b.example"}', '{"to":"a\\u[EMAIL_1]"}', 'messages[0].tool_calls[0].function.arguments'));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^Request blocked by guard redact \(rule tool_arguments\)/);
+  });
+});
+
+describe('GuardSet.resolve: which policies', () => {
+  const compiledPolicies = new Map(['base', 'strict', 'route'].map((name) => [name, compileGuardPolicy(name, { request: { pii: { action: 'flag' } } })]));
+  const names = (set: GuardSet, key: string | undefined, model: string): string[] | undefined => set.resolve(key, model)?.policies.map((policy) => policy.name);
+
+  it('a key policy alone applies when there is no default and the route names none; no caller is reported for a request without a key policy', () => {
+    const reported: Array<string | undefined> = [];
+    const set = new GuardSet(compiledPolicies, new Map([['support', 'route']]), undefined, (name) => reported.push(name));
+    expect(names(set, 'strict', 'gpt-5.4')).toEqual(['strict']);
+    expect(names(set, undefined, 'support')).toEqual(['route']);
+    expect(set.resolve(undefined, 'gpt-5.4')).toBeNull();
+    expect(reported).toEqual([]);
+  });
+
+  it('caches each pair of key and route policy apart', () => {
+    const set = new GuardSet(compiledPolicies, new Map([['support', 'route']]), 'base');
+    expect(names(set, 'strict', 'support')).toEqual(['strict', 'route']);
+    expect(names(set, 'base', 'support')).toEqual(['base', 'route']);
+    expect(names(set, 'strict', 'gpt-5.4')).toEqual(['strict', 'base']);
+    expect(names(set, undefined, 'gpt-5.4')).toEqual(['base']);
   });
 });

@@ -109,6 +109,7 @@ describe('compileGuardPolicy', () => {
       { path: 'guards.policies.s.request.pii.model', source: 'onnx:b' },
     ]);
     expect(policyModelSources('none', { request: { pii: { action: 'flag' } } })).toEqual([]);
+    expect(policyModelSources('answers', { response: { pii: { action: 'flag' } } })).toEqual([]);
   });
 });
 
