@@ -192,4 +192,10 @@ describe('the request phase with model stages', () => {
     ]);
     expect(checked.request.messages[1]?.toolCalls?.[0]?.arguments).toBe('{"to":"[EMAIL_2]"}');
   });
+
+  it('skips policies without request checks next to one with a model stage', async () => {
+    const model = piiStage({ unsure: false, people: [] });
+    const run = new GuardRun({ policies: [compileGuardPolicy('answers', { response: { pii: { action: 'flag' } } }), policy({ request: { pii: { action: 'redact' } } }, { pii: model.stage })], response: undefined });
+    expect((await run.checkRequestWithModels(chat([{ role: 'user', content: 'mail jane@example.com' }]))).request.messages[0]?.content).toBe('mail [EMAIL_1]');
+  });
 });

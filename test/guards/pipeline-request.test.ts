@@ -193,8 +193,16 @@ describe('the request phase: edges', () => {
     const guarded = run({ request: { pii: { action: 'flag' } } });
     guarded.checkRequest(
       chat([
-        { role: 'user', content: [{ type: 'text', text: 'jane@example.com' }, { type: 'text', text: 'jane@example.com' }] },
-        { role: 'assistant', content: null, toolCalls: [{ id: 'a', name: 'send', arguments: '{"to":"bob@example.org"}' }, { id: 'b', name: 'send', arguments: '{"to":"bob@example.org"}' }] },
+        { role: 'user', content: [{ type: 'text', text: 'hello' }, { type: 'text', text: 'jane@example.com' }, { type: 'text', text: 'jane@example.com' }] },
+        {
+          role: 'assistant',
+          content: null,
+          toolCalls: [
+            { id: 'a', name: 'lookup', arguments: '{}' },
+            { id: 'b', name: 'send', arguments: '{"to":"bob@example.org"}' },
+            { id: 'c', name: 'send', arguments: '{"to":"bob@example.org"}' },
+          ],
+        },
       ]),
     );
     expect(guarded.verdicts[0]?.spans).toHaveLength(4);
@@ -249,3 +257,49 @@ describe('GuardSet.resolve: which policies', () => {
     expect(names(set, undefined, 'gpt-5.4')).toEqual(['base']);
   });
 });
+
+describe('the request phase: parts, verdicts, policies without request checks', () => {
+  it('redacts each text part by its own findings and leaves the parsed parts alone', () => {
+    const request = chat([{ role: 'user', content: [{ type: 'text', text: 'mail jane@example.com' }, { type: 'text', text: 'and bob@example.org here' }] }]);
+    const checked = run({ request: { pii: { action: 'redact' } } }).checkRequest(request);
+    expect(checked.request.messages[0]?.content).toEqual([
+      { type: 'text', text: 'mail [EMAIL_1]' },
+      { type: 'text', text: 'and [EMAIL_2] here' },
+    ]);
+    expect(request.messages[0]?.content).toEqual([
+      { type: 'text', text: 'mail jane@example.com' },
+      { type: 'text', text: 'and bob@example.org here' },
+    ]);
+  });
+
+  it('passes a request without tools under a tools allow-list', () => {
+    const request = chat([{ role: 'user', content: 'hello' }]);
+    expect(run({ request: { allow: { tools: ['search'] } } }).checkRequest(request).request).toBe(request);
+  });
+
+  it('never puts injection text back into an answer on the plain path', () => {
+    const guarded = run({ request: { injection: { action: 'redact' } } });
+    guarded.checkRequest(chat([{ role: 'user', content: INJECTION }]));
+    expect(guarded.verdicts.some((verdict) => verdict.guard === 'injection')).toBe(true);
+    expect(guarded.restoreMap.size).toBe(0);
+  });
+
+  it('keeps one verdict per phase, guard, type, rule and action', async () => {
+    const guarded = new GuardRun({
+      policies: [compileGuardPolicy('p', { request: { pii: { action: 'flag' }, deny: [{ name: 'email', keywords: ['bluebird'], action: 'flag' }] }, response: { pii: { action: 'flag' } } })],
+      response: undefined,
+    });
+    guarded.checkRequest(chat([{ role: 'user', content: 'bluebird: mail jane@example.com' }]));
+    const responseRun = new GuardRun({ policies: [compileGuardPolicy('p', { request: { pii: { action: 'flag' } }, response: { pii: { action: 'flag' } } })], response: undefined });
+    responseRun.checkRequest(chat([{ role: 'user', content: 'mail jane@example.com' }]));
+    responseRun.record('response', [{ finding: { guard: 'pii', type: 'email', rule: 'email', start: 0, end: 16, score: 0.9 }, action: 'flag', index: 0, restore: false, source: 'bob@example.org.' }]);
+    expect(guarded.verdicts.map((verdict) => `${verdict.guard}/${verdict.type}/${verdict.rule}`)).toEqual(['pii/email/email', 'deny/email/email']);
+    expect(responseRun.verdicts.map((verdict) => verdict.phase)).toEqual(['request', 'response']);
+    // Injection flagged in system text by one policy, keeping user text private by another: two verdicts.
+    const twoActions = run({ request: { injection: { action: 'flag', scan: ['system'] } } }, { request: { injection: { action: 'route-private', scan: ['user'] } } });
+    twoActions.checkRequest(chat([{ role: 'system', content: INJECTION }, { role: 'user', content: INJECTION }]));
+    expect([...new Set(twoActions.verdicts.map((verdict) => verdict.action))].sort()).toEqual(['flag', 'route-private']);
+    expect(twoActions.verdicts.filter((verdict) => verdict.rule === 'classifier')).toHaveLength(2);
+  });
+});
+
