@@ -59,8 +59,8 @@ describe('embeddings', () => {
     const request = embedding(['mail jane@example.com']);
     const kept = run({ request: { pii: { action: 'route-private' } } }).checkEmbedding(request);
     expect(kept).toEqual({ request, privateSource: 'guard:pii' });
-    const both = run({ request: { pii: { action: 'route-private' } } }, { request: { deny: [{ name: 'codename', keywords: ['bluebird'], action: 'redact' }] } }).checkEmbedding(embedding(['bluebird to jane@example.com']));
-    expect(both).toEqual({ request: expect.objectContaining({ input: ['[CODENAME_1] to jane@example.com'] }), privateSource: 'guard:pii' });
+    const both = run({ request: { deny: [{ name: 'codename', keywords: ['bluebird'], action: 'route-private' }] } }, { request: { pii: { action: 'redact' } } }).checkEmbedding(embedding(['bluebird to jane@example.com']));
+    expect(both).toEqual({ request: expect.objectContaining({ input: ['bluebird to [EMAIL_1]'] }), privateSource: 'guard:deny' });
   });
 });
 
@@ -208,11 +208,10 @@ describe('the request phase: edges', () => {
     expect(guarded.verdicts[0]?.spans).toHaveLength(4);
   });
 
-  it('keeps denied words and injection text in the stored body, and never restores a denied word', () => {
-    const guarded = run({ request: { deny: [{ name: 'codename', keywords: ['bluebird'], action: 'redact' }] } });
-    const checked = guarded.checkRequest(chat([{ role: 'user', content: 'tell bluebird' }]));
-    expect(checked.request.messages[0]?.content).toBe('tell [CODENAME_1]');
-    expect(guarded.restoreMap.size).toBe(0);
+  it('keeps denied words in the stored body: only PII and secret values are scrubbed', () => {
+    const guarded = run({ request: { deny: [{ name: 'codename', keywords: ['bluebird'], action: 'flag' }] } });
+    guarded.checkRequest(chat([{ role: 'user', content: 'tell bluebird' }]));
+    expect(guarded.verdicts.map((verdict) => verdict.guard)).toEqual(['deny']);
     expect(guarded.scrubForLog('{"content":"tell bluebird"}')).toBe('{"content":"tell bluebird"}');
   });
 
@@ -277,13 +276,6 @@ describe('the request phase: parts, verdicts, policies without request checks', 
     expect(run({ request: { allow: { tools: ['search'] } } }).checkRequest(request).request).toBe(request);
   });
 
-  it('never puts injection text back into an answer on the plain path', () => {
-    const guarded = run({ request: { injection: { action: 'redact' } } });
-    guarded.checkRequest(chat([{ role: 'user', content: INJECTION }]));
-    expect(guarded.verdicts.some((verdict) => verdict.guard === 'injection')).toBe(true);
-    expect(guarded.restoreMap.size).toBe(0);
-  });
-
   it('keeps one verdict per phase, guard, type, rule and action', async () => {
     const guarded = new GuardRun({
       policies: [compileGuardPolicy('p', { request: { pii: { action: 'flag' }, deny: [{ name: 'email', keywords: ['bluebird'], action: 'flag' }] }, response: { pii: { action: 'flag' } } })],
@@ -295,10 +287,10 @@ describe('the request phase: parts, verdicts, policies without request checks', 
     responseRun.record('response', [{ finding: { guard: 'pii', type: 'email', rule: 'email', start: 0, end: 16, score: 0.9 }, action: 'flag', index: 0, restore: false, source: 'bob@example.org.' }]);
     expect(guarded.verdicts.map((verdict) => `${verdict.guard}/${verdict.type}/${verdict.rule}`)).toEqual(['pii/email/email', 'deny/email/email']);
     expect(responseRun.verdicts.map((verdict) => verdict.phase)).toEqual(['request', 'response']);
-    // Injection flagged in system text by one policy, keeping user text private by another: two verdicts.
-    const twoActions = run({ request: { injection: { action: 'flag', scan: ['system'] } } }, { request: { injection: { action: 'route-private', scan: ['user'] } } });
-    twoActions.checkRequest(chat([{ role: 'system', content: INJECTION }, { role: 'user', content: INJECTION }]));
-    expect([...new Set(twoActions.verdicts.map((verdict) => verdict.action))].sort()).toEqual(['flag', 'route-private']);
+    // Injection flagged in system text by one policy and blocked in user text by another: two verdicts, recorded before the block.
+    const twoActions = run({ request: { injection: { action: 'flag', scan: ['system'] } } }, { request: { injection: { action: 'block', scan: ['user'] } } });
+    thrown(() => twoActions.checkRequest(chat([{ role: 'system', content: INJECTION }, { role: 'user', content: INJECTION }])));
+    expect([...new Set(twoActions.verdicts.map((verdict) => verdict.action))].sort()).toEqual(['block', 'flag']);
     expect(twoActions.verdicts.filter((verdict) => verdict.rule === 'classifier')).toHaveLength(2);
   });
 });

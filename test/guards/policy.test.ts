@@ -30,7 +30,7 @@ describe('deny rules', () => {
   });
 
   it('match patterns next to keywords, and skip empty matches without looping', () => {
-    const rule = compileDenyRule({ name: 'mixed', keywords: ['alpha'], patterns: ['ticket-\\d+', 'x*'], action: 'redact' });
+    const rule = compileDenyRule({ name: 'mixed', keywords: ['alpha'], patterns: ['ticket-\\d+', 'x*'], action: 'route-private' });
     expect(rule.detector.scan('alpha, ticket-42 and xx').map((finding) => [finding.start, finding.end])).toEqual([
       [0, 5],
       [7, 16],
