@@ -103,7 +103,7 @@ describe('AlertNotifier', () => {
     const failing = new AlertNotifier(databasePath(), unreachable.logger, closed.url);
     failing.fire(event());
     await failing.settled();
-    expect(unreachable.lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual(['alert webhook failed']);
+    expect(unreachable.lines.filter((line) => line.level === 50).map((line) => [line.msg, line.alert])).toEqual([['alert webhook failed', 'budget_ab12:0.8']]);
     failing.close();
   });
 

@@ -147,6 +147,8 @@ describe('SpendReports.spend', () => {
     ]);
     expect(reports.spend('key', {}, { includeEval: true }).map((row) => row.group)).toEqual(['eval:bench', 'eval:old', 'key_a', 'key_b', null]);
     expect(reports.spend('key', {}, { keyId: 'key_a' })).toEqual([expect.objectContaining({ group: 'key_a', requests: 5 })]);
+    // An evaluation key asked for by id: its pruned rows count too.
+    expect(reports.spend('key', {}, { keyId: 'eval:old' })).toEqual([expect.objectContaining({ group: 'eval:old', requests: 1, costUsd: 50 })]);
     reports.close();
   });
 
