@@ -243,7 +243,7 @@ function denyRuleSchema<Action extends string>(actions: readonly [Action, ...Act
     .strictObject({
       name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').describe('Named in the verdict and the error message (never the matched text).'),
       keywords: z.array(z.string().min(1)).min(1).optional().describe('Case-insensitive whole words or phrases; any one matches.'),
-      patterns: z.array(z.string().min(1)).min(1).optional().describe('Regular expressions (JavaScript syntax, case-insensitive); any one matches.'),
+      patterns: z.array(z.string().min(1)).min(1).optional().describe('Regular expressions (JavaScript syntax, case-insensitive); any one matches. A pattern that matches empty text is refused.'),
       action: z
         .enum(actions, { error: (issue) => (issue.input === 'route-private' ? 'route-private is a request-phase action; use block or flag' : undefined) })
         .describe(`What a match does: ${actions.join(', ')}.`),
@@ -252,7 +252,11 @@ function denyRuleSchema<Action extends string>(actions: readonly [Action, ...Act
       if (!rule.keywords && !rule.patterns) context.addIssue({ code: 'custom', message: 'give keywords, patterns or both', path: [] });
       (rule.patterns ?? []).forEach((pattern, index) => {
         try {
-          compileUserPattern(pattern);
+          // A pattern that matches empty text (`x*`, `a?`) finds nothing to deny, and in the rule's
+          // one combined expression it would take every position before the patterns after it.
+          if (compileUserPattern(pattern).test('')) {
+            context.addIssue({ code: 'custom', message: 'matches empty text, so it would deny nothing and hide the patterns after it; make it match at least one character (x+ rather than x*)', path: ['patterns', index] });
+          }
         } catch (error) {
           context.addIssue({ code: 'custom', message: `not a valid regular expression: ${(error as Error).message}`, path: ['patterns', index] });
         }

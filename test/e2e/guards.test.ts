@@ -805,7 +805,7 @@ describe('switchyard validate: guard config errors with their paths', () => {
         '      request:',
         '        injection: { threshold: 1.5 }',
         '        pii: { action: redact, types: [email, national_id] }',
-        '        deny: [{ name: d, patterns: ["(unclosed"], action: block }]',
+        '        deny: [{ name: d, patterns: ["(unclosed"], action: block }, { name: e, patterns: ["x*", "secret-[0-9]+"], action: block }]',
         '      response:',
         '        pii: { action: route-private }',
         '        secrets: { action: block, colour: red }',
@@ -817,11 +817,13 @@ describe('switchyard validate: guard config errors with their paths', () => {
       'guards.policies.p.request.injection.threshold: ',
       'guards.policies.p.request.pii.types[1]: ',
       'guards.policies.p.request.deny[0].patterns[0]: not a valid regular expression',
+      'guards.policies.p.request.deny[1].patterns[0]: matches empty text',
       'guards.policies.p.response.pii.action: route-private is a request-phase action',
       'guards.policies.p.response.secrets: unknown key "colour"',
     ]) {
       expect(result.stderr).toContain(path);
     }
+    expect(result.stderr).not.toContain('deny[1].patterns[1]');
   });
 
   it('rejects unknown policy names referenced by the default, a route or a key', () => {
