@@ -691,8 +691,10 @@ describe('admin changes', () => {
     change(['budgets']);
     expect(governance.budgets.list().map((entry) => entry.id)).toEqual(['budget_x']);
     expect(governance.authenticateVirtualKey(secret).id, 'keys still cached').toBe(key.id);
+    insertBudget(path, 'budget_y');
     change(['keys']);
     expect(() => governance.authenticateVirtualKey(secret)).toThrow('is revoked');
+    expect(governance.budgets.list().map((entry) => entry.id), 'budgets still cached').toEqual(['budget_x']);
   });
 
   it("a shared-state change drops only the cache it names", () => {
@@ -752,8 +754,9 @@ describe('admission details', () => {
   it('an image is reserved at the image input price', async () => {
     const { governance, model } = setUp({ extra: '  vision: { provider: sim, price: { input: 1, output: 2, image_input: 1000 } }' });
     const text = { ...hello, model: 'vision', messages: [{ role: 'user', content: [{ type: 'text', text: 'a'.repeat(340) }] }] } as ChatRequest;
-    const image = { ...hello, model: 'vision', messages: [{ role: 'user', content: [{ type: 'image', url: 'data:' }] }] } as ChatRequest;
-    // Both are 340 characters (118 input tokens + 10 output): text costs $0.000138, the image $0.118.
+    // The image is one part of the second message: any part of any message counts.
+    const image = { ...hello, model: 'vision', messages: [{ role: 'system', content: 'x' }, { role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image', url: 'data:' }] }] } as ChatRequest;
+    // Text: 340 characters (114 + 4 + 3 input tokens + 10 output) cost $0.000141; the image's 342 characters at $1000 per 1M, over $0.1.
     budget(governance, { limitUsd: 0.01 });
     const caller = { keyId: null, team: null };
     governance.settle(governance.admit(text, model('vision'), caller, undefined, () => {}) as Permit, record({}));
@@ -860,12 +863,16 @@ describe('shared-state admission details', () => {
 
   it('settling in shared state fires the thresholds reached, judged against the limit', async () => {
     const shared = new LedgerState();
-    const { governance, model, path } = setUp({ shared });
-    const limit = budget(governance, { limitUsd: 2, alertAt: [0.5, 0.9] });
+    const { logger, lines } = capturingLogger();
+    const { governance, model, path } = setUp({ shared, logger });
+    const limit = budget(governance, { limitUsd: 2, limitTokens: 1000, alertAt: [0.5, 0.9] });
     const permit = (await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {})) as Permit;
     governance.settle(permit, record({ costUsd: 1.2, inputTokens: 3 }));
     await until(() => alertsFired(path).length > 0);
     expect(alertsFired(path)).toEqual([`${limit.id}:0.5`]);
+    const line = lines.find((entry) => entry.alert === `${limit.id}:0.5`);
+    expect(line).toMatchObject({ type: 'budget_threshold', budget: limit.id, scope: 'global', scope_id: null, threshold: 0.5, spent_usd: 1.2, spent_tokens: 3, limit_usd: 2, limit_tokens: 1000 });
+    expect(line?.msg).toMatch(/^50 % of the hard per-day budget .* reached: \$1\.200000 spent, 3 tokens$/);
     const database = new Database(path, { readonly: true });
     const rows = database.prepare('SELECT * FROM alerts_fired').all();
     database.close();
