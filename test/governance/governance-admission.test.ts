@@ -8,16 +8,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText, type ModelConfig } from '../../src/config/load.js';
 import { GatewayError } from '../../src/core/errors.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { ChatRequest } from '../../src/core/types.js';
 import type { Budget } from '../../src/governance/budgets.js';
+import type { VirtualKey } from '../../src/governance/keys.js';
 import { Governance, worstCaseTokens, type Permit } from '../../src/governance/governance.js';
 import { MemoryLedger } from '../../src/state/memory-ledger.js';
 import type { AdmitInput, AdmitOutcome, DependencyHealth, SettleInput, SharedState, StateEvent } from '../../src/state/types.js';
+import type { GovernanceSync } from '../../src/store/postgres-governance.js';
 import type { RequestRecord } from '../../src/store/types.js';
 import type { SpendQuery } from '../../src/store/unwritten-spend.js';
 
@@ -46,6 +50,9 @@ class LedgerState implements SharedState {
   readonly ledger = new MemoryLedger();
   up = true;
   failAdmit = false;
+  failSettle = false;
+  /** An outcome returned in place of the ledger's. */
+  outcome: AdmitOutcome | undefined;
   /** Forget spend entries this many times before admitting (Redis losing its data). */
   forgetTimes = 0;
   readonly admitted: AdmitInput[] = [];
@@ -64,6 +71,7 @@ class LedgerState implements SharedState {
   async admit(input: AdmitInput): Promise<AdmitOutcome> {
     if (this.failAdmit) throw new Error('connection reset');
     this.admitted.push(input);
+    if (this.outcome) return this.outcome;
     if (this.forgetTimes > 0 && input.budgets.length > 0) {
       this.forgetTimes--;
       return { kind: 'missing', entries: input.budgets.map((budget) => budget.entry) };
@@ -76,6 +84,7 @@ class LedgerState implements SharedState {
   }
   async settle(input: SettleInput): Promise<Map<string, { usd: number; tokens: number }>> {
     this.settled.push(input);
+    if (this.failSettle) throw new Error('settle lost');
     return new Map(this.ledger.settle(input).map((item) => [item.entry, { usd: item.usd, tokens: item.tokens }]));
   }
   publish(event: StateEvent): void {
@@ -113,9 +122,9 @@ afterEach(() => {
   for (const governance of open.splice(0)) governance.close();
 });
 
-function setUp(options: { shared?: LedgerState; onUnavailable?: 'fail_closed' | 'local'; extra?: string } = {}): Setup {
+function setUp(options: { shared?: LedgerState; onUnavailable?: 'fail_closed' | 'local'; extra?: string; text?: (path: string) => string; store?: GovernanceSync; logger?: Logger } = {}): Setup {
   const path = join(mkdtempSync(join(tmpdir(), 'switchyard-governance-')), 'log.db');
-  const config = parseConfigText(configText(path, options.extra), { ADMIN_KEY: ADMIN }, 'test');
+  const config = parseConfigText(options.text ? options.text(path) : configText(path, options.extra), { ADMIN_KEY: ADMIN }, 'test');
   const log = { spent: { usd: 0, tokens: 0 }, queries: [] as SpendQuery[], saturated: false, flushes: 0 };
   const governance = new Governance(
     config,
@@ -130,8 +139,9 @@ function setUp(options: { shared?: LedgerState; onUnavailable?: 'fail_closed' | 
       },
       saturated: () => log.saturated,
     },
-    silentLogger(),
+    options.logger ?? silentLogger(),
     options.shared ? { shared: options.shared, onUnavailable: options.onUnavailable ?? 'fail_closed' } : undefined,
+    options.store,
   );
   open.push(governance);
   return { governance, path, log, model: (name) => config.models.get(name) as ModelConfig };
@@ -587,5 +597,310 @@ describe('admission in shared state', () => {
     expect(governance.authenticateVirtualKey(secret).id, 'cached').toBe(key.id);
     shared.publish({ type: 'keys_changed' });
     expect(() => governance.authenticateVirtualKey(secret)).toThrow('is revoked');
+  });
+});
+
+/** GovernanceSync without PostgreSQL: records the changes it is asked for and tells of changes from elsewhere. */
+function fakeStore(): { store: GovernanceSync; calls: unknown[][]; change: (what: string[]) => void } {
+  const calls: unknown[][] = [];
+  let listener: ((changes: ReadonlySet<string>) => void) | undefined;
+  const key = { id: 'key_pg', name: 'pg', prefix: 'sk-sy-pg', team: null } as unknown as VirtualKey;
+  const store = {
+    onChange: (next: (changes: ReadonlySet<string>) => void) => void (listener = next),
+    createKey: async (input: unknown) => (calls.push(['createKey', input]), { key, secret: 'sk-sy-from-postgres' }),
+    changeKey: async (id: string, change: string) => (calls.push(['changeKey', id, change]), key),
+    saveTeam: async (id: string, limits: unknown) => void calls.push(['saveTeam', id, limits]),
+    createBudget: async (input: unknown) => (calls.push(['createBudget', input]), { id: 'budget_pg' } as Budget),
+    removeBudget: async (id: string) => (calls.push(['removeBudget', id]), true),
+  };
+  return { store: store as unknown as GovernanceSync, calls, change: (what) => listener?.(new Set(what)) };
+}
+
+function capturingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'warn' }, stream) as unknown as Logger, lines };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+function insertBudget(path: string, id: string): void {
+  const other = new Database(path);
+  other.prepare(`INSERT INTO budgets (id, scope, scope_id, period, limit_usd, limit_tokens, enforcement, alert_at, created_at) VALUES (?, 'global', NULL, 'day', 1, NULL, 'hard', '[]', 0)`).run(id);
+  other.close();
+}
+
+function revokeBehindTheCache(path: string, id: string): void {
+  const other = new Database(path);
+  other.prepare('UPDATE api_keys SET revoked_at = 1 WHERE id = ?').run(id);
+  other.close();
+}
+
+describe('admin changes', () => {
+  it('without a store: keys, teams and budgets change in the local copy and every change is published', async () => {
+    const shared = new LedgerState();
+    const { governance } = setUp({ shared });
+    const { key, secret } = await governance.createKey({ name: 'k' });
+    expect(governance.authenticateVirtualKey(secret).id).toBe(key.id);
+    expect((await governance.changeKey(key.id, 'disable'))?.disabled).toBe(true);
+    expect(() => governance.authenticateVirtualKey(secret)).toThrow('is disabled');
+    expect((await governance.changeKey(key.id, 'enable'))?.disabled).toBe(false);
+    expect(governance.authenticateVirtualKey(secret).id).toBe(key.id);
+    await governance.changeKey(key.id, 'revoke');
+    expect(() => governance.authenticateVirtualKey(secret)).toThrow('is revoked');
+    await governance.saveTeam('t', { rpm: 3 });
+    expect(governance.keys.teamLimits('t').rpm).toBe(3);
+    const created = await governance.createBudget({ scope: 'global', scopeId: null, period: 'day', limitUsd: 1, limitTokens: null, enforcement: 'hard', alertAt: [] });
+    expect(governance.budgets.list().map((entry) => entry.id)).toEqual([created.id]);
+    expect(await governance.removeBudget(created.id)).toBe(true);
+    expect(governance.budgets.list()).toEqual([]);
+    expect(shared.published.map((event) => event.type)).toEqual(['keys_changed', 'keys_changed', 'keys_changed', 'keys_changed', 'keys_changed', 'budgets_changed', 'budgets_changed']);
+  });
+
+  it('with a store: changes go to the store, not the local copy', async () => {
+    const { store, calls } = fakeStore();
+    const { governance } = setUp({ store });
+    expect((await governance.createKey({ name: 'k' })).secret).toBe('sk-sy-from-postgres');
+    const local = governance.keys.create({ name: 'local' });
+    expect((await governance.changeKey(local.key.id, 'revoke'))?.id).toBe('key_pg');
+    expect(governance.authenticateVirtualKey(local.secret).id, 'the local copy changes only through the store').toBe(local.key.id);
+    await governance.saveTeam('t', { rpm: 3 });
+    expect(governance.keys.teamLimits('t').rpm).toBeUndefined();
+    expect((await governance.createBudget({ scope: 'global', scopeId: null, period: 'day', limitUsd: 1, limitTokens: null, enforcement: 'hard', alertAt: [] })).id).toBe('budget_pg');
+    expect(await governance.removeBudget('budget_pg')).toBe(true);
+    expect(governance.budgets.list()).toEqual([]);
+    expect(calls.map((call) => call[0])).toEqual(['createKey', 'changeKey', 'saveTeam', 'createBudget', 'removeBudget']);
+    expect(calls[1]).toEqual(['changeKey', local.key.id, 'revoke']);
+  });
+
+  it("a store's change drops only the cache it names", () => {
+    const { store, change } = fakeStore();
+    const { governance, path } = setUp({ store });
+    const { key, secret } = governance.keys.create({ name: 'k' });
+    expect(governance.authenticateVirtualKey(secret).id).toBe(key.id);
+    expect(governance.budgets.list()).toEqual([]);
+    insertBudget(path, 'budget_x');
+    revokeBehindTheCache(path, key.id);
+    change(['budgets']);
+    expect(governance.budgets.list().map((entry) => entry.id)).toEqual(['budget_x']);
+    expect(governance.authenticateVirtualKey(secret).id, 'keys still cached').toBe(key.id);
+    insertBudget(path, 'budget_y');
+    change(['keys']);
+    expect(() => governance.authenticateVirtualKey(secret)).toThrow('is revoked');
+    expect(governance.budgets.list().map((entry) => entry.id), 'budgets still cached').toEqual(['budget_x']);
+  });
+
+  it("a shared-state change drops only the cache it names", () => {
+    const shared = new LedgerState();
+    const { governance, path } = setUp({ shared });
+    const { key, secret } = governance.keys.create({ name: 'k' });
+    expect(governance.authenticateVirtualKey(secret).id).toBe(key.id);
+    expect(governance.budgets.list()).toEqual([]);
+    insertBudget(path, 'budget_x');
+    revokeBehindTheCache(path, key.id);
+    shared.publish({ type: 'keys_changed' });
+    expect(() => governance.authenticateVirtualKey(secret)).toThrow('is revoked');
+    expect(governance.budgets.list(), 'budgets still cached').toEqual([]);
+  });
+
+  it('a key change does not drop the budget cache', () => {
+    const shared = new LedgerState();
+    const { governance, path } = setUp({ shared });
+    const { key, secret } = governance.keys.create({ name: 'k' });
+    expect(governance.authenticateVirtualKey(secret).id).toBe(key.id);
+    revokeBehindTheCache(path, key.id);
+    shared.publish({ type: 'budgets_changed' });
+    expect(governance.authenticateVirtualKey(secret).id, 'keys still cached').toBe(key.id);
+  });
+
+  it('without shared state, publishing changes is a no-op', () => {
+    const { governance } = setUp();
+    expect(() => governance.keysChanged()).not.toThrow();
+    expect(() => governance.budgetsChanged()).not.toThrow();
+  });
+
+  it('keys are required with static keys or an admin key, not without', () => {
+    const bare = (path: string) => `store:\n  sqlite: { path: ${JSON.stringify(path)} }\nproviders:\n  sim: { type: simulator }\nmodels:\n  cheap: { provider: sim }\n`;
+    expect(setUp({ text: bare }).governance.keysRequired).toBe(false);
+    const one = (path: string) => bare(path).replace('providers:', 'server:\n  api_keys: [env:ADMIN_KEY]\nproviders:');
+    expect(setUp({ text: one }).governance.keysRequired).toBe(true);
+  });
+
+  it('without an error-rate alert, settling does not watch errors; close() closes the databases', () => {
+    const bare = (path: string) => `store:\n  sqlite: { path: ${JSON.stringify(path)} }\nproviders:\n  sim: { type: simulator }\nmodels:\n  cheap: { provider: sim }\n`;
+    const { governance } = setUp({ text: bare });
+    expect(() => governance.settle(undefined, record({ status: 500 }))).not.toThrow();
+    governance.close();
+    expect(() => governance.keys.create({ name: 'after' })).toThrow();
+    expect(() => governance.budgets.create({ scope: 'global', scopeId: null, period: 'day', limitUsd: 1, limitTokens: null, enforcement: 'hard', alertAt: [] })).toThrow();
+  });
+});
+
+describe('admission details', () => {
+  it('a key without a team and without limits is not limited; admitEstimate says so too', () => {
+    const { governance, model } = setUp();
+    const { key } = governance.keys.create({ name: 'plain' });
+    expect(governance.admit(hello, model('cheap'), { keyId: key.id, team: null }, key, () => {})).toBeUndefined();
+    expect(governance.admitEstimate({ input: 5, output: 0 }, model('cheap'), { keyId: key.id, team: null }, key, () => {})).toBeUndefined();
+  });
+
+  it('an image is reserved at the image input price', async () => {
+    const { governance, model } = setUp({ extra: '  vision: { provider: sim, price: { input: 1, output: 2, image_input: 1000 } }' });
+    const text = { ...hello, model: 'vision', messages: [{ role: 'user', content: [{ type: 'text', text: 'a'.repeat(340) }] }] } as ChatRequest;
+    // The image is one part of the second message: any part of any message counts.
+    const image = { ...hello, model: 'vision', messages: [{ role: 'system', content: 'x' }, { role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image', url: 'data:' }] }] } as ChatRequest;
+    // Text: 340 characters (114 + 4 + 3 input tokens + 10 output) cost $0.000141; the image's 342 characters at $1000 per 1M, over $0.1.
+    budget(governance, { limitUsd: 0.01 });
+    const caller = { keyId: null, team: null };
+    governance.settle(governance.admit(text, model('vision'), caller, undefined, () => {}) as Permit, record({}));
+    expect((await refusal(() => governance.admit(image, model('vision'), caller, undefined, () => {}))).code).toBe('budget_exceeded');
+  });
+
+  it('a full log refuses a budgeted request with a message that says why', async () => {
+    const { governance, model, log } = setUp();
+    budget(governance, { limitUsd: 1 });
+    log.saturated = true;
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.message).toBe('The request log cannot be written at the moment and its buffer is full; requests under a budget are refused until it recovers.');
+  });
+});
+
+describe('shared-state admission details', () => {
+  it('only scopes with a limit go to shared state; a soft budget beside a hard one still goes, each with its own limits', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    const { key } = governance.keys.create({ name: 'plain' });
+    budget(governance, { limitUsd: 5, enforcement: 'soft' });
+    budget(governance, { scope: 'key', scopeId: key.id, limitTokens: 1000, period: 'total' });
+    const permit = (await governance.admit(hello, model('limited'), { keyId: key.id, team: null }, key, () => {})) as Permit;
+    expect(permit.shared?.scopes).toEqual([{ id: 'model:limited', rpm: 1 }]);
+    const checks = shared.admitted[0]?.budgets ?? [];
+    expect(checks.map(({ entry: _entry, ...rest }) => rest).sort((a, b) => Number(a.hard) - Number(b.hard))).toEqual([
+      { hard: false, limitUsd: 5 },
+      { hard: true, limitTokens: 1000 },
+    ]);
+    expect(permit.shared?.ticket).toMatch(new RegExp(`^${process.pid}\\.\\d+\\.\\d+$`));
+  });
+
+  it('a soft and a hard budget without rate limits: admitted in shared state', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 5, enforcement: 'soft' });
+    budget(governance, { limitUsd: 5, period: 'month' });
+    expect(((await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {})) as Permit).shared).toBeDefined();
+    expect(shared.admitted.length).toBeGreaterThan(0);
+  });
+
+  it('each missing entry is seeded from its own budget', async () => {
+    const shared = new LedgerState();
+    shared.forgetTimes = 1;
+    const { governance, model, log } = setUp({ shared });
+    const { key } = governance.keys.create({ name: 'k' });
+    budget(governance, { limitUsd: 5 });
+    budget(governance, { scope: 'key', scopeId: key.id, limitUsd: 5, period: 'total' });
+    log.queries.length = 0;
+    await governance.admit(hello, model('cheap'), { keyId: key.id, team: null }, key, () => {});
+    expect(shared.seeded).toHaveLength(2);
+    expect(log.queries.map((query) => query.since === 0)).toEqual([false, true]);
+  });
+
+  it('a failed shared admission is logged, and counted here with every limit of its scopes when local', async () => {
+    const shared = new LedgerState();
+    shared.failAdmit = true;
+    const { logger, lines } = capturingLogger();
+    const { governance, model } = setUp({ shared, onUnavailable: 'local', logger });
+    const headers = headersOf();
+    await governance.admit(hello, model('tokens'), { keyId: null, team: null }, undefined, headers.set);
+    expect(headers.values['x-ratelimit-limit-tokens']).toBe('1000');
+    expect((await refusal(() => governance.admit(hello, model('tokens'), { keyId: null, team: null }, undefined, () => {}))).message).toContain('1 concurrent requests');
+    expect(lines.find((line) => line.msg === 'shared-state admission failed')?.err).toMatchObject({ message: 'connection reset' });
+  });
+
+  it('refusals in shared state carry their Retry-After, and name the scope that refused', async () => {
+    const shared = new LedgerState();
+    shared.forgetTimes = 10;
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 1 });
+    expect((await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}))).retryAfterSeconds).toBe(1);
+    const limits = new LedgerState();
+    const second = setUp({ shared: limits });
+    const { key } = second.governance.keys.create({ name: 'k', rpm: 5 });
+    const caller = { keyId: key.id, team: null };
+    await second.governance.admit(hello, second.model('tokens'), caller, key, () => {});
+    const error = await refusal(() => second.governance.admit(hello, second.model('tokens'), caller, key, () => {}));
+    expect(error.message).toContain('model:tokens: 1 concurrent requests');
+    expect(error.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  it('over budget in shared state with room here: a refusal naming the budget, without Retry-After', async () => {
+    const shared = new LedgerState();
+    const { governance, model } = setUp({ shared });
+    budget(governance, { limitUsd: 1 });
+    shared.outcome = { kind: 'over_budget', now: Date.now(), index: 0, usd: 0, tokens: 0 };
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.code).toBe('budget_exceeded');
+    expect(error.message).toMatch(/^Budget exceeded: the hard per-day budget .* has no room for this request\.$/);
+    expect(error.retryAfterSeconds).toBeUndefined();
+  });
+
+  it('a full log does not refuse a shared admission no budget applies to; with one, the refusal says why', async () => {
+    const shared = new LedgerState();
+    const { governance, model, log } = setUp({ shared });
+    log.saturated = true;
+    expect(((await governance.admit(hello, model('limited'), { keyId: null, team: null }, undefined, () => {})) as Permit).shared).toBeDefined();
+    budget(governance, { limitUsd: 1 });
+    const error = await refusal(() => governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {}));
+    expect(error.message).toBe('The request log cannot be written at the moment and its buffer is full; requests under a budget are refused until it recovers.');
+    expect(error.retryAfterSeconds).toBe(5);
+  });
+
+  it('settling in shared state fires the thresholds reached, judged against the limit', async () => {
+    const shared = new LedgerState();
+    const { logger, lines } = capturingLogger();
+    const { governance, model, path } = setUp({ shared, logger });
+    const limit = budget(governance, { limitUsd: 2, limitTokens: 1000, alertAt: [0.5, 0.9] });
+    const permit = (await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {})) as Permit;
+    governance.settle(permit, record({ costUsd: 1.2, inputTokens: 3 }));
+    await until(() => alertsFired(path).length > 0);
+    expect(alertsFired(path)).toEqual([`${limit.id}:0.5`]);
+    const line = lines.find((entry) => entry.alert === `${limit.id}:0.5`);
+    expect(line).toMatchObject({ type: 'budget_threshold', budget: limit.id, scope: 'global', scope_id: null, threshold: 0.5, spent_usd: 1.2, spent_tokens: 3, limit_usd: 2, limit_tokens: 1000 });
+    expect(line?.msg).toMatch(/^50 % of the hard per-day budget .* reached: \$1\.200000 spent, 3 tokens$/);
+    const database = new Database(path, { readonly: true });
+    const rows = database.prepare('SELECT * FROM alerts_fired').all();
+    database.close();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('a failed shared settlement is logged with its ticket', async () => {
+    const shared = new LedgerState();
+    shared.failSettle = true;
+    const { logger, lines } = capturingLogger();
+    const { governance, model } = setUp({ shared, logger });
+    const permit = (await governance.admit(hello, model('limited'), { keyId: null, team: null }, undefined, () => {})) as Permit;
+    governance.settle(permit, record({}));
+    await until(() => lines.length > 0);
+    expect(lines[0]).toMatchObject({ ticket: permit.shared?.ticket, msg: 'settling in shared state failed; it is sent again when shared state is back' });
+  });
+
+  it('shared state back: counts kept here while it was away are forgotten; still away, they are kept', async () => {
+    const shared = new LedgerState();
+    shared.up = false;
+    const { governance, model } = setUp({ shared, onUnavailable: 'local' });
+    const limit = budget(governance, { limitUsd: 1 });
+    await governance.admit(hello, model('cheap'), { keyId: null, team: null }, undefined, () => {});
+    expect(governance.budgets.entry(limit).reservedUsd).toBeGreaterThan(0);
+    shared.tell({ name: 'redis', state: 'unavailable' });
+    expect(governance.budgets.entry(limit).reservedUsd).toBeGreaterThan(0);
+    expect(governance.spentOf(limit).reservedUsd, 'with shared state, spentOf reads the log').toBe(0);
+    shared.tell({ name: 'redis', state: 'ok' });
+    expect(governance.budgets.entry(limit).reservedUsd).toBe(0);
   });
 });

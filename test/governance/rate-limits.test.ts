@@ -5,7 +5,7 @@
  * and a request refused by one scope holds nothing in the others.
  */
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type Admission, type LimitScope, type RateDenial } from '../../src/governance/rate-limits.js';
+import { RateLimiter, admittedHeaders, limitedDenial, type Admission, type LimitScope, type RateDenial } from '../../src/governance/rate-limits.js';
 
 const WINDOW = 60_000;
 /** 12:00:30 UTC: half-way through a wall-clock minute, so a fixed per-minute window would reset 30 s in. */
@@ -271,5 +271,121 @@ describe('scopes with some limits unset', () => {
     const held = rate.admit([{ id: 'key:a', rpm: 100, maxConcurrent: 1 }], 1);
     expect(denied(held)).toBe(false);
     expect(denied(rate.admit([{ id: 'key:a', rpm: 100, maxConcurrent: 1 }], 1))).toBe(true);
+  });
+});
+
+/** Shared state (Redis, the cluster primary) answers with window counts; these helpers word the answer. */
+describe('shared-state answers: admittedHeaders and limitedDenial', () => {
+  const now = START;
+
+  it('admitted: request headers from the count and the oldest admission, a full window when there is none', () => {
+    const scope: LimitScope = { id: 'key:a', rpm: 5 };
+    expect(admittedHeaders([scope], new Map([['key:a', { requests: 2, oldestRequestAt: now - 25_000 }]]), 1, now)).toEqual({
+      'x-ratelimit-limit-requests': '5',
+      'x-ratelimit-remaining-requests': '2',
+      'x-ratelimit-reset-requests': '35s',
+    });
+    expect(admittedHeaders([scope], new Map([['key:a', {}]]), 1, now)).toEqual({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '60s' });
+  });
+
+  it('admitted: token headers count this request at its estimate', () => {
+    const scope: LimitScope = { id: 'key:a', tpm: 1000 };
+    expect(admittedHeaders([scope], new Map([['key:a', { tokens: 300, oldestTokensAt: now - 10_000 }]]), 100, now)).toEqual({
+      'x-ratelimit-limit-tokens': '1000',
+      'x-ratelimit-remaining-tokens': '600',
+      'x-ratelimit-reset-tokens': '50s',
+    });
+    expect(admittedHeaders([scope], new Map([['key:a', {}]]), 100, now)).toEqual({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '900', 'x-ratelimit-reset-tokens': '60s' });
+  });
+
+  it('admitted: a scope shared state did not answer for sets nothing; scopes without a limit set nothing', () => {
+    expect(admittedHeaders([{ id: 'key:a', rpm: 5, tpm: 100 }], new Map(), 1, now)).toEqual({});
+    expect(admittedHeaders([{ id: 'key:a', maxConcurrent: 2 }], new Map([['key:a', { requests: 1, tokens: 1 }]]), 1, now)).toEqual({});
+  });
+
+  it('admitted: the tightest scope names the headers, in either order; on a tie the first', () => {
+    const key: LimitScope = { id: 'key:a', rpm: 10, tpm: 5000 };
+    const team: LimitScope = { id: 'team:t', rpm: 3, tpm: 1000 };
+    const stats = new Map([
+      ['key:a', { requests: 0, tokens: 0 }],
+      ['team:t', { requests: 1, tokens: 200 }],
+    ]);
+    const expected = { 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '1', 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '700' };
+    expect(admittedHeaders([key, team], stats, 100, now)).toMatchObject(expected);
+    expect(admittedHeaders([team, key], stats, 100, now)).toMatchObject(expected);
+    const tie = new Map([
+      ['a', { requests: 2, tokens: 500 }],
+      ['b', { requests: 0, tokens: 0 }],
+    ]);
+    const first: LimitScope = { id: 'a', rpm: 5, tpm: 1000 };
+    const second: LimitScope = { id: 'b', rpm: 3, tpm: 500 };
+    expect(admittedHeaders([first, second], tie, 0, now)).toMatchObject({ 'x-ratelimit-limit-requests': '5', 'x-ratelimit-limit-tokens': '1000' });
+  });
+
+  it('admitted: the same headers RateLimiter gives for the same window', () => {
+    const { clock, limiter: rate } = limiter();
+    const scopes: LimitScope[] = [{ id: 'key:a', rpm: 4, tpm: 1000 }];
+    rate.admit(scopes, 200);
+    clock.now = START + 20_000;
+    const admitted = rate.admit(scopes, 300) as Admission;
+    expect(admittedHeaders(scopes, new Map([['key:a', { requests: 1, oldestRequestAt: START, tokens: 200, oldestTokensAt: START }]]), 300, START + 20_000)).toEqual(admitted.headers);
+  });
+
+  it('refused on requests: Retry-After when the oldest admission leaves, worded as RateLimiter words it', () => {
+    const { clock, limiter: rate } = limiter();
+    const scope: LimitScope = { id: 'key:a', rpm: 2 };
+    rate.admit([scope], 1);
+    clock.now = START + 15_000;
+    rate.admit([scope], 1);
+    clock.now = START + 45_000;
+    const local = rate.admit([scope], 1) as RateDenial;
+    const shared = limitedDenial(scope, 'requests', { requests: 2, oldestRequestAt: START }, 1, START + 45_000);
+    expect(shared).toEqual(local);
+    expect(shared).toEqual({
+      denied: true,
+      scope: 'key:a',
+      limit: 'requests',
+      retryAfterSeconds: 15,
+      message: 'Rate limit reached for key:a: 2 requests per minute. Retry after 15 s.',
+      headers: { 'x-ratelimit-limit-requests': '2', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '15s' },
+    });
+    expect(limitedDenial(scope, 'requests', { requests: 2 }, 1, now).retryAfterSeconds).toBe(60);
+  });
+
+  it('refused on tokens: when enough leaves the window, the room left never negative', () => {
+    const scope: LimitScope = { id: 'key:a', tpm: 1000 };
+    expect(limitedDenial(scope, 'tokens', { tokens: 950, oldestTokensAt: now - 20_000 }, 100, now)).toEqual({
+      denied: true,
+      scope: 'key:a',
+      limit: 'tokens',
+      retryAfterSeconds: 40,
+      message: 'Rate limit reached for key:a: 1000 tokens per minute. Retry after 40 s.',
+      headers: { 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '50', 'x-ratelimit-reset-tokens': '40s' },
+    });
+    expect(limitedDenial(scope, 'tokens', { tokens: 1200 }, 100, now).headers).toEqual({ 'x-ratelimit-limit-tokens': '1000', 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '60s' });
+    expect(limitedDenial(scope, 'tokens', {}, 1000, now).headers['x-ratelimit-remaining-tokens'], 'no count: the whole limit').toBe('1000');
+    expect(limitedDenial(scope, 'tokens', { tokens: 10, oldestTokensAt: now - 30_000 }, 1000, now).message, 'exactly the limit is not "alone"').toBe('Rate limit reached for key:a: 1000 tokens per minute. Retry after 30 s.');
+  });
+
+  it('refused on tokens, the request alone larger than the limit: said so, a full window, no reset header', () => {
+    const scope: LimitScope = { id: 'key:a', tpm: 100 };
+    const { limiter: rate } = limiter();
+    rate.admit([scope], 30);
+    const local = rate.admit([scope], 101) as RateDenial;
+    const shared = limitedDenial(scope, 'tokens', { tokens: 30, oldestTokensAt: START }, 101, START);
+    expect(shared).toEqual(local);
+    expect(shared.message).toBe('Rate limit reached for key:a: 100 tokens per minute (this request alone needs up to 101). Retry after 60 s.');
+    expect(shared.headers).toEqual({ 'x-ratelimit-limit-tokens': '100', 'x-ratelimit-remaining-tokens': '70' });
+  });
+
+  it('refused on concurrency: how many may run, retry in a second, no headers', () => {
+    expect(limitedDenial({ id: 'team:t', maxConcurrent: 2 }, 'concurrent', {}, 1, now)).toEqual({
+      denied: true,
+      scope: 'team:t',
+      limit: 'concurrent',
+      retryAfterSeconds: 1,
+      message: 'Rate limit reached for team:t: 2 concurrent requests. Retry after 1 s.',
+      headers: {},
+    });
   });
 });
