@@ -7,7 +7,7 @@
 // hand-written prompts, the options were chosen — and two sets never used to choose anything:
 // MT-Bench + Vicuna (data/task-prompts-public.jsonl) and WizardLM's test set (wizardlm.jsonl).
 // Uses the built code.
-//   npm run build && node scripts/prepare-task-data.mjs && node scripts/train-task-classifier.mjs [--out=FILE]
+//   npm run build && node scripts/prepare-task-data.mjs && node scripts/train-task-classifier.mjs [--out=FILE] [--validation-only]
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

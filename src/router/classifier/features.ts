@@ -17,7 +17,10 @@
  * digits, code symbols, code fences, question marks, quotes, URLs and @-signs, arithmetic
  * between numbers, and two patterns of the request's head (WRITE_REQUEST: "write / compose /
  * draft … a poem / blog post / e-mail / speech"; EXTRACT_REQUEST: "extract / list all … from the
- * text"), which count whatever the prompt's length, where a word among hundreds counts little.
+ * text"), which count whatever the prompt's length, where a word among hundreds counts little;
+ * and three more of the same kind: a request for code (CODE_REQUEST or CODE_WORDS; it turns the
+ * writing pattern off), a summary asked for in the head or the tail (SUMMARIZE_REQUEST,
+ * SUMMARY_TAIL), and numbers without math evidence, which take the digits slots' place.
  *
  * Long texts are read in part: the first HEAD_CHARS and the last TAIL_CHARS characters,
  * where a request states what it wants; the middle of a pasted document says little about
