@@ -7,7 +7,7 @@
 // hand-written prompts, the options were chosen — and two sets never used to choose anything:
 // MT-Bench + Vicuna (data/task-prompts-public.jsonl) and WizardLM's test set (wizardlm.jsonl).
 // Uses the built code.
-//   npm run build && node scripts/prepare-task-data.mjs && node scripts/train-task-classifier.mjs [--out=FILE]
+//   npm run build && node scripts/prepare-task-data.mjs && node scripts/train-task-classifier.mjs [--out=FILE] [--validation-only]
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -57,8 +57,13 @@ for (const [label, rows] of [
   ['public held-out sources (validation)', readDataset(`${root}bench/.tmp/task-public/validation.jsonl`)],
   ['BELLE evaluation set, Chinese (validation)', readDataset(`${root}bench/.tmp/task-public/belle.jsonl`)],
   ...(existsSync(userOriented) && readFileSync(userOriented, 'utf8').trim() ? [['Self-Instruct user-oriented instructions (validation)', readDataset(userOriented)]] : []),
-  ['MT-Bench + Vicuna (data/task-prompts-public.jsonl)', readDataset(`${root}data/task-prompts-public.jsonl`)],
-  ['WizardLM test set (never used to choose anything)', readDataset(`${root}bench/.tmp/task-public/wizardlm.jsonl`)],
+  // --validation-only leaves the untouched sets unread, for choosing options without seeing them.
+  ...(process.argv.includes('--validation-only')
+    ? []
+    : [
+        ['MT-Bench + Vicuna (data/task-prompts-public.jsonl)', readDataset(`${root}data/task-prompts-public.jsonl`)],
+        ['WizardLM test set (never used to choose anything)', readDataset(`${root}bench/.tmp/task-public/wizardlm.jsonl`)],
+      ]),
 ]) {
   console.log(`${formatEvaluation(label, evaluate(rows, predict))}\n`);
 }

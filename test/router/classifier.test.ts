@@ -12,7 +12,7 @@ import { runClassifier } from '../../src/cli/classifier.js';
 import { TASK_CATEGORIES, type TaskCategory } from '../../src/core/categories.js';
 import { DatasetError, evaluate, readDataset, splitByGroup, splitStratified, type LabelledPrompt } from '../../src/router/classifier/dataset.js';
 import { FIRST_WORDS, shippedWordTable, wordHash } from '../../src/router/classifier/dense.js';
-import { EXTRACT_REQUEST, FEATURE_ROWS, FEATURE_ROWS_BEFORE_HEAD_PATTERNS, FeatureExtractor, HEAD_CHARS, MAX_FEATURES, TAIL_CHARS, WRITE_REQUEST } from '../../src/router/classifier/features.js';
+import { BUCKETS, CODE_REQUEST, CODE_WORDS, EXTRACT_REQUEST, FEATURE_ROWS, FEATURE_ROWS_BEFORE_CODE_PATTERNS, FEATURE_ROWS_BEFORE_HEAD_PATTERNS, FeatureExtractor, HEAD_CHARS, MAX_FEATURES, SHAPE, SUMMARIZE_REQUEST, SUMMARY_TAIL, TAIL_CHARS, WRITE_REQUEST } from '../../src/router/classifier/features.js';
 import { DENSE_SCALE, TaskClassifier } from '../../src/router/classifier/task-classifier.js';
 import { shippedWordVectors } from '../../src/cache/word-vectors.js';
 
@@ -116,11 +116,53 @@ describe('features', () => {
     // The pattern's feature is there for a short prompt and for one with a long pasted text alike.
     const short = features('Write a blog post about our new office');
     const long = features(`Write a blog post about our new office. Notes: ${'we moved in March, the kitchen is big, there is a roof terrace. '.repeat(60)}`);
-    const slot = (list: number[]) => list.filter((index) => index >= FEATURE_ROWS - 2);
-    expect(slot(short)).toEqual([FEATURE_ROWS - 2]);
-    expect(slot(long)).toEqual([FEATURE_ROWS - 2]);
-    expect(slot(features('Extract the dates from the following e-mail: we meet on 3 May'))).toEqual([FEATURE_ROWS - 1]);
+    const slot = (list: number[]) => list.filter((index) => index === BUCKETS + SHAPE.writeRequest || index === BUCKETS + SHAPE.extractRequest);
+    expect(slot(short)).toEqual([BUCKETS + SHAPE.writeRequest]);
+    expect(slot(long)).toEqual([BUCKETS + SHAPE.writeRequest]);
+    expect(slot(features('Extract the dates from the following e-mail: we meet on 3 May'))).toEqual([BUCKETS + SHAPE.extractRequest]);
     expect(slot(features('What is the capital of Peru?'))).toEqual([]);
+  });
+
+  it('see a request for code by the artifact asked for, and let it beat the writing pattern', () => {
+    for (const text of ['I need a SQL query to find all employees hired after 2020', 'Write me a query that lists duplicate emails', 'sql: top 5 products by revenue last month', 'Give me a bash script that deletes old logs', 'Can you implement a function that merges two sorted lists?']) expect(text).toMatch(CODE_REQUEST);
+    for (const text of ['Write a script for a two-minute comedy sketch', 'Find the derivative of the function f(x) = x^2', 'What did the query letter to the agent say?', 'Write an e-mail to my team about the outage']) expect(text).not.toMatch(CODE_REQUEST);
+    for (const text of ['How do I read a CSV file in Python?', 'regex for a UK postcode', 'My JavaScript code throws undefined is not a function']) expect(text).toMatch(CODE_WORDS);
+    for (const text of ['Write a poem about the sea', 'Write a script for a two-minute comedy sketch', 'Find the derivative of the function f(x) = x^2', 'Tell me about the history of Rome\nI also like Python the snake']) expect(text).not.toMatch(CODE_WORDS);
+    const extractor = new FeatureExtractor();
+    const slots = (text: string): number[] => (extractor.extract(text), [...extractor.indices.subarray(extractor.sparseCount, extractor.count)]);
+    const query = slots('Write me a query that lists duplicate emails');
+    expect(query).toContain(BUCKETS + SHAPE.codeRequest);
+    expect(query).not.toContain(BUCKETS + SHAPE.writeRequest);
+    const email = slots('Write me an e-mail that lists our duplicate orders');
+    expect(email).toContain(BUCKETS + SHAPE.writeRequest);
+    expect(email).not.toContain(BUCKETS + SHAPE.codeRequest);
+  });
+
+  it('see a summary asked for in the head or at the end of the text', () => {
+    for (const text of ['Please summarize the medical record below', 'Can you sum up this thread for me', 'Give me a short summary of the report', 'tl;dr this please']) expect(text).toMatch(SUMMARIZE_REQUEST);
+    for (const text of ['What is a summary judgment?', 'Write a poem about summer', 'The summary below was written by a nurse. Who signed it?']) expect(text).not.toMatch(SUMMARIZE_REQUEST);
+    expect('…and that is why the council voted as it did.\n\nSummarize the above in two sentences.').toMatch(SUMMARY_TAIL);
+    expect('…and that is why the council voted as it did.\n\nWho chaired the meeting?').not.toMatch(SUMMARY_TAIL);
+    const extractor = new FeatureExtractor();
+    const long = `${'The board met on Tuesday and discussed the budget at length. '.repeat(20)}\n\nSummarize the above.`;
+    extractor.extract(long);
+    expect([...extractor.indices.subarray(extractor.sparseCount, extractor.count)]).toContain(BUCKETS + SHAPE.summarizeRequest);
+    extractor.extract(long.replace('Summarize the above.', 'Who spoke first?'));
+    expect([...extractor.indices.subarray(extractor.sparseCount, extractor.count)]).not.toContain(BUCKETS + SHAPE.summarizeRequest);
+  });
+
+  it('count numbers as math evidence only with an operation, a second number or a word of math', () => {
+    const extractor = new FeatureExtractor();
+    const slots = (text: string): number[] => (extractor.extract(text), [...extractor.indices.subarray(extractor.sparseCount, extractor.count)]);
+    for (const text of ['Which element has atomic number 6?', 'How many people live in Tokyo in 2024?']) {
+      expect(slots(text)).toContain(BUCKETS + SHAPE.numbersWithoutMath);
+      expect(slots(text).some((slot) => slot >= BUCKETS + SHAPE.digits && slot < BUCKETS + SHAPE.digits + 3)).toBe(false);
+    }
+    for (const text of ['What is 12*7?', 'A train leaves at 3 and arrives at 5; how long is the trip?', 'Calculate 15 percent of it: 240', 'Solve for x: 2x = 10']) {
+      expect(slots(text)).not.toContain(BUCKETS + SHAPE.numbersWithoutMath);
+      expect(slots(text).some((slot) => slot >= BUCKETS + SHAPE.digits && slot < BUCKETS + SHAPE.digits + 3)).toBe(true);
+    }
+    expect(slots('What is the capital of Peru?')).not.toContain(BUCKETS + SHAPE.numbersWithoutMath);
   });
 
   it('give scripts without spaces character features', () => {
@@ -208,13 +250,16 @@ describe('dense word-vector features', () => {
     expect(TaskClassifier.load(path).classify({ text })).toEqual(without.classify({ text }));
   });
 
-  it('still load a model file from before the head-pattern slots (two feature rows fewer)', () => {
+  it.each([
+    ['the head-pattern slots', FEATURE_ROWS_BEFORE_HEAD_PATTERNS],
+    ['the code, summary and plain-number slots', FEATURE_ROWS_BEFORE_CODE_PATTERNS],
+  ])('still load a model file from before %s (fewer feature rows)', (_, FEATURE_ROWS_BEFORE_HEAD_PATTERNS) => {
     const trained = TaskClassifier.train(sample, { seed: 3, epochs: 2 });
     const data = trained.model.serialize() as unknown as { rows: number; classes: string[]; stored: string; weights: string };
     const k = data.classes.length;
     const stored = Buffer.from(data.stored, 'base64');
     const weights = Buffer.from(data.weights, 'base64');
-    // Drop the last two rows (and their weights, if stored): the file an older build wrote.
+    // Drop the last rows (and their weights, if stored): the file an older build wrote.
     let kept = 0;
     for (let row = 0; row < FEATURE_ROWS_BEFORE_HEAD_PATTERNS; row++) if ((stored[row >> 3] as number) & (1 << (row & 7))) kept++;
     const older = Buffer.alloc(Math.ceil(FEATURE_ROWS_BEFORE_HEAD_PATTERNS / 8));
@@ -223,7 +268,7 @@ describe('dense word-vector features', () => {
     const path = temporaryFile('older.json', JSON.stringify({ ...data, rows: FEATURE_ROWS_BEFORE_HEAD_PATTERNS, stored: older.toString('base64'), weights: weights.subarray(0, kept * k).toString('base64') }));
     const text = 'What is the capital of Peru?';
     expect(TaskClassifier.load(path).classify({ text })).toEqual(trained.classify({ text }));
-    const odd = temporaryFile('odd.json', JSON.stringify({ ...data, rows: FEATURE_ROWS - 5 }));
+    const odd = temporaryFile('odd.json', JSON.stringify({ ...data, rows: FEATURE_ROWS - 4 }));
     expect(() => TaskClassifier.load(odd)).toThrow(/feature rows/);
   });
 

@@ -17,7 +17,10 @@
  * digits, code symbols, code fences, question marks, quotes, URLs and @-signs, arithmetic
  * between numbers, and two patterns of the request's head (WRITE_REQUEST: "write / compose /
  * draft … a poem / blog post / e-mail / speech"; EXTRACT_REQUEST: "extract / list all … from the
- * text"), which count whatever the prompt's length, where a word among hundreds counts little.
+ * text"), which count whatever the prompt's length, where a word among hundreds counts little;
+ * and three more of the same kind: a request for code (CODE_REQUEST or CODE_WORDS; it turns the
+ * writing pattern off), a summary asked for in the head or the tail (SUMMARIZE_REQUEST,
+ * SUMMARY_TAIL), and numbers without math evidence, which take the digits slots' place.
  *
  * Long texts are read in part: the first HEAD_CHARS and the last TAIL_CHARS characters,
  * where a request states what it wants; the middle of a pasted document says little about
@@ -37,7 +40,7 @@ const PREFIX = 5;
 
 /** Shape feature slots, numbered from BUCKETS. */
 const LENGTH_SLOTS = 16; // log2 of the length: 0..15
-const SHAPE = {
+export const SHAPE = {
   length: 0,
   newlines: LENGTH_SLOTS, // 4 slots: 1-2, 3-9, 10-49, 50+
   digits: LENGTH_SLOTS + 4, // 3 slots: some, > 5 %, > 20 % of characters read
@@ -52,10 +55,15 @@ const SHAPE = {
   empty: LENGTH_SLOTS + 17,
   writeRequest: LENGTH_SLOTS + 18,
   extractRequest: LENGTH_SLOTS + 19,
+  codeRequest: LENGTH_SLOTS + 20,
+  summarizeRequest: LENGTH_SLOTS + 21,
+  numbersWithoutMath: LENGTH_SLOTS + 22,
 } as const;
-export const SHAPE_SLOTS = LENGTH_SLOTS + 20;
+export const SHAPE_SLOTS = LENGTH_SLOTS + 23;
 /** Rows of a model file made before the two head-pattern slots (writeRequest, extractRequest); such a file still loads. */
 export const FEATURE_ROWS_BEFORE_HEAD_PATTERNS = (1 << FEATURE_BITS) + LENGTH_SLOTS + 18;
+/** Rows of a model file made before the code-request, summary-request and plain-number slots; such a file still loads. */
+export const FEATURE_ROWS_BEFORE_CODE_PATTERNS = (1 << FEATURE_BITS) + LENGTH_SLOTS + 20;
 
 /**
  * The request's head asks for a piece of writing: a verb of making ("write", "compose", "draft")
@@ -67,6 +75,29 @@ export const WRITE_REQUEST =
 /** The request's head asks to take something out of a given text: "extract … from the abstract", "list the names mentioned in the e-mail". */
 export const EXTRACT_REQUEST =
   /^[^\n.?!]{0,80}?\b(?:extract|pull out|retrieve|collect|gather|(?:list|find|identify|get|name) (?:all|every|each))\b(?:(?!answer|question)[^\n.?!]){0,60}?\b(?:from|in|mentioned in)\b[^\n.?!]{0,30}?\b(?:text|passage|article|paragraph|document|e-?mail|conversation|chat|abstract|contract|listing|review|table|following|given|above|below|this|it)\b/i;
+/**
+ * The request asks for a piece of code by the kind of artifact: "a SQL query", "a regex", "a bash
+ * script", "a function that …", or opens with a language and a colon ("sql: top 5 products …").
+ * Beats WRITE_REQUEST ("write me a query that lists duplicate emails" is not an e-mail to write).
+ * A bare "script" (a film's) or "function" (a mathematical one) needs a language or a verb of
+ * coding before it.
+ */
+export const CODE_REQUEST =
+  /^\s*(?:sql|regex|python|bash|shell|javascript|js|typescript|ts|java|golang|go|rust|c\+\+|c#|ruby|php|powershell)\s*:|^[^\n.?!]{0,80}?\b(?:sql|mysql|postgres(?:ql)?|sqlite|regexp?|regexes|regular expressions?|(?:database |db |search |graphql |mongo(?:db)? |elasticsearch |sql )?quer(?:y|ies) (?:that|to|which|for)|one-liner|code snippet|(?:bash|shell|python|powershell|perl|ruby|node|javascript|js|php|batch|cron) (?:script|one-liner|command|function|program)|(?:write|implement|code|create|generate|give me|need|want) (?:me )?(?:an? |the |some )?(?:\w+ ){0,2}?(?:function|method|class|program|snippet|algorithm|unit tests?)(?! (?:of|for the equation)\b))\b/i;
+/** The request's head asks for a summary: "summarize / sum up / give me the gist of / tl;dr / a short summary of …". */
+export const SUMMARIZE_REQUEST =
+  /^[^\n.?!]{0,80}?(?:\b(?:summari[sz]e|summarizing|summarising|sum up|sum it up|recap|condense|boil down|tl;?dr)\b|\b(?:a|an|the|short|brief|quick|concise|one-sentence|one-paragraph)\s+(?:summary|summarization|synopsis|overview|gist|tl;?dr)\s+(?:of|for)\b)/i;
+/**
+ * Words that make numbers a sum to work out (an operation, a quantity asked for): without one of
+ * these, an arithmetic sign between digits or a second number, the numbers of a question ("atomic
+ * number 6", "in 2024") are facts, not math.
+ */
+const MATH_WORDS =
+  /\b(?:calculat|comput|solve|equation|sum|product|percent|average|mean|median|probabilit|derivative|integral|factor|multipl|divid|subtract|add|plus|minus|times|ratio|fraction|area|perimeter|volume|radius|how much|total|remainder|prime|square|cube|root|digit|integer|modulo|log|sin|cos|tan|x|y|n)\b/i;
+/** A summary asked for at the end of the text ("…\n\nSummarize the above.", "TL;DR?"), read in the last TAIL_CHARS characters. */
+export const SUMMARY_TAIL = /\b(?:summar|sum up|sum it up|tl;?dr|recap|gist|in a nutshell|in brief)/i;
+/** A word of code in the first line ("sql", "regex", "python", "code"; not a bare "script" or "function", which films and maths have too): requests for code name what they want early. */
+export const CODE_WORDS = /^[^\n]{0,120}?\b(?:sql|mysql|postgres(?:ql)?|sqlite|regexp?|regular expressions?|python|javascript|typescript|golang|rust|c\+\+|c#|ruby|php|kotlin|bash|powershell|code)\b/i;
 /** Rows of the weight table: hashed buckets, then shape slots. */
 export const FEATURE_ROWS = BUCKETS + SHAPE_SLOTS;
 /**
@@ -153,6 +184,7 @@ const COUNT_AT = 6;
 const COUNT_ARITHMETIC = 7;
 const COUNT_URL = 8;
 const COUNT_CJK = 9;
+const COUNT_NUMBERS = 10; // runs of digits
 /** previousWord before the text's first word: the first word gets its own feature instead of a pair. */
 const START = 1;
 
@@ -165,7 +197,7 @@ export class FeatureExtractor {
   readonly indices = new Int32Array(MAX_FEATURES);
   sparseCount = 0;
   count = 0;
-  private readonly counts = new Int32Array(10);
+  private readonly counts = new Int32Array(11);
   /** Vector rows of the words read that the word table knows (dense features), when it has one. */
   readonly denseRows = new Int32Array(HEAD_CHARS + TAIL_CHARS);
   denseCount = 0;
@@ -217,6 +249,7 @@ export class FeatureExtractor {
             else {
               word = Math.imul(word ^ 48, FNV_PRIME);
               counts[COUNT_DIGITS] = (counts[COUNT_DIGITS] as number) + 1;
+              if (!isDigit(text.charCodeAt(index - 1))) counts[COUNT_NUMBERS] = (counts[COUNT_NUMBERS] as number) + 1;
             }
             if (++wordLength === PREFIX) prefix = word;
             continue;
@@ -310,7 +343,10 @@ export class FeatureExtractor {
     indices[count++] = BUCKETS + SHAPE.length + Math.min(LENGTH_SLOTS - 1, 31 - Math.clz32(effectiveLength + 1));
     if (length === 0) indices[count++] = BUCKETS + SHAPE.empty;
     if (newlines > 0) indices[count++] = BUCKETS + SHAPE.newlines + (newlines < 3 ? 0 : newlines < 10 ? 1 : newlines < 50 ? 2 : 3);
-    if (digits > 0) indices[count++] = BUCKETS + SHAPE.digits + (digits * 20 < read ? 0 : digits * 5 < read ? 1 : 2);
+    // Numbers are math evidence only with an arithmetic sign between digits, a second number or a
+    // word of math; otherwise ("atomic number 6", "in 2024") they get a slot of their own.
+    const plainNumbers = digits > 0 && (counts[COUNT_ARITHMETIC] as number) === 0 && (counts[COUNT_NUMBERS] as number) < 2 && !MATH_WORDS.test(length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text);
+    if (digits > 0 && !plainNumbers) indices[count++] = BUCKETS + SHAPE.digits + (digits * 20 < read ? 0 : digits * 5 < read ? 1 : 2);
     if (codeSymbols * 50 > read) indices[count++] = BUCKETS + SHAPE.codeSymbols + (codeSymbols * 20 < read ? 0 : codeSymbols * 10 < read ? 1 : 2);
     if ((counts[COUNT_BACKTICKS] as number) >= 3) indices[count++] = BUCKETS + SHAPE.fence;
     if ((counts[COUNT_QUESTIONS] as number) > 0) indices[count++] = BUCKETS + SHAPE.question;
@@ -322,8 +358,13 @@ export class FeatureExtractor {
     if ((counts[COUNT_AT] as number) > 0) indices[count++] = BUCKETS + SHAPE.at;
     if ((counts[COUNT_ARITHMETIC] as number) > 0) indices[count++] = BUCKETS + SHAPE.arithmetic;
     if ((counts[COUNT_URL] as number) > 0) indices[count++] = BUCKETS + SHAPE.url;
-    if (WRITE_REQUEST.test(text)) indices[count++] = BUCKETS + SHAPE.writeRequest;
+    // A request for code is not a piece of writing, though "write me a query that lists duplicate emails" has both.
+    const code = CODE_REQUEST.test(text) || CODE_WORDS.test(text);
+    if (code) indices[count++] = BUCKETS + SHAPE.codeRequest;
+    else if (WRITE_REQUEST.test(text)) indices[count++] = BUCKETS + SHAPE.writeRequest;
     if (EXTRACT_REQUEST.test(text)) indices[count++] = BUCKETS + SHAPE.extractRequest;
+    if (SUMMARIZE_REQUEST.test(text) || SUMMARY_TAIL.test(length > TAIL_CHARS ? text.slice(length - TAIL_CHARS) : text)) indices[count++] = BUCKETS + SHAPE.summarizeRequest;
+    if (plainNumbers) indices[count++] = BUCKETS + SHAPE.numbersWithoutMath;
     return count;
   }
 }

@@ -7,7 +7,7 @@
  * The file format keeps only the rows of the weight table that training touched and that
  * survive quantisation (a bitmap says which), as base64.
  */
-import { FEATURE_ROWS, FEATURE_ROWS_BEFORE_HEAD_PATTERNS } from './features.js';
+import { FEATURE_ROWS, FEATURE_ROWS_BEFORE_CODE_PATTERNS, FEATURE_ROWS_BEFORE_HEAD_PATTERNS } from './features.js';
 import { seededRandom } from '../../core/random.js';
 
 export interface TrainingOptions {
@@ -313,8 +313,9 @@ export class LinearModel {
 
   static deserialize(data: SerializedModel): LinearModel {
     if (data.format !== 'switchyard-task-classifier' || (data.version !== 2 && data.version !== 3)) throw new Error('not a Switchyard task classifier model (format or version mismatch)');
-    // A file from before the head-pattern slots has two rows fewer; those slots then weigh nothing.
-    if (data.rows !== FEATURE_ROWS && data.rows !== FEATURE_ROWS_BEFORE_HEAD_PATTERNS) throw new Error(`the model has ${data.rows} feature rows; this build uses ${FEATURE_ROWS}`);
+    // A file from before the head-pattern slots has five rows fewer, one from before the code,
+    // summary and plain-number slots three fewer; the missing slots then weigh nothing.
+    if (data.rows !== FEATURE_ROWS && data.rows !== FEATURE_ROWS_BEFORE_HEAD_PATTERNS && data.rows !== FEATURE_ROWS_BEFORE_CODE_PATTERNS) throw new Error(`the model has ${data.rows} feature rows; this build uses ${FEATURE_ROWS}`);
     const k = data.classes.length;
     if (!Array.isArray(data.bias) || data.bias.length !== k || !(data.scale > 0)) throw new Error('the model file is damaged (bias or scale)');
     const stored = Buffer.from(data.stored, 'base64');
