@@ -4,6 +4,7 @@
  * digits computed here.
  */
 import { readFileSync } from 'node:fs';
+import { GatewayError } from '../../src/core/errors.js';
 
 /** A deterministic pseudo-random string over `alphabet`. */
 export function token(alphabet: string, length: number, seed = 1): string {
@@ -52,3 +53,14 @@ export function readJsonl(path: URL): JsonlRow[] {
 }
 
 export const DATA = new URL('../../data/guard/', import.meta.url);
+
+/** The GatewayError `run` throws (a guard's refusal); anything else thrown, or nothing, fails the test. */
+export function thrownGatewayError(run: () => unknown): GatewayError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a guardrail_violation');
+}

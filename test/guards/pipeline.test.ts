@@ -5,7 +5,7 @@ import { GuardRun, GuardSet, assertStillJson } from '../../src/guards/pipeline.j
 import { ACTION_RANK, compileGuardPolicy, responsePlan, stricter, type GuardAction, type GuardPolicy } from '../../src/guards/policy.js';
 import { StreamGuard, checkAnswer, jsonSchemaProblem } from '../../src/guards/response.js';
 import type { RawGuardPolicy } from '../../src/config/schema.js';
-import { ALPHANUMERIC, token } from './helpers.js';
+import { ALPHANUMERIC, thrownGatewayError, token } from './helpers.js';
 
 function policies(raw: Record<string, RawGuardPolicy>): Map<string, GuardPolicy> {
   return new Map(Object.entries(raw).map(([name, policy]) => [name, compileGuardPolicy(name, policy)]));
@@ -19,15 +19,7 @@ function answer(text: string): ChatResponse {
   return { model: 'm', created: 1, choices: [{ index: 0, text, toolCalls: [], finishReason: 'stop' }] };
 }
 
-function blocked(run: () => unknown): GatewayError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a guardrail_violation');
-}
+const blocked = thrownGatewayError;
 
 const KEY = `sk-proj-${token(`${ALPHANUMERIC}_-`, 120, 3)}`;
 
