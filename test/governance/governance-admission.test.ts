@@ -16,7 +16,7 @@ import { parseConfigText, type ModelConfig } from '../../src/config/load.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import type { ChatRequest } from '../../src/core/types.js';
-import type { Budget } from '../../src/governance/budgets.js';
+import { spendEntryId, type Budget } from '../../src/governance/budgets.js';
 import type { VirtualKey } from '../../src/governance/keys.js';
 import { Governance, worstCaseTokens, type Permit } from '../../src/governance/governance.js';
 import { MemoryLedger } from '../../src/state/memory-ledger.js';
@@ -51,6 +51,7 @@ class LedgerState implements SharedState {
   up = true;
   failAdmit = false;
   failSettle = false;
+  answerWithout: string | undefined;
   /** An outcome returned in place of the ledger's. */
   outcome: AdmitOutcome | undefined;
   /** Forget spend entries this many times before admitting (Redis losing its data). */
@@ -85,7 +86,10 @@ class LedgerState implements SharedState {
   async settle(input: SettleInput): Promise<Map<string, { usd: number; tokens: number }>> {
     this.settled.push(input);
     if (this.failSettle) throw new Error('settle lost');
-    return new Map(this.ledger.settle(input).map((item) => [item.entry, { usd: item.usd, tokens: item.tokens }]));
+    const answer = new Map(this.ledger.settle(input).map((item) => [item.entry, { usd: item.usd, tokens: item.tokens }]));
+    // Redis charges only the entries that still exist (one may have expired or been lost).
+    if (this.answerWithout !== undefined) answer.delete(this.answerWithout);
+    return answer;
   }
   publish(event: StateEvent): void {
     this.published.push(event);
@@ -877,6 +881,21 @@ describe('shared-state admission details', () => {
     const rows = database.prepare('SELECT * FROM alerts_fired').all();
     database.close();
     expect(rows).toHaveLength(1);
+  });
+
+  it('a budget whose entry shared state no longer holds is skipped after settling; the others still alert', async () => {
+    const shared = new LedgerState();
+    const { logger, lines } = capturingLogger();
+    const { governance, model, path } = setUp({ shared, logger });
+    const { key } = governance.keys.create({ name: 'k' });
+    const lost = budget(governance, { limitUsd: 2, alertAt: [0.5] });
+    const kept = budget(governance, { scope: 'key', scopeId: key.id, limitUsd: 2, alertAt: [0.5], period: 'total' });
+    const permit = (await governance.admit(hello, model('cheap'), { keyId: key.id, team: null }, key, () => {})) as Permit;
+    shared.answerWithout = spendEntryId(lost, Date.now());
+    governance.settle(permit, record({ costUsd: 1.2 }));
+    await until(() => alertsFired(path).length > 0);
+    expect(alertsFired(path)).toEqual([`${kept.id}:0.5`]);
+    expect(lines.filter((line) => String(line.msg).startsWith('settling'))).toEqual([]);
   });
 
   it('a failed shared settlement is logged with its ticket', async () => {
