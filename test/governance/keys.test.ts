@@ -249,6 +249,32 @@ describe('KeyStore lookups', () => {
     cli.close();
   });
 
+  it('team limits changed by another process are seen after two seconds, not before', () => {
+    // A clock far from zero: a cache age computed as now + at would then never expire.
+    let now = 50_000;
+    const path = databasePath();
+    const gateway = new KeyStore(path, () => now);
+    const cli = new KeyStore(path, () => now);
+    cli.saveTeam('t', { rpm: 1 });
+    expect(gateway.teamLimits('t')).toEqual({ rpm: 1 });
+    cli.saveTeam('t', { rpm: 7 });
+    now = 51_999;
+    expect(gateway.teamLimits('t')).toEqual({ rpm: 1 });
+    now = 52_000;
+    expect(gateway.teamLimits('t')).toEqual({ rpm: 7 });
+    gateway.close();
+    cli.close();
+  });
+
+  it("a key's creation creates its team, without limits, at the key's creation time", () => {
+    const { keys } = store(() => 4_000);
+    keys.create({ name: 'a', team: 'new' });
+    keys.create({ name: 'b', team: 'new' });
+    keys.create({ name: 'c' });
+    expect(keys.teams()).toEqual([{ id: 'new', createdAt: 4_000, keys: 2, limits: {} }]);
+    keys.close();
+  });
+
   it('lists keys in creation order, all or one team', () => {
     let now = 3;
     const { keys } = store(() => now);
