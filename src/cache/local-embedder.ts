@@ -223,7 +223,6 @@ export interface Coverage {
   entryWords: number;
 }
 
-/** The idf-weighted share of each side's words the other side holds exactly (the same feature): cheap, no word vectors. */
 /** The idf of each of a question's words. */
 export function wordWeights(words: LocalVector['words'], idf: (feature: number) => number): Float64Array {
   const weights = new Float64Array(words.features.length);
@@ -231,6 +230,7 @@ export function wordWeights(words: LocalVector['words'], idf: (feature: number) 
   return weights;
 }
 
+/** The idf-weighted share of each side's words the other side holds exactly (the same feature): cheap, no word vectors. */
 export function exactCoverage(
   query: LocalVector['words'],
   entry: LocalVector['words'],
@@ -433,11 +433,14 @@ export class LocalEmbedder implements Embedder {
   private lastQuery: LocalVector['words'] | undefined;
   private lastIdf: ((feature: number) => number) | undefined;
   private lastQueryWeights: Float64Array = new Float64Array(0);
+  /** The most the word-vector signals (1, 2, 6, 7; each within 0..1) can add to the scorer's sum. */
+  private readonly vectorSignalsLift: number;
 
   constructor(vectors: WordVectors = shippedWordVectors(), scorer: PairScorer | null = shippedPairScorer()) {
     this.vectors = vectors;
     this.scorer = scorer ?? undefined;
     this.defaultThreshold = scorer ? scorer.threshold : 0.7;
+    this.vectorSignalsLift = scorer ? [1, 2, 6, 7].reduce((sum, index) => sum + Math.max(0, scorer.weights[index] as number), 0) : 0;
   }
 
   embed(texts: readonly string[]): Promise<LocalVector[]> {
@@ -470,7 +473,7 @@ export class LocalEmbedder implements Embedder {
       let z = scorer.bias + (weights[0] as number) * cosine;
       z += (weights[3] as number) * Math.min(exact.query, exact.entry) + (weights[4] as number) * Math.max(exact.query, exact.entry);
       z += (weights[5] as number) * (longer > 0 ? shorter / longer : 0);
-      for (const index of [1, 2, 6, 7]) z += Math.max(0, weights[index] as number);
+      z += this.vectorSignalsLift;
       const bound = 1 / (1 + Math.exp(-z));
       if (bound < floor) return bound;
     }
