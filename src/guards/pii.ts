@@ -354,7 +354,18 @@ export function resolveOverlaps(findings: Finding[], priority: Record<string, nu
         ? // Inside a kept span: this character and the one before it are covered, and no span starts here.
           start > 0 && covered[start] === 1 && covered[start - 1] === 1 && starts[start] === 0
         : covered.subarray(start, end).includes(1) || points.subarray(start + 1, end).includes(1);
-    if (overlaps) continue;
+    if (overlaps) {
+      // As above: an address that ran on into a kept span after it keeps the part before it.
+      if (finding.type === 'street_address' && start < end && covered[start] === 0) {
+        const trimmed = trimmedBefore(text, finding, covered.indexOf(1, start));
+        if (trimmed && !covered.subarray(trimmed.start, trimmed.end).includes(1) && !points.subarray(trimmed.start + 1, trimmed.end).includes(1)) {
+          kept.push(trimmed);
+          covered.fill(1, trimmed.start, trimmed.end);
+          starts[trimmed.start] = 1;
+        }
+      }
+      continue;
+    }
     kept.push(finding);
     if (start === end) points[start] = 1;
     else {

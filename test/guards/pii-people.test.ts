@@ -226,6 +226,16 @@ describe('person names', () => {
 });
 
 describe('street addresses', () => {
+  it('an address that runs on into a phone keeps the part before it, with few findings or many', () => {
+    const block = '20789 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488\n 555 201 7788';
+    const expected = ['street_address:20789 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488', 'phone:555 201 7788'];
+    expect(found(block, ['street_address', 'phone'])).toEqual(expected);
+    // Over 64 findings the overlaps are resolved on a map of the text: the same outcome.
+    const many = `${Array.from({ length: 70 }, (_, index) => `user${index}@example.com`).join(' ')}\n${block}`;
+    expect(found(many, ['street_address', 'phone'])).toEqual(expected);
+    expect(found(many, ['email'])).toHaveLength(70);
+  });
+
   it('finds address blocks, ships, lower-case prefixes and the postal code after a blank line', () => {
     expect(found('William Hughes\n\n20789 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488', ['street_address'])).toEqual(['street_address:20789 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488']);
     expect(found('Megan Carey\nUSNS Bergman\nFPO AP 93757\nMobile: 555', ['street_address'])).toEqual(['street_address:USNS Bergman\nFPO AP 93757']);
